@@ -1,0 +1,40 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { PermissionCatalog } from '../domain/permissions.ts';
+import type { Store } from '../store/store.ts';
+import { hashPassword } from './password.ts';
+
+/** The login of the first user. */
+export const ADMIN_LOGIN = 'admin';
+
+/** What happened at bootstrap: the generated password is set only when one was generated. */
+export interface BootstrapResult {
+  created: boolean;
+  generatedPassword: string | null;
+}
+
+/**
+ * On an empty store, creates the admin user with every known permission. When two
+ * servers start at once only one insert wins; the other reports that it created nothing.
+ */
+export async function bootstrapAdmin(
+  store: Store,
+  catalog: PermissionCatalog,
+  configuredPassword: string | null,
+  now: Date,
+): Promise<BootstrapResult> {
+  if ((await store.users.count()) > 0) return { created: false, generatedPassword: null };
+  const password = configuredPassword ?? randomBytes(12).toString('base64url');
+  const created = await store.users.insert({
+    id: randomUUID(),
+    login: ADMIN_LOGIN,
+    displayName: 'Administrator',
+    email: null,
+    disabled: false,
+    permissions: catalog.list().map((permission) => permission.name),
+    groupIds: [],
+    passwordHash: await hashPassword(password),
+    createdAt: now,
+    updatedAt: now,
+  });
+  return { created, generatedPassword: created && configuredPassword === null ? password : null };
+}

@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import { auditEvent } from '../domain/audit.ts';
+import { AppError, notFound } from '../domain/errors.ts';
+import { PERMISSIONS } from '../domain/permissions.ts';
+import type { ApiToken } from '../domain/user.ts';
+import type { Store } from '../store/store.ts';
+import type { Caller } from './caller.ts';
+import { hashSecretToken, newSecretToken } from './secret-token.ts';
+
+/** The prefix of personal API tokens, so they are recognisable (and findable by secret scanners). */
+export const API_TOKEN_PREFIX = 'tpat';
+const TOUCH_EVERY_MS = 60_000;
+
+/** Personal API tokens: created (shown once), listed, revoked, and resolved on each request. */
+export class TokenService {
+  constructor(
+    private readonly store: Store,
+    private readonly now: () => Date,
+  ) {}
+
+  /** Who a token may be made for: oneself, or anyone with users.manage. */
+  #requireSelfOrManager(caller: Caller, userId: string): void {
+    if (caller.user?.id !== userId && !caller.permissions.has(PERMISSIONS.usersManage)) {
+      throw notFound('User');
+    }
+  }
+
+  async create(
+    caller: Caller,
+    userId: string,
+    input: { name: string; expiresAt?: Date | null },
+  ): Promise<{ token: ApiToken; secret: string }> {
+    this.#requireSelfOrManager(caller, userId);
+    const user = await this.store.users.get(userId);
+    if (!user) throw notFound('User');
+    const now = this.now();
+    if (input.expiresAt && input.expiresAt <= now) {
+      throw new AppError('VALIDATION_FAILED', 'expiresAt must be in the future', {
+        issues: [{ path: '/expiresAt', message: 'must be in the future' }],
+      });
+    }
+    const secret = newSecretToken(API_TOKEN_PREFIX);
+    const token: ApiToken = {
+      id: randomUUID(),
+      userId,
+      name: input.name.trim(),
+      prefix: secret.slice(0, API_TOKEN_PREFIX.length + 7),
+      createdAt: now,
+      lastUsedAt: null,
+      expiresAt: input.expiresAt ?? null,
+    };
+    await this.store.transaction(async (store) => {
+      await store.apiTokens.insert(token, hashSecretToken(secret));
+      await store.audit.append(auditEvent(caller.actor, 'token.create', 'token', token.id, { userId, name: token.name }), now);
+    });
+    return { token, secret };
+  }
+
+  async list(caller: Caller, userId: string): Promise<ApiToken[]> {
+    this.#requireSelfOrManager(caller, userId);
+    return this.store.apiTokens.listForUser(userId);
+  }
+
+  async revoke(caller: Caller, userId: string, tokenId: string): Promise<void> {
+    this.#requireSelfOrManager(caller, userId);
+    await this.store.transaction(async (store) => {
+      if (!(await store.apiTokens.delete(tokenId, userId))) throw notFound('Token');
+      await store.audit.append(auditEvent(caller.actor, 'token.revoke', 'token', tokenId, { userId }), this.now());
+    });
+  }
+
+  /** The token a secret belongs to, if it is still valid; records its use. */
+  async resolve(secret: string): Promise<ApiToken | undefined> {
+    if (!secret.startsWith(`${API_TOKEN_PREFIX}_`) || secret.length > 200) return undefined;
+    const token = await this.store.apiTokens.findByHash(hashSecretToken(secret));
+    const now = this.now();
+    if (!token || (token.expiresAt && token.expiresAt <= now)) return undefined;
+    if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() >= TOUCH_EVERY_MS) {
+      await this.store.apiTokens.touch(token.id, now);
+      return { ...token, lastUsedAt: now };
+    }
+    return token;
+  }
+}

@@ -1,0 +1,60 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { exportTasks, importTasks, listAllTasks } from '../../tasks/task-transfer.ts';
+import { userByLogin, withContext, type CliContext } from '../context.ts';
+
+async function ownerFilter(context: CliContext, login: string | undefined): Promise<string | 'all'> {
+  return login === undefined ? 'all' : (await userByLogin(context, login)).id;
+}
+
+/** `taskplanner task list|export|import`. */
+export function registerTask(program: Command): void {
+  const task = program.command('task').description('list, export and import tasks');
+
+  task
+    .command('list')
+    .description("list tasks (everyone's, or one user's)")
+    .option('--user <login>', "only this user's tasks")
+    .action(async (options: { user?: string }) => {
+      await withContext(async (context) => {
+        const owner = await ownerFilter(context, options.user);
+        for (const each of await listAllTasks(context.services.tasks, context.operator, owner)) {
+          const enabled = each.enabled ? 'enabled' : 'disabled';
+          console.log(`${each.id}\t${each.ownerLogin}\t${enabled}\t${each.name}`);
+        }
+      });
+    });
+
+  task
+    .command('export')
+    .description('write tasks as JSON to a file or standard output')
+    .option('--user <login>', "only this user's tasks")
+    .option('--output <file>', 'write to this file instead of standard output')
+    .action(async (options: { user?: string; output?: string }) => {
+      await withContext(async (context) => {
+        const owner = await ownerFilter(context, options.user);
+        const exported = await exportTasks(context.services.tasks, context.operator, owner, new Date());
+        const json = `${JSON.stringify(exported, null, 2)}\n`;
+        if (options.output === undefined) process.stdout.write(json);
+        else writeFileSync(options.output, json);
+      });
+    });
+
+  task
+    .command('import <file>')
+    .description('create the tasks of an export file (all or none), as new tasks')
+    .option('--user <login>', 'give every imported task to this user instead of its exported owner')
+    .action(async (file: string, options: { user?: string }) => {
+      await withContext(async (context) => {
+        let document: unknown;
+        try {
+          document = JSON.parse(readFileSync(file, 'utf8'));
+        } catch (error) {
+          throw new Error(`Cannot read ${file} as JSON: ${(error as Error).message}`);
+        }
+        const { store, tasks } = context.services;
+        const imported = await importTasks(store, tasks, context.operator, document, options.user);
+        console.log(`Imported ${imported.length} task(s)`);
+      });
+    });
+}

@@ -1,0 +1,45 @@
+/** Core permissions; plugins declare their own in the permission catalog. */
+export const PERMISSIONS = {
+  planner: 'taskplanner',
+  plannerAdmin: 'taskplanner.admin',
+  usersManage: 'users.manage',
+} as const;
+
+/** A permission a user or group can hold, with a description for the UI. */
+export interface PermissionDefinition {
+  name: string;
+  description: string;
+}
+
+const CORE_PERMISSIONS: readonly PermissionDefinition[] = [
+  { name: PERMISSIONS.planner, description: 'May use the task planner' },
+  { name: PERMISSIONS.plannerAdmin, description: 'Administrative access to all tasks' },
+  { name: PERMISSIONS.usersManage, description: 'May manage users and their permissions' },
+];
+
+/** The permissions this server knows about: the core ones plus those plugins declare. */
+export class PermissionCatalog {
+  readonly #known = new Map<string, PermissionDefinition>();
+
+  constructor(extra: readonly PermissionDefinition[] = []) {
+    for (const definition of [...CORE_PERMISSIONS, ...extra]) this.declare(definition);
+  }
+
+  declare(definition: PermissionDefinition): void {
+    this.#known.set(definition.name, definition);
+  }
+
+  has(name: string): boolean {
+    return this.#known.has(name);
+  }
+
+  list(): PermissionDefinition[] {
+    return [...this.#known.values()];
+  }
+}
+
+/** What a set of held permissions allows in the planner. */
+export function plannerAccess(held: ReadonlySet<string>): { use: boolean; admin: boolean } {
+  const admin = held.has(PERMISSIONS.plannerAdmin);
+  return { use: admin || held.has(PERMISSIONS.planner), admin };
+}

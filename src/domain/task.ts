@@ -1,0 +1,95 @@
+/** The four places a component can sit in a task. */
+export type ComponentCategory = 'trigger' | 'job' | 'action' | 'series';
+
+/** A trigger, job, action or series source: a kind from the registry and its config. */
+export interface Component {
+  id: string;
+  kind: string;
+  config: Record<string, unknown>;
+}
+
+/** A job may carry a condition that decides whether its results are valid. */
+export interface JobComponent extends Component {
+  condition: Record<string, unknown> | null;
+}
+
+/** When an action runs, given the validity of the job results. */
+export type Qualification = 'always' | 'all-valid' | 'any-valid' | 'none-valid';
+
+/** An action and the job results it requires. */
+export interface ActionComponent extends Component {
+  qualification: Qualification;
+}
+
+/** How the engine treats overlapping runs, missed fires, time-outs and failures. */
+export interface TaskPolicy {
+  overlap: 'skip' | 'queue' | 'parallel';
+  misfire: 'once' | 'all' | 'skip';
+  /** With misfire "all": at most this many missed occurrences are run. */
+  misfireLimit: number;
+  timeoutSeconds: number | null;
+  retries: number;
+  retryBackoffSeconds: number;
+}
+
+/** The default policy of a new task. */
+export const DEFAULT_POLICY: Readonly<TaskPolicy> = {
+  overlap: 'skip',
+  misfire: 'once',
+  misfireLimit: 100,
+  timeoutSeconds: null,
+  retries: 0,
+  retryBackoffSeconds: 60,
+};
+
+/** The parts of a task its owner edits. */
+export interface TaskDefinition {
+  name: string;
+  description: string;
+  enabled: boolean;
+  timezone: string;
+  triggers: Component[];
+  jobs: JobComponent[];
+  actions: ActionComponent[];
+  series: Component | null;
+  policy: TaskPolicy;
+  expiresAt: Date | null;
+}
+
+/** A stored task. */
+export interface Task extends TaskDefinition {
+  id: string;
+  ownerId: string;
+  /** The owner's login, for display; filled in by the store. */
+  ownerLogin: string;
+  /** Hidden from the owner's overview once its schedule has ended. */
+  hidden: boolean;
+  revision: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Orders in which tasks can be listed. */
+export const TASK_SORT_KEYS = ['name', 'createdAt', 'updatedAt'] as const;
+export type TaskSortKey = (typeof TASK_SORT_KEYS)[number];
+
+/** What to list: whose tasks (null for everyone's), filters, order and page. */
+export interface TaskListQuery {
+  ownerId: string | null;
+  q?: string;
+  enabled?: boolean;
+  sort: TaskSortKey;
+  order: 'asc' | 'desc';
+  limit: number;
+  cursor?: string;
+}
+
+/** The key tasks are sorted by name on: the same in every database. */
+export function taskSortName(name: string): string {
+  return name.toLowerCase();
+}
+
+/** The text the q filter searches in, lower-cased for case-insensitive matching. */
+export function taskSearchText(task: Pick<TaskDefinition, 'name' | 'description'>): string {
+  return `${task.name}\n${task.description}`.toLowerCase();
+}

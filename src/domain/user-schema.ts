@@ -1,0 +1,42 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { LOGIN_PATTERN } from './user.ts';
+
+const Login = Type.String({ pattern: LOGIN_PATTERN, maxLength: 64 });
+const Password = Type.String({ minLength: 8, maxLength: 1024 });
+const DisplayName = Type.String({ minLength: 1, maxLength: 200 });
+const Email = Type.Union([Type.String({ format: 'email', maxLength: 320 }), Type.Null()]);
+const Permissions = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 200 });
+
+/** Body of POST /users. */
+export const UserCreateInput = Type.Object(
+  {
+    login: Login,
+    password: Password,
+    displayName: Type.Optional(DisplayName),
+    email: Type.Optional(Email),
+    permissions: Type.Optional(Permissions),
+  },
+  { additionalProperties: false },
+);
+export type UserCreateInput = Static<typeof UserCreateInput>;
+
+/** Body of PATCH /users/{id}: the fields to change. */
+export const UserUpdateInput = Type.Object(
+  {
+    login: Type.Optional(Login),
+    password: Type.Optional(Password),
+    displayName: Type.Optional(DisplayName),
+    email: Type.Optional(Email),
+    permissions: Type.Optional(Permissions),
+    disabled: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type UserUpdateInput = Static<typeof UserUpdateInput>;
+
+/** Body of PUT /me/password. */
+export const PasswordChangeInput = Type.Object(
+  { currentPassword: Type.String({ maxLength: 1024 }), newPassword: Password },
+  { additionalProperties: false },
+);
+export type PasswordChangeInput = Static<typeof PasswordChangeInput>;

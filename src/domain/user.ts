@@ -1,0 +1,56 @@
+/** A person (or service account) who can log in and own tasks. */
+export interface User {
+  id: string;
+  login: string;
+  displayName: string;
+  email: string | null;
+  disabled: boolean;
+  /** Permissions granted to the user directly (not through groups). */
+  permissions: string[];
+  groupIds: string[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A user with the stored password hash, only for authentication. */
+export interface UserWithSecret extends User {
+  passwordHash: string | null;
+}
+
+/** A named set of users sharing permissions. */
+export interface Group {
+  id: string;
+  name: string;
+  permissions: string[];
+  memberIds: string[];
+}
+
+/** A logged-in browser session; the token itself is never stored, only its hash. */
+export interface Session {
+  id: string;
+  userId: string;
+  csrfToken: string;
+  createdAt: Date;
+  expiresAt: Date;
+  lastSeenAt: Date;
+}
+
+/** A personal API token; the secret is shown once and stored hashed. */
+export interface ApiToken {
+  id: string;
+  userId: string;
+  name: string;
+  /** The first characters of the token, so a user can recognise it. */
+  prefix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  expiresAt: Date | null;
+}
+
+/** Logins are compared case-insensitively. */
+export function loginKey(login: string): string {
+  return login.trim().toLowerCase();
+}
+
+/** A login: letters, digits and . _ @ - (so it is also a safe path segment). */
+export const LOGIN_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$';

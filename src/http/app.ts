@@ -1,0 +1,62 @@
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Config } from '../config.ts';
+import { AppError } from '../domain/errors.ts';
+import { bodyAjv, textAjv } from '../domain/validation.ts';
+import type { Services } from '../services.ts';
+import { registerAuthentication } from './authentication.ts';
+import { registerHomePage } from './home-page.ts';
+import { registerOpenApi } from './openapi.ts';
+import { sendProblem } from './problem.ts';
+import { healthRoutes } from './routes/health.ts';
+import { meRoutes } from './routes/me.ts';
+import { permissionRoutes } from './routes/permissions.ts';
+import { sessionRoutes } from './routes/session.ts';
+import { taskRoutes } from './routes/tasks.ts';
+import { tokenRoutes } from './routes/tokens.ts';
+import { userRoutes } from './routes/users.ts';
+import { ProblemSchema, TaskSchema, TokenSchema, UserSchema } from './schemas.ts';
+
+/** What the HTTP app is built from. */
+export interface AppDependencies {
+  services: Services;
+  config: Pick<Config, 'bodyLimitBytes' | 'trustProxy' | 'secureCookies'>;
+  logger: FastifyServerOptions['logger'];
+  version: string;
+}
+
+/** Builds the Fastify app: the API under /api/v1, its documentation, health checks. */
+export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: deps.config.bodyLimitBytes,
+    trustProxy: deps.config.trustProxy,
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : textAjv).compile(schema));
+  app.setErrorHandler(sendProblem);
+  app.setNotFoundHandler((request) => {
+    throw new AppError('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0] ?? ''}`);
+  });
+  for (const schema of [ProblemSchema, TaskSchema, UserSchema, TokenSchema]) app.addSchema(schema);
+
+  await app.register(cookie);
+  await app.register(helmet, { global: true });
+  await app.register(rateLimit, { global: false });
+  await registerOpenApi(app, deps.version);
+  registerAuthentication(app, deps.services);
+
+  const { services } = deps;
+  await app.register(healthRoutes(services.store));
+  await app.register(sessionRoutes(services, deps.config), { prefix: '/api/v1/session' });
+  await app.register(meRoutes(services), { prefix: '/api/v1/me' });
+  await app.register(tokenRoutes(services), { prefix: '/api/v1/tokens' });
+  await app.register(userRoutes(services), { prefix: '/api/v1/users' });
+  await app.register(permissionRoutes(services), { prefix: '/api/v1/permissions' });
+  await app.register(taskRoutes(services), { prefix: '/api/v1/tasks' });
+  registerHomePage(app);
+  return app;
+}

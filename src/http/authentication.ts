@@ -1,0 +1,45 @@
+import type {} from '@fastify/cookie';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Authentication } from '../auth/authenticator.ts';
+import type { Caller } from '../auth/caller.ts';
+import { AppError } from '../domain/errors.ts';
+import type { Services } from '../services.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth: Authentication | null;
+  }
+}
+
+/** The name of the session cookie. */
+export const SESSION_COOKIE = 'taskplanner_session';
+/** The header a browser session must send with every state-changing request. */
+export const CSRF_HEADER = 'x-csrf-token';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Authenticates every API request (cookie, Bearer token or Basic) and, for cookie
+ * sessions, demands the CSRF token on requests that change state.
+ */
+export function registerAuthentication(app: FastifyInstance, services: Services): void {
+  app.decorateRequest('auth', null);
+  app.addHook('onRequest', async (request) => {
+    if (!request.url.startsWith('/api/v1/')) return;
+    request.auth = await services.authenticator.authenticate({
+      sessionToken: request.cookies[SESSION_COOKIE],
+      authorization: request.headers.authorization,
+      address: request.ip,
+    });
+    const session = request.auth?.session;
+    if (session && !SAFE_METHODS.has(request.method) && request.headers[CSRF_HEADER] !== session.csrfToken) {
+      throw new AppError('CSRF_TOKEN_INVALID', `Send the session's CSRF token in the ${CSRF_HEADER} header`);
+    }
+  });
+}
+
+/** The authenticated caller, or UNAUTHENTICATED. */
+export function callerOf(request: FastifyRequest): Caller {
+  if (!request.auth) throw new AppError('UNAUTHENTICATED', 'Log in, or send an API token');
+  return request.auth.caller;
+}

@@ -1,0 +1,28 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import { CSRF_HEADER, SESSION_COOKIE } from './authentication.ts';
+
+/** Describes every route in an OpenAPI 3.1 document at /api/openapi.json, browsable at /api/docs. */
+export async function registerOpenApi(app: FastifyInstance, version: string): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Task Planner API',
+        version,
+        description: `Errors are application/problem+json with a stable \`code\`. Browser sessions send the CSRF token from /api/v1/me in the ${CSRF_HEADER} header.`,
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'A personal API token' },
+          basic: { type: 'http', scheme: 'basic', description: 'Login and password, or login and API token' },
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+        },
+      },
+      security: [{ bearer: [] }, { basic: [] }, { session: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
+}

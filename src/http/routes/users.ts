@@ -1,0 +1,60 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { UserCreateInput, UserUpdateInput } from '../../domain/user-schema.ts';
+import type { Services } from '../../services.ts';
+import { callerOf } from '../authentication.ts';
+import { IdParams, PageSchema, UserSchema, responses } from '../schemas.ts';
+import { userView } from '../views.ts';
+
+const UserRef = Type.Ref(UserSchema);
+const UserListParams = Type.Object(
+  {
+    q: Type.Optional(Type.String({ maxLength: 100 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+    cursor: Type.Optional(Type.String({ maxLength: 1000 })),
+  },
+  { additionalProperties: false },
+);
+
+/** /api/v1/users: user administration, for holders of users.manage. */
+export function userRoutes(services: Services): FastifyPluginAsyncTypebox {
+  const { users } = services;
+  return async (app) => {
+    const tags = ['users'];
+
+    app.get('/', { schema: { tags, summary: 'List users', querystring: UserListParams, response: responses({ 200: PageSchema(UserRef) }) } }, async (request) => {
+      const { q, limit, cursor } = request.query;
+      const page = await users.list(callerOf(request), {
+        limit: limit ?? 100,
+        ...(q === undefined ? {} : { q }),
+        ...(cursor === undefined ? {} : { cursor }),
+      });
+      return { items: page.items.map(userView), nextCursor: page.nextCursor };
+    });
+
+    app.post('/', { schema: { tags, summary: 'Create a user', body: UserCreateInput, response: responses({ 201: UserRef }) } }, async (request, reply) => {
+      const user = await users.create(callerOf(request), request.body);
+      return reply.status(201).header('location', `/api/v1/users/${user.id}`).send(userView(user));
+    });
+
+    app.get('/:id', { schema: { tags, summary: 'Get a user', params: IdParams, response: responses({ 200: UserRef }) } }, async (request) =>
+      userView(await users.get(callerOf(request), request.params.id)),
+    );
+
+    app.patch('/:id', { schema: { tags, summary: 'Change a user (login, name, e-mail, password, permissions, disabled)', params: IdParams, body: UserUpdateInput, response: responses({ 200: UserRef }) } }, async (request) =>
+      userView(await users.update(callerOf(request), request.params.id, request.body)),
+    );
+
+    for (const disabled of [true, false]) {
+      const verb = disabled ? 'disable' : 'enable';
+      app.post(`/:id/${verb}`, { schema: { tags, summary: `${disabled ? 'Disable' : 'Enable'} a user`, params: IdParams, response: responses({ 200: UserRef }) } }, async (request) =>
+        userView(await users.update(callerOf(request), request.params.id, { disabled })),
+      );
+    }
+
+    app.delete('/:id', { schema: { tags, summary: 'Delete a user who owns no tasks', params: IdParams, response: responses({ 204: Type.Null() }) } }, async (request, reply) => {
+      await users.delete(callerOf(request), request.params.id);
+      return reply.status(204).send(null);
+    });
+  };
+}

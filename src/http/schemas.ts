@@ -1,0 +1,92 @@
+import { Type } from '@sinclair/typebox';
+import { ActionInput, ComponentInput, JobInput, PolicyInput } from '../domain/task-schema.ts';
+
+const Timestamp = Type.String({ format: 'date-time' });
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
+
+/** An RFC 9457 problem document. */
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.String(),
+    code: Type.String({ description: 'Stable error code, see the README' }),
+    instance: Type.String(),
+    errors: Type.Optional(
+      Type.Array(Type.Object({ in: Type.String(), path: Type.String(), message: Type.String() })),
+    ),
+  },
+  { $id: 'Problem' },
+);
+
+/** A stored component (ids assigned). */
+const StoredComponent = Type.Required(ComponentInput);
+const StoredJob = Type.Composite([Type.Required(Type.Omit(JobInput, ['condition'])), Type.Object({ condition: Nullable(Type.Record(Type.String(), Type.Unknown())) })]);
+const StoredAction = Type.Required(ActionInput);
+
+/** A task as the API returns it. */
+export const TaskSchema = Type.Object(
+  {
+    id: Type.String(),
+    ownerId: Type.String(),
+    ownerLogin: Type.String(),
+    name: Type.String(),
+    description: Type.String(),
+    enabled: Type.Boolean(),
+    timezone: Type.String(),
+    triggers: Type.Array(StoredComponent),
+    jobs: Type.Array(StoredJob),
+    actions: Type.Array(StoredAction),
+    series: Nullable(StoredComponent),
+    policy: Type.Required(PolicyInput),
+    expiresAt: Nullable(Timestamp),
+    revision: Type.Integer(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  { $id: 'Task' },
+);
+
+/** A user as the API returns it. */
+export const UserSchema = Type.Object(
+  {
+    id: Type.String(),
+    login: Type.String(),
+    displayName: Type.String(),
+    email: Nullable(Type.String()),
+    disabled: Type.Boolean(),
+    permissions: Type.Array(Type.String(), { description: 'Granted directly, not through groups' }),
+    groupIds: Type.Array(Type.String()),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  { $id: 'User' },
+);
+
+/** An API token as listed: never the secret. */
+export const TokenSchema = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    prefix: Type.String({ description: 'The first characters of the token' }),
+    createdAt: Timestamp,
+    lastUsedAt: Nullable(Timestamp),
+    expiresAt: Nullable(Timestamp),
+  },
+  { $id: 'Token' },
+);
+
+/** A page of a listing. */
+export function PageSchema<T extends Parameters<typeof Type.Array>[0]>(item: T) {
+  return Type.Object({ items: Type.Array(item), nextCursor: Nullable(Type.String()) });
+}
+
+/** Path parameter of routes on one object. */
+export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+
+/** Answers of every route: the success schema plus the problem for errors. */
+export function responses<T extends Record<number, unknown>>(success: T) {
+  const problem = Type.Ref(ProblemSchema);
+  return { ...success, '4xx': problem, '5xx': problem };
+}

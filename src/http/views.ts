@@ -1,0 +1,51 @@
+import type { ApiToken, User } from '../domain/user.ts';
+import type { Task } from '../domain/task.ts';
+
+/** A task as the API shows it. */
+export function taskView(task: Task) {
+  return {
+    id: task.id,
+    ownerId: task.ownerId,
+    ownerLogin: task.ownerLogin,
+    name: task.name,
+    description: task.description,
+    enabled: task.enabled,
+    timezone: task.timezone,
+    triggers: task.triggers,
+    jobs: task.jobs,
+    actions: task.actions,
+    series: task.series,
+    policy: task.policy,
+    expiresAt: task.expiresAt?.toISOString() ?? null,
+    revision: task.revision,
+    createdAt: task.createdAt.toISOString(),
+    updatedAt: task.updatedAt.toISOString(),
+  };
+}
+
+/** A user as the API shows it. */
+export function userView(user: User) {
+  return {
+    id: user.id,
+    login: user.login,
+    displayName: user.displayName,
+    email: user.email,
+    disabled: user.disabled,
+    permissions: user.permissions,
+    groupIds: user.groupIds,
+    createdAt: user.createdAt.toISOString(),
+    updatedAt: user.updatedAt.toISOString(),
+  };
+}
+
+/** An API token as the API shows it: never the secret. */
+export function tokenView(token: ApiToken) {
+  return {
+    id: token.id,
+    name: token.name,
+    prefix: token.prefix,
+    createdAt: token.createdAt.toISOString(),
+    lastUsedAt: token.lastUsedAt?.toISOString() ?? null,
+    expiresAt: token.expiresAt?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,55 @@
+import { Authenticator } from './auth/authenticator.ts';
+import { CredentialChecker } from './auth/credentials.ts';
+import { SessionManager } from './auth/session-manager.ts';
+import { TokenService } from './auth/token-service.ts';
+import { UserService } from './auth/user-service.ts';
+import { PermissionCatalog } from './domain/permissions.ts';
+import { registerBuiltins } from './plugins/builtin/index.ts';
+import { ComponentRegistry } from './plugins/registry.ts';
+import type { Store } from './store/store.ts';
+import { TaskService } from './tasks/task-service.ts';
+
+/** The application's use cases, shared by the HTTP API and the CLI. */
+export interface Services {
+  store: Store;
+  catalog: PermissionCatalog;
+  registry: ComponentRegistry;
+  sessions: SessionManager;
+  authenticator: Authenticator;
+  credentials: CredentialChecker;
+  tokens: TokenService;
+  users: UserService;
+  tasks: TaskService;
+}
+
+/** The settings the services need. */
+export interface ServiceOptions {
+  defaultTimezone: string;
+  sessionHours: number;
+  httpBasic: boolean;
+  /** Extra component kinds, e.g. a test's own. */
+  configureRegistry?: (registry: ComponentRegistry) => void;
+}
+
+/** Wires the services over one store and one clock. */
+export function createServices(store: Store, options: ServiceOptions, now: () => Date = () => new Date()): Services {
+  const catalog = new PermissionCatalog();
+  const registry = new ComponentRegistry();
+  registerBuiltins(registry);
+  options.configureRegistry?.(registry);
+  const sessions = new SessionManager(store, now, options.sessionHours * 3_600_000);
+  const credentials = new CredentialChecker(store, () => now().getTime());
+  const tokens = new TokenService(store, now);
+  const authenticator = new Authenticator(store, sessions, tokens, credentials, { httpBasic: options.httpBasic });
+  return {
+    store,
+    catalog,
+    registry,
+    sessions,
+    authenticator,
+    credentials,
+    tokens,
+    users: new UserService(store, catalog, now),
+    tasks: new TaskService(store, { registry, defaultTimezone: options.defaultTimezone }, now),
+  };
+}

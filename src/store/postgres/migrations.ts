@@ -1,0 +1,126 @@
+import type { Migration } from '../sql/migration.ts';
+
+/** PostgreSQL schema, forward only. Keep in step with sqlite/migrations.ts. */
+export const migrations: readonly Migration[] = [
+  {
+    id: '0001_initial',
+    statements: [
+      `create table users (
+        id text primary key,
+        login text not null,
+        login_key text collate "C" not null unique,
+        display_name text not null,
+        email text,
+        password_hash text,
+        disabled boolean not null default false,
+        created_at bigint not null,
+        updated_at bigint not null
+      )`,
+      `create table user_permissions (
+        user_id text not null references users(id) on delete cascade,
+        permission text not null,
+        primary key (user_id, permission)
+      )`,
+      `create table groups (
+        id text primary key,
+        name text collate "C" not null,
+        name_key text collate "C" not null unique,
+        created_at bigint not null
+      )`,
+      `create table group_permissions (
+        group_id text not null references groups(id) on delete cascade,
+        permission text not null,
+        primary key (group_id, permission)
+      )`,
+      `create table group_members (
+        group_id text not null references groups(id) on delete cascade,
+        user_id text not null references users(id) on delete cascade,
+        primary key (group_id, user_id)
+      )`,
+      `create index group_members_user on group_members(user_id)`,
+      `create table sessions (
+        id text primary key,
+        user_id text not null references users(id) on delete cascade,
+        csrf_token text not null,
+        address text not null,
+        user_agent text not null,
+        created_at bigint not null,
+        expires_at bigint not null,
+        last_seen_at bigint not null
+      )`,
+      `create index sessions_user on sessions(user_id)`,
+      `create table api_tokens (
+        id text primary key,
+        user_id text not null references users(id) on delete cascade,
+        name text collate "C" not null,
+        token_hash text not null unique,
+        prefix text not null,
+        created_at bigint not null,
+        last_used_at bigint,
+        expires_at bigint
+      )`,
+      `create index api_tokens_user on api_tokens(user_id)`,
+      `create table tasks (
+        id text primary key,
+        owner_id text not null references users(id),
+        name text collate "C" not null,
+        sort_name text collate "C" not null,
+        search_text text collate "C" not null,
+        description text not null,
+        enabled boolean not null,
+        timezone text not null,
+        triggers text not null,
+        jobs text not null,
+        actions text not null,
+        series text,
+        policy text not null,
+        expires_at bigint,
+        hidden boolean not null default false,
+        revision integer not null,
+        created_at bigint not null,
+        updated_at bigint not null
+      )`,
+      `create index tasks_owner_name on tasks(owner_id, sort_name, id)`,
+      `create index tasks_name on tasks(sort_name, id)`,
+      `create index tasks_owner_created on tasks(owner_id, created_at, id)`,
+      `create index tasks_owner_updated on tasks(owner_id, updated_at, id)`,
+      `create table runs (
+        id text primary key,
+        task_id text not null references tasks(id) on delete cascade,
+        owner_id text not null,
+        trigger_id text,
+        cause text not null,
+        scheduled_for bigint,
+        queued_at bigint not null,
+        started_at bigint,
+        finished_at bigint,
+        status text not null,
+        reason text,
+        attempt integer not null default 1,
+        node text,
+        lease_token text,
+        lease_expires_at bigint,
+        parameters text not null default '{}',
+        items text not null default '[]',
+        results text not null default '[]',
+        log text not null default ''
+      )`,
+      `create unique index runs_occurrence on runs(task_id, trigger_id, scheduled_for)`,
+      `create index runs_task_queued on runs(task_id, queued_at)`,
+      `create index runs_status on runs(status)`,
+      `create table audit_events (
+        id text primary key,
+        at bigint not null,
+        actor_id text,
+        actor_login text not null,
+        address text not null,
+        action text not null,
+        object_type text not null,
+        object_id text not null,
+        details text not null
+      )`,
+      `create index audit_events_at on audit_events(at, id)`,
+      `create index audit_events_object on audit_events(object_type, object_id)`,
+    ],
+  },
+];

@@ -1,0 +1,16 @@
+import { sql } from 'kysely';
+import type { DialectTraits } from '../sql/traits.ts';
+import { migrations } from './migrations.ts';
+
+/** PostgreSQL: migrations wait on an advisory lock per schema; claims skip locked rows. */
+export const postgresTraits: DialectTraits = {
+  name: 'postgres',
+  migrations,
+  lockMigrations: async (trx) => {
+    await sql`select pg_advisory_xact_lock(hashtext('taskplanner.migrate.' || current_schema()))`.execute(
+      trx,
+    );
+  },
+  supportsSkipLocked: true,
+  isUniqueViolation: (error) => (error as { code?: unknown } | null)?.code === '23505',
+};

@@ -1,0 +1,108 @@
+import type { ColumnType } from 'kysely';
+
+// Times are stored as epoch milliseconds in both dialects, JSON as text, and
+// booleans as 0/1 (SQLite integer, PostgreSQL boolean reads back true/false).
+type Millis = number;
+type Flag = ColumnType<number | boolean, number, number>;
+type Json = string;
+
+/** The tables as Kysely sees them; one shape for both dialects. */
+export interface Database {
+  users: {
+    id: string;
+    login: string;
+    login_key: string;
+    display_name: string;
+    email: string | null;
+    password_hash: string | null;
+    disabled: Flag;
+    created_at: Millis;
+    updated_at: Millis;
+  };
+  user_permissions: { user_id: string; permission: string };
+  groups: { id: string; name: string; name_key: string; created_at: Millis };
+  group_permissions: { group_id: string; permission: string };
+  group_members: { group_id: string; user_id: string };
+  sessions: {
+    id: string;
+    user_id: string;
+    csrf_token: string;
+    address: string;
+    user_agent: string;
+    created_at: Millis;
+    expires_at: Millis;
+    last_seen_at: Millis;
+  };
+  api_tokens: {
+    id: string;
+    user_id: string;
+    name: string;
+    token_hash: string;
+    prefix: string;
+    created_at: Millis;
+    last_used_at: Millis | null;
+    expires_at: Millis | null;
+  };
+  tasks: {
+    id: string;
+    owner_id: string;
+    name: string;
+    sort_name: string;
+    search_text: string;
+    description: string;
+    enabled: Flag;
+    timezone: string;
+    triggers: Json;
+    jobs: Json;
+    actions: Json;
+    series: Json | null;
+    policy: Json;
+    expires_at: Millis | null;
+    hidden: Flag;
+    revision: number;
+    created_at: Millis;
+    updated_at: Millis;
+  };
+  runs: {
+    id: string;
+    task_id: string;
+    owner_id: string;
+    trigger_id: string | null;
+    cause: string;
+    scheduled_for: Millis | null;
+    queued_at: Millis;
+    started_at: Millis | null;
+    finished_at: Millis | null;
+    status: string;
+    reason: string | null;
+    attempt: number;
+    node: string | null;
+    lease_token: string | null;
+    lease_expires_at: Millis | null;
+    parameters: Json;
+    items: Json;
+    results: Json;
+    log: string;
+  };
+  audit_events: {
+    id: string;
+    at: Millis;
+    actor_id: string | null;
+    actor_login: string;
+    address: string;
+    action: string;
+    object_type: string;
+    object_id: string;
+    details: Json;
+  };
+}
+
+/** Reads a 0/1 or boolean column. */
+export function readFlag(value: number | boolean): boolean {
+  return value === true || value === 1;
+}
+
+/** Writes a flag in the form both dialects accept. */
+export function writeFlag(value: boolean): number {
+  return value ? 1 : 0;
+}

@@ -1,0 +1,56 @@
+import { sql, type Kysely } from 'kysely';
+import type { Store } from '../store.ts';
+import { SqlApiTokenRepository } from './api-tokens.ts';
+import { SqlAuditRepository } from './audit.ts';
+import { SqlGroupRepository } from './groups.ts';
+import { applyMigrations } from './migration.ts';
+import type { Database } from './schema.ts';
+import { SqlSessionRepository } from './sessions.ts';
+import { SqlTaskRepository } from './tasks.ts';
+import type { Connection, DialectTraits } from './traits.ts';
+import { SqlUserRepository } from './users.ts';
+
+/** The Store over a Kysely connection; the dialect's traits carry every difference. */
+export class SqlStore implements Store {
+  readonly dialect: DialectTraits['name'];
+  readonly users: SqlUserRepository;
+  readonly groups: SqlGroupRepository;
+  readonly sessions: SqlSessionRepository;
+  readonly apiTokens: SqlApiTokenRepository;
+  readonly tasks: SqlTaskRepository;
+  readonly audit: SqlAuditRepository;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly traits: DialectTraits,
+  ) {
+    this.dialect = traits.name;
+    this.users = new SqlUserRepository(db, traits);
+    this.groups = new SqlGroupRepository(db);
+    this.sessions = new SqlSessionRepository(db);
+    this.apiTokens = new SqlApiTokenRepository(db);
+    this.tasks = new SqlTaskRepository(db);
+    this.audit = new SqlAuditRepository(db);
+  }
+
+  static from(connection: Connection): SqlStore {
+    return new SqlStore(connection.db, connection.traits);
+  }
+
+  async transaction<T>(fn: (store: Store) => Promise<T>): Promise<T> {
+    if (this.db.isTransaction) return fn(this);
+    return this.db.transaction().execute((trx) => fn(new SqlStore(trx, this.traits)));
+  }
+
+  async migrate(): Promise<string[]> {
+    return applyMigrations(this.db, this.traits.migrations, this.traits.lockMigrations, Date.now);
+  }
+
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.db);
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}

@@ -1,0 +1,146 @@
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
+import {
+  taskSearchText,
+  taskSortName,
+  type Task,
+  type TaskListQuery,
+  type TaskSortKey,
+} from '../../domain/task.ts';
+import type { Page, TaskRepository } from '../store.ts';
+import { decodeCursor, likeContains, toPage, type CursorPosition } from './cursor.ts';
+import { readFlag, writeFlag, type Database } from './schema.ts';
+
+type TaskRow = Selectable<Database['tasks']> & { owner_login: string };
+
+const SORT_COLUMNS = {
+  name: 'tasks.sort_name',
+  createdAt: 'tasks.created_at',
+  updatedAt: 'tasks.updated_at',
+} as const satisfies Record<TaskSortKey, string>;
+
+function toRow(task: Task): Insertable<Database['tasks']> {
+  return {
+    id: task.id,
+    owner_id: task.ownerId,
+    name: task.name,
+    sort_name: taskSortName(task.name),
+    search_text: taskSearchText(task),
+    description: task.description,
+    enabled: writeFlag(task.enabled),
+    timezone: task.timezone,
+    triggers: JSON.stringify(task.triggers),
+    jobs: JSON.stringify(task.jobs),
+    actions: JSON.stringify(task.actions),
+    series: task.series ? JSON.stringify(task.series) : null,
+    policy: JSON.stringify(task.policy),
+    expires_at: task.expiresAt ? task.expiresAt.getTime() : null,
+    hidden: writeFlag(task.hidden),
+    revision: task.revision,
+    created_at: task.createdAt.getTime(),
+    updated_at: task.updatedAt.getTime(),
+  };
+}
+
+function fromRow(row: TaskRow): Task {
+  return {
+    id: row.id,
+    ownerId: row.owner_id,
+    ownerLogin: row.owner_login,
+    name: row.name,
+    description: row.description,
+    enabled: readFlag(row.enabled),
+    timezone: row.timezone,
+    triggers: JSON.parse(row.triggers) as Task['triggers'],
+    jobs: JSON.parse(row.jobs) as Task['jobs'],
+    actions: JSON.parse(row.actions) as Task['actions'],
+    series: row.series === null ? null : (JSON.parse(row.series) as Task['series']),
+    policy: JSON.parse(row.policy) as Task['policy'],
+    expiresAt: row.expires_at === null ? null : new Date(row.expires_at),
+    hidden: readFlag(row.hidden),
+    revision: row.revision,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+  };
+}
+
+function positionOf(sort: TaskSortKey, row: TaskRow): CursorPosition {
+  const value = sort === 'name' ? row.sort_name : sort === 'createdAt' ? row.created_at : row.updated_at;
+  return { value, id: row.id };
+}
+
+/** Tasks in a SQL database, shared by both dialects. */
+export class SqlTaskRepository implements TaskRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  #select() {
+    return this.db
+      .selectFrom('tasks')
+      .innerJoin('users', 'users.id', 'tasks.owner_id')
+      .selectAll('tasks')
+      .select('users.login as owner_login');
+  }
+
+  async insert(task: Task): Promise<void> {
+    await this.db.insertInto('tasks').values(toRow(task)).execute();
+  }
+
+  async get(id: string): Promise<Task | undefined> {
+    const row = await this.#select().where('tasks.id', '=', id).executeTakeFirst();
+    return row && fromRow(row);
+  }
+
+  async list(query: TaskListQuery): Promise<Page<Task>> {
+    const column = SORT_COLUMNS[query.sort];
+    const direction = query.order;
+    let select = this.#select();
+    if (query.ownerId !== null) select = select.where('tasks.owner_id', '=', query.ownerId);
+    if (query.enabled !== undefined) {
+      select = select.where('tasks.enabled', '=', writeFlag(query.enabled));
+    }
+    if (query.q) {
+      const pattern = likeContains(query.q.toLowerCase());
+      select = select.where(sql<boolean>`tasks.search_text like ${pattern} escape '\\'`);
+    }
+    if (query.cursor !== undefined) {
+      const after = decodeCursor(query.cursor, query.sort === 'name' ? 'string' : 'number');
+      const beyond = direction === 'asc' ? '>' : '<';
+      select = select.where((eb) =>
+        eb.or([
+          eb(sql.ref(column), beyond, after.value),
+          eb.and([eb(sql.ref(column), '=', after.value), eb('tasks.id', beyond, after.id)]),
+        ]),
+      );
+    }
+    const rows = await select
+      .orderBy(sql.ref(column), direction)
+      .orderBy('tasks.id', direction)
+      .limit(query.limit + 1)
+      .execute();
+    return toPage(rows, query.limit, fromRow, (row) => positionOf(query.sort, row));
+  }
+
+  async update(task: Task, expectedRevision: number): Promise<boolean> {
+    const { id: _id, created_at: _created, owner_id, ...changes } = toRow(task);
+    const result = await this.db
+      .updateTable('tasks')
+      .set({ ...changes, owner_id })
+      .where('id', '=', task.id)
+      .where('revision', '=', expectedRevision)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('tasks').where('id', '=', id).executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+
+  async countByOwner(ownerId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('tasks')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('owner_id', '=', ownerId)
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+}

@@ -1,0 +1,179 @@
+import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
+import { AppError } from '../../domain/errors.ts';
+import { loginKey, type User, type UserWithSecret } from '../../domain/user.ts';
+import type { Page, UserChanges, UserRepository } from '../store.ts';
+import { decodeCursor, likeContains, toPage } from './cursor.ts';
+import { readFlag, writeFlag, type Database } from './schema.ts';
+import { inTransaction, type DialectTraits } from './traits.ts';
+
+type UserRow = Selectable<Database['users']>;
+
+function fromRow(row: UserRow, permissions: string[], groupIds: string[]): UserWithSecret {
+  return {
+    id: row.id,
+    login: row.login,
+    displayName: row.display_name,
+    email: row.email,
+    disabled: readFlag(row.disabled),
+    permissions,
+    groupIds,
+    passwordHash: row.password_hash,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+  };
+}
+
+function withoutSecret(user: UserWithSecret): User {
+  const { passwordHash: _secret, ...rest } = user;
+  return rest;
+}
+
+/** Users in a SQL database, shared by both dialects. */
+export class SqlUserRepository implements UserRepository {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly traits: DialectTraits,
+  ) {}
+
+  async insert(user: UserWithSecret): Promise<boolean> {
+    return inTransaction(this.db, async (trx) => {
+      const result = await trx
+        .insertInto('users')
+        .values({
+          id: user.id,
+          login: user.login,
+          login_key: loginKey(user.login),
+          display_name: user.displayName,
+          email: user.email,
+          password_hash: user.passwordHash,
+          disabled: writeFlag(user.disabled),
+          created_at: user.createdAt.getTime(),
+          updated_at: user.updatedAt.getTime(),
+        })
+        .onConflict((conflict) => conflict.column('login_key').doNothing())
+        .executeTakeFirst();
+      if (result.numInsertedOrUpdatedRows === 0n) return false;
+      await new SqlUserRepository(trx, this.traits).setPermissions(user.id, user.permissions);
+      return true;
+    });
+  }
+
+  async count(): Promise<number> {
+    const row = await this.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+
+  async #hydrate(rows: UserRow[]): Promise<UserWithSecret[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map((row) => row.id);
+    const [permissions, memberships] = await Promise.all([
+      this.db.selectFrom('user_permissions').selectAll().where('user_id', 'in', ids).execute(),
+      this.db.selectFrom('group_members').selectAll().where('user_id', 'in', ids).execute(),
+    ]);
+    return rows.map((row) =>
+      fromRow(
+        row,
+        permissions.filter((p) => p.user_id === row.id).map((p) => p.permission).sort(),
+        memberships.filter((m) => m.user_id === row.id).map((m) => m.group_id),
+      ),
+    );
+  }
+
+  async get(id: string): Promise<User | undefined> {
+    const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) return undefined;
+    const [user] = await this.#hydrate([row]);
+    return user && withoutSecret(user);
+  }
+
+  async getWithSecretByLogin(login: string): Promise<UserWithSecret | undefined> {
+    const row = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('login_key', '=', loginKey(login))
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const [user] = await this.#hydrate([row]);
+    return user;
+  }
+
+  async list(query: { q?: string; limit: number; cursor?: string }): Promise<Page<User>> {
+    let select = this.db.selectFrom('users').selectAll();
+    if (query.q) {
+      const pattern = likeContains(query.q.toLowerCase());
+      select = select.where(
+        sql<boolean>`(login_key like ${pattern} escape '\\' or lower(display_name) like ${pattern} escape '\\')`,
+      );
+    }
+    if (query.cursor !== undefined) {
+      const after = decodeCursor(query.cursor, 'string');
+      select = select.where((eb) =>
+        eb.or([
+          eb('login_key', '>', String(after.value)),
+          eb.and([eb('login_key', '=', String(after.value)), eb('id', '>', after.id)]),
+        ]),
+      );
+    }
+    const rows = await select.orderBy('login_key').orderBy('id').limit(query.limit + 1).execute();
+    const page = toPage(rows, query.limit, (row) => row, (row) => ({ value: row.login_key, id: row.id }));
+    const users = await this.#hydrate(page.items);
+    return { items: users.map(withoutSecret), nextCursor: page.nextCursor };
+  }
+
+  async update(id: string, changes: UserChanges): Promise<boolean> {
+    const set: Updateable<Database['users']> = { updated_at: changes.updatedAt.getTime() };
+    if (changes.login !== undefined) {
+      set.login = changes.login;
+      set.login_key = loginKey(changes.login);
+    }
+    if (changes.displayName !== undefined) set.display_name = changes.displayName;
+    if (changes.email !== undefined) set.email = changes.email;
+    if (changes.disabled !== undefined) set.disabled = writeFlag(changes.disabled);
+    if (changes.passwordHash !== undefined) set.password_hash = changes.passwordHash;
+    try {
+      const result = await this.db.updateTable('users').set(set).where('id', '=', id).executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    } catch (error) {
+      if (this.traits.isUniqueViolation(error)) {
+        throw new AppError('LOGIN_TAKEN', `The login '${changes.login ?? ''}' is already taken`);
+      }
+      throw error;
+    }
+  }
+
+  async setPermissions(id: string, permissions: readonly string[]): Promise<void> {
+    await inTransaction(this.db, async (trx) => {
+      await trx.deleteFrom('user_permissions').where('user_id', '=', id).execute();
+      const unique = [...new Set(permissions)];
+      if (unique.length === 0) return;
+      await trx
+        .insertInto('user_permissions')
+        .values(unique.map((permission) => ({ user_id: id, permission })))
+        .execute();
+    });
+  }
+
+  async effectivePermissions(id: string): Promise<Set<string>> {
+    const rows = await this.db
+      .selectFrom('user_permissions')
+      .select('permission')
+      .where('user_id', '=', id)
+      .union(
+        this.db
+          .selectFrom('group_permissions')
+          .innerJoin('group_members', 'group_members.group_id', 'group_permissions.group_id')
+          .select('group_permissions.permission')
+          .where('group_members.user_id', '=', id),
+      )
+      .execute();
+    return new Set(rows.map((row) => row.permission));
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+}

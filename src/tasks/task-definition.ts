@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto';
+import { validationError, type FieldIssue } from '../domain/errors.ts';
+import {
+  DEFAULT_POLICY,
+  type ActionComponent,
+  type Component,
+  type ComponentCategory,
+  type JobComponent,
+  type Task,
+  type TaskDefinition,
+} from '../domain/task.ts';
+import type { TaskCreateInput } from '../domain/task-schema.ts';
+import { isValidTimeZone } from '../domain/timezone.ts';
+import type { ComponentRegistry } from '../plugins/registry.ts';
+
+type ComponentInput = { id?: string; kind: string; config?: Record<string, unknown> };
+
+/** What turning input into a definition needs besides the input. */
+export interface DefinitionContext {
+  registry: ComponentRegistry;
+  defaultTimezone: string;
+}
+
+/** Collects the issues of one definition and hands out unique component ids. */
+class DefinitionBuilder {
+  readonly issues: FieldIssue[] = [];
+  readonly #ids = new Set<string>();
+
+  constructor(private readonly registry: ComponentRegistry) {}
+
+  component(category: ComponentCategory, input: ComponentInput, path: string): Component {
+    const config = input.config ?? {};
+    this.issues.push(...this.registry.checkComponent(category, input.kind, config, path));
+    const id = input.id ?? this.#newId(category);
+    if (this.#ids.has(id)) this.issues.push({ path: `${path}/id`, message: `duplicate component id '${id}'` });
+    this.#ids.add(id);
+    return { id, kind: input.kind, config };
+  }
+
+  #newId(category: ComponentCategory): string {
+    let id: string;
+    do id = `${category}-${randomBytes(3).toString('hex')}`;
+    while (this.#ids.has(id));
+    return id;
+  }
+}
+
+function timezoneOf(input: TaskCreateInput, fallback: string, issues: FieldIssue[]): string {
+  const timezone = input.timezone ?? fallback;
+  if (!isValidTimeZone(timezone)) issues.push({ path: '/timezone', message: `unknown time zone '${timezone}'` });
+  return timezone;
+}
+
+/**
+ * Turns schema-valid input into a task definition: fills defaults, gives components
+ * ids, and checks every component against its kind. Throws with all issues found.
+ */
+export function buildDefinition(input: TaskCreateInput, context: DefinitionContext): TaskDefinition {
+  const builder = new DefinitionBuilder(context.registry);
+  const triggers = (input.triggers ?? []).map((t, i) => builder.component('trigger', t, `/triggers/${i}`));
+  const jobs = (input.jobs ?? []).map(
+    (job, i): JobComponent => ({ ...builder.component('job', job, `/jobs/${i}`), condition: job.condition ?? null }),
+  );
+  const actions = (input.actions ?? []).map(
+    (action, i): ActionComponent => ({
+      ...builder.component('action', action, `/actions/${i}`),
+      qualification: action.qualification ?? 'always',
+    }),
+  );
+  const series = input.series ? builder.component('series', input.series, '/series') : null;
+  const timezone = timezoneOf(input, context.defaultTimezone, builder.issues);
+  if (builder.issues.length > 0) throw validationError(builder.issues);
+  return {
+    name: input.name.trim(),
+    description: input.description ?? '',
+    enabled: input.enabled ?? true,
+    timezone,
+    triggers,
+    jobs,
+    actions,
+    series,
+    policy: { ...DEFAULT_POLICY, ...input.policy },
+    expiresAt: input.expiresAt ? new Date(input.expiresAt) : null,
+  };
+}
+
+/** A stored definition in the shape clients send, for merging a patch or exporting. */
+export function definitionToInput(task: TaskDefinition): TaskCreateInput {
+  return {
+    name: task.name,
+    description: task.description,
+    enabled: task.enabled,
+    timezone: task.timezone,
+    triggers: task.triggers,
+    jobs: task.jobs,
+    actions: task.actions,
+    series: task.series,
+    policy: task.policy,
+    expiresAt: task.expiresAt ? task.expiresAt.toISOString() : null,
+  };
+}
+
+/** The definition part of a stored task. */
+export function definitionOf(task: Task): TaskDefinition {
+  const { name, description, enabled, timezone, triggers, jobs, actions, series, policy, expiresAt } = task;
+  return { name, description, enabled, timezone, triggers, jobs, actions, series, policy, expiresAt };
+}

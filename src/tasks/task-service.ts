@@ -1,0 +1,189 @@
+import { randomUUID } from 'node:crypto';
+import { requirePlanner, type Caller } from '../auth/caller.ts';
+import { auditEvent } from '../domain/audit.ts';
+import { AppError, notFound, validationError } from '../domain/errors.ts';
+import type { Task, TaskDefinition } from '../domain/task.ts';
+import {
+  TaskCreateInput,
+  TaskPatchInput,
+  TaskReplaceInput,
+  type TaskListParams,
+} from '../domain/task-schema.ts';
+import { compileValidator } from '../domain/validation.ts';
+import type { Page, Store } from '../store/store.ts';
+import { buildDefinition, definitionOf, definitionToInput, type DefinitionContext } from './task-definition.ts';
+
+const validateCreate = compileValidator(TaskCreateInput);
+const validateReplace = compileValidator(TaskReplaceInput);
+const validatePatch = compileValidator(TaskPatchInput);
+
+/** The revision an update is based on: from If-Match or the body, which must agree. */
+function baseRevision(fromHeader: number | undefined, fromBody: number | undefined): number {
+  if (fromHeader !== undefined && fromBody !== undefined && fromHeader !== fromBody) {
+    throw validationError([{ path: '/revision', message: 'differs from the If-Match header' }]);
+  }
+  const revision = fromHeader ?? fromBody;
+  if (revision === undefined) {
+    throw new AppError('REVISION_REQUIRED', 'Send the revision you edited, in If-Match or as "revision"');
+  }
+  return revision;
+}
+
+/**
+ * Tasks as their users see them: each user reaches only their own, holders of
+ * taskplanner.admin reach everyone's, and every change is audited.
+ */
+export class TaskService {
+  constructor(
+    private readonly store: Store,
+    private readonly context: DefinitionContext,
+    private readonly now: () => Date,
+  ) {}
+
+  /** The same service working inside the given store (e.g. a transaction). */
+  withStore(store: Store): TaskService {
+    return new TaskService(store, this.context, this.now);
+  }
+
+  async list(caller: Caller, params: TaskListParams): Promise<Page<Task>> {
+    const { admin } = requirePlanner(caller);
+    const ownerId = params.owner === 'all' ? null : (params.owner ?? caller.user?.id ?? null);
+    if (!admin && ownerId !== caller.user?.id) {
+      throw new AppError('FORBIDDEN', "Listing other users' tasks needs 'taskplanner.admin'");
+    }
+    return this.store.tasks.list({
+      ownerId,
+      sort: params.sort ?? 'name',
+      order: params.order ?? 'asc',
+      limit: params.limit ?? 50,
+      ...(params.q === undefined ? {} : { q: params.q }),
+      ...(params.enabled === undefined ? {} : { enabled: params.enabled }),
+      ...(params.cursor === undefined ? {} : { cursor: params.cursor }),
+    });
+  }
+
+  /** The task if the caller may see it; otherwise NOT_FOUND, as if it did not exist. */
+  async get(caller: Caller, id: string, store: Store = this.store): Promise<Task> {
+    const { admin } = requirePlanner(caller);
+    const task = await store.tasks.get(id);
+    if (!task || (!admin && task.ownerId !== caller.user?.id)) throw notFound('Task');
+    return task;
+  }
+
+  async create(caller: Caller, raw: unknown): Promise<Task> {
+    requirePlanner(caller);
+    const owner = caller.user;
+    if (!owner) throw new AppError('FORBIDDEN', 'Only a user can own a task; import it for a user instead');
+    return this.#insert(caller, owner.id, buildDefinition(validateCreate(raw), this.context), 'task.create');
+  }
+
+  /** Creates a task for a given owner (the CLI's import); needs administrative access. */
+  async createFor(caller: Caller, ownerId: string, raw: unknown): Promise<Task> {
+    const { admin } = requirePlanner(caller);
+    if (!admin && ownerId !== caller.user?.id) throw new AppError('FORBIDDEN', "This needs 'taskplanner.admin'");
+    if (!(await this.store.users.get(ownerId))) throw notFound('User');
+    return this.#insert(caller, ownerId, buildDefinition(validateCreate(raw), this.context), 'task.import');
+  }
+
+  async replace(caller: Caller, id: string, raw: unknown, ifMatch?: number): Promise<Task> {
+    const { revision, ...input } = validateReplace(raw);
+    const expected = baseRevision(ifMatch, revision);
+    return this.#change(caller, id, expected, 'task.update', () => buildDefinition(input, this.context));
+  }
+
+  async patch(caller: Caller, id: string, raw: unknown, ifMatch?: number): Promise<Task> {
+    const { revision, ...changes } = validatePatch(raw);
+    const expected = baseRevision(ifMatch, revision);
+    return this.#change(caller, id, expected, 'task.update', (task) =>
+      buildDefinition({ ...definitionToInput(task), ...changes }, this.context),
+    );
+  }
+
+  async setEnabled(caller: Caller, id: string, enabled: boolean): Promise<Task> {
+    const action = enabled ? 'task.enable' : 'task.disable';
+    return this.#change(caller, id, undefined, action, (task) => ({ ...definitionOf(task), enabled }));
+  }
+
+  /** Copies a task the caller can see; the copy belongs to the caller. */
+  async copy(caller: Caller, id: string, overrides: { name?: string; enabled?: boolean }): Promise<Task> {
+    const source = await this.get(caller, id);
+    const owner = caller.user;
+    if (!owner) throw new AppError('FORBIDDEN', 'Only a user can own a task');
+    const definition: TaskDefinition = {
+      ...definitionOf(source),
+      name: overrides.name?.trim() || `${source.name} (copy)`.slice(0, 200),
+      enabled: overrides.enabled ?? source.enabled,
+    };
+    return this.#insert(caller, owner.id, definition, 'task.copy', { sourceId: source.id });
+  }
+
+  /** Gives a task to another user; administrators only. */
+  async transfer(caller: Caller, id: string, newOwnerId: string): Promise<Task> {
+    const { admin } = requirePlanner(caller);
+    if (!admin) {
+      await this.get(caller, id);
+      throw new AppError('FORBIDDEN', "Transferring a task needs 'taskplanner.admin'");
+    }
+    const newOwner = await this.store.users.get(newOwnerId);
+    if (!newOwner || newOwner.disabled) {
+      throw validationError([{ path: '/ownerId', message: 'is not an enabled user' }]);
+    }
+    return this.#change(caller, id, undefined, 'task.transfer', (task) => definitionOf(task), newOwnerId);
+  }
+
+  async delete(caller: Caller, id: string): Promise<void> {
+    await this.store.transaction(async (store) => {
+      const task = await this.get(caller, id, store);
+      await store.tasks.delete(id);
+      const details = { name: task.name, ownerId: task.ownerId };
+      await store.audit.append(auditEvent(caller.actor, 'task.delete', 'task', id, details), this.now());
+    });
+  }
+
+  async #insert(
+    caller: Caller,
+    ownerId: string,
+    definition: TaskDefinition,
+    action: string,
+    extra: Record<string, unknown> = {},
+  ): Promise<Task> {
+    const now = this.now();
+    const id = randomUUID();
+    await this.store.transaction(async (store) => {
+      await store.tasks.insert({ ...definition, id, ownerId, ownerLogin: '', hidden: false, revision: 1, createdAt: now, updatedAt: now });
+      const details = { name: definition.name, ownerId, ...extra };
+      await store.audit.append(auditEvent(caller.actor, action, 'task', id, details), now);
+    });
+    return this.get(caller, id);
+  }
+
+  /**
+   * Applies a change to a visible task in one transaction: checks the base revision
+   * (when given), bumps the revision, and audits. A concurrent writer gets a conflict.
+   */
+  async #change(
+    caller: Caller,
+    id: string,
+    expectedRevision: number | undefined,
+    action: string,
+    edit: (task: Task) => TaskDefinition,
+    newOwnerId?: string,
+  ): Promise<Task> {
+    const now = this.now();
+    await this.store.transaction(async (store) => {
+      const task = await this.get(caller, id, store);
+      const base = expectedRevision ?? task.revision;
+      if (base !== task.revision) throw revisionConflict(task.revision);
+      const ownerId = newOwnerId ?? task.ownerId;
+      const updated: Task = { ...task, ...edit(task), ownerId, revision: base + 1, updatedAt: now };
+      if (!(await store.tasks.update(updated, base))) throw revisionConflict(task.revision);
+      const details = { name: updated.name, ownerId, revision: updated.revision, ...(newOwnerId ? { previousOwnerId: task.ownerId } : {}) };
+      await store.audit.append(auditEvent(caller.actor, action, 'task', id, details), now);
+    });
+    return this.get(caller, id);
+  }
+}
+
+function revisionConflict(current: number): AppError {
+  return new AppError('REVISION_CONFLICT', `The task was changed meanwhile; its revision is now ${current}`);
+}
