@@ -33,11 +33,14 @@ export class ConfigError extends Error {
 export const CONFIG_VARIABLES = {
   TASKPLANNER_CONFIG: 'A JSON file with any of these variables as keys; the environment wins',
   TASKPLANNER_DATA_DIR: 'Folder for the SQLite file, the secret key and artifacts (./data)',
-  TASKPLANNER_DATABASE_URL: 'postgres:// URL selects PostgreSQL; unset means SQLite in the data folder',
+  TASKPLANNER_DATABASE_URL:
+    'postgres:// URL selects PostgreSQL; unset means SQLite in the data folder',
   TASKPLANNER_HOST: 'Address to listen on (127.0.0.1)',
   TASKPLANNER_PORT: 'Port to listen on, 0 for any free one (8080)',
-  TASKPLANNER_ADMIN_PASSWORD: 'Password of the admin user created on first start (generated and printed)',
-  TASKPLANNER_SECRET: 'Key for secrets at rest, 32+ characters (generated into <data dir>/secret.key)',
+  TASKPLANNER_ADMIN_PASSWORD:
+    'Password of the admin user created on first start (generated and printed)',
+  TASKPLANNER_SECRET:
+    'Key for secrets at rest, 32+ characters (generated into <data dir>/secret.key)',
   TASKPLANNER_HTTP_BASIC: 'Accept HTTP Basic authentication on the API (true)',
   TASKPLANNER_LOG_LEVEL: 'fatal, error, warn, info, debug, trace or silent (info)',
   TASKPLANNER_TIMEZONE: "Default time zone of new tasks (the machine's)",
@@ -54,7 +57,13 @@ function read(source: Source, name: keyof typeof CONFIG_VARIABLES): string | und
   return value === undefined || value.trim() === '' ? undefined : value.trim();
 }
 
-function integer(source: Source, name: keyof typeof CONFIG_VARIABLES, min: number, max: number, fallback: number): number {
+function integer(
+  source: Source,
+  name: keyof typeof CONFIG_VARIABLES,
+  min: number,
+  max: number,
+  fallback: number,
+): number {
   const raw = read(source, name);
   if (raw === undefined) return fallback;
   const value = Number(raw);
@@ -81,10 +90,16 @@ function databaseUrl(source: Source): string | null {
   return raw;
 }
 
-function oneOf<T extends string>(source: Source, name: keyof typeof CONFIG_VARIABLES, allowed: readonly T[], fallback: T): T {
+function oneOf<T extends string>(
+  source: Source,
+  name: keyof typeof CONFIG_VARIABLES,
+  allowed: readonly T[],
+  fallback: T,
+): T {
   const raw = read(source, name);
   if (raw === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(name, `one of ${allowed.join(', ')}`, raw);
+  if (!(allowed as readonly string[]).includes(raw))
+    throw new ConfigError(name, `one of ${allowed.join(', ')}`, raw);
   return raw as T;
 }
 
@@ -99,7 +114,8 @@ function secret(source: Source): string | null {
 function timezone(source: Source): string {
   const raw = read(source, 'TASKPLANNER_TIMEZONE');
   if (raw === undefined) return systemTimeZone();
-  if (!isValidTimeZone(raw)) throw new ConfigError('TASKPLANNER_TIMEZONE', 'an IANA time zone name', raw);
+  if (!isValidTimeZone(raw))
+    throw new ConfigError('TASKPLANNER_TIMEZONE', 'an IANA time zone name', raw);
   return raw;
 }
 
@@ -109,14 +125,19 @@ function fileSource(path: string): Source {
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new ConfigError('TASKPLANNER_CONFIG', 'a readable JSON file', `${path}: ${(error as Error).message}`);
+    throw new ConfigError(
+      'TASKPLANNER_CONFIG',
+      'a readable JSON file',
+      `${path}: ${(error as Error).message}`,
+    );
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new ConfigError('TASKPLANNER_CONFIG', 'a JSON object of variables', path);
   }
   const source: Source = {};
   for (const [key, value] of Object.entries(parsed)) {
-    if (!(key in CONFIG_VARIABLES)) throw new ConfigError('TASKPLANNER_CONFIG', 'made of known variables only', key);
+    if (!(key in CONFIG_VARIABLES))
+      throw new ConfigError('TASKPLANNER_CONFIG', 'made of known variables only', key);
     source[key] = String(value);
   }
   return source;

@@ -28,10 +28,18 @@ export async function startServer(config: Config): Promise<RunningServer> {
       httpBasic: config.httpBasic,
     });
     const admin = await bootstrapAdmin(store, services.catalog, config.adminPassword, new Date());
-    const app = await buildApp({ services, config, logger: { level: config.logLevel }, version: VERSION });
-    if (admin.created) app.log.info(`Created the first user '${ADMIN_LOGIN}' with every permission`);
+    const app = await buildApp({
+      services,
+      config,
+      logger: { level: config.logLevel },
+      version: VERSION,
+    });
+    if (admin.created)
+      app.log.info(`Created the first user '${ADMIN_LOGIN}' with every permission`);
     if (admin.generatedPassword) {
-      console.log(`\n  First start: log in as '${ADMIN_LOGIN}' with password ${admin.generatedPassword}\n  (shown only this once; set TASKPLANNER_ADMIN_PASSWORD to choose it)\n`);
+      console.log(
+        `\n  First start: log in as '${ADMIN_LOGIN}' with password ${admin.generatedPassword}\n  (shown only this once; set TASKPLANNER_ADMIN_PASSWORD to choose it)\n`,
+      );
     }
     const url = await app.listen({ host: config.host, port: config.port });
     app.log.info({ url, store: store.dialect }, `Task Planner ${VERSION} is ready`);

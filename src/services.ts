@@ -32,7 +32,11 @@ export interface ServiceOptions {
 }
 
 /** Wires the services over one store and one clock. */
-export function createServices(store: Store, options: ServiceOptions, now: () => Date = () => new Date()): Services {
+export function createServices(
+  store: Store,
+  options: ServiceOptions,
+  now: () => Date = () => new Date(),
+): Services {
   const catalog = new PermissionCatalog();
   const registry = new ComponentRegistry();
   registerBuiltins(registry);
@@ -40,7 +44,9 @@ export function createServices(store: Store, options: ServiceOptions, now: () =>
   const sessions = new SessionManager(store, now, options.sessionHours * 3_600_000);
   const credentials = new CredentialChecker(store, () => now().getTime());
   const tokens = new TokenService(store, now);
-  const authenticator = new Authenticator(store, sessions, tokens, credentials, { httpBasic: options.httpBasic });
+  const authenticator = new Authenticator(store, sessions, tokens, credentials, {
+    httpBasic: options.httpBasic,
+  });
   return {
     store,
     catalog,

@@ -33,7 +33,8 @@ export class Authenticator {
 
   /** The authentication, null when none is offered; throws UNAUTHENTICATED for a bad header. */
   async authenticate(request: Credentials): Promise<Authentication | null> {
-    if (request.authorization !== undefined) return this.#fromHeader(request.authorization, request.address);
+    if (request.authorization !== undefined)
+      return this.#fromHeader(request.authorization, request.address);
     if (request.sessionToken === undefined) return null;
     const session = await this.sessions.resolve(request.sessionToken);
     if (!session) return null;
@@ -50,13 +51,19 @@ export class Authenticator {
       return { caller, via: 'token', session: null };
     }
     if (scheme.toLowerCase() === 'basic') return this.#fromBasic(value, address);
-    throw new AppError('UNAUTHENTICATED', `Unsupported authorization scheme '${scheme.slice(0, 20)}'`);
+    throw new AppError(
+      'UNAUTHENTICATED',
+      `Unsupported authorization scheme '${scheme.slice(0, 20)}'`,
+    );
   }
 
   /** HTTP Basic with login and password, or login and an API token as the password. */
   async #fromBasic(encoded: string, address: string): Promise<Authentication> {
     if (!this.options.httpBasic) {
-      throw new AppError('UNAUTHENTICATED', 'HTTP Basic authentication is switched off; use a Bearer token');
+      throw new AppError(
+        'UNAUTHENTICATED',
+        'HTTP Basic authentication is switched off; use a Bearer token',
+      );
     }
     const decoded = Buffer.from(encoded, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');

@@ -15,7 +15,10 @@ export class SessionManager {
   ) {}
 
   /** Starts a session; the token goes into the cookie and is not kept anywhere. */
-  async start(user: User, details: { address: string; userAgent: string }): Promise<{ token: string; session: Session }> {
+  async start(
+    user: User,
+    details: { address: string; userAgent: string },
+  ): Promise<{ token: string; session: Session }> {
     const token = newSecretToken('tps');
     const now = this.now();
     const session: Session = {

@@ -51,7 +51,10 @@ export class TokenService {
     };
     await this.store.transaction(async (store) => {
       await store.apiTokens.insert(token, hashSecretToken(secret));
-      await store.audit.append(auditEvent(caller.actor, 'token.create', 'token', token.id, { userId, name: token.name }), now);
+      await store.audit.append(
+        auditEvent(caller.actor, 'token.create', 'token', token.id, { userId, name: token.name }),
+        now,
+      );
     });
     return { token, secret };
   }
@@ -65,7 +68,10 @@ export class TokenService {
     this.#requireSelfOrManager(caller, userId);
     await this.store.transaction(async (store) => {
       if (!(await store.apiTokens.delete(tokenId, userId))) throw notFound('Token');
-      await store.audit.append(auditEvent(caller.actor, 'token.revoke', 'token', tokenId, { userId }), this.now());
+      await store.audit.append(
+        auditEvent(caller.actor, 'token.revoke', 'token', tokenId, { userId }),
+        this.now(),
+      );
     });
   }
 

@@ -26,7 +26,9 @@ export class UserService {
 
   #checkPermissionNames(permissions: readonly string[]): void {
     const issues = permissions.flatMap((name, index) =>
-      this.catalog.has(name) ? [] : [{ path: `/permissions/${index}`, message: `unknown permission '${name}'` }],
+      this.catalog.has(name)
+        ? []
+        : [{ path: `/permissions/${index}`, message: `unknown permission '${name}'` }],
     );
     if (issues.length > 0) throw validationError(issues);
   }
@@ -54,13 +56,19 @@ export class UserService {
         throw new AppError('LOGIN_TAKEN', `The login '${input.login}' is already taken`);
       }
       const details = { login: user.login, permissions: user.permissions };
-      await store.audit.append(auditEvent(caller.actor, 'user.create', 'user', user.id, details), now);
+      await store.audit.append(
+        auditEvent(caller.actor, 'user.create', 'user', user.id, details),
+        now,
+      );
     });
     const { passwordHash: _secret, ...created } = user;
     return created;
   }
 
-  async list(caller: Caller, query: { q?: string; limit: number; cursor?: string }): Promise<Page<User>> {
+  async list(
+    caller: Caller,
+    query: { q?: string; limit: number; cursor?: string },
+  ): Promise<Page<User>> {
     requirePermission(caller, PERMISSIONS.usersManage);
     return this.store.users.list(query);
   }
@@ -87,7 +95,8 @@ export class UserService {
       if (!before) throw notFound('User');
       await store.users.update(id, changes);
       if (input.permissions) await store.users.setPermissions(id, input.permissions);
-      if (input.disabled === true || input.password !== undefined) await store.sessions.deleteForUser(id);
+      if (input.disabled === true || input.password !== undefined)
+        await store.sessions.deleteForUser(id);
       const details = describeUserChange(before, input);
       await store.audit.append(auditEvent(caller.actor, 'user.update', 'user', id, details), now);
     });
@@ -107,24 +116,35 @@ export class UserService {
   /** Deletes a user who owns no tasks (transfer or delete them first). */
   async delete(caller: Caller, id: string): Promise<void> {
     requirePermission(caller, PERMISSIONS.usersManage);
-    if (caller.user?.id === id) throw new AppError('FORBIDDEN', 'You cannot delete your own account');
+    if (caller.user?.id === id)
+      throw new AppError('FORBIDDEN', 'You cannot delete your own account');
     await this.store.transaction(async (store) => {
       const user = await store.users.get(id);
       if (!user) throw notFound('User');
       const owned = await store.tasks.countByOwner(id);
       if (owned > 0) {
-        throw new AppError('USER_OWNS_TASKS', `${user.login} owns ${owned} task(s); transfer or delete them first`);
+        throw new AppError(
+          'USER_OWNS_TASKS',
+          `${user.login} owns ${owned} task(s); transfer or delete them first`,
+        );
       }
       await store.users.delete(id);
-      await store.audit.append(auditEvent(caller.actor, 'user.delete', 'user', id, { login: user.login }), this.now());
+      await store.audit.append(
+        auditEvent(caller.actor, 'user.delete', 'user', id, { login: user.login }),
+        this.now(),
+      );
     });
   }
 
   /** A user changes their own password, proving they know the current one. */
   async changeOwnPassword(caller: Caller, input: PasswordChangeInput): Promise<void> {
     const login = caller.user?.login;
-    const current = login === undefined ? undefined : await this.store.users.getWithSecretByLogin(login);
-    if (!current?.passwordHash || !(await verifyPassword(input.currentPassword, current.passwordHash))) {
+    const current =
+      login === undefined ? undefined : await this.store.users.getWithSecretByLogin(login);
+    if (
+      !current?.passwordHash ||
+      !(await verifyPassword(input.currentPassword, current.passwordHash))
+    ) {
       throw new AppError('INVALID_CREDENTIALS', 'The current password is wrong');
     }
     await this.update({ ...caller, permissions: new Set([PERMISSIONS.usersManage]) }, current.id, {
@@ -138,6 +158,7 @@ function describeUserChange(before: User, input: UserUpdateInput): Record<string
   const { password, permissions, ...fields } = input;
   const details: Record<string, unknown> = { login: before.login, ...fields };
   if (password !== undefined) details.passwordChanged = true;
-  if (permissions !== undefined) details.permissions = { before: before.permissions, after: [...new Set(permissions)].sort() };
+  if (permissions !== undefined)
+    details.permissions = { before: before.permissions, after: [...new Set(permissions)].sort() };
   return details;
 }

@@ -21,7 +21,10 @@ export function toFieldIssues(errors: readonly ErrorObject[], prefix = ''): Fiel
   return errors.map((error) => {
     const params = error.params as Record<string, unknown>;
     if (error.keyword === 'required') {
-      return { path: `${prefix}${error.instancePath}/${String(params.missingProperty)}`, message: 'is required' };
+      return {
+        path: `${prefix}${error.instancePath}/${String(params.missingProperty)}`,
+        message: 'is required',
+      };
     }
     if (error.keyword === 'additionalProperties') {
       return {
@@ -47,13 +50,15 @@ export function compileValidator<S extends TSchema>(schema: S): Validator<Static
   const validate = (value: unknown, prefix = ''): Static<S> => {
     const found = issues(value, prefix);
     if (found.length > 0) throw validationError(found);
-    return value as Static<S>;
+    return value;
   };
   return Object.assign(validate, { issues });
 }
 
 /** Compiles an arbitrary plugin-declared JSON Schema. */
-export function compileJsonSchema(schema: object): (value: unknown, prefix: string) => FieldIssue[] {
+export function compileJsonSchema(
+  schema: object,
+): (value: unknown, prefix: string) => FieldIssue[] {
   const check = bodyAjv.compile(schema);
   return (value, prefix) => (check(value) ? [] : toFieldIssues(check.errors ?? [], prefix));
 }

@@ -36,10 +36,15 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     trustProxy: deps.config.trustProxy,
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : textAjv).compile(schema));
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    (httpPart === 'body' ? bodyAjv : textAjv).compile(schema),
+  );
   app.setErrorHandler(sendProblem);
   app.setNotFoundHandler((request) => {
-    throw new AppError('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0] ?? ''}`);
+    throw new AppError(
+      'NOT_FOUND',
+      `No route ${request.method} ${request.url.split('?')[0] ?? ''}`,
+    );
   });
   for (const schema of [ProblemSchema, TaskSchema, UserSchema, TokenSchema]) app.addSchema(schema);
 

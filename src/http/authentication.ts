@@ -32,8 +32,15 @@ export function registerAuthentication(app: FastifyInstance, services: Services)
       address: request.ip,
     });
     const session = request.auth?.session;
-    if (session && !SAFE_METHODS.has(request.method) && request.headers[CSRF_HEADER] !== session.csrfToken) {
-      throw new AppError('CSRF_TOKEN_INVALID', `Send the session's CSRF token in the ${CSRF_HEADER} header`);
+    if (
+      session &&
+      !SAFE_METHODS.has(request.method) &&
+      request.headers[CSRF_HEADER] !== session.csrfToken
+    ) {
+      throw new AppError(
+        'CSRF_TOKEN_INVALID',
+        `Send the session's CSRF token in the ${CSRF_HEADER} header`,
+      );
     }
   });
 }

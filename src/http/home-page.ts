@@ -14,5 +14,7 @@ const PAGE = `<!doctype html>
 
 /** The page at / until the web UI is built. */
 export function registerHomePage(app: FastifyInstance): void {
-  app.get('/', { schema: { hide: true } }, (_request, reply) => reply.type('text/html; charset=utf-8').send(PAGE));
+  app.get('/', { schema: { hide: true } }, (_request, reply) =>
+    reply.type('text/html; charset=utf-8').send(PAGE),
+  );
 }

@@ -16,7 +16,11 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'A personal API token' },
-          basic: { type: 'http', scheme: 'basic', description: 'Login and password, or login and API token' },
+          basic: {
+            type: 'http',
+            scheme: 'basic',
+            description: 'Login and password, or login and API token',
+          },
           session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
         },
       },

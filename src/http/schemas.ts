@@ -2,7 +2,8 @@ import { Type } from '@sinclair/typebox';
 import { ActionInput, ComponentInput, JobInput, PolicyInput } from '../domain/task-schema.ts';
 
 const Timestamp = Type.String({ format: 'date-time' });
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
+  Type.Union([schema, Type.Null()]);
 
 /** An RFC 9457 problem document. */
 export const ProblemSchema = Type.Object(
@@ -22,7 +23,10 @@ export const ProblemSchema = Type.Object(
 
 /** A stored component (ids assigned). */
 const StoredComponent = Type.Required(ComponentInput);
-const StoredJob = Type.Composite([Type.Required(Type.Omit(JobInput, ['condition'])), Type.Object({ condition: Nullable(Type.Record(Type.String(), Type.Unknown())) })]);
+const StoredJob = Type.Composite([
+  Type.Required(Type.Omit(JobInput, ['condition'])),
+  Type.Object({ condition: Nullable(Type.Record(Type.String(), Type.Unknown())) }),
+]);
 const StoredAction = Type.Required(ActionInput);
 
 /** A task as the API returns it. */

@@ -31,7 +31,12 @@ export class ComponentRegistry {
   }
 
   /** Issues with a component's config, or UNKNOWN_COMPONENT_KIND naming the kind. */
-  checkComponent(category: ComponentCategory, kind: string, config: unknown, path: string): FieldIssue[] {
+  checkComponent(
+    category: ComponentCategory,
+    kind: string,
+    config: unknown,
+    path: string,
+  ): FieldIssue[] {
     const entry = this.#kinds.get(`${category}:${kind}`);
     if (!entry) {
       const known = this.list(category).map((definition) => definition.kind);

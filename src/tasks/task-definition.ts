@@ -32,7 +32,8 @@ class DefinitionBuilder {
     const config = input.config ?? {};
     this.issues.push(...this.registry.checkComponent(category, input.kind, config, path));
     const id = input.id ?? this.#newId(category);
-    if (this.#ids.has(id)) this.issues.push({ path: `${path}/id`, message: `duplicate component id '${id}'` });
+    if (this.#ids.has(id))
+      this.issues.push({ path: `${path}/id`, message: `duplicate component id '${id}'` });
     this.#ids.add(id);
     return { id, kind: input.kind, config };
   }
@@ -47,7 +48,8 @@ class DefinitionBuilder {
 
 function timezoneOf(input: TaskCreateInput, fallback: string, issues: FieldIssue[]): string {
   const timezone = input.timezone ?? fallback;
-  if (!isValidTimeZone(timezone)) issues.push({ path: '/timezone', message: `unknown time zone '${timezone}'` });
+  if (!isValidTimeZone(timezone))
+    issues.push({ path: '/timezone', message: `unknown time zone '${timezone}'` });
   return timezone;
 }
 
@@ -55,18 +57,22 @@ function timezoneOf(input: TaskCreateInput, fallback: string, issues: FieldIssue
  * Turns schema-valid input into a task definition: fills defaults, gives components
  * ids, and checks every component against its kind. Throws with all issues found.
  */
-export function buildDefinition(input: TaskCreateInput, context: DefinitionContext): TaskDefinition {
+export function buildDefinition(
+  input: TaskCreateInput,
+  context: DefinitionContext,
+): TaskDefinition {
   const builder = new DefinitionBuilder(context.registry);
-  const triggers = (input.triggers ?? []).map((t, i) => builder.component('trigger', t, `/triggers/${i}`));
-  const jobs = (input.jobs ?? []).map(
-    (job, i): JobComponent => ({ ...builder.component('job', job, `/jobs/${i}`), condition: job.condition ?? null }),
+  const triggers = (input.triggers ?? []).map((t, i) =>
+    builder.component('trigger', t, `/triggers/${i}`),
   );
-  const actions = (input.actions ?? []).map(
-    (action, i): ActionComponent => ({
-      ...builder.component('action', action, `/actions/${i}`),
-      qualification: action.qualification ?? 'always',
-    }),
-  );
+  const jobs = (input.jobs ?? []).map((job, i): JobComponent => ({
+    ...builder.component('job', job, `/jobs/${i}`),
+    condition: job.condition ?? null,
+  }));
+  const actions = (input.actions ?? []).map((action, i): ActionComponent => ({
+    ...builder.component('action', action, `/actions/${i}`),
+    qualification: action.qualification ?? 'always',
+  }));
   const series = input.series ? builder.component('series', input.series, '/series') : null;
   const timezone = timezoneOf(input, context.defaultTimezone, builder.issues);
   if (builder.issues.length > 0) throw validationError(builder.issues);
@@ -102,6 +108,28 @@ export function definitionToInput(task: TaskDefinition): TaskCreateInput {
 
 /** The definition part of a stored task. */
 export function definitionOf(task: Task): TaskDefinition {
-  const { name, description, enabled, timezone, triggers, jobs, actions, series, policy, expiresAt } = task;
-  return { name, description, enabled, timezone, triggers, jobs, actions, series, policy, expiresAt };
+  const {
+    name,
+    description,
+    enabled,
+    timezone,
+    triggers,
+    jobs,
+    actions,
+    series,
+    policy,
+    expiresAt,
+  } = task;
+  return {
+    name,
+    description,
+    enabled,
+    timezone,
+    triggers,
+    jobs,
+    actions,
+    series,
+    policy,
+    expiresAt,
+  };
 }

@@ -11,7 +11,12 @@ import {
 } from '../domain/task-schema.ts';
 import { compileValidator } from '../domain/validation.ts';
 import type { Page, Store } from '../store/store.ts';
-import { buildDefinition, definitionOf, definitionToInput, type DefinitionContext } from './task-definition.ts';
+import {
+  buildDefinition,
+  definitionOf,
+  definitionToInput,
+  type DefinitionContext,
+} from './task-definition.ts';
 
 const validateCreate = compileValidator(TaskCreateInput);
 const validateReplace = compileValidator(TaskReplaceInput);
@@ -24,7 +29,10 @@ function baseRevision(fromHeader: number | undefined, fromBody: number | undefin
   }
   const revision = fromHeader ?? fromBody;
   if (revision === undefined) {
-    throw new AppError('REVISION_REQUIRED', 'Send the revision you edited, in If-Match or as "revision"');
+    throw new AppError(
+      'REVISION_REQUIRED',
+      'Send the revision you edited, in If-Match or as "revision"',
+    );
   }
   return revision;
 }
@@ -73,22 +81,36 @@ export class TaskService {
   async create(caller: Caller, raw: unknown): Promise<Task> {
     requirePlanner(caller);
     const owner = caller.user;
-    if (!owner) throw new AppError('FORBIDDEN', 'Only a user can own a task; import it for a user instead');
-    return this.#insert(caller, owner.id, buildDefinition(validateCreate(raw), this.context), 'task.create');
+    if (!owner)
+      throw new AppError('FORBIDDEN', 'Only a user can own a task; import it for a user instead');
+    return this.#insert(
+      caller,
+      owner.id,
+      buildDefinition(validateCreate(raw), this.context),
+      'task.create',
+    );
   }
 
   /** Creates a task for a given owner (the CLI's import); needs administrative access. */
   async createFor(caller: Caller, ownerId: string, raw: unknown): Promise<Task> {
     const { admin } = requirePlanner(caller);
-    if (!admin && ownerId !== caller.user?.id) throw new AppError('FORBIDDEN', "This needs 'taskplanner.admin'");
+    if (!admin && ownerId !== caller.user?.id)
+      throw new AppError('FORBIDDEN', "This needs 'taskplanner.admin'");
     if (!(await this.store.users.get(ownerId))) throw notFound('User');
-    return this.#insert(caller, ownerId, buildDefinition(validateCreate(raw), this.context), 'task.import');
+    return this.#insert(
+      caller,
+      ownerId,
+      buildDefinition(validateCreate(raw), this.context),
+      'task.import',
+    );
   }
 
   async replace(caller: Caller, id: string, raw: unknown, ifMatch?: number): Promise<Task> {
     const { revision, ...input } = validateReplace(raw);
     const expected = baseRevision(ifMatch, revision);
-    return this.#change(caller, id, expected, 'task.update', () => buildDefinition(input, this.context));
+    return this.#change(caller, id, expected, 'task.update', () =>
+      buildDefinition(input, this.context),
+    );
   }
 
   async patch(caller: Caller, id: string, raw: unknown, ifMatch?: number): Promise<Task> {
@@ -101,11 +123,18 @@ export class TaskService {
 
   async setEnabled(caller: Caller, id: string, enabled: boolean): Promise<Task> {
     const action = enabled ? 'task.enable' : 'task.disable';
-    return this.#change(caller, id, undefined, action, (task) => ({ ...definitionOf(task), enabled }));
+    return this.#change(caller, id, undefined, action, (task) => ({
+      ...definitionOf(task),
+      enabled,
+    }));
   }
 
   /** Copies a task the caller can see; the copy belongs to the caller. */
-  async copy(caller: Caller, id: string, overrides: { name?: string; enabled?: boolean }): Promise<Task> {
+  async copy(
+    caller: Caller,
+    id: string,
+    overrides: { name?: string; enabled?: boolean },
+  ): Promise<Task> {
     const source = await this.get(caller, id);
     const owner = caller.user;
     if (!owner) throw new AppError('FORBIDDEN', 'Only a user can own a task');
@@ -128,7 +157,14 @@ export class TaskService {
     if (!newOwner || newOwner.disabled) {
       throw validationError([{ path: '/ownerId', message: 'is not an enabled user' }]);
     }
-    return this.#change(caller, id, undefined, 'task.transfer', (task) => definitionOf(task), newOwnerId);
+    return this.#change(
+      caller,
+      id,
+      undefined,
+      'task.transfer',
+      (task) => definitionOf(task),
+      newOwnerId,
+    );
   }
 
   async delete(caller: Caller, id: string): Promise<void> {
@@ -136,7 +172,10 @@ export class TaskService {
       const task = await this.get(caller, id, store);
       await store.tasks.delete(id);
       const details = { name: task.name, ownerId: task.ownerId };
-      await store.audit.append(auditEvent(caller.actor, 'task.delete', 'task', id, details), this.now());
+      await store.audit.append(
+        auditEvent(caller.actor, 'task.delete', 'task', id, details),
+        this.now(),
+      );
     });
   }
 
@@ -150,7 +189,16 @@ export class TaskService {
     const now = this.now();
     const id = randomUUID();
     await this.store.transaction(async (store) => {
-      await store.tasks.insert({ ...definition, id, ownerId, ownerLogin: '', hidden: false, revision: 1, createdAt: now, updatedAt: now });
+      await store.tasks.insert({
+        ...definition,
+        id,
+        ownerId,
+        ownerLogin: '',
+        hidden: false,
+        revision: 1,
+        createdAt: now,
+        updatedAt: now,
+      });
       const details = { name: definition.name, ownerId, ...extra };
       await store.audit.append(auditEvent(caller.actor, action, 'task', id, details), now);
     });
@@ -177,7 +225,12 @@ export class TaskService {
       const ownerId = newOwnerId ?? task.ownerId;
       const updated: Task = { ...task, ...edit(task), ownerId, revision: base + 1, updatedAt: now };
       if (!(await store.tasks.update(updated, base))) throw revisionConflict(task.revision);
-      const details = { name: updated.name, ownerId, revision: updated.revision, ...(newOwnerId ? { previousOwnerId: task.ownerId } : {}) };
+      const details = {
+        name: updated.name,
+        ownerId,
+        revision: updated.revision,
+        ...(newOwnerId ? { previousOwnerId: task.ownerId } : {}),
+      };
       await store.audit.append(auditEvent(caller.actor, action, 'task', id, details), now);
     });
     return this.get(caller, id);
@@ -185,5 +238,8 @@ export class TaskService {
 }
 
 function revisionConflict(current: number): AppError {
-  return new AppError('REVISION_CONFLICT', `The task was changed meanwhile; its revision is now ${current}`);
+  return new AppError(
+    'REVISION_CONFLICT',
+    `The task was changed meanwhile; its revision is now ${current}`,
+  );
 }

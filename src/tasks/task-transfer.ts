@@ -13,7 +13,10 @@ export const TaskExport = Type.Object({
   version: Type.Literal(1),
   exportedAt: Type.Optional(Type.String()),
   tasks: Type.Array(
-    Type.Object({ owner: Type.Optional(Type.String()), id: Type.Optional(Type.String()) }, { additionalProperties: true }),
+    Type.Object(
+      { owner: Type.Optional(Type.String()), id: Type.Optional(Type.String()) },
+      { additionalProperties: true },
+    ),
   ),
 });
 export type TaskExport = Static<typeof TaskExport>;
@@ -21,11 +24,20 @@ export type TaskExport = Static<typeof TaskExport>;
 const validateExport = compileValidator(TaskExport);
 
 /** Every task of one owner (or of everyone), oldest first. */
-export async function listAllTasks(service: TaskService, caller: Caller, ownerId: string | 'all'): Promise<Task[]> {
+export async function listAllTasks(
+  service: TaskService,
+  caller: Caller,
+  ownerId: string,
+): Promise<Task[]> {
   const tasks: Task[] = [];
   let cursor: string | undefined;
   do {
-    const page = await service.list(caller, { owner: ownerId, limit: 500, sort: 'createdAt', ...(cursor ? { cursor } : {}) });
+    const page = await service.list(caller, {
+      owner: ownerId,
+      limit: 500,
+      sort: 'createdAt',
+      ...(cursor ? { cursor } : {}),
+    });
     tasks.push(...page.items);
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
@@ -33,13 +45,22 @@ export async function listAllTasks(service: TaskService, caller: Caller, ownerId
 }
 
 /** Every task of one owner (or of everyone), in the export format. */
-export async function exportTasks(service: TaskService, caller: Caller, ownerId: string | 'all', now: Date): Promise<TaskExport> {
+export async function exportTasks(
+  service: TaskService,
+  caller: Caller,
+  ownerId: string,
+  now: Date,
+): Promise<TaskExport> {
   const tasks = await listAllTasks(service, caller, ownerId);
   return {
     format: 'taskplanner-tasks',
     version: 1,
     exportedAt: now.toISOString(),
-    tasks: tasks.map((task) => ({ owner: task.ownerLogin, id: task.id, ...definitionToInput(task) })),
+    tasks: tasks.map((task) => ({
+      owner: task.ownerLogin,
+      id: task.id,
+      ...definitionToInput(task),
+    })),
   };
 }
 
@@ -61,12 +82,20 @@ export async function importTasks(
     for (const [index, entry] of parsed.tasks.entries()) {
       const { owner, id: _id, ...definition } = entry;
       const login = ownerLogin ?? owner;
-      const user = login === undefined ? undefined : await transaction.users.getWithSecretByLogin(login);
-      if (!user) throw new AppError('VALIDATION_FAILED', `Task ${index}: no user with the login '${login ?? ''}'`);
+      const user =
+        login === undefined ? undefined : await transaction.users.getWithSecretByLogin(login);
+      if (!user)
+        throw new AppError(
+          'VALIDATION_FAILED',
+          `Task ${index}: no user with the login '${login ?? ''}'`,
+        );
       try {
         imported.push(await inTransaction.createFor(caller, user.id, definition));
       } catch (error) {
-        if (error instanceof AppError) throw new AppError(error.code, `Task ${index}: ${error.message}`, { issues: error.issues });
+        if (error instanceof AppError)
+          throw new AppError(error.code, `Task ${index}: ${error.message}`, {
+            issues: error.issues,
+          });
         throw error;
       }
     }

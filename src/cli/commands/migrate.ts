@@ -11,7 +11,9 @@ export function registerMigrate(program: Command): void {
       const store = openStore(loadConfig());
       try {
         const applied = await store.migrate();
-        console.log(applied.length === 0 ? 'The schema is up to date' : `Applied ${applied.join(', ')}`);
+        console.log(
+          applied.length === 0 ? 'The schema is up to date' : `Applied ${applied.join(', ')}`,
+        );
       } finally {
         await store.close();
       }

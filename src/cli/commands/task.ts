@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { exportTasks, importTasks, listAllTasks } from '../../tasks/task-transfer.ts';
 import { userByLogin, withContext, type CliContext } from '../context.ts';
 
-async function ownerFilter(context: CliContext, login: string | undefined): Promise<string | 'all'> {
+async function ownerFilter(context: CliContext, login: string | undefined): Promise<string> {
   return login === undefined ? 'all' : (await userByLogin(context, login)).id;
 }
 
@@ -33,7 +33,12 @@ export function registerTask(program: Command): void {
     .action(async (options: { user?: string; output?: string }) => {
       await withContext(async (context) => {
         const owner = await ownerFilter(context, options.user);
-        const exported = await exportTasks(context.services.tasks, context.operator, owner, new Date());
+        const exported = await exportTasks(
+          context.services.tasks,
+          context.operator,
+          owner,
+          new Date(),
+        );
         const json = `${JSON.stringify(exported, null, 2)}\n`;
         if (options.output === undefined) process.stdout.write(json);
         else writeFileSync(options.output, json);

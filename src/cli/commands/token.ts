@@ -11,7 +11,9 @@ export function registerToken(program: Command): void {
     .action(async (login: string, options: { name: string }) => {
       await withContext(async (context) => {
         const user = await userByLogin(context, login);
-        const created = await context.services.tokens.create(context.operator, user.id, { name: options.name });
+        const created = await context.services.tokens.create(context.operator, user.id, {
+          name: options.name,
+        });
         console.log(created.secret);
       });
     });

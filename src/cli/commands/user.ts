@@ -16,21 +16,33 @@ export function registerUser(program: Command): void {
     .option('--password <password>', 'the password')
     .option('--name <displayName>', 'the display name')
     .option('--email <email>', 'the e-mail address')
-    .option('--permission <permission>', 'grant a permission (repeatable; default: taskplanner)', collect, [])
-    .action(async (login: string, options: { password?: string; name?: string; email?: string; permission: string[] }) => {
-      await withContext(async (context) => {
-        const password = options.password ?? randomBytes(12).toString('base64url');
-        const created = await context.services.users.create(context.operator, {
-          login,
-          password,
-          ...(options.name === undefined ? {} : { displayName: options.name }),
-          ...(options.email === undefined ? {} : { email: options.email }),
-          ...(options.permission.length === 0 ? {} : { permissions: options.permission }),
+    .option(
+      '--permission <permission>',
+      'grant a permission (repeatable; default: taskplanner)',
+      collect,
+      [],
+    )
+    .action(
+      async (
+        login: string,
+        options: { password?: string; name?: string; email?: string; permission: string[] },
+      ) => {
+        await withContext(async (context) => {
+          const password = options.password ?? randomBytes(12).toString('base64url');
+          const created = await context.services.users.create(context.operator, {
+            login,
+            password,
+            ...(options.name === undefined ? {} : { displayName: options.name }),
+            ...(options.email === undefined ? {} : { email: options.email }),
+            ...(options.permission.length === 0 ? {} : { permissions: options.permission }),
+          });
+          console.log(
+            `Created ${created.login} (${created.id}) with ${created.permissions.join(', ') || 'no permissions'}`,
+          );
+          if (options.password === undefined) console.log(`Password: ${password}`);
         });
-        console.log(`Created ${created.login} (${created.id}) with ${created.permissions.join(', ') || 'no permissions'}`);
-        if (options.password === undefined) console.log(`Password: ${password}`);
-      });
-    });
+      },
+    );
 
   user
     .command('list')
@@ -39,10 +51,15 @@ export function registerUser(program: Command): void {
       await withContext(async (context) => {
         let cursor: string | undefined;
         do {
-          const page = await context.services.users.list(context.operator, { limit: 500, ...(cursor ? { cursor } : {}) });
+          const page = await context.services.users.list(context.operator, {
+            limit: 500,
+            ...(cursor ? { cursor } : {}),
+          });
           for (const each of page.items) {
             const state = each.disabled ? 'disabled' : 'enabled';
-            console.log(`${each.login}\t${each.displayName}\t${state}\t${each.permissions.join(',')}`);
+            console.log(
+              `${each.login}\t${each.displayName}\t${state}\t${each.permissions.join(',')}`,
+            );
           }
           cursor = page.nextCursor ?? undefined;
         } while (cursor);
@@ -58,7 +75,11 @@ export function registerUser(program: Command): void {
         const target = await userByLogin(context, login);
         const password = options.password ?? randomBytes(12).toString('base64url');
         await context.services.users.update(context.operator, target.id, { password });
-        console.log(options.password === undefined ? `New password of ${login}: ${password}` : `Password of ${login} changed`);
+        console.log(
+          options.password === undefined
+            ? `New password of ${login}: ${password}`
+            : `Password of ${login} changed`,
+        );
       });
     });
 
@@ -74,7 +95,9 @@ export function registerUser(program: Command): void {
             if (verb === 'grant') held.add(permission);
             else held.delete(permission);
           }
-          const updated = await context.services.users.update(context.operator, target.id, { permissions: [...held] });
+          const updated = await context.services.users.update(context.operator, target.id, {
+            permissions: [...held],
+          });
           console.log(`${login} now holds: ${updated.permissions.join(', ') || 'nothing'}`);
         });
       });

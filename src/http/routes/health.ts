@@ -10,14 +10,22 @@ const Status = Type.Object({ status: Type.String() });
 export function healthRoutes(store: Store): FastifyPluginAsyncTypebox {
   return async (app) => {
     const tags = ['health'];
-    app.get('/healthz', { schema: { tags, summary: 'The process is up', response: { 200: Status } } }, () => ({ status: 'ok' }));
-    app.get('/readyz', { schema: { tags, summary: 'The store is reachable', response: responses({ 200: Status }) } }, async () => {
-      try {
-        await store.ping();
-      } catch {
-        throw new AppError('STORE_UNAVAILABLE', 'The database does not answer');
-      }
-      return { status: 'ready' };
-    });
+    app.get(
+      '/healthz',
+      { schema: { tags, summary: 'The process is up', response: { 200: Status } } },
+      () => ({ status: 'ok' }),
+    );
+    app.get(
+      '/readyz',
+      { schema: { tags, summary: 'The store is reachable', response: responses({ 200: Status }) } },
+      async () => {
+        try {
+          await store.ping();
+        } catch {
+          throw new AppError('STORE_UNAVAILABLE', 'The database does not answer');
+        }
+        return { status: 'ready' };
+      },
+    );
   };
 }

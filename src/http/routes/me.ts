@@ -14,7 +14,11 @@ export const MeSchema = Type.Object({
   displayName: Type.String(),
   email: Type.Union([Type.String(), Type.Null()]),
   permissions: Type.Array(Type.String(), { description: 'Held directly or through groups' }),
-  can: Type.Object({ usePlanner: Type.Boolean(), administerTasks: Type.Boolean(), manageUsers: Type.Boolean() }),
+  can: Type.Object({
+    usePlanner: Type.Boolean(),
+    administerTasks: Type.Boolean(),
+    manageUsers: Type.Boolean(),
+  }),
   authenticatedBy: Type.String({ description: 'session, token or basic' }),
   csrfToken: Type.Union([Type.String(), Type.Null()], {
     description: 'With a session cookie, send this in X-CSRF-Token on every change',
@@ -22,7 +26,12 @@ export const MeSchema = Type.Object({
 });
 
 /** The /me answer for a user. */
-export function meView(user: User, permissions: ReadonlySet<string>, via: string, csrfToken: string | null) {
+export function meView(
+  user: User,
+  permissions: ReadonlySet<string>,
+  via: string,
+  csrfToken: string | null,
+) {
   const planner = plannerAccess(permissions);
   return {
     id: user.id,
@@ -30,7 +39,11 @@ export function meView(user: User, permissions: ReadonlySet<string>, via: string
     displayName: user.displayName,
     email: user.email,
     permissions: [...permissions].sort(),
-    can: { usePlanner: planner.use, administerTasks: planner.admin, manageUsers: permissions.has(PERMISSIONS.usersManage) },
+    can: {
+      usePlanner: planner.use,
+      administerTasks: planner.admin,
+      manageUsers: permissions.has(PERMISSIONS.usersManage),
+    },
     authenticatedBy: via,
     csrfToken,
   };
@@ -40,16 +53,37 @@ export function meView(user: User, permissions: ReadonlySet<string>, via: string
 export function meRoutes(services: Services): FastifyPluginAsyncTypebox {
   return async (app) => {
     const tags = ['me'];
-    app.get('/', { schema: { tags, summary: 'Who am I, and what may I do', response: responses({ 200: MeSchema }) } }, async (request) => {
-      const caller = callerOf(request);
-      const auth = request.auth;
-      if (!caller.user || !auth) throw new Error('an authenticated request has a user');
-      return meView(caller.user, caller.permissions, auth.via, auth.session?.csrfToken ?? null);
-    });
+    app.get(
+      '',
+      {
+        schema: {
+          tags,
+          summary: 'Who am I, and what may I do',
+          response: responses({ 200: MeSchema }),
+        },
+      },
+      async (request) => {
+        const caller = callerOf(request);
+        const auth = request.auth;
+        if (!caller.user || !auth) throw new Error('an authenticated request has a user');
+        return meView(caller.user, caller.permissions, auth.via, auth.session?.csrfToken ?? null);
+      },
+    );
 
-    app.put('/password', { schema: { tags, summary: 'Change my password (ends my sessions)', body: PasswordChangeInput, response: responses({ 204: Type.Null() }) } }, async (request, reply) => {
-      await services.users.changeOwnPassword(callerOf(request), request.body);
-      return reply.status(204).send(null);
-    });
+    app.put(
+      '/password',
+      {
+        schema: {
+          tags,
+          summary: 'Change my password (ends my sessions)',
+          body: PasswordChangeInput,
+          response: responses({ 204: Type.Null() }),
+        },
+      },
+      async (request, reply) => {
+        await services.users.changeOwnPassword(callerOf(request), request.body);
+        return reply.status(204).send(null);
+      },
+    );
   };
 }

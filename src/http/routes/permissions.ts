@@ -11,9 +11,19 @@ const PermissionList = Type.Object({
 /** /api/v1/permissions: the permissions a user or group can be granted. */
 export function permissionRoutes(services: Services): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.get('/', { schema: { tags: ['users'], summary: 'List the known permissions', response: responses({ 200: PermissionList }) } }, async (request) => {
-      callerOf(request);
-      return { items: services.catalog.list() };
-    });
+    app.get(
+      '',
+      {
+        schema: {
+          tags: ['users'],
+          summary: 'List the known permissions',
+          response: responses({ 200: PermissionList }),
+        },
+      },
+      async (request) => {
+        callerOf(request);
+        return { items: services.catalog.list() };
+      },
+    );
   };
 }

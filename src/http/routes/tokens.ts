@@ -15,7 +15,9 @@ const TokenCreateInput = Type.Object(
 );
 const CreatedToken = Type.Composite([
   TokenSchema,
-  Type.Object({ token: Type.String({ description: 'The secret: shown this once, send it as Bearer' }) }),
+  Type.Object({
+    token: Type.String({ description: 'The secret: shown this once, send it as Bearer' }),
+  }),
 ]);
 
 /** /api/v1/tokens: the caller's personal API tokens. */
@@ -27,26 +29,58 @@ export function tokenRoutes(services: Services): FastifyPluginAsyncTypebox {
       return caller.user.id;
     };
 
-    app.post('/', { schema: { tags, summary: 'Create a token (its secret is returned once)', body: TokenCreateInput, response: responses({ 201: CreatedToken }) } }, async (request, reply) => {
-      const caller = callerOf(request);
-      const { expiresAt, name } = request.body;
-      const created = await services.tokens.create(caller, ownUserId(caller), {
-        name,
-        expiresAt: expiresAt ? new Date(expiresAt) : null,
-      });
-      return reply.status(201).send({ ...tokenView(created.token), token: created.secret });
-    });
+    app.post(
+      '',
+      {
+        schema: {
+          tags,
+          summary: 'Create a token (its secret is returned once)',
+          body: TokenCreateInput,
+          response: responses({ 201: CreatedToken }),
+        },
+      },
+      async (request, reply) => {
+        const caller = callerOf(request);
+        const { expiresAt, name } = request.body;
+        const created = await services.tokens.create(caller, ownUserId(caller), {
+          name,
+          expiresAt: expiresAt ? new Date(expiresAt) : null,
+        });
+        return reply.status(201).send({ ...tokenView(created.token), token: created.secret });
+      },
+    );
 
-    app.get('/', { schema: { tags, summary: 'List my tokens', response: responses({ 200: Type.Object({ items: Type.Array(TokenSchema) }) }) } }, async (request) => {
-      const caller = callerOf(request);
-      const tokens = await services.tokens.list(caller, ownUserId(caller));
-      return { items: tokens.map(tokenView) };
-    });
+    app.get(
+      '',
+      {
+        schema: {
+          tags,
+          summary: 'List my tokens',
+          response: responses({ 200: Type.Object({ items: Type.Array(TokenSchema) }) }),
+        },
+      },
+      async (request) => {
+        const caller = callerOf(request);
+        const tokens = await services.tokens.list(caller, ownUserId(caller));
+        return { items: tokens.map(tokenView) };
+      },
+    );
 
-    app.delete('/:id', { schema: { tags, summary: 'Revoke a token', params: IdParams, response: responses({ 204: Type.Null() }) } }, async (request, reply) => {
-      const caller = callerOf(request);
-      await services.tokens.revoke(caller, ownUserId(caller), request.params.id);
-      return reply.status(204).send(null);
-    });
+    app.delete(
+      '/:id',
+      {
+        schema: {
+          tags,
+          summary: 'Revoke a token',
+          params: IdParams,
+          response: responses({ 204: Type.Null() }),
+        },
+      },
+      async (request, reply) => {
+        const caller = callerOf(request);
+        await services.tokens.revoke(caller, ownUserId(caller), request.params.id);
+        return reply.status(204).send(null);
+      },
+    );
   };
 }

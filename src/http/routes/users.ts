@@ -22,39 +22,105 @@ export function userRoutes(services: Services): FastifyPluginAsyncTypebox {
   return async (app) => {
     const tags = ['users'];
 
-    app.get('/', { schema: { tags, summary: 'List users', querystring: UserListParams, response: responses({ 200: PageSchema(UserRef) }) } }, async (request) => {
-      const { q, limit, cursor } = request.query;
-      const page = await users.list(callerOf(request), {
-        limit: limit ?? 100,
-        ...(q === undefined ? {} : { q }),
-        ...(cursor === undefined ? {} : { cursor }),
-      });
-      return { items: page.items.map(userView), nextCursor: page.nextCursor };
-    });
-
-    app.post('/', { schema: { tags, summary: 'Create a user', body: UserCreateInput, response: responses({ 201: UserRef }) } }, async (request, reply) => {
-      const user = await users.create(callerOf(request), request.body);
-      return reply.status(201).header('location', `/api/v1/users/${user.id}`).send(userView(user));
-    });
-
-    app.get('/:id', { schema: { tags, summary: 'Get a user', params: IdParams, response: responses({ 200: UserRef }) } }, async (request) =>
-      userView(await users.get(callerOf(request), request.params.id)),
+    app.get(
+      '',
+      {
+        schema: {
+          tags,
+          summary: 'List users',
+          querystring: UserListParams,
+          response: responses({ 200: PageSchema(UserRef) }),
+        },
+      },
+      async (request) => {
+        const { q, limit, cursor } = request.query;
+        const page = await users.list(callerOf(request), {
+          limit: limit ?? 100,
+          ...(q === undefined ? {} : { q }),
+          ...(cursor === undefined ? {} : { cursor }),
+        });
+        return { items: page.items.map(userView), nextCursor: page.nextCursor };
+      },
     );
 
-    app.patch('/:id', { schema: { tags, summary: 'Change a user (login, name, e-mail, password, permissions, disabled)', params: IdParams, body: UserUpdateInput, response: responses({ 200: UserRef }) } }, async (request) =>
-      userView(await users.update(callerOf(request), request.params.id, request.body)),
+    app.post(
+      '',
+      {
+        schema: {
+          tags,
+          summary: 'Create a user',
+          body: UserCreateInput,
+          response: responses({ 201: UserRef }),
+        },
+      },
+      async (request, reply) => {
+        const user = await users.create(callerOf(request), request.body);
+        return reply
+          .status(201)
+          .header('location', `/api/v1/users/${user.id}`)
+          .send(userView(user));
+      },
+    );
+
+    app.get(
+      '/:id',
+      {
+        schema: {
+          tags,
+          summary: 'Get a user',
+          params: IdParams,
+          response: responses({ 200: UserRef }),
+        },
+      },
+      async (request) => userView(await users.get(callerOf(request), request.params.id)),
+    );
+
+    app.patch(
+      '/:id',
+      {
+        schema: {
+          tags,
+          summary: 'Change a user (login, name, e-mail, password, permissions, disabled)',
+          params: IdParams,
+          body: UserUpdateInput,
+          response: responses({ 200: UserRef }),
+        },
+      },
+      async (request) =>
+        userView(await users.update(callerOf(request), request.params.id, request.body)),
     );
 
     for (const disabled of [true, false]) {
       const verb = disabled ? 'disable' : 'enable';
-      app.post(`/:id/${verb}`, { schema: { tags, summary: `${disabled ? 'Disable' : 'Enable'} a user`, params: IdParams, response: responses({ 200: UserRef }) } }, async (request) =>
-        userView(await users.update(callerOf(request), request.params.id, { disabled })),
+      app.post(
+        `/:id/${verb}`,
+        {
+          schema: {
+            tags,
+            summary: `${disabled ? 'Disable' : 'Enable'} a user`,
+            params: IdParams,
+            response: responses({ 200: UserRef }),
+          },
+        },
+        async (request) =>
+          userView(await users.update(callerOf(request), request.params.id, { disabled })),
       );
     }
 
-    app.delete('/:id', { schema: { tags, summary: 'Delete a user who owns no tasks', params: IdParams, response: responses({ 204: Type.Null() }) } }, async (request, reply) => {
-      await users.delete(callerOf(request), request.params.id);
-      return reply.status(204).send(null);
-    });
+    app.delete(
+      '/:id',
+      {
+        schema: {
+          tags,
+          summary: 'Delete a user who owns no tasks',
+          params: IdParams,
+          response: responses({ 204: Type.Null() }),
+        },
+      },
+      async (request, reply) => {
+        await users.delete(callerOf(request), request.params.id);
+        return reply.status(204).send(null);
+      },
+    );
   };
 }

@@ -10,11 +10,19 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 /** Epoch milliseconds and counts are bigint columns; they fit a JavaScript number. */
 const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    oid === INT8_OID
+      ? Number
+      : (pg.types.getTypeParser(oid, format) as (
+          value: string,
+        ) => unknown)) as typeof pg.types.getTypeParser,
 };
 
 /** Opens a connection pool; with a schema, every connection works inside it. */
-export function connectPostgres(options: { url: string; schema?: string; poolSize?: number }): Connection {
+export function connectPostgres(options: {
+  url: string;
+  schema?: string;
+  poolSize?: number;
+}): Connection {
   if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema)) {
     throw new Error(`Invalid PostgreSQL schema name '${options.schema}'`);
   }

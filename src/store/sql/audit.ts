@@ -1,4 +1,3 @@
-
 import type { Kysely, Selectable } from 'kysely';
 import type { AuditEvent, NewAuditEvent } from '../../domain/audit.ts';
 import type { AuditRepository, Page } from '../store.ts';

@@ -50,7 +50,10 @@ export class SqlGroupRepository implements GroupRepository {
     return rows.map((row) => ({
       id: row.id,
       name: row.name,
-      permissions: permissions.filter((p) => p.group_id === row.id).map((p) => p.permission).sort(),
+      permissions: permissions
+        .filter((p) => p.group_id === row.id)
+        .map((p) => p.permission)
+        .sort(),
       memberIds: members.filter((m) => m.group_id === row.id).map((m) => m.user_id),
     }));
   }

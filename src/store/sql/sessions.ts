@@ -35,7 +35,11 @@ export class SqlSessionRepository implements SessionRepository {
   }
 
   async get(id: string): Promise<Session | undefined> {
-    const row = await this.db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
     return row && fromRow(row);
   }
 

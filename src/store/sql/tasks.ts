@@ -64,7 +64,8 @@ function fromRow(row: TaskRow): Task {
 }
 
 function positionOf(sort: TaskSortKey, row: TaskRow): CursorPosition {
-  const value = sort === 'name' ? row.sort_name : sort === 'createdAt' ? row.created_at : row.updated_at;
+  const value =
+    sort === 'name' ? row.sort_name : sort === 'createdAt' ? row.created_at : row.updated_at;
   return { value, id: row.id };
 }
 

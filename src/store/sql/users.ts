@@ -76,14 +76,21 @@ export class SqlUserRepository implements UserRepository {
     return rows.map((row) =>
       fromRow(
         row,
-        permissions.filter((p) => p.user_id === row.id).map((p) => p.permission).sort(),
+        permissions
+          .filter((p) => p.user_id === row.id)
+          .map((p) => p.permission)
+          .sort(),
         memberships.filter((m) => m.user_id === row.id).map((m) => m.group_id),
       ),
     );
   }
 
   async get(id: string): Promise<User | undefined> {
-    const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
     if (!row) return undefined;
     const [user] = await this.#hydrate([row]);
     return user && withoutSecret(user);
@@ -117,8 +124,17 @@ export class SqlUserRepository implements UserRepository {
         ]),
       );
     }
-    const rows = await select.orderBy('login_key').orderBy('id').limit(query.limit + 1).execute();
-    const page = toPage(rows, query.limit, (row) => row, (row) => ({ value: row.login_key, id: row.id }));
+    const rows = await select
+      .orderBy('login_key')
+      .orderBy('id')
+      .limit(query.limit + 1)
+      .execute();
+    const page = toPage(
+      rows,
+      query.limit,
+      (row) => row,
+      (row) => ({ value: row.login_key, id: row.id }),
+    );
     const users = await this.#hydrate(page.items);
     return { items: users.map(withoutSecret), nextCursor: page.nextCursor };
   }
@@ -134,7 +150,11 @@ export class SqlUserRepository implements UserRepository {
     if (changes.disabled !== undefined) set.disabled = writeFlag(changes.disabled);
     if (changes.passwordHash !== undefined) set.password_hash = changes.passwordHash;
     try {
-      const result = await this.db.updateTable('users').set(set).where('id', '=', id).executeTakeFirst();
+      const result = await this.db
+        .updateTable('users')
+        .set(set)
+        .where('id', '=', id)
+        .executeTakeFirst();
       return result.numUpdatedRows > 0n;
     } catch (error) {
       if (this.traits.isUniqueViolation(error)) {
