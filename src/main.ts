@@ -3,7 +3,7 @@ import { bootstrapAdmin, ADMIN_LOGIN } from './auth/bootstrap-admin.ts';
 import type { Config } from './config.ts';
 import { buildApp } from './http/app.ts';
 import { resolveSecretKey } from './secret-key.ts';
-import { createServices } from './services.ts';
+import { createServices, serviceOptionsOf } from './services.ts';
 import { openStore } from './store/open-store.ts';
 import type { Store } from './store/store.ts';
 import { VERSION } from './version.ts';
@@ -22,11 +22,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const store = openStore(config);
   try {
     await store.migrate();
-    const services = createServices(store, {
-      defaultTimezone: config.timezone,
-      sessionHours: config.sessionHours,
-      httpBasic: config.httpBasic,
-    });
+    const services = createServices(store, serviceOptionsOf(config));
     const admin = await bootstrapAdmin(store, services.catalog, config.adminPassword, new Date());
     const app = await buildApp({
       services,

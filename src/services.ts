@@ -1,4 +1,5 @@
 import { Authenticator } from './auth/authenticator.ts';
+import type { Config } from './config.ts';
 import { CredentialChecker } from './auth/credentials.ts';
 import { SessionManager } from './auth/session-manager.ts';
 import { TokenService } from './auth/token-service.ts';
@@ -29,6 +30,17 @@ export interface ServiceOptions {
   httpBasic: boolean;
   /** Extra component kinds, e.g. a test's own. */
   configureRegistry?: (registry: ComponentRegistry) => void;
+}
+
+/** The service options a configuration gives. */
+export function serviceOptionsOf(
+  config: Pick<Config, 'timezone' | 'sessionHours' | 'httpBasic'>,
+): ServiceOptions {
+  return {
+    defaultTimezone: config.timezone,
+    sessionHours: config.sessionHours,
+    httpBasic: config.httpBasic,
+  };
 }
 
 /** Wires the services over one store and one clock. */

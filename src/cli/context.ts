@@ -2,7 +2,7 @@ import { operatorCaller, type Caller } from '../auth/caller.ts';
 import { loadConfig, type Config } from '../config.ts';
 import { AppError } from '../domain/errors.ts';
 import type { User } from '../domain/user.ts';
-import { createServices, type Services } from '../services.ts';
+import { createServices, serviceOptionsOf, type Services } from '../services.ts';
 import { openStore } from '../store/open-store.ts';
 
 /** What a CLI command works with: the services over the configured store, as the operator. */
@@ -18,11 +18,7 @@ export async function withContext<T>(command: (context: CliContext) => Promise<T
   const store = openStore(config);
   try {
     await store.migrate();
-    const services = createServices(store, {
-      defaultTimezone: config.timezone,
-      sessionHours: config.sessionHours,
-      httpBasic: config.httpBasic,
-    });
+    const services = createServices(store, serviceOptionsOf(config));
     const operator = operatorCaller(services.catalog.list().map((permission) => permission.name));
     return await command({ config, services, operator });
   } finally {

@@ -1,5 +1,6 @@
 import type { ApiToken, User } from '../domain/user.ts';
 import type { Task } from '../domain/task.ts';
+import { definitionOf, definitionToInput } from '../tasks/task-definition.ts';
 
 /** A task as the API shows it. */
 export function taskView(task: Task) {
@@ -7,16 +8,7 @@ export function taskView(task: Task) {
     id: task.id,
     ownerId: task.ownerId,
     ownerLogin: task.ownerLogin,
-    name: task.name,
-    description: task.description,
-    enabled: task.enabled,
-    timezone: task.timezone,
-    triggers: task.triggers,
-    jobs: task.jobs,
-    actions: task.actions,
-    series: task.series,
-    policy: task.policy,
-    expiresAt: task.expiresAt?.toISOString() ?? null,
+    ...definitionToInput(definitionOf(task)),
     revision: task.revision,
     createdAt: task.createdAt.toISOString(),
     updatedAt: task.updatedAt.toISOString(),

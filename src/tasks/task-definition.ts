@@ -90,46 +90,22 @@ export function buildDefinition(
   };
 }
 
-/** A stored definition in the shape clients send, for merging a patch or exporting. */
-export function definitionToInput(task: TaskDefinition): TaskCreateInput {
-  return {
-    name: task.name,
-    description: task.description,
-    enabled: task.enabled,
-    timezone: task.timezone,
-    triggers: task.triggers,
-    jobs: task.jobs,
-    actions: task.actions,
-    series: task.series,
-    policy: task.policy,
-    expiresAt: task.expiresAt ? task.expiresAt.toISOString() : null,
-  };
+/** A definition in the shape clients send, for merging a patch, exporting and showing. */
+export function definitionToInput(definition: TaskDefinition) {
+  return { ...definition, expiresAt: definition.expiresAt?.toISOString() ?? null };
 }
 
 /** The definition part of a stored task. */
 export function definitionOf(task: Task): TaskDefinition {
   const {
-    name,
-    description,
-    enabled,
-    timezone,
-    triggers,
-    jobs,
-    actions,
-    series,
-    policy,
-    expiresAt,
+    id: _id,
+    ownerId: _owner,
+    ownerLogin: _login,
+    hidden: _hidden,
+    revision: _revision,
+    createdAt: _created,
+    updatedAt: _updated,
+    ...definition
   } = task;
-  return {
-    name,
-    description,
-    enabled,
-    timezone,
-    triggers,
-    jobs,
-    actions,
-    series,
-    policy,
-    expiresAt,
-  };
+  return definition;
 }

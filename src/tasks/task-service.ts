@@ -117,7 +117,7 @@ export class TaskService {
     const { revision, ...changes } = validatePatch(raw);
     const expected = baseRevision(ifMatch, revision);
     return this.#change(caller, id, expected, 'task.update', (task) =>
-      buildDefinition({ ...definitionToInput(task), ...changes }, this.context),
+      buildDefinition({ ...definitionToInput(definitionOf(task)), ...changes }, this.context),
     );
   }
 

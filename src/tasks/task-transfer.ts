@@ -4,7 +4,7 @@ import { AppError } from '../domain/errors.ts';
 import type { Task } from '../domain/task.ts';
 import { compileValidator } from '../domain/validation.ts';
 import type { Store } from '../store/store.ts';
-import { definitionToInput } from './task-definition.ts';
+import { definitionOf, definitionToInput } from './task-definition.ts';
 import type { TaskService } from './task-service.ts';
 
 /** The file format of `task export` and `task import`. */
@@ -59,7 +59,7 @@ export async function exportTasks(
     tasks: tasks.map((task) => ({
       owner: task.ownerLogin,
       id: task.id,
-      ...definitionToInput(task),
+      ...definitionToInput(definitionOf(task)),
     })),
   };
 }

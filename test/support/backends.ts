@@ -20,9 +20,11 @@ export interface Backend {
   open(label: string): Promise<TestStore>;
 }
 
-async function openSqlite(label: string): Promise<TestStore> {
-  const dataDir = mkdtempSync(join(tmpdir(), `tp-${label}-`));
-  const location = { databaseUrl: null, dataDir };
+/** Opens and migrates the store at a location; dispose closes it, then cleans up. */
+async function openAt(
+  location: TestStore['location'],
+  cleanUp: () => Promise<void>,
+): Promise<TestStore> {
   const store = openStore(location);
   await store.migrate();
   return {
@@ -30,24 +32,21 @@ async function openSqlite(label: string): Promise<TestStore> {
     location,
     dispose: async () => {
       await store.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      await cleanUp();
     },
   };
 }
 
+async function openSqlite(label: string): Promise<TestStore> {
+  const dataDir = mkdtempSync(join(tmpdir(), `tp-${label}-`));
+  return openAt({ databaseUrl: null, dataDir }, async () =>
+    rmSync(dataDir, { recursive: true, force: true }),
+  );
+}
+
 async function openPostgres(label: string): Promise<TestStore> {
-  const { schema, drop: dropSchema } = await createTestSchema(label);
-  const location = { databaseUrl: TEST_DATABASE_URL, dataDir: '', schema };
-  const store = openStore(location);
-  await store.migrate();
-  return {
-    store,
-    location,
-    dispose: async () => {
-      await store.close();
-      await dropSchema();
-    },
-  };
+  const { schema, drop } = await createTestSchema(label);
+  return openAt({ databaseUrl: TEST_DATABASE_URL, dataDir: '', schema }, drop);
 }
 
 /** SQLite always; PostgreSQL when reachable (and always under CI=true). */

@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { ConfigError, resolveConfig } from '../../src/config.ts';
+import { resolveSecretKey } from '../../src/secret-key.ts';
+
+describe('resolveConfig', () => {
+  it('has working defaults: SQLite under ./data on 127.0.0.1:8080', () => {
+    const config = resolveConfig({});
+    assert.equal(config.dataDir, './data');
+    assert.equal(config.databaseUrl, null);
+    assert.equal(config.host, '127.0.0.1');
+    assert.equal(config.port, 8080);
+    assert.equal(config.httpBasic, true);
+  });
+
+  it('selects PostgreSQL from a postgres:// URL', () => {
+    const url = 'postgres://user@db.example:5432/planner';
+    assert.equal(resolveConfig({ TASKPLANNER_DATABASE_URL: url }).databaseUrl, url);
+  });
+
+  it('fails with a message naming the bad variable', () => {
+    const cases: Array<[string, string]> = [
+      ['TASKPLANNER_PORT', 'eighty'],
+      ['TASKPLANNER_PORT', '70000'],
+      ['TASKPLANNER_DATABASE_URL', 'mysql://localhost/x'],
+      ['TASKPLANNER_HTTP_BASIC', 'maybe'],
+      ['TASKPLANNER_LOG_LEVEL', 'loud'],
+      ['TASKPLANNER_TIMEZONE', 'Mars/Olympus'],
+      ['TASKPLANNER_SECRET', 'too-short'],
+    ];
+    for (const [variable, value] of cases) {
+      assert.throws(
+        () => resolveConfig({ [variable]: value }),
+        (error: unknown) => error instanceof ConfigError && error.message.startsWith(variable),
+        `${variable}=${value}`,
+      );
+    }
+  });
+
+  it('never repeats a bad secret in its error message', () => {
+    assert.throws(
+      () => resolveConfig({ TASKPLANNER_SECRET: 'my-short-secret' }),
+      (error: unknown) => error instanceof Error && !error.message.includes('my-short-secret'),
+    );
+  });
+
+  it('reads a JSON config file, which the environment overrides', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'tp-config-')), 'config.json');
+    writeFileSync(file, JSON.stringify({ TASKPLANNER_PORT: 9000, TASKPLANNER_HOST: '0.0.0.0' }));
+    const config = resolveConfig({ TASKPLANNER_CONFIG: file, TASKPLANNER_HOST: '::1' });
+    assert.equal(config.port, 9000);
+    assert.equal(config.host, '::1');
+  });
+
+  it('rejects a config file with unknown keys or that is not JSON', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'tp-config-'));
+    writeFileSync(join(folder, 'typo.json'), JSON.stringify({ TASKPLANNER_PROT: 1 }));
+    writeFileSync(join(folder, 'broken.json'), '{');
+    for (const name of ['typo.json', 'broken.json', 'missing.json']) {
+      assert.throws(
+        () => resolveConfig({ TASKPLANNER_CONFIG: join(folder, name) }),
+        /^ConfigError: TASKPLANNER_CONFIG/,
+      );
+    }
+  });
+});
+
+describe('resolveSecretKey', () => {
+  it('generates a key once, keeps it with mode 0600, and returns the same key later', () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'tp-secret-')), 'nested');
+    const first = resolveSecretKey(null, dataDir);
+    assert.ok(first.length >= 32);
+    assert.equal(statSync(join(dataDir, 'secret.key')).mode & 0o777, 0o600);
+    assert.equal(resolveSecretKey(null, dataDir), first);
+  });
+
+  it('prefers the configured key', () => {
+    const configured = 'x'.repeat(40);
+    assert.equal(resolveSecretKey(configured, mkdtempSync(join(tmpdir(), 'tp-secret-'))), configured);
+  });
+});
