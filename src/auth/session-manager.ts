@@ -14,7 +14,7 @@ export class SessionManager {
     private readonly lifetimeMs: number,
   ) {}
 
-  /** Starts a session; the token goes into the cookie and is not kept anywhere. */
+  /** Starts a session (pruning expired ones); the token goes into the cookie and is not kept anywhere. */
   async start(
     user: User,
     details: { address: string; userAgent: string },
@@ -29,6 +29,7 @@ export class SessionManager {
       lastSeenAt: now,
       expiresAt: new Date(now.getTime() + this.lifetimeMs),
     };
+    await this.store.sessions.deleteExpired(now);
     await this.store.sessions.insert(session, details);
     return { token, session };
   }

@@ -7,7 +7,6 @@ export const ERROR_CODES = {
   FORBIDDEN: { status: 403, title: 'You may not do this' },
   CSRF_TOKEN_INVALID: { status: 403, title: 'Missing or wrong CSRF token' },
   NOT_FOUND: { status: 404, title: 'Not found' },
-  METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   REVISION_CONFLICT: { status: 409, title: 'The object was changed by someone else' },
   LOGIN_TAKEN: { status: 409, title: 'This login is already taken' },
   USER_OWNS_TASKS: { status: 409, title: 'The user still owns tasks' },

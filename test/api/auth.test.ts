@@ -202,6 +202,25 @@ for (const backend of await backends()) {
   });
 }
 
+describe('session lifetime', () => {
+  it('ends a session after the configured hours without use, and extends it with use', async () => {
+    const [sqlite] = await backends();
+    assert.ok(sqlite);
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    const t = await startTestApp(sqlite, 'lifetime', { sessionHours: 1 }, () => new Date(now));
+    try {
+      now += 50 * 60_000;
+      assert.equal((await t.admin.get('/api/v1/me')).status, 200, 'used after 50 minutes');
+      now += 50 * 60_000;
+      assert.equal((await t.admin.get('/api/v1/me')).status, 200, 'still alive: use extended it');
+      now += 61 * 60_000;
+      assert.equal((await t.admin.get('/api/v1/me')).status, 401, 'expired after an idle hour');
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('HTTP Basic switched off', () => {
   it('refuses Basic credentials with a message saying so', async () => {
     const [sqlite] = await backends();

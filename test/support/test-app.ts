@@ -27,14 +27,19 @@ export async function startTestApp(
   backend: Backend,
   label: string,
   options: Partial<ServiceOptions> = {},
+  now: () => Date = () => new Date(),
 ): Promise<TestApp> {
   const testStore = await backend.open(label);
-  const services = createServices(testStore.store, {
-    defaultTimezone: 'Europe/Berlin',
-    sessionHours: 12,
-    httpBasic: true,
-    ...options,
-  });
+  const services = createServices(
+    testStore.store,
+    {
+      defaultTimezone: 'Europe/Berlin',
+      sessionHours: 12,
+      httpBasic: true,
+      ...options,
+    },
+    now,
+  );
   await bootstrapAdmin(testStore.store, services.catalog, ADMIN_PASSWORD, new Date());
   const app = await buildApp({
     services,

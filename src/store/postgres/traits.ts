@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { DialectTraits } from '../sql/traits.ts';
 import { migrations } from './migrations.ts';
 
-/** PostgreSQL: migrations wait on an advisory lock per schema; claims skip locked rows. */
+/** PostgreSQL: migrations wait on an advisory lock per schema. */
 export const postgresTraits: DialectTraits = {
   name: 'postgres',
   migrations,
@@ -11,6 +11,5 @@ export const postgresTraits: DialectTraits = {
       trx,
     );
   },
-  supportsSkipLocked: true,
   isUniqueViolation: (error) => (error as { code?: unknown } | null)?.code === '23505',
 };

@@ -10,8 +10,6 @@ export interface DialectTraits {
   readonly name: 'sqlite' | 'postgres';
   readonly migrations: readonly Migration[];
   readonly lockMigrations: MigrationLock;
-  /** Claims can skip rows other transactions hold (FOR UPDATE SKIP LOCKED). */
-  readonly supportsSkipLocked: boolean;
   isUniqueViolation(error: unknown): boolean;
 }
 
