@@ -52,5 +52,10 @@ export function loginKey(login: string): string {
   return login.trim().toLowerCase();
 }
 
+/** The text a user search looks in, lower-cased here so every database matches alike. */
+export function userSearchText(user: Pick<User, 'login' | 'displayName'>): string {
+  return `${user.login}\n${user.displayName}`.toLowerCase();
+}
+
 /** A login: letters, digits and . _ @ - (so it is also a safe path segment). */
 export const LOGIN_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$';

@@ -79,6 +79,9 @@ describe('resolveSecretKey', () => {
 
   it('prefers the configured key', () => {
     const configured = 'x'.repeat(40);
-    assert.equal(resolveSecretKey(configured, mkdtempSync(join(tmpdir(), 'tp-secret-'))), configured);
+    assert.equal(
+      resolveSecretKey(configured, mkdtempSync(join(tmpdir(), 'tp-secret-'))),
+      configured,
+    );
   });
 });

@@ -32,7 +32,11 @@ describe('LoginThrottle', () => {
 
   it('caps the lock and forgets failures after a quiet period', () => {
     let now = 0;
-    const throttle = new LoginThrottle(() => now, { freeFailures: 1, maxLockMs: 10_000, forgetAfterMs: 60_000 });
+    const throttle = new LoginThrottle(() => now, {
+      freeFailures: 1,
+      maxLockMs: 10_000,
+      forgetAfterMs: 60_000,
+    });
     for (let i = 0; i < 40; i++) throttle.recordFailure(['k']);
     assert.equal(lockedFor(throttle, 'k'), 10);
     now += 61_000;

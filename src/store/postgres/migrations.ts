@@ -6,10 +6,11 @@ export const migrations: readonly Migration[] = [
     id: '0001_initial',
     statements: [
       `create table users (
-        id text primary key,
+        id text collate "C" primary key,
         login text not null,
         login_key text collate "C" not null unique,
         display_name text not null,
+        search_text text collate "C" not null,
         email text,
         password_hash text,
         disabled boolean not null default false,
@@ -22,7 +23,7 @@ export const migrations: readonly Migration[] = [
         primary key (user_id, permission)
       )`,
       `create table groups (
-        id text primary key,
+        id text collate "C" primary key,
         name text collate "C" not null,
         name_key text collate "C" not null unique,
         created_at bigint not null
@@ -39,7 +40,7 @@ export const migrations: readonly Migration[] = [
       )`,
       `create index group_members_user on group_members(user_id)`,
       `create table sessions (
-        id text primary key,
+        id text collate "C" primary key,
         user_id text not null references users(id) on delete cascade,
         csrf_token text not null,
         address text not null,
@@ -50,7 +51,7 @@ export const migrations: readonly Migration[] = [
       )`,
       `create index sessions_user on sessions(user_id)`,
       `create table api_tokens (
-        id text primary key,
+        id text collate "C" primary key,
         user_id text not null references users(id) on delete cascade,
         name text collate "C" not null,
         token_hash text not null unique,
@@ -61,7 +62,7 @@ export const migrations: readonly Migration[] = [
       )`,
       `create index api_tokens_user on api_tokens(user_id)`,
       `create table tasks (
-        id text primary key,
+        id text collate "C" primary key,
         owner_id text not null references users(id),
         name text collate "C" not null,
         sort_name text collate "C" not null,
@@ -85,7 +86,7 @@ export const migrations: readonly Migration[] = [
       `create index tasks_owner_created on tasks(owner_id, created_at, id)`,
       `create index tasks_owner_updated on tasks(owner_id, updated_at, id)`,
       `create table runs (
-        id text primary key,
+        id text collate "C" primary key,
         task_id text not null references tasks(id) on delete cascade,
         owner_id text not null,
         trigger_id text,
@@ -109,7 +110,7 @@ export const migrations: readonly Migration[] = [
       `create index runs_task_queued on runs(task_id, queued_at)`,
       `create index runs_status on runs(status)`,
       `create table audit_events (
-        id text primary key,
+        id text collate "C" primary key,
         at bigint not null,
         actor_id text,
         actor_login text not null,

@@ -13,6 +13,7 @@ export interface Database {
     login: string;
     login_key: string;
     display_name: string;
+    search_text: string;
     email: string | null;
     password_hash: string | null;
     disabled: Flag;

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
 import { AppError } from '../../domain/errors.ts';
-import { loginKey, type User, type UserWithSecret } from '../../domain/user.ts';
+import { loginKey, userSearchText, type User, type UserWithSecret } from '../../domain/user.ts';
 import type { Page, UserChanges, UserRepository } from '../store.ts';
 import { decodeCursor, likeContains, toPage } from './cursor.ts';
 import { readFlag, writeFlag, type Database } from './schema.ts';
@@ -44,6 +44,7 @@ export class SqlUserRepository implements UserRepository {
           login: user.login,
           login_key: loginKey(user.login),
           display_name: user.displayName,
+          search_text: userSearchText(user),
           email: user.email,
           password_hash: user.passwordHash,
           disabled: writeFlag(user.disabled),
@@ -54,6 +55,12 @@ export class SqlUserRepository implements UserRepository {
         .executeTakeFirst();
       if (result.numInsertedOrUpdatedRows === 0n) return false;
       await new SqlUserRepository(trx, this.traits).setPermissions(user.id, user.permissions);
+      if (user.groupIds.length > 0) {
+        await trx
+          .insertInto('group_members')
+          .values(user.groupIds.map((groupId) => ({ group_id: groupId, user_id: user.id })))
+          .execute();
+      }
       return true;
     });
   }
@@ -111,9 +118,7 @@ export class SqlUserRepository implements UserRepository {
     let select = this.db.selectFrom('users').selectAll();
     if (query.q) {
       const pattern = likeContains(query.q.toLowerCase());
-      select = select.where(
-        sql<boolean>`(login_key like ${pattern} escape '\\' or lower(display_name) like ${pattern} escape '\\')`,
-      );
+      select = select.where(sql<boolean>`search_text like ${pattern} escape '\\'`);
     }
     if (query.cursor !== undefined) {
       const after = decodeCursor(query.cursor, 'string');
@@ -140,7 +145,26 @@ export class SqlUserRepository implements UserRepository {
   }
 
   async update(id: string, changes: UserChanges): Promise<boolean> {
-    const set: Updateable<Database['users']> = { updated_at: changes.updatedAt.getTime() };
+    return inTransaction(this.db, async (trx) => {
+      const current = await trx
+        .selectFrom('users')
+        .select(['login', 'display_name'])
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!current) return false;
+      const searchText = userSearchText({
+        login: changes.login ?? current.login,
+        displayName: changes.displayName ?? current.display_name,
+      });
+      return new SqlUserRepository(trx, this.traits).#write(id, changes, searchText);
+    });
+  }
+
+  async #write(id: string, changes: UserChanges, searchText: string): Promise<boolean> {
+    const set: Updateable<Database['users']> = {
+      updated_at: changes.updatedAt.getTime(),
+      search_text: searchText,
+    };
     if (changes.login !== undefined) {
       set.login = changes.login;
       set.login_key = loginKey(changes.login);

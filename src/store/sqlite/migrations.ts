@@ -10,6 +10,7 @@ export const migrations: readonly Migration[] = [
         login text not null,
         login_key text not null unique,
         display_name text not null,
+        search_text text not null,
         email text,
         password_hash text,
         disabled integer not null default 0,
