@@ -18,6 +18,11 @@ registerUser(program);
 registerToken(program);
 registerTask(program);
 
+/** A failure of the environment (a refused connection, a missing file), not a bug: no stack trace needed. */
+function isSystemError(error: unknown): error is Error & { code: string } {
+  return error instanceof Error && /^E[A-Z]+$/.test(String((error as { code?: unknown }).code));
+}
+
 /** Prints what went wrong in one or a few lines: no stack trace for expected errors. */
 function report(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode;
@@ -29,6 +34,10 @@ function report(error: unknown): number {
   if (error instanceof ConfigError) {
     console.error(`Configuration error: ${error.message}`);
     return 2;
+  }
+  if (isSystemError(error)) {
+    console.error(`Error: ${error.message}`);
+    return 1;
   }
   console.error(error);
   return 1;
