@@ -1,6 +1,7 @@
 import { Authenticator } from './auth/authenticator.ts';
 import type { Config } from './config.ts';
 import { CredentialChecker } from './auth/credentials.ts';
+import { GroupService } from './auth/group-service.ts';
 import { SessionManager } from './auth/session-manager.ts';
 import { TokenService } from './auth/token-service.ts';
 import { UserService } from './auth/user-service.ts';
@@ -20,6 +21,7 @@ export interface Services {
   credentials: CredentialChecker;
   tokens: TokenService;
   users: UserService;
+  groups: GroupService;
   tasks: TaskService;
 }
 
@@ -68,6 +70,7 @@ export function createServices(
     credentials,
     tokens,
     users: new UserService(store, catalog, now),
+    groups: new GroupService(store, catalog, now),
     tasks: new TaskService(store, { registry, defaultTimezone: options.defaultTimezone }, now),
   };
 }

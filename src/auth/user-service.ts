@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { auditEvent } from '../domain/audit.ts';
-import { AppError, notFound, validationError } from '../domain/errors.ts';
+import { AppError, notFound } from '../domain/errors.ts';
 import { PERMISSIONS, type PermissionCatalog } from '../domain/permissions.ts';
 import type { User } from '../domain/user.ts';
 import {
@@ -24,20 +24,11 @@ export class UserService {
     private readonly now: () => Date,
   ) {}
 
-  #checkPermissionNames(permissions: readonly string[]): void {
-    const issues = permissions.flatMap((name, index) =>
-      this.catalog.has(name)
-        ? []
-        : [{ path: `/permissions/${index}`, message: `unknown permission '${name}'` }],
-    );
-    if (issues.length > 0) throw validationError(issues);
-  }
-
   async create(caller: Caller, raw: unknown): Promise<User> {
     requirePermission(caller, PERMISSIONS.usersManage);
     const input = validateCreate(raw);
     const permissions = input.permissions ?? [PERMISSIONS.planner];
-    this.#checkPermissionNames(permissions);
+    this.catalog.requireKnown(permissions, '/permissions');
     const now = this.now();
     const user = {
       id: randomUUID(),
@@ -84,7 +75,7 @@ export class UserService {
   async update(caller: Caller, id: string, raw: unknown): Promise<User> {
     requirePermission(caller, PERMISSIONS.usersManage);
     const input = validateUpdate(raw);
-    if (input.permissions) this.#checkPermissionNames(input.permissions);
+    if (input.permissions) this.catalog.requireKnown(input.permissions, '/permissions');
     if (input.disabled === true && caller.user?.id === id) {
       throw new AppError('FORBIDDEN', 'You cannot disable your own account');
     }

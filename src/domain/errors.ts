@@ -9,6 +9,7 @@ export const ERROR_CODES = {
   NOT_FOUND: { status: 404, title: 'Not found' },
   REVISION_CONFLICT: { status: 409, title: 'The object was changed by someone else' },
   LOGIN_TAKEN: { status: 409, title: 'This login is already taken' },
+  NAME_TAKEN: { status: 409, title: 'This name is already taken' },
   USER_OWNS_TASKS: { status: 409, title: 'The user still owns tasks' },
   BODY_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported content type' },

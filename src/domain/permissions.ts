@@ -1,8 +1,11 @@
+import { validationError } from './errors.ts';
+
 /** Core permissions; plugins declare their own in the permission catalog. */
 export const PERMISSIONS = {
   planner: 'taskplanner',
   plannerAdmin: 'taskplanner.admin',
   usersManage: 'users.manage',
+  auditRead: 'audit.read',
 } as const;
 
 /** A permission a user or group can hold, with a description for the UI. */
@@ -14,7 +17,8 @@ export interface PermissionDefinition {
 const CORE_PERMISSIONS: readonly PermissionDefinition[] = [
   { name: PERMISSIONS.planner, description: 'May use the task planner' },
   { name: PERMISSIONS.plannerAdmin, description: 'Administrative access to all tasks' },
-  { name: PERMISSIONS.usersManage, description: 'May manage users and their permissions' },
+  { name: PERMISSIONS.usersManage, description: 'May manage users, groups and their permissions' },
+  { name: PERMISSIONS.auditRead, description: 'May read the audit log' },
 ];
 
 /** The permissions this server knows about: the core ones plus those plugins declare. */
@@ -31,6 +35,14 @@ export class PermissionCatalog {
 
   has(name: string): boolean {
     return this.#known.has(name);
+  }
+
+  /** Throws VALIDATION_FAILED naming every unknown permission at path/index. */
+  requireKnown(names: readonly string[], path: string): void {
+    const issues = names.flatMap((name, index) =>
+      this.has(name) ? [] : [{ path: `${path}/${index}`, message: `unknown permission '${name}'` }],
+    );
+    if (issues.length > 0) throw validationError(issues);
   }
 
   list(): PermissionDefinition[] {

@@ -40,3 +40,17 @@ export const PasswordChangeInput = Type.Object(
   { additionalProperties: false },
 );
 export type PasswordChangeInput = Static<typeof PasswordChangeInput>;
+
+const GroupName = Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' });
+const MemberIds = Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 5000 });
+
+/** Body of POST /groups. */
+export const GroupCreateInput = Type.Object(
+  { name: GroupName, permissions: Type.Optional(Permissions), memberIds: Type.Optional(MemberIds) },
+  { additionalProperties: false },
+);
+export type GroupCreateInput = Static<typeof GroupCreateInput>;
+
+/** Body of PATCH /groups/{id}: the fields to change. */
+export const GroupUpdateInput = Type.Partial(GroupCreateInput, { additionalProperties: false });
+export type GroupUpdateInput = Static<typeof GroupUpdateInput>;

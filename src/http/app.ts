@@ -11,6 +11,8 @@ import { registerAuthentication } from './authentication.ts';
 import { registerHomePage } from './home-page.ts';
 import { registerOpenApi } from './openapi.ts';
 import { sendProblem } from './problem.ts';
+import { auditRoutes } from './routes/audit.ts';
+import { groupRoutes } from './routes/groups.ts';
 import { healthRoutes } from './routes/health.ts';
 import { meRoutes } from './routes/me.ts';
 import { permissionRoutes } from './routes/permissions.ts';
@@ -18,7 +20,7 @@ import { sessionRoutes } from './routes/session.ts';
 import { taskRoutes } from './routes/tasks.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { userRoutes } from './routes/users.ts';
-import { ProblemSchema, TaskSchema, TokenSchema, UserSchema } from './schemas.ts';
+import { GroupSchema, ProblemSchema, TaskSchema, TokenSchema, UserSchema } from './schemas.ts';
 
 /** What the HTTP app is built from. */
 export interface AppDependencies {
@@ -46,7 +48,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       `No route ${request.method} ${request.url.split('?')[0] ?? ''}`,
     );
   });
-  for (const schema of [ProblemSchema, TaskSchema, UserSchema, TokenSchema]) app.addSchema(schema);
+  for (const schema of [ProblemSchema, TaskSchema, UserSchema, GroupSchema, TokenSchema])
+    app.addSchema(schema);
 
   await app.register(cookie);
   await app.register(helmet, { global: true });
@@ -60,8 +63,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(meRoutes(services), { prefix: '/api/v1/me' });
   await app.register(tokenRoutes(services), { prefix: '/api/v1/tokens' });
   await app.register(userRoutes(services), { prefix: '/api/v1/users' });
+  await app.register(groupRoutes(services), { prefix: '/api/v1/groups' });
   await app.register(permissionRoutes(services), { prefix: '/api/v1/permissions' });
   await app.register(taskRoutes(services), { prefix: '/api/v1/tasks' });
+  await app.register(auditRoutes(services), { prefix: '/api/v1/audit' });
   registerHomePage(app);
   return app;
 }

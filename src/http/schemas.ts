@@ -68,6 +68,17 @@ export const UserSchema = Type.Object(
   { $id: 'User' },
 );
 
+/** A group as the API returns it. */
+export const GroupSchema = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    permissions: Type.Array(Type.String()),
+    memberIds: Type.Array(Type.String()),
+  },
+  { $id: 'Group' },
+);
+
 /** An API token as listed: never the secret. */
 export const TokenSchema = Type.Object(
   {

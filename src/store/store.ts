@@ -23,6 +23,8 @@ export interface UserRepository {
   /** Inserts the user; false (and nothing written) when the login is taken. */
   insert(user: UserWithSecret): Promise<boolean>;
   count(): Promise<number>;
+  /** Which of these ids belong to existing users. */
+  existingIds(ids: readonly string[]): Promise<Set<string>>;
   get(id: string): Promise<User | undefined>;
   getWithSecretByLogin(login: string): Promise<UserWithSecret | undefined>;
   list(query: { q?: string; limit: number; cursor?: string }): Promise<Page<User>>;
@@ -40,6 +42,8 @@ export interface GroupRepository {
   insert(group: Group, createdAt: Date): Promise<boolean>;
   get(id: string): Promise<Group | undefined>;
   list(): Promise<Group[]>;
+  /** Renames the group; false when it does not exist; throws NAME_TAKEN on a clash. */
+  rename(id: string, name: string): Promise<boolean>;
   setPermissions(id: string, permissions: readonly string[]): Promise<void>;
   setMembers(id: string, userIds: readonly string[]): Promise<void>;
   delete(id: string): Promise<boolean>;

@@ -85,6 +85,18 @@ for (const backend of await backends()) {
       assert.equal(new Set(seen).size, seen.length);
     });
 
+    it('treats hostile search text as text', async () => {
+      for (const q of ["'; drop table tasks; --", '%', '_', '\\']) {
+        const response = await alice.get(`/api/v1/tasks?q=${encodeURIComponent(q)}`);
+        assert.equal(response.status, 200, q);
+        assert.deepEqual(response.body.items, [], q);
+      }
+      assert.ok(
+        (await alice.get('/api/v1/tasks')).body.items.length > 0,
+        'the tasks are still there',
+      );
+    });
+
     it('replaces with PUT and patches with PATCH when the revision matches', async () => {
       const created = (await alice.post('/api/v1/tasks', taskBody('editable'))).body;
       const put = await alice.put(`/api/v1/tasks/${created.id}`, { name: 'edited', revision: 1 });

@@ -78,6 +78,17 @@ for (const backend of await backends()) {
       assert.equal((await t.admin.get('/api/v1/users?limit=500')).body.items.length, before);
     });
 
+    it('creates only one of two users created at once with the same login', async () => {
+      const attempts = await Promise.all(
+        ['Kim', 'kim'].map((login) =>
+          t.admin.post('/api/v1/users', { login, password: 'kim-password' }),
+        ),
+      );
+      assert.deepEqual(attempts.map((response) => response.status).sort(), [201, 409]);
+      const listed = await t.admin.get('/api/v1/users?q=kim');
+      assert.equal(listed.body.items.length, 1);
+    });
+
     it('disables and re-enables a user', async () => {
       const { id } = await t.user('gina');
       const disabled = await t.admin.post(`/api/v1/users/${id}/disable`);

@@ -1,12 +1,16 @@
 import type { Kysely } from 'kysely';
+import { AppError } from '../../domain/errors.ts';
 import type { Group } from '../../domain/user.ts';
 import type { GroupRepository } from '../store.ts';
 import type { Database } from './schema.ts';
-import { inTransaction } from './traits.ts';
+import { inTransaction, type DialectTraits } from './traits.ts';
 
 /** Groups in a SQL database, shared by both dialects. */
 export class SqlGroupRepository implements GroupRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly traits: DialectTraits,
+  ) {}
 
   async insert(group: Group, createdAt: Date): Promise<boolean> {
     return inTransaction(this.db, async (trx) => {
@@ -21,7 +25,7 @@ export class SqlGroupRepository implements GroupRepository {
         .onConflict((conflict) => conflict.column('name_key').doNothing())
         .executeTakeFirst();
       if (result.numInsertedOrUpdatedRows === 0n) return false;
-      const repository = new SqlGroupRepository(trx);
+      const repository = new SqlGroupRepository(trx, this.traits);
       await repository.setPermissions(group.id, group.permissions);
       await repository.setMembers(group.id, group.memberIds);
       return true;
@@ -56,6 +60,22 @@ export class SqlGroupRepository implements GroupRepository {
         .sort(),
       memberIds: members.filter((m) => m.group_id === row.id).map((m) => m.user_id),
     }));
+  }
+
+  async rename(id: string, name: string): Promise<boolean> {
+    try {
+      const result = await this.db
+        .updateTable('groups')
+        .set({ name, name_key: name.toLowerCase() })
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    } catch (error) {
+      if (this.traits.isUniqueViolation(error)) {
+        throw new AppError('NAME_TAKEN', `A group named '${name}' already exists`);
+      }
+      throw error;
+    }
   }
 
   async setPermissions(id: string, permissions: readonly string[]): Promise<void> {

@@ -26,7 +26,7 @@ export class SqlStore implements Store {
   ) {
     this.dialect = traits.name;
     this.users = new SqlUserRepository(db, traits);
-    this.groups = new SqlGroupRepository(db);
+    this.groups = new SqlGroupRepository(db, traits);
     this.sessions = new SqlSessionRepository(db);
     this.apiTokens = new SqlApiTokenRepository(db);
     this.tasks = new SqlTaskRepository(db);

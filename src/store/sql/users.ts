@@ -73,6 +73,12 @@ export class SqlUserRepository implements UserRepository {
     return Number(row.count);
   }
 
+  async existingIds(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.db.selectFrom('users').select('id').where('id', 'in', ids).execute();
+    return new Set(rows.map((row) => row.id));
+  }
+
   async #hydrate(rows: UserRow[]): Promise<UserWithSecret[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((row) => row.id);

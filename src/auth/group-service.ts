@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { auditEvent } from '../domain/audit.ts';
+import { AppError, notFound, validationError } from '../domain/errors.ts';
+import { PERMISSIONS, type PermissionCatalog } from '../domain/permissions.ts';
+import type { Group } from '../domain/user.ts';
+import { GroupCreateInput, GroupUpdateInput } from '../domain/user-schema.ts';
+import { compileValidator } from '../domain/validation.ts';
+import type { Store } from '../store/store.ts';
+import { requirePermission, type Caller } from './caller.ts';
+
+const validateCreate = compileValidator(GroupCreateInput);
+const validateUpdate = compileValidator(GroupUpdateInput);
+
+/** Groups of users that share permissions, managed by holders of users.manage. */
+export class GroupService {
+  constructor(
+    private readonly store: Store,
+    private readonly catalog: PermissionCatalog,
+    private readonly now: () => Date,
+  ) {}
+
+  async list(caller: Caller): Promise<Group[]> {
+    requirePermission(caller, PERMISSIONS.usersManage);
+    return this.store.groups.list();
+  }
+
+  async get(caller: Caller, id: string): Promise<Group> {
+    requirePermission(caller, PERMISSIONS.usersManage);
+    const group = await this.store.groups.get(id);
+    if (!group) throw notFound('Group');
+    return group;
+  }
+
+  async create(caller: Caller, raw: unknown): Promise<Group> {
+    requirePermission(caller, PERMISSIONS.usersManage);
+    const input = validateCreate(raw);
+    const group: Group = {
+      id: randomUUID(),
+      name: input.name.trim(),
+      permissions: [...new Set(input.permissions ?? [])].sort(),
+      memberIds: [...new Set(input.memberIds ?? [])],
+    };
+    this.catalog.requireKnown(group.permissions, '/permissions');
+    const now = this.now();
+    await this.store.transaction(async (store) => {
+      await requireUsers(store, group.memberIds);
+      if (!(await store.groups.insert(group, now))) {
+        throw new AppError('NAME_TAKEN', `A group named '${group.name}' already exists`);
+      }
+      const details = {
+        name: group.name,
+        permissions: group.permissions,
+        memberIds: group.memberIds,
+      };
+      await store.audit.append(
+        auditEvent(caller.actor, 'group.create', 'group', group.id, details),
+        now,
+      );
+    });
+    return group;
+  }
+
+  async update(caller: Caller, id: string, raw: unknown): Promise<Group> {
+    requirePermission(caller, PERMISSIONS.usersManage);
+    const input = validateUpdate(raw);
+    if (input.permissions) this.catalog.requireKnown(input.permissions, '/permissions');
+    await this.store.transaction(async (store) => {
+      const before = await store.groups.get(id);
+      if (!before) throw notFound('Group');
+      if (input.name !== undefined) await store.groups.rename(id, input.name.trim());
+      if (input.permissions) await store.groups.setPermissions(id, input.permissions);
+      if (input.memberIds) {
+        await requireUsers(store, input.memberIds);
+        await store.groups.setMembers(id, input.memberIds);
+      }
+      const details = { name: before.name, ...describeGroupChange(before, input) };
+      await store.audit.append(
+        auditEvent(caller.actor, 'group.update', 'group', id, details),
+        this.now(),
+      );
+    });
+    return this.get(caller, id);
+  }
+
+  async delete(caller: Caller, id: string): Promise<void> {
+    requirePermission(caller, PERMISSIONS.usersManage);
+    await this.store.transaction(async (store) => {
+      const group = await store.groups.get(id);
+      if (!group) throw notFound('Group');
+      await store.groups.delete(id);
+      const details = { name: group.name, permissions: group.permissions };
+      await store.audit.append(
+        auditEvent(caller.actor, 'group.delete', 'group', id, details),
+        this.now(),
+      );
+    });
+  }
+}
+
+async function requireUsers(store: Store, userIds: readonly string[]): Promise<void> {
+  const existing = await store.users.existingIds(userIds);
+  const issues = userIds.flatMap((userId, index) =>
+    existing.has(userId) ? [] : [{ path: `/memberIds/${index}`, message: 'is not a user' }],
+  );
+  if (issues.length > 0) throw validationError(issues);
+}
+
+/** What an update changed, for the audit log: permissions and members as before/after. */
+function describeGroupChange(before: Group, input: GroupUpdateInput): Record<string, unknown> {
+  const details: Record<string, unknown> = {};
+  if (input.name !== undefined) details.newName = input.name.trim();
+  if (input.permissions) {
+    details.permissions = {
+      before: before.permissions,
+      after: [...new Set(input.permissions)].sort(),
+    };
+  }
+  if (input.memberIds)
+    details.memberIds = { before: before.memberIds, after: [...new Set(input.memberIds)] };
+  return details;
+}
