@@ -1,3 +1,4 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { backends } from '../support/backends.ts';
@@ -35,6 +36,13 @@ describe('API quality', () => {
     }
     assert.ok(document.paths['/api/v1/tasks'].post.requestBody);
     assert.equal((await t.anonymous.get('/api/docs/')).status, 200);
+  });
+
+  it('publishes an OpenAPI document that a validator accepts', async () => {
+    const document = (await t.anonymous.get('/api/openapi.json')).body;
+    const validated = await SwaggerParser.validate(structuredClone(document));
+    assert.equal(validated.info.title, 'Task Planner API');
+    assert.deepEqual(Object.keys(validated.paths ?? {}).sort(), Object.keys(document.paths).sort());
   });
 
   it('refuses a body over the limit with 413 problem+json', async () => {
