@@ -85,7 +85,9 @@ function databaseUrl(source: Source): string | null {
   const raw = read(source, 'TASKPLANNER_DATABASE_URL');
   if (raw === undefined) return null;
   if (!/^postgres(ql)?:\/\/./.test(raw)) {
-    throw new ConfigError('TASKPLANNER_DATABASE_URL', 'a postgres:// or postgresql:// URL', raw);
+    // Never echo credentials: keep the scheme and host, drop user and password.
+    const shown = raw.replace(/\/\/[^@/]*@/, '//***@');
+    throw new ConfigError('TASKPLANNER_DATABASE_URL', 'a postgres:// or postgresql:// URL', shown);
   }
   return raw;
 }

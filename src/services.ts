@@ -2,6 +2,7 @@ import { Authenticator } from './auth/authenticator.ts';
 import type { Config } from './config.ts';
 import { CredentialChecker } from './auth/credentials.ts';
 import { GroupService } from './auth/group-service.ts';
+import { LoginService } from './auth/login-service.ts';
 import { SessionManager } from './auth/session-manager.ts';
 import { TokenService } from './auth/token-service.ts';
 import { UserService } from './auth/user-service.ts';
@@ -19,6 +20,7 @@ export interface Services {
   sessions: SessionManager;
   authenticator: Authenticator;
   credentials: CredentialChecker;
+  logins: LoginService;
   tokens: TokenService;
   users: UserService;
   groups: GroupService;
@@ -69,7 +71,8 @@ export function createServices(
     authenticator,
     credentials,
     tokens,
-    users: new UserService(store, catalog, now),
+    logins: new LoginService(store, credentials, sessions, now),
+    users: new UserService(store, catalog, credentials, now),
     groups: new GroupService(store, catalog, now),
     tasks: new TaskService(store, { registry, defaultTimezone: options.defaultTimezone }, now),
   };

@@ -1,5 +1,5 @@
 import { AppError } from '../domain/errors.ts';
-import type { Session, User } from '../domain/user.ts';
+import { loginKey, type Session, type User } from '../domain/user.ts';
 import type { Store } from '../store/store.ts';
 import { userCaller, type Caller } from './caller.ts';
 import type { CredentialChecker } from './credentials.ts';
@@ -81,7 +81,7 @@ export class Authenticator {
   async #userOfToken(secret: string, login: string): Promise<User> {
     const token = await this.tokens.resolve(secret);
     const user = token && (await this.store.users.get(token.userId));
-    if (!user || user.login.toLowerCase() !== login.toLowerCase()) {
+    if (!user || loginKey(user.login) !== loginKey(login)) {
       throw new AppError('UNAUTHENTICATED', 'The API token is not valid');
     }
     return user;

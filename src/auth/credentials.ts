@@ -1,8 +1,10 @@
 import { AppError } from '../domain/errors.ts';
-import type { UserWithSecret } from '../domain/user.ts';
+import { LOGIN_PATTERN, loginKey, type UserWithSecret } from '../domain/user.ts';
 import type { Store } from '../store/store.ts';
 import { LoginThrottle } from './login-throttle.ts';
 import { MAX_PASSWORD_LENGTH, verifyAgainstDummy, verifyPassword } from './password.ts';
+
+const LOGIN = new RegExp(LOGIN_PATTERN);
 
 /**
  * Checks a login and password, throttling guesses per login and, more loosely,
@@ -20,23 +22,26 @@ export class CredentialChecker {
     this.#byAddress = new LoginThrottle(now, { freeFailures: 50 });
   }
 
-  /** The user, or INVALID_CREDENTIALS / TOO_MANY_ATTEMPTS. */
+  /**
+   * The enabled user with this login and password, or INVALID_CREDENTIALS (the same
+   * answer for an unknown login, a wrong password and a disabled account), or
+   * TOO_MANY_ATTEMPTS.
+   */
   async verify(login: string, password: string, address: string): Promise<UserWithSecret> {
-    const loginKey = [login.trim().toLowerCase()];
-    this.#byLogin.check(loginKey);
+    const loginKeys = [loginKey(login)];
     this.#byAddress.check([address]);
-    const user = await this.store.users.getWithSecretByLogin(login);
+    this.#byLogin.admit(loginKeys);
+    this.#byAddress.admit([address]);
+    const user = LOGIN.test(login) ? await this.store.users.getWithSecretByLogin(login) : undefined;
     const valid =
       user?.passwordHash && password.length <= MAX_PASSWORD_LENGTH
         ? await verifyPassword(password, user.passwordHash)
         : await verifyAgainstDummy(password);
-    if (!user || !valid) {
-      this.#byLogin.recordFailure(loginKey);
-      this.#byAddress.recordFailure([address]);
+    if (!user || !valid || user.disabled) {
       throw new AppError('INVALID_CREDENTIALS', 'Login or password is wrong');
     }
-    if (user.disabled) throw new AppError('INVALID_CREDENTIALS', 'This account is disabled');
-    this.#byLogin.recordSuccess(loginKey);
+    this.#byLogin.recordSuccess(loginKeys);
+    this.#byAddress.succeeded([address]);
     return user;
   }
 }

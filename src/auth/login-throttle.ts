@@ -35,6 +35,25 @@ export class LoginThrottle {
     this.#limits = { ...DEFAULT_LIMITS, ...limits };
   }
 
+  /**
+   * Admits one attempt: throws TOO_MANY_ATTEMPTS while a key is locked, else counts the
+   * attempt as a failure right away, before the slow password check, so guesses sent in
+   * parallel cannot all slip through. Call succeeded() when it turns out right.
+   */
+  admit(keys: readonly string[]): void {
+    this.check(keys);
+    this.recordFailure(keys);
+  }
+
+  /** Takes back the failure admit() counted, for an attempt that succeeded. */
+  succeeded(keys: readonly string[]): void {
+    for (const key of keys) {
+      const failures = this.#current(key);
+      if (!failures || failures.count <= 1) this.#failures.delete(key);
+      else failures.count -= 1;
+    }
+  }
+
   /** Throws TOO_MANY_ATTEMPTS while any of the keys is locked. */
   check(keys: readonly string[]): void {
     const waitMs = Math.max(0, ...keys.map((key) => this.#lockedForMs(key)));

@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Session, User } from '../domain/user.ts';
 import type { Store } from '../store/store.ts';
+import { isWorthRecording } from './last-use.ts';
 import { hashSecretToken, newSecretToken } from './secret-token.ts';
-
-/** How often a session's expiry is pushed forward at most, to spare the database a write per request. */
-const TOUCH_EVERY_MS = 60_000;
 
 /** Browser sessions: the cookie holds a random token, the store only its hash. */
 export class SessionManager {
@@ -13,6 +11,11 @@ export class SessionManager {
     private readonly now: () => Date,
     private readonly lifetimeMs: number,
   ) {}
+
+  /** The same manager working inside the given store (e.g. a transaction). */
+  withStore(store: Store): SessionManager {
+    return new SessionManager(store, this.now, this.lifetimeMs);
+  }
 
   /** Starts a session (pruning expired ones); the token goes into the cookie and is not kept anywhere. */
   async start(
@@ -43,7 +46,7 @@ export class SessionManager {
       await this.store.sessions.delete(session.id);
       return undefined;
     }
-    if (now.getTime() - session.lastSeenAt.getTime() >= TOUCH_EVERY_MS) {
+    if (isWorthRecording(session.lastSeenAt, now)) {
       const expiresAt = new Date(now.getTime() + this.lifetimeMs);
       await this.store.sessions.touch(session.id, now, expiresAt);
       return { ...session, lastSeenAt: now, expiresAt };

@@ -5,11 +5,11 @@ import { PERMISSIONS } from '../domain/permissions.ts';
 import type { ApiToken } from '../domain/user.ts';
 import type { Store } from '../store/store.ts';
 import type { Caller } from './caller.ts';
+import { isWorthRecording } from './last-use.ts';
 import { hashSecretToken, newSecretToken } from './secret-token.ts';
 
 /** The prefix of personal API tokens, so they are recognisable (and findable by secret scanners). */
 export const API_TOKEN_PREFIX = 'tpat';
-const TOUCH_EVERY_MS = 60_000;
 
 /** Personal API tokens: created (shown once), listed, revoked, and resolved on each request. */
 export class TokenService {
@@ -81,7 +81,7 @@ export class TokenService {
     const token = await this.store.apiTokens.findByHash(hashSecretToken(secret));
     const now = this.now();
     if (!token || (token.expiresAt && token.expiresAt <= now)) return undefined;
-    if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() >= TOUCH_EVERY_MS) {
+    if (isWorthRecording(token.lastUsedAt, now)) {
       await this.store.apiTokens.touch(token.id, now);
       return { ...token, lastUsedAt: now };
     }

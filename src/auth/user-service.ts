@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { auditEvent } from '../domain/audit.ts';
+import { auditEvent, type Actor } from '../domain/audit.ts';
 import { AppError, notFound } from '../domain/errors.ts';
 import { PERMISSIONS, type PermissionCatalog } from '../domain/permissions.ts';
 import type { User } from '../domain/user.ts';
@@ -11,24 +11,42 @@ import {
 import { compileValidator } from '../domain/validation.ts';
 import type { Page, Store, UserChanges } from '../store/store.ts';
 import { requirePermission, type Caller } from './caller.ts';
-import { hashPassword, verifyPassword } from './password.ts';
+import type { CredentialChecker } from './credentials.ts';
+import { hashPassword } from './password.ts';
 
 const validateCreate = compileValidator(UserCreateInput);
 const validateUpdate = compileValidator(UserUpdateInput);
+
+/**
+ * A user manager can grant only permissions they hold, and change only users who hold
+ * nothing they lack: users.manage is not a way to become more than one is.
+ */
+function requireNoEscalation(caller: Caller, permissions: readonly string[]): void {
+  const beyond = permissions.filter((permission) => !caller.permissions.has(permission));
+  if (beyond.length > 0) {
+    throw new AppError(
+      'FORBIDDEN',
+      `You do not hold ${beyond.map((p) => `'${p}'`).join(', ')} yourself`,
+    );
+  }
+}
 
 /** Managing users: creating, changing, disabling and deleting them, with an audit trail. */
 export class UserService {
   constructor(
     private readonly store: Store,
     private readonly catalog: PermissionCatalog,
+    private readonly credentials: CredentialChecker,
     private readonly now: () => Date,
   ) {}
 
   async create(caller: Caller, raw: unknown): Promise<User> {
     requirePermission(caller, PERMISSIONS.usersManage);
     const input = validateCreate(raw);
-    const permissions = input.permissions ?? [PERMISSIONS.planner];
-    this.catalog.requireKnown(permissions, '/permissions');
+    const requested = input.permissions ?? [PERMISSIONS.planner];
+    this.catalog.requireKnown(requested, '/permissions');
+    const permissions = [...new Set(requested)].sort();
+    requireNoEscalation(caller, permissions);
     const now = this.now();
     const user = {
       id: randomUUID(),
@@ -36,7 +54,7 @@ export class UserService {
       displayName: input.displayName ?? input.login,
       email: input.email ?? null,
       disabled: false,
-      permissions: [...new Set(permissions)].sort(),
+      permissions,
       groupIds: [],
       passwordHash: await hashPassword(input.password),
       createdAt: now,
@@ -46,7 +64,7 @@ export class UserService {
       if (!(await store.users.insert(user))) {
         throw new AppError('LOGIN_TAKEN', `The login '${input.login}' is already taken`);
       }
-      const details = { login: user.login, permissions: user.permissions };
+      const details = { login: user.login, permissions };
       await store.audit.append(
         auditEvent(caller.actor, 'user.create', 'user', user.id, details),
         now,
@@ -75,33 +93,49 @@ export class UserService {
   async update(caller: Caller, id: string, raw: unknown): Promise<User> {
     requirePermission(caller, PERMISSIONS.usersManage);
     const input = validateUpdate(raw);
-    if (input.permissions) this.catalog.requireKnown(input.permissions, '/permissions');
+    if (input.permissions) {
+      this.catalog.requireKnown(input.permissions, '/permissions');
+      requireNoEscalation(caller, input.permissions);
+    }
     if (input.disabled === true && caller.user?.id === id) {
       throw new AppError('FORBIDDEN', 'You cannot disable your own account');
     }
-    const now = this.now();
-    const changes = await this.#changesOf(input, now);
+    await this.#apply(caller.actor, id, input, (target) =>
+      requireNoEscalation(caller, target.permissions),
+    );
+    return this.get(caller, id);
+  }
+
+  /** Grants and revokes permissions in one step, leaving the user's others as they are. */
+  async changePermissions(
+    caller: Caller,
+    id: string,
+    change: { grant: string[]; revoke: string[] },
+  ): Promise<User> {
+    requirePermission(caller, PERMISSIONS.usersManage);
+    this.catalog.requireKnown(change.grant, '/grant');
+    requireNoEscalation(caller, [...change.grant, ...change.revoke]);
     await this.store.transaction(async (store) => {
-      const before = await store.users.get(id);
-      if (!before) throw notFound('User');
-      await store.users.update(id, changes);
-      if (input.permissions) await store.users.setPermissions(id, input.permissions);
-      if (input.disabled === true || input.password !== undefined)
-        await store.sessions.deleteForUser(id);
-      const details = describeUserChange(before, input);
-      await store.audit.append(auditEvent(caller.actor, 'user.update', 'user', id, details), now);
+      const target = await store.users.get(id);
+      if (!target) throw notFound('User');
+      const held = new Set(target.permissions);
+      for (const permission of change.grant) held.add(permission);
+      for (const permission of change.revoke) held.delete(permission);
+      const check = (current: User) => requireNoEscalation(caller, current.permissions);
+      await this.withStore(store).#apply(caller.actor, id, { permissions: [...held] }, check);
     });
     return this.get(caller, id);
   }
 
-  async #changesOf(input: UserUpdateInput, now: Date): Promise<UserChanges> {
-    const changes: UserChanges = { updatedAt: now };
-    if (input.login !== undefined) changes.login = input.login;
-    if (input.displayName !== undefined) changes.displayName = input.displayName;
-    if (input.email !== undefined) changes.email = input.email;
-    if (input.disabled !== undefined) changes.disabled = input.disabled;
-    if (input.password !== undefined) changes.passwordHash = await hashPassword(input.password);
-    return changes;
+  /** A user changes their own password, proving (throttled) they know the current one. */
+  async changeOwnPassword(caller: Caller, input: PasswordChangeInput): Promise<void> {
+    if (!caller.user) throw new AppError('FORBIDDEN', 'Only a user has a password');
+    const user = await this.credentials.verify(
+      caller.user.login,
+      input.currentPassword,
+      caller.actor.address,
+    );
+    await this.#apply(caller.actor, user.id, { password: input.newPassword }, () => {});
   }
 
   /** Deletes a user who owns no tasks (transfer or delete them first). */
@@ -110,8 +144,10 @@ export class UserService {
     if (caller.user?.id === id)
       throw new AppError('FORBIDDEN', 'You cannot delete your own account');
     await this.store.transaction(async (store) => {
-      const user = await store.users.get(id);
+      // Locking the user first keeps a task from being given to them while they are deleted.
+      const user = (await store.users.lock(id)) ? await store.users.get(id) : undefined;
       if (!user) throw notFound('User');
+      requireNoEscalation(caller, user.permissions);
       const owned = await store.tasks.countByOwner(id);
       if (owned > 0) {
         throw new AppError(
@@ -127,21 +163,43 @@ export class UserService {
     });
   }
 
-  /** A user changes their own password, proving they know the current one. */
-  async changeOwnPassword(caller: Caller, input: PasswordChangeInput): Promise<void> {
-    const login = caller.user?.login;
-    const current =
-      login === undefined ? undefined : await this.store.users.getWithSecretByLogin(login);
-    if (
-      !current?.passwordHash ||
-      !(await verifyPassword(input.currentPassword, current.passwordHash))
-    ) {
-      throw new AppError('INVALID_CREDENTIALS', 'The current password is wrong');
-    }
-    await this.update({ ...caller, permissions: new Set([PERMISSIONS.usersManage]) }, current.id, {
-      password: input.newPassword,
+  withStore(store: Store): UserService {
+    return new UserService(store, this.catalog, this.credentials, this.now);
+  }
+
+  /** Writes a validated change and its audit event in one transaction. */
+  async #apply(
+    actor: Actor,
+    id: string,
+    input: UserUpdateInput,
+    check: (target: User) => void,
+  ): Promise<void> {
+    const now = this.now();
+    const changes = await changesOf(input, now);
+    await this.store.transaction(async (store) => {
+      const before = await store.users.get(id);
+      if (!before) throw notFound('User');
+      check(before);
+      await store.users.update(id, changes);
+      if (input.permissions) await store.users.setPermissions(id, input.permissions);
+      if (input.disabled === true || input.password !== undefined)
+        await store.sessions.deleteForUser(id);
+      await store.audit.append(
+        auditEvent(actor, 'user.update', 'user', id, describeUserChange(before, input)),
+        now,
+      );
     });
   }
+}
+
+async function changesOf(input: UserUpdateInput, now: Date): Promise<UserChanges> {
+  const changes: UserChanges = { updatedAt: now };
+  if (input.login !== undefined) changes.login = input.login;
+  if (input.displayName !== undefined) changes.displayName = input.displayName;
+  if (input.email !== undefined) changes.email = input.email;
+  if (input.disabled !== undefined) changes.disabled = input.disabled;
+  if (input.password !== undefined) changes.passwordHash = await hashPassword(input.password);
+  return changes;
 }
 
 /** What an update changed, for the audit log; never the password itself. */
@@ -149,7 +207,8 @@ function describeUserChange(before: User, input: UserUpdateInput): Record<string
   const { password, permissions, ...fields } = input;
   const details: Record<string, unknown> = { login: before.login, ...fields };
   if (password !== undefined) details.passwordChanged = true;
-  if (permissions !== undefined)
+  if (permissions !== undefined) {
     details.permissions = { before: before.permissions, after: [...new Set(permissions)].sort() };
+  }
   return details;
 }

@@ -24,6 +24,8 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 
 /** One problem with one field of the input, named by its JSON pointer. */
 export interface FieldIssue {
+  /** Where the field is: in the body (the default), the query string, a header or the path. */
+  in?: 'body' | 'query' | 'header' | 'path';
   path: string;
   message: string;
 }

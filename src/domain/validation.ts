@@ -2,19 +2,68 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { TSchema, Static } from '@sinclair/typebox';
 import { validationError, type FieldIssue } from './errors.ts';
+import { isInstant } from './instant.ts';
 
 // ajv-formats is CommonJS with a default export; under NodeNext it arrives wrapped.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
+function makeAjv(coerceTypes: false | 'array'): Ajv {
+  const ajv = addFormats(
+    new Ajv({ allErrors: true, strict: false, useDefaults: true, coerceTypes }),
+  );
+  // Stricter than ajv-formats: the instant must exist, or new Date() would turn it into NaN.
+  return ajv.addFormat('date-time', { type: 'string', validate: isInstant });
+}
+
 /** Checks JSON bodies: no type coercion, so "5" is not a number. */
-export const bodyAjv = addFormats(
-  new Ajv({ allErrors: true, strict: false, useDefaults: true, coerceTypes: false }),
-);
+const bodyAjv = makeAjv(false);
 
 /** Checks query strings and path parameters, whose values all arrive as text. */
-export const textAjv = addFormats(
-  new Ajv({ allErrors: true, strict: false, useDefaults: true, coerceTypes: 'array' }),
-);
+const textAjv = makeAjv('array');
+
+/** The JSON pointer of the first string holding a NUL character, which no database stores alike. */
+function findNul(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    if (key.includes('\u0000')) return `${path}/${key.replaceAll('\u0000', '')}`;
+    const found = findNul(item, `${path}/${key}`);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** An Ajv-style check: true, or false with its errors in .errors. */
+export interface SchemaCheck {
+  (value: unknown): boolean;
+  errors?: ErrorObject[] | null;
+}
+
+/** Compiles a schema into a check that also refuses NUL characters anywhere in the value. */
+export function compileCheck(schema: object, part: 'body' | 'text' = 'body'): SchemaCheck {
+  const ajvCheck: ValidateFunction = (part === 'body' ? bodyAjv : textAjv).compile(schema);
+  const check: SchemaCheck = (value) => {
+    if (!ajvCheck(value)) {
+      check.errors = ajvCheck.errors ?? [];
+      return false;
+    }
+    const nul = findNul(value);
+    check.errors =
+      nul === undefined
+        ? null
+        : [
+            {
+              instancePath: nul,
+              keyword: 'nul',
+              schemaPath: '',
+              params: {},
+              message: 'must not contain NUL characters',
+            },
+          ];
+    return nul === undefined;
+  };
+  return check;
+}
 
 /** Turns Ajv's errors into issues that name the offending field by JSON pointer. */
 export function toFieldIssues(errors: readonly ErrorObject[], prefix = ''): FieldIssue[] {
@@ -44,7 +93,7 @@ export interface Validator<T> {
 
 /** Compiles a schema once; defaults in the schema are filled in on the value. */
 export function compileValidator<S extends TSchema>(schema: S): Validator<Static<S>> {
-  const check: ValidateFunction = bodyAjv.compile(schema);
+  const check = compileCheck(schema);
   const issues = (value: unknown, prefix = ''): FieldIssue[] =>
     check(value) ? [] : toFieldIssues(check.errors ?? [], prefix);
   const validate = (value: unknown, prefix = ''): Static<S> => {
@@ -59,6 +108,6 @@ export function compileValidator<S extends TSchema>(schema: S): Validator<Static
 export function compileJsonSchema(
   schema: object,
 ): (value: unknown, prefix: string) => FieldIssue[] {
-  const check = bodyAjv.compile(schema);
+  const check = compileCheck(schema);
   return (value, prefix) => (check(value) ? [] : toFieldIssues(check.errors ?? [], prefix));
 }

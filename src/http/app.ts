@@ -5,7 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from '../config.ts';
 import { AppError } from '../domain/errors.ts';
-import { bodyAjv, textAjv } from '../domain/validation.ts';
+import { compileCheck } from '../domain/validation.ts';
 import type { Services } from '../services.ts';
 import { registerAuthentication } from './authentication.ts';
 import { registerHomePage } from './home-page.ts';
@@ -30,6 +30,17 @@ export interface AppDependencies {
   version: string;
 }
 
+/** Bodies are JSON or nothing: no text/plain, and an empty JSON body counts as no body. */
+function acceptJsonOnly(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body.toString();
+    if (text === '') done(null, undefined);
+    else parseJson(request, text, done);
+  });
+}
+
 /** Builds the Fastify app: the API under /api/v1, its documentation, health checks. */
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
   const app = Fastify({
@@ -37,9 +48,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     bodyLimit: deps.config.bodyLimitBytes,
     trustProxy: deps.config.trustProxy,
     return503OnClosing: true,
+    frameworkErrors: sendProblem,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  acceptJsonOnly(app);
   app.setValidatorCompiler(({ schema, httpPart }) =>
-    (httpPart === 'body' ? bodyAjv : textAjv).compile(schema),
+    compileCheck(schema, httpPart === 'body' ? 'body' : 'text'),
   );
   app.setErrorHandler(sendProblem);
   app.setNotFoundHandler((request) => {

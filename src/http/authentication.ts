@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import type {} from '@fastify/cookie';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Authentication } from '../auth/authenticator.ts';
@@ -8,6 +9,10 @@ import type { Services } from '../services.ts';
 declare module 'fastify' {
   interface FastifyRequest {
     auth: Authentication | null;
+  }
+  interface FastifyContextConfig {
+    /** The route answers without authentication (the others answer 401 before anything else). */
+    public?: boolean;
   }
 }
 

@@ -2,6 +2,9 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, ERROR_CODES, type ErrorCode, type FieldIssue } from '../domain/errors.ts';
 import { toFieldIssues } from '../domain/validation.ts';
 
+/** A field issue that says where the field is. */
+type LocatedIssue = FieldIssue & Required<Pick<FieldIssue, 'in'>>;
+
 /** An RFC 9457 problem document, with our stable code and the offending fields. */
 export interface Problem {
   type: string;
@@ -10,18 +13,24 @@ export interface Problem {
   detail: string;
   code: ErrorCode;
   instance: string;
-  errors?: Array<FieldIssue & { in: string }>;
+  errors?: LocatedIssue[];
 }
 
+/** Fastify's own errors that have a code of ours. */
 const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'BODY_TOO_LARGE',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VALIDATION_FAILED',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'VALIDATION_FAILED',
-  FST_ERR_CTP_INVALID_JSON_BODY: 'VALIDATION_FAILED',
 };
 
-const PARTS: Record<string, string> = {
+/** Codes for any other client error Fastify raises, by status. */
+const STATUS_CODES: Record<number, ErrorCode> = {
+  404: 'NOT_FOUND',
+  413: 'BODY_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'TOO_MANY_ATTEMPTS',
+};
+
+const PARTS: Record<string, LocatedIssue['in']> = {
   body: 'body',
   querystring: 'query',
   params: 'path',
@@ -32,7 +41,7 @@ function problem(
   code: ErrorCode,
   detail: string,
   instance: string,
-  issues: Array<FieldIssue & { in: string }> = [],
+  issues: LocatedIssue[] = [],
 ): Problem {
   return {
     type: `urn:taskplanner:problem:${code.toLowerCase().replaceAll('_', '-')}`,
@@ -45,7 +54,7 @@ function problem(
   };
 }
 
-function unique(issues: Array<FieldIssue & { in: string }>): Array<FieldIssue & { in: string }> {
+function unique(issues: LocatedIssue[]): LocatedIssue[] {
   const seen = new Set<string>();
   return issues.filter((issue) => {
     const key = `${issue.in}${issue.path}${issue.message}`;
@@ -53,38 +62,36 @@ function unique(issues: Array<FieldIssue & { in: string }>): Array<FieldIssue & 
   });
 }
 
+function fromValidation(error: Partial<FastifyError>, instance: string): Problem {
+  const part = PARTS[error.validationContext ?? 'body'] ?? 'body';
+  const issues = unique(
+    toFieldIssues(error.validation ?? []).map((issue) => ({ ...issue, in: part })),
+  );
+  const first = issues[0];
+  const detail = first ? `${part} ${first.path || '/'}: ${first.message}` : 'Invalid request';
+  return problem('VALIDATION_FAILED', detail, instance, issues);
+}
+
+function fromFastify(error: Partial<FastifyError>, instance: string): Problem | undefined {
+  const status = error.statusCode ?? 500;
+  const code = (error.code && FASTIFY_CODES[error.code]) ?? STATUS_CODES[status];
+  if (code) return problem(code, error.message ?? ERROR_CODES[code].title, instance);
+  if (status >= 400 && status < 500)
+    return problem('VALIDATION_FAILED', error.message ?? 'Bad request', instance);
+  return undefined;
+}
+
 /** Maps any error to a problem; unknown errors become INTERNAL without their message. */
 export function toProblem(error: unknown, instance: string): Problem {
   if (error instanceof AppError) {
-    return problem(
-      error.code,
-      error.message,
-      instance,
-      error.issues.map((issue) => ({ in: 'body', ...issue })),
-    );
+    const issues = error.issues.map((issue) => ({ ...issue, in: issue.in ?? 'body' }));
+    return problem(error.code, error.message, instance, issues);
   }
   const fastifyError = error as Partial<FastifyError>;
-  if (fastifyError.validation) {
-    const part = PARTS[fastifyError.validationContext ?? 'body'] ?? 'body';
-    const issues = unique(
-      toFieldIssues(fastifyError.validation as never).map((issue) => ({ in: part, ...issue })),
-    );
-    const first = issues[0];
-    return problem(
-      'VALIDATION_FAILED',
-      first ? `${part} ${first.path || '/'}: ${first.message}` : 'Invalid request',
-      instance,
-      issues,
-    );
-  }
-  const mapped = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
-  if (mapped) return problem(mapped, fastifyError.message ?? ERROR_CODES[mapped].title, instance);
-  if (fastifyError.statusCode === 429)
-    return problem('TOO_MANY_ATTEMPTS', 'Too many requests; slow down', instance);
-  return problem(
-    'INTERNAL',
-    'Something went wrong on the server; the log has the details',
-    instance,
+  if (fastifyError.validation) return fromValidation(fastifyError, instance);
+  return (
+    fromFastify(fastifyError, instance) ??
+    problem('INTERNAL', 'Something went wrong on the server; the log has the details', instance)
   );
 }
 

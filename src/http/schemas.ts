@@ -105,3 +105,21 @@ export function responses<T extends Record<number, unknown>>(success: T) {
   const problem = Type.Ref(ProblemSchema);
   return { ...success, '4xx': problem, '5xx': problem };
 }
+
+/** Who the caller is and what they may do. */
+export const MeSchema = Type.Object({
+  id: Type.String(),
+  login: Type.String(),
+  displayName: Type.String(),
+  email: Type.Union([Type.String(), Type.Null()]),
+  permissions: Type.Array(Type.String(), { description: 'Held directly or through groups' }),
+  can: Type.Object({
+    usePlanner: Type.Boolean(),
+    administerTasks: Type.Boolean(),
+    manageUsers: Type.Boolean(),
+  }),
+  authenticatedBy: Type.String({ description: 'session, token or basic' }),
+  csrfToken: Type.Union([Type.String(), Type.Null()], {
+    description: 'With a session cookie, send this in X-CSRF-Token on every change',
+  }),
+});

@@ -1,3 +1,4 @@
+import { PERMISSIONS, plannerAccess } from '../domain/permissions.ts';
 import type { ApiToken, User } from '../domain/user.ts';
 import type { Task } from '../domain/task.ts';
 import { definitionOf, definitionToInput } from '../tasks/task-definition.ts';
@@ -39,5 +40,29 @@ export function tokenView(token: ApiToken) {
     createdAt: token.createdAt.toISOString(),
     lastUsedAt: token.lastUsedAt?.toISOString() ?? null,
     expiresAt: token.expiresAt?.toISOString() ?? null,
+  };
+}
+
+/** The /me answer for a user. */
+export function meView(
+  user: User,
+  permissions: ReadonlySet<string>,
+  via: string,
+  csrfToken: string | null,
+) {
+  const planner = plannerAccess(permissions);
+  return {
+    id: user.id,
+    login: user.login,
+    displayName: user.displayName,
+    email: user.email,
+    permissions: [...permissions].sort(),
+    can: {
+      usePlanner: planner.use,
+      administerTasks: planner.admin,
+      manageUsers: permissions.has(PERMISSIONS.usersManage),
+    },
+    authenticatedBy: via,
+    csrfToken,
   };
 }

@@ -23,6 +23,8 @@ export interface UserRepository {
   /** Inserts the user; false (and nothing written) when the login is taken. */
   insert(user: UserWithSecret): Promise<boolean>;
   count(): Promise<number>;
+  /** Locks the user's row for the rest of the transaction; false when there is no such user. */
+  lock(id: string): Promise<boolean>;
   /** Which of these ids belong to existing users. */
   existingIds(ids: readonly string[]): Promise<Set<string>>;
   get(id: string): Promise<User | undefined>;

@@ -106,6 +106,7 @@ export class TaskService {
   }
 
   async replace(caller: Caller, id: string, raw: unknown, ifMatch?: number): Promise<Task> {
+    requirePlanner(caller);
     const { revision, ...input } = validateReplace(raw);
     const expected = baseRevision(ifMatch, revision);
     return this.#change(caller, id, expected, 'task.update', () =>
@@ -114,6 +115,7 @@ export class TaskService {
   }
 
   async patch(caller: Caller, id: string, raw: unknown, ifMatch?: number): Promise<Task> {
+    requirePlanner(caller);
     const { revision, ...changes } = validatePatch(raw);
     const expected = baseRevision(ifMatch, revision);
     return this.#change(caller, id, expected, 'task.update', (task) =>

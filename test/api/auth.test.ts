@@ -70,6 +70,32 @@ for (const backend of await backends()) {
       assert.ok(Number(locked.headers['retry-after']) >= 1);
     });
 
+    it('throttles guesses sent in parallel, so only the free failures are even tried', async () => {
+      await t.user('parallel');
+      const guesses = Array.from({ length: 20 }, (_, i) =>
+        new ApiClient(t.app, { authorization: basic('parallel', `guess-${i}-wrong`) }).get(
+          '/api/v1/me',
+        ),
+      );
+      const statuses = (await Promise.all(guesses)).map((response) => response.status);
+      assert.equal(statuses.filter((status) => status === 401).length, 5);
+      assert.equal(statuses.filter((status) => status === 429).length, 15);
+      const right = new ApiClient(t.app, { authorization: basic('parallel', 'parallel-password') });
+      assert.equal(
+        (await right.get('/api/v1/me')).status,
+        429,
+        'locked, even for the right password',
+      );
+    });
+
+    it('answers 401 before looking at the body, and 403 before 400 without the planner', async () => {
+      const anonymous = await t.anonymous.post('/api/v1/tasks', { bogus: true });
+      assert.equal(anonymous.status, 401);
+      const { client } = await t.user('noplanner', []);
+      const forbidden = await client.post('/api/v1/tasks', { bogus: true });
+      assert.equal(forbidden.status, 403);
+    });
+
     it('demands the CSRF token for cookie-authenticated changes, and changes nothing without it', async () => {
       const { client } = await t.user('csrfuser');
       const cookieOnly = new ApiClient(t.app, {
@@ -85,9 +111,15 @@ for (const backend of await backends()) {
 
     it('ends the session on logout', async () => {
       const { client } = await t.user('leaver');
-      assert.equal((await client.get('/api/v1/me')).status, 200);
+      const me = await client.get('/api/v1/me');
+      assert.equal(me.status, 200);
       assert.equal((await client.delete('/api/v1/session')).status, 204);
       assert.equal((await client.get('/api/v1/me')).status, 401);
+      const events = await t.testStore.store.audit.list({ actorId: me.body.id, limit: 10 });
+      assert.deepEqual(events.items.map((event) => event.action).slice(0, 2), [
+        'user.logout',
+        'user.login',
+      ]);
     });
 
     it('answers 403 to a user without the taskplanner permission', async () => {

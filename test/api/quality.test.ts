@@ -69,6 +69,39 @@ describe('API quality', () => {
     assert.equal(form.body.code, 'UNSUPPORTED_MEDIA_TYPE');
   });
 
+  it('refuses text/plain bodies, and takes an empty JSON body as no body', async () => {
+    const text = await t.admin.request('POST', '/api/v1/tasks', 'name', {
+      'content-type': 'text/plain',
+    });
+    assert.equal(text.status, 415);
+    const task = (await t.admin.post('/api/v1/tasks', { name: 'to copy' })).body;
+    const copy = await t.admin.request('POST', `/api/v1/tasks/${task.id}/copy`, '', {
+      'content-type': 'application/json',
+    });
+    assert.equal(copy.status, 201);
+  });
+
+  it('answers a malformed URL with a problem', async () => {
+    const response = await t.admin.get('/api/v1/tasks/%E0%A4%A');
+    assert.equal(response.status, 400);
+    assert.equal(response.body.code, 'VALIDATION_FAILED');
+  });
+
+  it('refuses instants that do not exist, such as a leap second or 30 February', async () => {
+    for (const expiresAt of [
+      '2016-12-31T23:59:60Z',
+      '2026-02-30T10:00:00Z',
+      '2026-13-01T00:00:00Z',
+    ]) {
+      const task = await t.admin.post('/api/v1/tasks', { name: 'x', expiresAt });
+      assert.equal(task.status, 400, expiresAt);
+      assert.equal(task.body.errors[0].path, '/expiresAt');
+      const token = await t.admin.post('/api/v1/tokens', { name: 'x', expiresAt });
+      assert.equal(token.status, 400, expiresAt);
+    }
+    assert.equal((await t.admin.get('/api/v1/tokens')).body.items.length, 0, 'no token was made');
+  });
+
   it('answers unknown routes with a 404 problem', async () => {
     const response = await t.admin.get('/api/v1/nothing-here');
     assert.equal(response.status, 404);

@@ -85,6 +85,25 @@ for (const backend of await backends()) {
       assert.equal(new Set(seen).size, seen.length);
     });
 
+    it('refuses NUL characters anywhere, naming the field', async () => {
+      const body = await alice.post('/api/v1/tasks', { name: 'a\u0000b' });
+      assert.equal(body.status, 400);
+      assert.equal(body.body.errors[0].path, '/name');
+      const nested = await alice.post('/api/v1/tasks', {
+        name: 'ok',
+        triggers: [{ kind: 'time', config: { note: '\u0000' } }],
+      });
+      assert.equal(nested.status, 400);
+      assert.equal(nested.body.errors[0].path, '/triggers/0/config/note');
+      const query = await alice.get(`/api/v1/tasks?q=${encodeURIComponent('\u0000')}`);
+      assert.equal(query.status, 400);
+      const login = await t.anonymous.post('/api/v1/session', {
+        login: 'ali\u0000ce',
+        password: 'x',
+      });
+      assert.equal(login.status, 400);
+    });
+
     it('treats hostile search text as text', async () => {
       for (const q of ["'; drop table tasks; --", '%', '_', '\\']) {
         const response = await alice.get(`/api/v1/tasks?q=${encodeURIComponent(q)}`);

@@ -89,6 +89,38 @@ for (const backend of await backends()) {
       assert.equal(listed.body.items.length, 1);
     });
 
+    it('does not let a user manager grant or touch more than they hold', async () => {
+      const { client: manager } = await t.user('manager', ['taskplanner', 'users.manage']);
+      const adminId = (await t.admin.get('/api/v1/me')).body.id;
+      const grant = await manager.post('/api/v1/users', {
+        login: 'sneaky',
+        password: 'sneaky-password',
+        permissions: ['taskplanner.admin'],
+      });
+      assert.equal(grant.status, 403);
+      assert.match(grant.body.detail, /taskplanner\.admin/);
+      const { id: plain } = await t.user('plain');
+      assert.equal(
+        (await manager.patch(`/api/v1/users/${plain}`, { permissions: ['taskplanner.admin'] }))
+          .status,
+        403,
+      );
+      assert.equal(
+        (await manager.patch(`/api/v1/users/${adminId}`, { password: 'taken-over-1' })).status,
+        403,
+      );
+      assert.equal((await manager.post(`/api/v1/users/${adminId}/disable`)).status, 403);
+      assert.equal(
+        (await manager.patch(`/api/v1/users/${plain}`, { displayName: 'Plain P' })).status,
+        200,
+      );
+      assert.equal(
+        (await t.anonymous.post('/api/v1/session', { login: 'admin', password: 'taken-over-1' }))
+          .status,
+        401,
+      );
+    });
+
     it('disables and re-enables a user', async () => {
       const { id } = await t.user('gina');
       const disabled = await t.admin.post(`/api/v1/users/${id}/disable`);
@@ -163,6 +195,7 @@ for (const backend of await backends()) {
       ).items;
       assert.deepEqual(events.map((event) => event.action).reverse(), [
         'user.create',
+        'user.login',
         'user.update',
       ]);
       const update = events[0];

@@ -90,14 +90,15 @@ export function registerUser(program: Command): void {
       .action(async (login: string, permissions: string[]) => {
         await withContext(async (context) => {
           const target = await userByLogin(context, login);
-          const held = new Set(target.permissions);
-          for (const permission of permissions) {
-            if (verb === 'grant') held.add(permission);
-            else held.delete(permission);
-          }
-          const updated = await context.services.users.update(context.operator, target.id, {
-            permissions: [...held],
-          });
+          const change =
+            verb === 'grant'
+              ? { grant: permissions, revoke: [] }
+              : { grant: [], revoke: permissions };
+          const updated = await context.services.users.changePermissions(
+            context.operator,
+            target.id,
+            change,
+          );
           console.log(`${login} now holds: ${updated.permissions.join(', ') || 'nothing'}`);
         });
       });

@@ -1,11 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { auditEvent } from '../../domain/audit.ts';
 import type { Config } from '../../config.ts';
 import type { Services } from '../../services.ts';
 import { SESSION_COOKIE } from '../authentication.ts';
-import { responses } from '../schemas.ts';
-import { meView, MeSchema } from './me.ts';
+import { MeSchema, responses } from '../schemas.ts';
+import { meView } from '../views.ts';
 
 const LoginInput = Type.Object(
   {
@@ -35,38 +34,31 @@ export function sessionRoutes(
         schema: {
           tags,
           summary: 'Log in; sets an HttpOnly session cookie',
+          security: [],
           body: LoginInput,
           response: responses({ 200: MeSchema }),
         },
-        config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+        config: { public: true, rateLimit: { max: 30, timeWindow: '1 minute' } },
       },
       async (request, reply) => {
-        const user = await services.credentials.verify(
-          request.body.login,
-          request.body.password,
-          request.ip,
-        );
-        const { token, session } = await services.sessions.start(user, {
+        const login = await services.logins.login(request.body.login, request.body.password, {
           address: request.ip,
           userAgent: request.headers['user-agent'] ?? '',
         });
-        const actor = { userId: user.id, login: user.login, address: request.ip };
-        await services.store.audit.append(
-          auditEvent(actor, 'session.login', 'session', user.id),
-          session.createdAt,
-        );
-        reply.setCookie(SESSION_COOKIE, token, cookie);
-        const permissions = await services.store.users.effectivePermissions(user.id);
-        return meView(user, permissions, 'session', session.csrfToken);
+        reply.setCookie(SESSION_COOKIE, login.token, cookie);
+        return meView(login.user, login.permissions, 'session', login.session.csrfToken);
       },
     );
 
     app.delete(
       '',
-      { schema: { tags, summary: 'Log out', response: responses({ 204: Type.Null() }) } },
+      {
+        schema: { tags, summary: 'Log out', response: responses({ 204: Type.Null() }) },
+        config: { public: true },
+      },
       async (request, reply) => {
-        const session = request.auth?.session;
-        if (session) await services.sessions.end(session.id);
+        const auth = request.auth;
+        if (auth?.session) await services.logins.logout(auth.caller.actor, auth.session);
         reply.clearCookie(SESSION_COOKIE, cookie);
         return reply.status(204).send(null);
       },

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { requirePlanner } from '../../auth/caller.ts';
 import { validationError } from '../../domain/errors.ts';
 import { compileValidator } from '../../domain/validation.ts';
 import {
@@ -46,6 +47,10 @@ export function taskRoutes(services: Services): FastifyPluginAsyncTypebox {
   const { tasks } = services;
   return async (app) => {
     const tags = ['tasks'];
+    // Permission before validation: a user without the planner gets 403, not a 400 about their body.
+    app.addHook('preValidation', async (request) => {
+      requirePlanner(callerOf(request));
+    });
 
     app.get(
       '',

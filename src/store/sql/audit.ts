@@ -54,7 +54,7 @@ export class SqlAuditRepository implements AuditRepository {
     if (query.objectId !== undefined) select = select.where('object_id', '=', query.objectId);
     if (query.actorId !== undefined) select = select.where('actor_id', '=', query.actorId);
     if (query.cursor !== undefined) {
-      const before = decodeCursor(query.cursor, 'number');
+      const before = decodeCursor(query.cursor, 'audit', 'number');
       select = select.where((eb) =>
         eb.or([
           eb('at', '<', Number(before.value)),
@@ -67,6 +67,9 @@ export class SqlAuditRepository implements AuditRepository {
       .orderBy('id', 'desc')
       .limit(query.limit + 1)
       .execute();
-    return toPage(rows, query.limit, fromRow, (row) => ({ value: row.at, id: row.id }));
+    return toPage(rows, query.limit, fromRow, {
+      scope: 'audit',
+      positionOf: (row) => ({ value: row.at, id: row.id }),
+    });
   }
 }

@@ -6,25 +6,37 @@ export interface CursorPosition {
   id: string;
 }
 
-/** Encodes a position as an opaque URL-safe string. */
-export function encodeCursor(position: CursorPosition): string {
-  return Buffer.from(JSON.stringify([position.value, position.id])).toString('base64url');
+/**
+ * Encodes a position as an opaque URL-safe string. The scope names the listing and its
+ * order (e.g. "tasks:name:asc"), so a cursor cannot be replayed against another order.
+ */
+export function encodeCursor(scope: string, position: CursorPosition): string {
+  return Buffer.from(JSON.stringify([scope, position.value, position.id])).toString('base64url');
 }
 
-/** Decodes a cursor a client sent back, rejecting anything this server did not make. */
-export function decodeCursor(cursor: string, valueType: 'string' | 'number'): CursorPosition {
+function isValue(value: unknown, valueType: 'string' | 'number'): value is string | number {
+  return valueType === 'number' ? Number.isSafeInteger(value) : typeof value === 'string';
+}
+
+/** Decodes a cursor a client sent back, rejecting anything this listing did not make. */
+export function decodeCursor(
+  cursor: string,
+  scope: string,
+  valueType: 'string' | 'number',
+): CursorPosition {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && parsed.length === 2) {
-      const [value, id] = parsed as unknown[];
-      if (typeof value === valueType && typeof id === 'string') {
-        return { value: value as string | number, id };
-      }
+    if (Array.isArray(parsed) && parsed.length === 3) {
+      const [madeFor, value, id] = parsed as unknown[];
+      if (madeFor === scope && isValue(value, valueType) && typeof id === 'string')
+        return { value, id };
     }
   } catch {
     // fall through to the validation error
   }
-  throw validationError([{ path: '/cursor', message: 'is not a cursor this listing returned' }]);
+  throw validationError([
+    { in: 'query', path: '/cursor', message: 'is not a cursor this listing returned' },
+  ]);
 }
 
 /** Cuts a page of limit items from rows fetched with limit + 1, and makes the next cursor. */
@@ -32,11 +44,12 @@ export function toPage<Row, Item>(
   rows: Row[],
   limit: number,
   toItem: (row: Row) => Item,
-  positionOf: (row: Row) => CursorPosition,
+  cursorOf: { scope: string; positionOf: (row: Row) => CursorPosition },
 ): { items: Item[]; nextCursor: string | null } {
   const pageRows = rows.slice(0, limit);
   const last = pageRows[pageRows.length - 1];
-  const nextCursor = rows.length > limit && last ? encodeCursor(positionOf(last)) : null;
+  const nextCursor =
+    rows.length > limit && last ? encodeCursor(cursorOf.scope, cursorOf.positionOf(last)) : null;
   return { items: pageRows.map(toItem), nextCursor };
 }
 

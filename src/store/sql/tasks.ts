@@ -93,6 +93,7 @@ export class SqlTaskRepository implements TaskRepository {
   async list(query: TaskListQuery): Promise<Page<Task>> {
     const column = SORT_COLUMNS[query.sort];
     const direction = query.order;
+    const scope = `tasks:${query.sort}:${direction}`;
     let select = this.#select();
     if (query.ownerId !== null) select = select.where('tasks.owner_id', '=', query.ownerId);
     if (query.enabled !== undefined) {
@@ -103,7 +104,7 @@ export class SqlTaskRepository implements TaskRepository {
       select = select.where(sql<boolean>`tasks.search_text like ${pattern} escape '\\'`);
     }
     if (query.cursor !== undefined) {
-      const after = decodeCursor(query.cursor, query.sort === 'name' ? 'string' : 'number');
+      const after = decodeCursor(query.cursor, scope, query.sort === 'name' ? 'string' : 'number');
       const beyond = direction === 'asc' ? '>' : '<';
       select = select.where((eb) =>
         eb.or([
@@ -117,7 +118,10 @@ export class SqlTaskRepository implements TaskRepository {
       .orderBy('tasks.id', direction)
       .limit(query.limit + 1)
       .execute();
-    return toPage(rows, query.limit, fromRow, (row) => positionOf(query.sort, row));
+    return toPage(rows, query.limit, fromRow, {
+      scope,
+      positionOf: (row) => positionOf(query.sort, row),
+    });
   }
 
   async update(task: Task, expectedRevision: number): Promise<boolean> {

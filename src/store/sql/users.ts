@@ -73,6 +73,16 @@ export class SqlUserRepository implements UserRepository {
     return Number(row.count);
   }
 
+  async lock(id: string): Promise<boolean> {
+    // A no-op write takes the row lock on PostgreSQL and the write lock on SQLite alike.
+    const result = await this.db
+      .updateTable('users')
+      .set((eb) => ({ updated_at: eb.ref('updated_at') }))
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
   async existingIds(ids: readonly string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
     const rows = await this.db.selectFrom('users').select('id').where('id', 'in', ids).execute();
@@ -127,7 +137,7 @@ export class SqlUserRepository implements UserRepository {
       select = select.where(sql<boolean>`search_text like ${pattern} escape '\\'`);
     }
     if (query.cursor !== undefined) {
-      const after = decodeCursor(query.cursor, 'string');
+      const after = decodeCursor(query.cursor, 'users', 'string');
       select = select.where((eb) =>
         eb.or([
           eb('login_key', '>', String(after.value)),
@@ -140,12 +150,10 @@ export class SqlUserRepository implements UserRepository {
       .orderBy('id')
       .limit(query.limit + 1)
       .execute();
-    const page = toPage(
-      rows,
-      query.limit,
-      (row) => row,
-      (row) => ({ value: row.login_key, id: row.id }),
-    );
+    const page = toPage(rows, query.limit, (row) => row, {
+      scope: 'users',
+      positionOf: (row) => ({ value: row.login_key, id: row.id }),
+    });
     const users = await this.#hydrate(page.items);
     return { items: users.map(withoutSecret), nextCursor: page.nextCursor };
   }
