@@ -37,7 +37,7 @@ function acceptJsonOnly(app: FastifyInstance): void {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body.toString();
     if (text === '') done(null, undefined);
-    else parseJson(request, text, done);
+    else void parseJson(request, text, done);
   });
 }
 
@@ -48,7 +48,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     bodyLimit: deps.config.bodyLimitBytes,
     trustProxy: deps.config.trustProxy,
     return503OnClosing: true,
-    frameworkErrors: sendProblem,
+    frameworkErrors: (error, request, reply) => {
+      void sendProblem(error, request, reply);
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
   acceptJsonOnly(app);
   app.setValidatorCompiler(({ schema, httpPart }) =>

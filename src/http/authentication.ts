@@ -36,11 +36,14 @@ export function registerAuthentication(app: FastifyInstance, services: Services)
       authorization: request.headers.authorization,
       address: request.ip,
     });
+    if (!request.auth && request.routeOptions.config.public !== true) {
+      throw new AppError('UNAUTHENTICATED', 'Log in, or send an API token');
+    }
     const session = request.auth?.session;
     if (
       session &&
       !SAFE_METHODS.has(request.method) &&
-      request.headers[CSRF_HEADER] !== session.csrfToken
+      !sameSecret(request.headers[CSRF_HEADER], session.csrfToken)
     ) {
       throw new AppError(
         'CSRF_TOKEN_INVALID',
@@ -54,4 +57,12 @@ export function registerAuthentication(app: FastifyInstance, services: Services)
 export function callerOf(request: FastifyRequest): Caller {
   if (!request.auth) throw new AppError('UNAUTHENTICATED', 'Log in, or send an API token');
   return request.auth.caller;
+}
+
+/** Compares a sent secret with the expected one in constant time. */
+function sameSecret(sent: string | string[] | undefined, expected: string): boolean {
+  if (typeof sent !== 'string') return false;
+  const a = Buffer.from(sent);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }

@@ -89,8 +89,10 @@ for (const backend of await backends()) {
     });
 
     it('answers 401 before looking at the body, and 403 before 400 without the planner', async () => {
-      const anonymous = await t.anonymous.post('/api/v1/tasks', { bogus: true });
-      assert.equal(anonymous.status, 401);
+      for (const url of ['/api/v1/tasks', '/api/v1/users', '/api/v1/groups', '/api/v1/tokens']) {
+        const anonymous = await t.anonymous.post(url, { bogus: true });
+        assert.equal(anonymous.status, 401, url);
+      }
       const { client } = await t.user('noplanner', []);
       const forbidden = await client.post('/api/v1/tasks', { bogus: true });
       assert.equal(forbidden.status, 403);
