@@ -14,7 +14,8 @@ export interface Config {
   timezone: string;
   bodyLimitBytes: number;
   sessionHours: number;
-  trustProxy: boolean;
+  /** false; true (every hop, only behind a proxy that strips client headers); hops; or proxy addresses. */
+  trustProxy: boolean | number | string[];
   secureCookies: boolean;
 }
 
@@ -46,7 +47,8 @@ export const CONFIG_VARIABLES = {
   TASKPLANNER_TIMEZONE: "Default time zone of new tasks (the machine's)",
   TASKPLANNER_BODY_LIMIT: 'Largest accepted request body in bytes (1048576)',
   TASKPLANNER_SESSION_HOURS: 'A browser session ends after this many hours without use (12)',
-  TASKPLANNER_TRUST_PROXY: 'Take the client address from X-Forwarded-For (false)',
+  TASKPLANNER_TRUST_PROXY:
+    'Behind a reverse proxy: its addresses/CIDRs (comma-separated) or the number of proxy hops, whose X-Forwarded-For is trusted (false)',
   TASKPLANNER_SECURE_COOKIES: 'Mark the session cookie Secure, for HTTPS (false)',
 } as const;
 
@@ -79,6 +81,20 @@ function flag(source: Source, name: keyof typeof CONFIG_VARIABLES, fallback: boo
   if (/^(true|1|yes|on)$/i.test(raw)) return true;
   if (/^(false|0|no|off)$/i.test(raw)) return false;
   throw new ConfigError(name, 'true or false', raw);
+}
+
+function trustProxy(source: Source): boolean | number | string[] {
+  const raw = read(source, 'TASKPLANNER_TRUST_PROXY');
+  if (raw === undefined || /^(false|no|off)$/i.test(raw)) return false;
+  if (/^(true|yes|on)$/i.test(raw)) return true;
+  if (/^\d{1,2}$/.test(raw)) return Number(raw);
+  const addresses = raw.split(',').map((part) => part.trim());
+  if (addresses.every((address) => /^[0-9a-f:.]+(\/\d{1,3})?$/i.test(address))) return addresses;
+  throw new ConfigError(
+    'TASKPLANNER_TRUST_PROXY',
+    'false, true, a hop count, or proxy addresses',
+    raw,
+  );
 }
 
 function databaseUrl(source: Source): string | null {
@@ -161,7 +177,7 @@ export function resolveConfig(env: Source): Config {
     timezone: timezone(source),
     bodyLimitBytes: integer(source, 'TASKPLANNER_BODY_LIMIT', 1024, 100 * 1024 * 1024, 1024 * 1024),
     sessionHours: integer(source, 'TASKPLANNER_SESSION_HOURS', 1, 24 * 365, 12),
-    trustProxy: flag(source, 'TASKPLANNER_TRUST_PROXY', false),
+    trustProxy: trustProxy(source),
     secureCookies: flag(source, 'TASKPLANNER_SECURE_COOKIES', false),
   };
 }

@@ -18,6 +18,7 @@ export interface RunningServer {
 
 /** Composition root: config -> store -> services -> HTTP, then listen. */
 export async function startServer(config: Config): Promise<RunningServer> {
+  // Made on the first start, so the key exists before anything is ever encrypted with it.
   resolveSecretKey(config.secret, config.dataDir);
   const store = openStore(config);
   try {

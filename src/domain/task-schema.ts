@@ -47,7 +47,9 @@ export const PolicyInput = Type.Object(
       Type.Union([Type.Literal('once'), Type.Literal('all'), Type.Literal('skip')]),
     ),
     misfireLimit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000 })),
-    timeoutSeconds: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
+    timeoutSeconds: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 1, maximum: 604800 }), Type.Null()]),
+    ),
     retries: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
     retryBackoffSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 86400 })),
   },

@@ -30,6 +30,13 @@ export interface AppDependencies {
   version: string;
 }
 
+/** Fastify takes a hop count as a function of the hop. */
+function trustedProxies(
+  setting: Config['trustProxy'],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
+}
+
 /** Bodies are JSON or nothing: no text/plain, and an empty JSON body counts as no body. */
 function acceptJsonOnly(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('error', 'error');
@@ -46,7 +53,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const app = Fastify({
     logger: deps.logger ?? false,
     bodyLimit: deps.config.bodyLimitBytes,
-    trustProxy: deps.config.trustProxy,
+    trustProxy: trustedProxies(deps.config.trustProxy),
     return503OnClosing: true,
     frameworkErrors: (error, request, reply) => {
       void sendProblem(error, request, reply);

@@ -6,6 +6,11 @@ import { CSRF_HEADER, SESSION_COOKIE } from './authentication.ts';
 /** Describes every route in an OpenAPI 3.1 document at /api/openapi.json, browsable at /api/docs. */
 export async function registerOpenApi(app: FastifyInstance, version: string): Promise<void> {
   await app.register(swagger, {
+    // Name shared schemas by their $id (Task, Problem, ...) instead of def-0, def-1.
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, index) =>
+        typeof json.$id === 'string' ? json.$id : `def-${index}`,
+    },
     openapi: {
       openapi: '3.1.0',
       info: {

@@ -102,7 +102,10 @@ export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength:
 
 /** Answers of every route: the success schema plus the problem for errors. */
 export function responses<T extends Record<number, unknown>>(success: T) {
-  const problem = Type.Ref(ProblemSchema);
+  const problem = {
+    description: 'An RFC 9457 problem',
+    content: { 'application/problem+json': { schema: Type.Ref(ProblemSchema) } },
+  };
   return { ...success, '4xx': problem, '5xx': problem };
 }
 

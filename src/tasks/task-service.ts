@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { requirePlanner, type Caller } from '../auth/caller.ts';
 import { auditEvent } from '../domain/audit.ts';
 import { AppError, notFound, validationError } from '../domain/errors.ts';
@@ -119,7 +120,14 @@ export class TaskService {
     const { revision, ...changes } = validatePatch(raw);
     const expected = baseRevision(ifMatch, revision);
     return this.#change(caller, id, expected, 'task.update', (task) =>
-      buildDefinition({ ...definitionToInput(definitionOf(task)), ...changes }, this.context),
+      buildDefinition(
+        {
+          ...definitionToInput(definitionOf(task)),
+          ...changes,
+          policy: { ...task.policy, ...changes.policy },
+        },
+        this.context,
+      ),
     );
   }
 
@@ -155,10 +163,6 @@ export class TaskService {
       await this.get(caller, id);
       throw new AppError('FORBIDDEN', "Transferring a task needs 'taskplanner.admin'");
     }
-    const newOwner = await this.store.users.get(newOwnerId);
-    if (!newOwner || newOwner.disabled) {
-      throw validationError([{ path: '/ownerId', message: 'is not an enabled user' }]);
-    }
     return this.#change(
       caller,
       id,
@@ -191,6 +195,8 @@ export class TaskService {
     const now = this.now();
     const id = randomUUID();
     await this.store.transaction(async (store) => {
+      // Locking the owner keeps them from being deleted while their task is written.
+      if (!(await store.users.lock(ownerId))) throw notFound('User');
       await store.tasks.insert({
         ...definition,
         id,
@@ -224,8 +230,11 @@ export class TaskService {
       const task = await this.get(caller, id, store);
       const base = expectedRevision ?? task.revision;
       if (base !== task.revision) throw revisionConflict(task.revision);
+      if (newOwnerId !== undefined) await requireEnabledOwner(store, newOwnerId);
       const ownerId = newOwnerId ?? task.ownerId;
-      const updated: Task = { ...task, ...edit(task), ownerId, revision: base + 1, updatedAt: now };
+      const definition = edit(task);
+      if (ownerId === task.ownerId && sameDefinition(definition, task)) return;
+      const updated: Task = { ...task, ...definition, ownerId, revision: base + 1, updatedAt: now };
       if (!(await store.tasks.update(updated, base))) throw revisionConflict(task.revision);
       const details = {
         name: updated.name,
@@ -237,6 +246,19 @@ export class TaskService {
     });
     return this.get(caller, id);
   }
+}
+
+/** Locks the would-be owner of a task; they must exist and be enabled. */
+async function requireEnabledOwner(store: Store, userId: string): Promise<void> {
+  const owner = (await store.users.lock(userId)) ? await store.users.get(userId) : undefined;
+  if (!owner || owner.disabled) {
+    throw validationError([{ path: '/ownerId', message: 'is not an enabled user' }]);
+  }
+}
+
+/** An edit that changes nothing is not written: no new revision, no audit event. */
+function sameDefinition(definition: TaskDefinition, task: Task): boolean {
+  return isDeepStrictEqual(definition, definitionOf(task));
 }
 
 function revisionConflict(current: number): AppError {

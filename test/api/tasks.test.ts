@@ -134,6 +134,43 @@ for (const backend of await backends()) {
       assert.equal(patch.body.revision, 3);
     });
 
+    it('merges a patched policy into the stored one', async () => {
+      const created = (
+        await alice.post('/api/v1/tasks', taskBody('policy', { policy: { overlap: 'queue' } }))
+      ).body;
+      const patched = await alice.patch(`/api/v1/tasks/${created.id}`, {
+        policy: { retries: 5 },
+        revision: 1,
+      });
+      assert.equal(patched.body.policy.overlap, 'queue');
+      assert.equal(patched.body.policy.retries, 5);
+    });
+
+    it('writes no new revision for a change that changes nothing', async () => {
+      const created = (await alice.post('/api/v1/tasks', taskBody('idle'))).body;
+      const empty = await alice.patch(`/api/v1/tasks/${created.id}`, {}, { 'if-match': '"1"' });
+      assert.equal(empty.status, 200);
+      assert.equal(empty.body.revision, 1);
+      const enabled = await alice.post(`/api/v1/tasks/${created.id}/enable`);
+      assert.equal(enabled.body.revision, 1);
+      assert.equal(enabled.headers.etag, '"1"');
+    });
+
+    it('accepts only a strong If-Match', async () => {
+      const created = (await alice.post('/api/v1/tasks', taskBody('strong'))).body;
+      const weak = await alice.patch(
+        `/api/v1/tasks/${created.id}`,
+        { name: 'x' },
+        { 'if-match': 'W/"1"' },
+      );
+      assert.equal(weak.status, 400);
+      assert.deepEqual(weak.body.errors[0], {
+        in: 'header',
+        path: '/if-match',
+        message: 'must be a task revision such as "3"',
+      });
+    });
+
     it('refuses a stale revision with 409 and a missing one with 428, changing nothing', async () => {
       const created = (await alice.post('/api/v1/tasks', taskBody('contended'))).body;
       assert.equal(
@@ -315,6 +352,23 @@ for (const backend of await backends()) {
       assert.equal(bad.status, 400);
       const now = (await alice.get(`/api/v1/tasks/${task.id}`)).body;
       assert.deepEqual(now, task);
+    });
+
+    it('never fails with 500 when a user is deleted while tasks are given to them', async () => {
+      for (let round = 0; round < 5; round++) {
+        const { id, client } = await t.user(`racer${round}`);
+        const task = (await alice.post('/api/v1/tasks', taskBody(`race ${round}`))).body;
+        const results = await Promise.all([
+          t.admin.delete(`/api/v1/users/${id}`),
+          client.post('/api/v1/tasks', taskBody('mine')),
+          t.admin.post(`/api/v1/tasks/${task.id}/owner`, { ownerId: id }),
+        ]);
+        for (const response of results)
+          assert.ok(response.status < 500, JSON.stringify(response.body));
+        const deleted = results[0]?.status === 204;
+        const owned = await t.testStore.store.tasks.countByOwner(id);
+        assert.ok(!(deleted && owned > 0), 'a deleted user owns no task');
+      }
     });
 
     it('writes an audit event for every change, with actor and address', async () => {

@@ -16,6 +16,29 @@ describe('resolveConfig', () => {
     assert.equal(config.httpBasic, true);
   });
 
+  it('trusts proxies only as configured: not at all, by hops, or by address', () => {
+    assert.equal(resolveConfig({}).trustProxy, false);
+    assert.equal(resolveConfig({ TASKPLANNER_TRUST_PROXY: '1' }).trustProxy, 1);
+    assert.deepEqual(
+      resolveConfig({ TASKPLANNER_TRUST_PROXY: '10.0.0.1, 192.168.0.0/16' }).trustProxy,
+      ['10.0.0.1', '192.168.0.0/16'],
+    );
+    assert.throws(
+      () => resolveConfig({ TASKPLANNER_TRUST_PROXY: 'everyone' }),
+      /^ConfigError: TASKPLANNER_TRUST_PROXY/,
+    );
+  });
+
+  it('never shows database credentials in an error', () => {
+    assert.throws(
+      () => resolveConfig({ TASKPLANNER_DATABASE_URL: 'mysql://root:hunter2@db/x' }),
+      (error: unknown) =>
+        error instanceof Error &&
+        !error.message.includes('hunter2') &&
+        error.message.includes('***'),
+    );
+  });
+
   it('selects PostgreSQL from a postgres:// URL', () => {
     const url = 'postgres://user@db.example:5432/planner';
     assert.equal(resolveConfig({ TASKPLANNER_DATABASE_URL: url }).databaseUrl, url);

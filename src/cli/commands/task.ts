@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { exportTasks, importTasks, listAllTasks } from '../../tasks/task-transfer.ts';
+import { exportTasks, importTasks, listAllTasks } from '../../tasks/task-export.ts';
 import { userByLogin, withContext, type CliContext } from '../context.ts';
 
 async function ownerFilter(context: CliContext, login: string | undefined): Promise<string> {

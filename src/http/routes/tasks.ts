@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { requirePlanner } from '../../auth/caller.ts';
 import { validationError } from '../../domain/errors.ts';
+import type { Task } from '../../domain/task.ts';
 import { compileValidator } from '../../domain/validation.ts';
 import {
   TaskCreateInput,
@@ -33,12 +34,23 @@ const TransferInput = Type.Object(
   { additionalProperties: false },
 );
 
-/** Reads a revision from If-Match: "3", W/"3" or 3. */
+/** The ETag of a task: its revision, a strong validator. */
+function etagOf(task: Task): string {
+  return `"${task.revision}"`;
+}
+
+/** Reads a revision from If-Match: "3" (or plain 3). Weak validators cannot guard an update. */
 function revisionFromIfMatch(header: string | undefined): number | undefined {
   if (header === undefined) return undefined;
-  const match = /^(?:W\/)?"?(\d{1,9})"?$/.exec(header.trim());
-  if (!match?.[1])
-    throw validationError([{ path: '/if-match', message: 'must be a task revision such as "3"' }]);
+  const match = /^"?(\d{1,9})"?$/.exec(header.trim());
+  if (!match?.[1]) {
+    const issue = {
+      in: 'header' as const,
+      path: '/if-match',
+      message: 'must be a task revision such as "3"',
+    };
+    throw validationError([issue]);
+  }
   return Number(match[1]);
 }
 
@@ -83,7 +95,7 @@ export function taskRoutes(services: Services): FastifyPluginAsyncTypebox {
         return reply
           .status(201)
           .header('location', `/api/v1/tasks/${task.id}`)
-          .header('etag', `"${task.revision}"`)
+          .header('etag', etagOf(task))
           .send(taskView(task));
       },
     );
@@ -100,7 +112,7 @@ export function taskRoutes(services: Services): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const task = await tasks.get(callerOf(request), request.params.id);
-        return reply.header('etag', `"${task.revision}"`).send(taskView(task));
+        return reply.header('etag', etagOf(task)).send(taskView(task));
       },
     );
 
@@ -124,7 +136,7 @@ export function taskRoutes(services: Services): FastifyPluginAsyncTypebox {
           request.body,
           ifMatch,
         );
-        return reply.header('etag', `"${task.revision}"`).send(taskView(task));
+        return reply.header('etag', etagOf(task)).send(taskView(task));
       },
     );
 
@@ -143,7 +155,7 @@ export function taskRoutes(services: Services): FastifyPluginAsyncTypebox {
       async (request, reply) => {
         const ifMatch = revisionFromIfMatch(request.headers['if-match']);
         const task = await tasks.patch(callerOf(request), request.params.id, request.body, ifMatch);
-        return reply.header('etag', `"${task.revision}"`).send(taskView(task));
+        return reply.header('etag', etagOf(task)).send(taskView(task));
       },
     );
 
@@ -175,8 +187,10 @@ export function taskRoutes(services: Services): FastifyPluginAsyncTypebox {
             response: responses({ 200: TaskRef }),
           },
         },
-        async (request) =>
-          taskView(await tasks.setEnabled(callerOf(request), request.params.id, enabled)),
+        async (request, reply) => {
+          const task = await tasks.setEnabled(callerOf(request), request.params.id, enabled);
+          return reply.header('etag', etagOf(task)).send(taskView(task));
+        },
       );
     }
 
@@ -198,6 +212,7 @@ export function taskRoutes(services: Services): FastifyPluginAsyncTypebox {
         return reply
           .status(201)
           .header('location', `/api/v1/tasks/${copy.id}`)
+          .header('etag', etagOf(copy))
           .send(taskView(copy));
       },
     );
@@ -213,8 +228,14 @@ export function taskRoutes(services: Services): FastifyPluginAsyncTypebox {
           response: responses({ 200: TaskRef }),
         },
       },
-      async (request) =>
-        taskView(await tasks.transfer(callerOf(request), request.params.id, request.body.ownerId)),
+      async (request, reply) => {
+        const task = await tasks.transfer(
+          callerOf(request),
+          request.params.id,
+          request.body.ownerId,
+        );
+        return reply.header('etag', etagOf(task)).send(taskView(task));
+      },
     );
   };
 }
