@@ -21,13 +21,18 @@ const bodyAjv = makeAjv(false);
 /** Checks query strings and path parameters, whose values all arrive as text. */
 const textAjv = makeAjv('array');
 
-/** The JSON pointer of the first string holding a NUL character, which no database stores alike. */
-function findNul(value: unknown, path = ''): string | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * The JSON pointer of the first string no database stores alike: one holding a NUL
+ * character or a lone UTF-16 surrogate (not valid Unicode).
+ */
+function findUnstorable(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'string') return UNSTORABLE.test(value) ? path : undefined;
   if (typeof value !== 'object' || value === null) return undefined;
   for (const [key, item] of Object.entries(value)) {
-    if (key.includes('\u0000')) return `${path}/${key.replaceAll('\u0000', '')}`;
-    const found = findNul(item, `${path}/${key}`);
+    if (UNSTORABLE.test(key)) return `${path}/${key.replace(new RegExp(UNSTORABLE, 'g'), '')}`;
+    const found = findUnstorable(item, `${path}/${key}`);
     if (found !== undefined) return found;
   }
   return undefined;
@@ -39,7 +44,7 @@ export interface SchemaCheck {
   errors?: ErrorObject[] | null;
 }
 
-/** Compiles a schema into a check that also refuses NUL characters anywhere in the value. */
+/** Compiles a schema into a check that also refuses unstorable text anywhere in the value. */
 export function compileCheck(schema: object, part: 'body' | 'text' = 'body'): SchemaCheck {
   const ajvCheck: ValidateFunction = (part === 'body' ? bodyAjv : textAjv).compile(schema);
   const check: SchemaCheck = (value) => {
@@ -47,20 +52,20 @@ export function compileCheck(schema: object, part: 'body' | 'text' = 'body'): Sc
       check.errors = ajvCheck.errors ?? [];
       return false;
     }
-    const nul = findNul(value);
+    const unstorable = findUnstorable(value);
     check.errors =
-      nul === undefined
+      unstorable === undefined
         ? null
         : [
             {
-              instancePath: nul,
+              instancePath: unstorable,
               keyword: 'nul',
               schemaPath: '',
               params: {},
-              message: 'must not contain NUL characters',
+              message: 'must be valid Unicode without NUL characters',
             },
           ];
-    return nul === undefined;
+    return unstorable === undefined;
   };
   return check;
 }

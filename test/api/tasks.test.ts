@@ -85,7 +85,7 @@ for (const backend of await backends()) {
       assert.equal(new Set(seen).size, seen.length);
     });
 
-    it('refuses NUL characters anywhere, naming the field', async () => {
+    it('refuses NUL characters and lone surrogates anywhere, naming the field', async () => {
       const body = await alice.post('/api/v1/tasks', { name: 'a\u0000b' });
       assert.equal(body.status, 400);
       assert.equal(body.body.errors[0].path, '/name');
