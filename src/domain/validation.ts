@@ -21,6 +21,7 @@ const bodyAjv = makeAjv(false);
 /** Checks query strings and path parameters, whose values all arrive as text. */
 const textAjv = makeAjv('array');
 
+// eslint-disable-next-line no-control-regex -- finding NUL is the point
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
@@ -59,7 +60,7 @@ export function compileCheck(schema: object, part: 'body' | 'text' = 'body'): Sc
         : [
             {
               instancePath: unstorable,
-              keyword: 'nul',
+              keyword: 'unstorable',
               schemaPath: '',
               params: {},
               message: 'must be valid Unicode without NUL characters',
