@@ -16,7 +16,8 @@ export interface Config {
   sessionHours: number;
   /** false; true (every hop, only behind a proxy that strips client headers); hops; or proxy addresses. */
   trustProxy: boolean | number | string[];
-  secureCookies: boolean;
+  /** Clients reach the server over HTTPS, so cookies are Secure and browsers are told to stay on HTTPS. */
+  https: boolean;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -49,7 +50,8 @@ export const CONFIG_VARIABLES = {
   TASKPLANNER_SESSION_HOURS: 'A browser session ends after this many hours without use (12)',
   TASKPLANNER_TRUST_PROXY:
     'Behind a reverse proxy: its addresses/CIDRs (comma-separated) or the number of proxy hops, whose X-Forwarded-For is trusted (false)',
-  TASKPLANNER_SECURE_COOKIES: 'Mark the session cookie Secure, for HTTPS (false)',
+  TASKPLANNER_HTTPS:
+    'Clients reach the server over HTTPS (say, through a reverse proxy): Secure cookie, HSTS, upgrade-insecure-requests (false)',
 } as const;
 
 type Source = Record<string, string | undefined>;
@@ -178,7 +180,7 @@ export function resolveConfig(env: Source): Config {
     bodyLimitBytes: integer(source, 'TASKPLANNER_BODY_LIMIT', 1024, 100 * 1024 * 1024, 1024 * 1024),
     sessionHours: integer(source, 'TASKPLANNER_SESSION_HOURS', 1, 24 * 365, 12),
     trustProxy: trustProxy(source),
-    secureCookies: flag(source, 'TASKPLANNER_SECURE_COOKIES', false),
+    https: flag(source, 'TASKPLANNER_HTTPS', false),
   };
 }
 

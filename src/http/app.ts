@@ -25,7 +25,7 @@ import { GroupSchema, ProblemSchema, TaskSchema, TokenSchema, UserSchema } from 
 /** What the HTTP app is built from. */
 export interface AppDependencies {
   services: Services;
-  config: Pick<Config, 'bodyLimitBytes' | 'trustProxy' | 'secureCookies'>;
+  config: Pick<Config, 'bodyLimitBytes' | 'trustProxy' | 'https'>;
   logger: FastifyServerOptions['logger'];
   version: string;
 }
@@ -74,7 +74,14 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     app.addSchema(schema);
 
   await app.register(cookie);
-  await app.register(helmet, { global: true });
+  // Over plain HTTP (a LAN address, say), HSTS and upgrade-insecure-requests would break the UI.
+  await app.register(helmet, {
+    global: true,
+    strictTransportSecurity: deps.config.https,
+    contentSecurityPolicy: {
+      directives: { upgradeInsecureRequests: deps.config.https ? [] : null },
+    },
+  });
   await app.register(rateLimit, { global: false });
   await registerOpenApi(app, deps.version);
   registerAuthentication(app, deps.services);

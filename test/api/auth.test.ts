@@ -241,7 +241,10 @@ describe('session lifetime', () => {
     const [sqlite] = await backends();
     assert.ok(sqlite);
     let now = Date.parse('2026-01-01T00:00:00Z');
-    const t = await startTestApp(sqlite, 'lifetime', { sessionHours: 1 }, () => new Date(now));
+    const t = await startTestApp(sqlite, 'lifetime', {
+      services: { sessionHours: 1 },
+      now: () => new Date(now),
+    });
     try {
       now += 50 * 60_000;
       assert.equal((await t.admin.get('/api/v1/me')).status, 200, 'used after 50 minutes');
@@ -259,7 +262,7 @@ describe('HTTP Basic switched off', () => {
   it('refuses Basic credentials with a message saying so', async () => {
     const [sqlite] = await backends();
     assert.ok(sqlite);
-    const t = await startTestApp(sqlite, 'nobasic', { httpBasic: false });
+    const t = await startTestApp(sqlite, 'nobasic', { services: { httpBasic: false } });
     try {
       const response = await new ApiClient(t.app, {
         authorization: basic('admin', ADMIN_PASSWORD),

@@ -2,7 +2,7 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { backends } from '../support/backends.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { ADMIN_PASSWORD, startTestApp, type TestApp } from '../support/test-app.ts';
 
 describe('API quality', () => {
   let t: TestApp;
@@ -119,6 +119,33 @@ describe('API quality', () => {
     const cursor = await t.admin.get('/api/v1/tasks?cursor=garbage');
     assert.equal(cursor.status, 400);
     assert.equal(cursor.body.errors[0].path, '/cursor');
+  });
+
+  it('tells browsers to stay on HTTPS only when served over HTTPS', async () => {
+    const plain = await t.anonymous.get('/api/v1/me');
+    assert.doesNotMatch(
+      String(plain.headers['content-security-policy']),
+      /upgrade-insecure-requests/,
+    );
+    assert.equal(plain.headers['strict-transport-security'], undefined);
+    const [sqlite] = await backends();
+    assert.ok(sqlite);
+    const secure = await startTestApp(sqlite, 'https', { https: true });
+    try {
+      const response = await secure.app.inject({
+        method: 'POST',
+        url: '/api/v1/session',
+        payload: { login: 'admin', password: ADMIN_PASSWORD },
+      });
+      assert.match(
+        String(response.headers['content-security-policy']),
+        /upgrade-insecure-requests/,
+      );
+      assert.match(String(response.headers['strict-transport-security']), /max-age=/);
+      assert.equal(response.cookies[0]?.secure, true);
+    } finally {
+      await secure.close();
+    }
   });
 
   it('reports not ready once the store is gone', async () => {

@@ -23,11 +23,17 @@ export interface TestApp {
 }
 
 /** Builds the app over a fresh store of the backend, with the admin created. */
+/** How a test app differs from the default one. */
+export interface TestAppOptions {
+  services?: Partial<ServiceOptions>;
+  now?: () => Date;
+  https?: boolean;
+}
+
 export async function startTestApp(
   backend: Backend,
   label: string,
-  options: Partial<ServiceOptions> = {},
-  now: () => Date = () => new Date(),
+  options: TestAppOptions = {},
 ): Promise<TestApp> {
   const testStore = await backend.open(label);
   const services = createServices(
@@ -36,14 +42,14 @@ export async function startTestApp(
       defaultTimezone: 'Europe/Berlin',
       sessionHours: 12,
       httpBasic: true,
-      ...options,
+      ...options.services,
     },
-    now,
+    options.now ?? (() => new Date()),
   );
   await bootstrapAdmin(testStore.store, services.catalog, ADMIN_PASSWORD, new Date());
   const app = await buildApp({
     services,
-    config: { bodyLimitBytes: 1024 * 1024, trustProxy: false, secureCookies: false },
+    config: { bodyLimitBytes: 1024 * 1024, trustProxy: false, https: options.https ?? false },
     logger: false,
     version: 'test',
   });

@@ -17,7 +17,7 @@ const LoginInput = Type.Object(
 /** /api/v1/session: log in with a password (sets the session cookie) and log out. */
 export function sessionRoutes(
   services: Services,
-  config: Pick<Config, 'secureCookies'>,
+  config: Pick<Config, 'https'>,
 ): FastifyPluginAsyncTypebox {
   return async (app) => {
     const tags = ['session'];
@@ -25,7 +25,7 @@ export function sessionRoutes(
       path: '/',
       httpOnly: true,
       sameSite: 'lax',
-      secure: config.secureCookies,
+      secure: config.https,
     } as const;
 
     app.post(
