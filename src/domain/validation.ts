@@ -9,7 +9,13 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 function makeAjv(coerceTypes: false | 'array'): Ajv {
   const ajv = addFormats(
-    new Ajv({ allErrors: true, strict: false, useDefaults: true, coerceTypes }),
+    new Ajv({
+      allErrors: true,
+      strict: false,
+      useDefaults: true,
+      coerceTypes,
+      discriminator: true,
+    }),
   );
   // Stricter than ajv-formats: the instant must exist, or new Date() would turn it into NaN.
   return ajv.addFormat('date-time', { type: 'string', validate: isInstant });
@@ -79,6 +85,12 @@ export function toFieldIssues(errors: readonly ErrorObject[], prefix = ''): Fiel
       return {
         path: `${prefix}${error.instancePath}/${String(params.missingProperty)}`,
         message: 'is required',
+      };
+    }
+    if (error.keyword === 'discriminator') {
+      return {
+        path: `${prefix}${error.instancePath}/${String(params.tag)}`,
+        message: 'is missing or not a known kind',
       };
     }
     if (error.keyword === 'additionalProperties') {

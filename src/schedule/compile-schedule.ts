@@ -1,0 +1,119 @@
+import { validationError, type FieldIssue } from '../domain/errors.ts';
+import { compileValidator } from '../domain/validation.ts';
+import { buildCalendarInterval } from './build-interval.ts';
+import { dateOfEpochDay, epochDay } from './calendar.ts';
+import { cronSource } from './intervals/cron.ts';
+import { rruleSource } from './intervals/rrule.ts';
+import { LAST_INSTANT, type OccurrenceSource, type ScheduleContext } from './occurrence-source.ts';
+import { parseDate, parseDateTime } from './parse-text.ts';
+import { ScheduleSchema, type IntervalInput, type ScheduleInput } from './schedule-schema.ts';
+import { instantOf, isKnownZone, localOf } from './zone.ts';
+
+const validateSchedule = compileValidator(ScheduleSchema);
+
+/** A schedule ready to compute: its zone and the instants it fires at. */
+export interface CompiledSchedule {
+  readonly zone: string;
+  /** The first instant (epoch ms) strictly after afterMs, or null when it never fires again. */
+  readonly next: (afterMs: number) => number | null;
+}
+
+/** Epoch-day ranges on which nothing fires, inclusive, sorted. */
+type Exclusions = ReadonlyArray<{ from: number; to: number }>;
+
+function exclusionsOf(input: ScheduleInput, issues: FieldIssue[]): Exclusions {
+  return (input.exclude ?? [])
+    .map((entry, i) => {
+      const path = `/exclude/${i}`;
+      if (typeof entry === 'string') {
+        const day = epochDay(parseDate(entry, path, issues));
+        return { from: day, to: day };
+      }
+      const from = epochDay(parseDate(entry.from, `${path}/from`, issues));
+      const to = epochDay(parseDate(entry.to, `${path}/to`, issues));
+      if (to < from) issues.push({ path: `${path}/to`, message: 'must not be before from' });
+      return { from, to };
+    })
+    .sort((a, b) => a.from - b.from);
+}
+
+function sourceOf(
+  input: IntervalInput,
+  context: ScheduleContext,
+  path: string,
+  issues: FieldIssue[],
+): OccurrenceSource {
+  if (input.kind === 'cron')
+    return cronSource(input.expression, context, `${path}/expression`, issues);
+  if (input.kind === 'rrule') return rruleSource(input.rrule, context, `${path}/rrule`, issues);
+  return buildCalendarInterval(input, context, path, issues);
+}
+
+/** The zone, start and end of a schedule, checked. */
+function frameOf(input: ScheduleInput, defaultZone: string, issues: FieldIssue[]) {
+  const zone = input.timezone ?? defaultZone;
+  if (!isKnownZone(zone)) {
+    issues.push({ path: '/timezone', message: `unknown time zone '${zone}'` });
+    return null;
+  }
+  const start = parseDateTime(input.start, '/start', issues);
+  const end = input.end === undefined ? null : parseDateTime(input.end, '/end', issues);
+  if (issues.length > 0) return null;
+  const startMs = instantOf(start, zone);
+  const endMs = end === null ? LAST_INSTANT : instantOf(end, zone);
+  if (endMs < startMs) issues.push({ path: '/end', message: 'must not be before start' });
+  return { zone, start, startMs, endMs };
+}
+
+/**
+ * Checks a schedule object and prepares it for computing. Throws VALIDATION_FAILED
+ * naming every offending field (paths relative to the schedule object).
+ */
+export function compileSchedule(raw: unknown, defaultZone: string): CompiledSchedule {
+  const input = validateSchedule(raw);
+  const issues: FieldIssue[] = [];
+  const frame = frameOf(input, defaultZone, issues);
+  const exclusions = exclusionsOf(input, issues);
+  if (!frame) throw validationError(issues);
+  const context: ScheduleContext = { zone: frame.zone, start: frame.start, startMs: frame.startMs };
+  const sources = input.intervals.map((interval, i) =>
+    sourceOf(interval, context, `/intervals/${i}`, issues),
+  );
+  if (issues.length > 0) throw validationError(issues);
+  return {
+    zone: frame.zone,
+    next: (afterMs) => nextOfUnion(sources, exclusions, frame.endMs, frame.zone, afterMs),
+  };
+}
+
+/** The local midnight after an excluded range: the search resumes there. */
+function endOfExclusion(lastDay: number, zone: string): number {
+  return instantOf({ ...dateOfEpochDay(lastDay + 1), hour: 0, minute: 0, second: 0 }, zone);
+}
+
+/**
+ * The earliest instant of any source after afterMs that is neither past the end nor on
+ * an excluded date. An instant two intervals share fires once.
+ */
+function nextOfUnion(
+  sources: readonly OccurrenceSource[],
+  exclusions: Exclusions,
+  endMs: number,
+  zone: string,
+  afterMs: number,
+): number | null {
+  let after = afterMs;
+  for (let skipped = 0; skipped <= exclusions.length; skipped++) {
+    let earliest: number | null = null;
+    for (const source of sources) {
+      const candidate = source.next(after);
+      if (candidate !== null && (earliest === null || candidate < earliest)) earliest = candidate;
+    }
+    if (earliest === null || earliest > endMs) return null;
+    const day = epochDay(localOf(earliest, zone));
+    const excluded = exclusions.find((range) => range.from <= day && day <= range.to);
+    if (!excluded) return earliest;
+    after = endOfExclusion(excluded.to, zone) - 1;
+  }
+  return null;
+}

@@ -1,0 +1,30 @@
+import { Cron } from 'croner';
+import type { FieldIssue } from '../../domain/errors.ts';
+import type { OccurrenceSource, ScheduleContext } from '../occurrence-source.ts';
+import { wallClockSource } from './wall-clock-timeline.ts';
+
+const NEVER: OccurrenceSource = { next: () => null };
+
+/**
+ * A cron expression (5 fields, or 6 with seconds first) read in the schedule's zone.
+ * croner computes on the wall-clock timeline; the zone's gaps and repeats are ours to
+ * apply. Day of month and day of week combine with OR, as in Vixie cron.
+ */
+export function cronSource(
+  expression: string,
+  context: ScheduleContext,
+  path: string,
+  issues: FieldIssue[],
+): OccurrenceSource {
+  let cron: Cron;
+  try {
+    cron = new Cron(expression, { timezone: 'UTC', paused: true, mode: '5-or-6-parts' });
+  } catch (error) {
+    issues.push({ path, message: `not a cron expression: ${(error as Error).message}` });
+    return NEVER;
+  }
+  return wallClockSource(
+    (afterWallMs) => cron.nextRun(new Date(afterWallMs))?.getTime() ?? null,
+    context,
+  );
+}

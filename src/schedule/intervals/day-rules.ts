@@ -1,0 +1,131 @@
+import {
+  dateOfEpochDay,
+  daysInMonth,
+  epochDay,
+  isoWeekday,
+  mondayOf,
+  monthIndex,
+  monthOfIndex,
+} from '../calendar.ts';
+
+/** Which days an interval fires on. */
+export interface DayRule {
+  /** The first matching epoch day on or after the given one; null when there is none. */
+  nextDay(day: number): number | null;
+}
+
+/** The last epoch day the module computes (9999-12-31). */
+const LAST_DAY = 2932896;
+/** Months to look through for a match before concluding there is none. */
+const MONTH_SEARCH_LIMIT = 400;
+
+/** Every N days, counted from the start's date. */
+export function everyNDays(every: number, startDay: number): DayRule {
+  return {
+    nextDay(day) {
+      if (day <= startDay) return startDay;
+      const next = startDay + Math.ceil((day - startDay) / every) * every;
+      return next > LAST_DAY ? null : next;
+    },
+  };
+}
+
+/** Every N weeks (counted from the start's week, weeks begin on Monday) on the given ISO weekdays. */
+export function everyNWeeks(every: number, weekdays: readonly number[], startDay: number): DayRule {
+  const sorted = [...new Set(weekdays)].sort((a, b) => a - b);
+  const firstMonday = mondayOf(startDay);
+  return {
+    nextDay(from) {
+      let day = Math.max(from, startDay);
+      while (day <= LAST_DAY) {
+        const week = Math.floor((mondayOf(day) - firstMonday) / 7);
+        if (week % every !== 0) {
+          day = firstMonday + (Math.floor(week / every) + 1) * every * 7;
+          continue;
+        }
+        const weekday = isoWeekday(day);
+        const match = sorted.find((wanted) => wanted >= weekday);
+        if (match !== undefined) return day + (match - weekday);
+        day = mondayOf(day) + 7;
+      }
+      return null;
+    },
+  };
+}
+
+/** The n-th (1..5, or -1..-5 from the end) ISO weekday of a month, if the month has it. */
+function nthWeekdayOfMonth(
+  year: number,
+  month: number,
+  weekday: number,
+  nth: number,
+): number | null {
+  const length = daysInMonth(year, month);
+  if (nth > 0) {
+    const first = 1 + ((weekday - isoWeekday(epochDay({ year, month, day: 1 })) + 7) % 7);
+    const day = first + (nth - 1) * 7;
+    return day <= length ? day : null;
+  }
+  const last = length - ((isoWeekday(epochDay({ year, month, day: length })) - weekday + 7) % 7);
+  const day = last + (nth + 1) * 7;
+  return day >= 1 ? day : null;
+}
+
+/** Which days of a month match: days of the month (negative from the end) and n-th weekdays. */
+export interface MonthDays {
+  days: readonly number[];
+  weekdays: ReadonlyArray<{ weekday: number; nth: number }>;
+}
+
+function matchingDays(year: number, month: number, wanted: MonthDays): number[] {
+  const length = daysInMonth(year, month);
+  const found = new Set<number>();
+  for (const day of wanted.days) {
+    const resolved = day > 0 ? day : length + 1 + day;
+    // A day the month lacks (the 31st in April) is skipped, not moved, as RFC 5545 says.
+    if (resolved >= 1 && resolved <= length) found.add(resolved);
+  }
+  for (const { weekday, nth } of wanted.weekdays) {
+    const day = nthWeekdayOfMonth(year, month, weekday, nth);
+    if (day !== null) found.add(day);
+  }
+  return [...found].sort((a, b) => a - b);
+}
+
+/**
+ * Every N months (counted from the start's month), only in the given months if any,
+ * on the matching days. Years are every 12·N months.
+ */
+export function everyNMonths(
+  every: number,
+  months: ReadonlySet<number> | null,
+  wanted: MonthDays,
+  startDay: number,
+): DayRule {
+  const start = dateOfEpochDay(startDay);
+  const firstMonth = monthIndex(start.year, start.month);
+  return {
+    nextDay(from) {
+      const date = dateOfEpochDay(Math.max(from, startDay));
+      let index = monthIndex(date.year, date.month);
+      let minDay = date.day;
+      const behind = (index - firstMonth) % every;
+      if (behind !== 0) {
+        index += every - behind;
+        minDay = 1;
+      }
+      for (
+        let searched = 0;
+        searched < MONTH_SEARCH_LIMIT;
+        searched++, index += every, minDay = 1
+      ) {
+        const { year, month } = monthOfIndex(index);
+        if (year > 9999) return null;
+        if (months && !months.has(month)) continue;
+        const day = matchingDays(year, month, wanted).find((candidate) => candidate >= minDay);
+        if (day !== undefined) return epochDay({ year, month, day });
+      }
+      return null;
+    },
+  };
+}

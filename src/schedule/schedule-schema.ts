@@ -1,0 +1,151 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/** The largest "every N" accepted; larger ones reach past year 9999 anyway. */
+export const MAX_EVERY = 1_000_000;
+
+const LocalDateTime = Type.String({
+  pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2})?$',
+  description: 'Wall-clock date and time in the schedule’s zone, e.g. 2026-01-05T09:00',
+});
+const LocalDate = Type.String({
+  pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+  description: 'e.g. 2026-12-24',
+});
+const TimeOfDay = Type.String({ pattern: '^\\d{2}:\\d{2}(:\\d{2})?$', description: 'e.g. 09:00' });
+const Every = (unit: string) =>
+  Type.Optional(
+    Type.Integer({ minimum: 1, maximum: MAX_EVERY, description: `Every N ${unit} (default 1)` }),
+  );
+const WeekdayCode = Type.Union(
+  ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'].map((day) => Type.Literal(day)),
+);
+const NthWeekday = Type.Object(
+  {
+    weekday: WeekdayCode,
+    nth: Type.Integer({
+      minimum: -5,
+      maximum: 5,
+      not: { const: 0 },
+      description: '1 = first, -1 = last',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+/** When in a day a calendar interval fires: listed times, or a repetition within a window. */
+const timesOfDay = {
+  times: Type.Optional(
+    Type.Array(TimeOfDay, {
+      minItems: 1,
+      maxItems: 100,
+      description: 'Default: the time of start',
+    }),
+  ),
+  repeat: Type.Optional(
+    Type.Object(
+      {
+        every: Type.Integer({ minimum: 1, maximum: 1440 }),
+        unit: Type.Union([Type.Literal('minutes'), Type.Literal('hours')]),
+        from: TimeOfDay,
+        until: TimeOfDay,
+      },
+      { additionalProperties: false, description: 'e.g. every 2 hours from 08:00 to 18:00' },
+    ),
+  ),
+};
+
+const daysOfMonth = {
+  months: Type.Optional(
+    Type.Array(Type.Integer({ minimum: 1, maximum: 12 }), { minItems: 1, maxItems: 12 }),
+  ),
+  days: Type.Optional(
+    Type.Array(Type.Integer({ minimum: -31, maximum: 31, not: { const: 0 } }), {
+      minItems: 1,
+      maxItems: 62,
+      description: 'Days of the month; -1 is the last. A day a month lacks is skipped.',
+    }),
+  ),
+  weekdays: Type.Optional(
+    Type.Array(NthWeekday, {
+      minItems: 1,
+      maxItems: 35,
+      description: 'e.g. the first Monday, the last Friday',
+    }),
+  ),
+};
+
+const strict = { additionalProperties: false } as const;
+
+const intervalKinds = [
+  Type.Object({ kind: Type.Literal('minutes'), every: Every('minutes') }, strict),
+  Type.Object({ kind: Type.Literal('hours'), every: Every('hours') }, strict),
+  Type.Object({ kind: Type.Literal('days'), every: Every('days'), ...timesOfDay }, strict),
+  Type.Object(
+    {
+      kind: Type.Literal('weeks'),
+      every: Every('weeks'),
+      weekdays: Type.Optional(Type.Array(WeekdayCode, { minItems: 1, maxItems: 7 })),
+      ...timesOfDay,
+    },
+    strict,
+  ),
+  Type.Object(
+    { kind: Type.Literal('months'), every: Every('months'), ...daysOfMonth, ...timesOfDay },
+    strict,
+  ),
+  Type.Object(
+    { kind: Type.Literal('years'), every: Every('years'), ...daysOfMonth, ...timesOfDay },
+    strict,
+  ),
+  Type.Object({ kind: Type.Literal('once'), at: LocalDateTime }, strict),
+  Type.Object(
+    {
+      kind: Type.Literal('cron'),
+      expression: Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: '5 or 6 fields (seconds first)',
+      }),
+    },
+    strict,
+  ),
+  Type.Object(
+    {
+      kind: Type.Literal('rrule'),
+      rrule: Type.String({ minLength: 1, maxLength: 2000, description: 'An RFC 5545 RRULE value' }),
+    },
+    strict,
+  ),
+];
+export type IntervalInput = Static<ReturnType<typeof Type.Union<typeof intervalKinds>>>;
+
+/**
+ * One way a schedule fires; a schedule fires at the union of its intervals. The kind
+ * is a discriminator, so a mistake is reported against its own kind's fields only.
+ */
+export const IntervalSchema = Type.Unsafe<IntervalInput>({
+  type: 'object',
+  required: ['kind'],
+  discriminator: { propertyName: 'kind' },
+  oneOf: intervalKinds,
+});
+
+/** The schedule object: the config of a time trigger. */
+export const ScheduleSchema = Type.Object(
+  {
+    timezone: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 64, description: 'IANA name; default the task’s' }),
+    ),
+    start: LocalDateTime,
+    end: Type.Optional(LocalDateTime),
+    exclude: Type.Optional(
+      Type.Array(Type.Union([LocalDate, Type.Object({ from: LocalDate, to: LocalDate }, strict)]), {
+        maxItems: 1000,
+        description: 'Dates, or date ranges (inclusive), on which nothing fires',
+      }),
+    ),
+    intervals: Type.Array(IntervalSchema, { minItems: 1, maxItems: 50 }),
+  },
+  strict,
+);
+export type ScheduleInput = Static<typeof ScheduleSchema>;
