@@ -3,6 +3,7 @@ import { ConfigError } from '../config.ts';
 import { AppError } from '../domain/errors.ts';
 import { VERSION } from '../version.ts';
 import { registerMigrate } from './commands/migrate.ts';
+import { registerSchedule } from './commands/schedule.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerTask } from './commands/task.ts';
 import { registerToken } from './commands/token.ts';
@@ -17,6 +18,7 @@ registerMigrate(program);
 registerUser(program);
 registerToken(program);
 registerTask(program);
+registerSchedule(program);
 
 /** A failure of the environment (a refused connection, a missing file), not a bug: no stack trace needed. */
 function isSystemError(error: unknown): error is Error & { code: string } {

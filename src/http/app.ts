@@ -16,6 +16,7 @@ import { groupRoutes } from './routes/groups.ts';
 import { healthRoutes } from './routes/health.ts';
 import { meRoutes } from './routes/me.ts';
 import { permissionRoutes } from './routes/permissions.ts';
+import { scheduleRoutes } from './routes/schedules.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { taskRoutes } from './routes/tasks.ts';
 import { tokenRoutes } from './routes/tokens.ts';
@@ -25,7 +26,7 @@ import { GroupSchema, ProblemSchema, TaskSchema, TokenSchema, UserSchema } from 
 /** What the HTTP app is built from. */
 export interface AppDependencies {
   services: Services;
-  config: Pick<Config, 'bodyLimitBytes' | 'trustProxy' | 'https'>;
+  config: Pick<Config, 'bodyLimitBytes' | 'trustProxy' | 'https' | 'timezone'>;
   logger: FastifyServerOptions['logger'];
   version: string;
 }
@@ -96,6 +97,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(permissionRoutes(services), { prefix: '/api/v1/permissions' });
   await app.register(taskRoutes(services), { prefix: '/api/v1/tasks' });
   await app.register(auditRoutes(services), { prefix: '/api/v1/audit' });
+  await app.register(scheduleRoutes(deps.config.timezone), { prefix: '/api/v1/schedules' });
   registerHomePage(app);
   return app;
 }

@@ -1,4 +1,5 @@
 import type { TSchema } from '@sinclair/typebox';
+import type { FieldIssue } from '../domain/errors.ts';
 import type { ComponentCategory } from '../domain/task.ts';
 
 /** A kind of trigger, job, action or series source that a plugin contributes. */
@@ -12,4 +13,6 @@ export interface ComponentKind {
   configSchema: TSchema;
   /** The permission a task's owner needs to use this kind, if any. */
   permission?: string;
+  /** Checks what a schema cannot (a time zone exists, a cron expression parses); issues under path. */
+  check?: (config: unknown, path: string) => FieldIssue[];
 }

@@ -46,6 +46,8 @@ export class ComponentRegistry {
         { issues: [{ path: `${path}/kind`, message: `unknown ${category} kind '${kind}'` }] },
       );
     }
-    return entry.checkConfig(config, `${path}/config`);
+    const issues = entry.checkConfig(config, `${path}/config`);
+    if (issues.length > 0 || !entry.definition.check) return issues;
+    return entry.definition.check(config, `${path}/config`);
   }
 }

@@ -14,6 +14,8 @@ const validateSchedule = compileValidator(ScheduleSchema);
 /** A schedule ready to compute: its zone and the instants it fires at. */
 export interface CompiledSchedule {
   readonly zone: string;
+  /** The instant of the start: nothing fires before it. */
+  readonly startMs: number;
   /** The first instant (epoch ms) strictly after afterMs, or null when it never fires again. */
   readonly next: (afterMs: number) => number | null;
 }
@@ -82,6 +84,7 @@ export function compileSchedule(raw: unknown, defaultZone: string): CompiledSche
   if (issues.length > 0) throw validationError(issues);
   return {
     zone: frame.zone,
+    startMs: frame.startMs,
     next: (afterMs) => nextOfUnion(sources, exclusions, frame.endMs, frame.zone, afterMs),
   };
 }

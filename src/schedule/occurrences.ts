@@ -1,22 +1,21 @@
-import { compileSchedule, type CompiledSchedule } from './compile-schedule.ts';
+import { compileSchedule } from './compile-schedule.ts';
 
 /** The most occurrences one call computes. */
 export const MAX_COUNT = 1000;
 
-function compiled(schedule: unknown, defaultZone: string): CompiledSchedule {
-  return compileSchedule(schedule, defaultZone);
-}
-
-/** The next `count` instants strictly after `after` (fewer when the schedule ends). */
+/**
+ * The next `count` instants strictly after `after` (fewer when the schedule ends);
+ * with after null, from just before the start, so the start itself counts.
+ */
 export function nextOccurrences(
   schedule: unknown,
-  after: Date,
+  after: Date | null,
   count: number,
   defaultZone: string,
 ): Date[] {
-  const { next } = compiled(schedule, defaultZone);
+  const { next, startMs } = compileSchedule(schedule, defaultZone);
   const found: Date[] = [];
-  let cursor = after.getTime();
+  let cursor = after === null ? startMs - 1 : after.getTime();
   for (let i = 0; i < Math.min(count, MAX_COUNT); i++) {
     const instant = next(cursor);
     if (instant === null) break;
@@ -28,5 +27,5 @@ export function nextOccurrences(
 
 /** False once the schedule will never fire again after `now`: the engine then retires the task. */
 export function hasFutureOccurrence(schedule: unknown, now: Date, defaultZone: string): boolean {
-  return compiled(schedule, defaultZone).next(now.getTime()) !== null;
+  return compileSchedule(schedule, defaultZone).next(now.getTime()) !== null;
 }

@@ -3,8 +3,9 @@ import type { PlainDateTime } from './calendar.ts';
 
 // Temporal stays inside this file: the rest of the module works with plain numbers.
 
-/** True when the runtime knows this IANA time zone. */
+/** True when the runtime knows this IANA time zone (a fixed offset such as +01:00 is not one). */
 export function isKnownZone(zone: string): boolean {
+  if (/^[+-]/.test(zone)) return false;
   try {
     Temporal.Now.instant().toZonedDateTimeISO(zone);
     return true;
@@ -20,18 +21,14 @@ export function isKnownZone(zone: string): boolean {
  * "compatible" disambiguation.
  */
 export function instantOf(local: PlainDateTime, zone: string): number {
-  return Temporal.ZonedDateTime.from(
-    {
-      year: local.year,
-      month: local.month,
-      day: local.day,
-      hour: local.hour,
-      minute: local.minute,
-      second: local.second,
-      timeZone: zone,
-    },
-    { disambiguation: 'compatible' },
-  ).epochMilliseconds;
+  return new Temporal.PlainDateTime(
+    local.year,
+    local.month,
+    local.day,
+    local.hour,
+    local.minute,
+    local.second,
+  ).toZonedDateTime(zone, { disambiguation: 'compatible' }).epochMilliseconds;
 }
 
 /** The wall-clock date and time of an instant in a zone. */

@@ -4,7 +4,10 @@ import type { ApiClient } from '../support/api-client.ts';
 import { backends } from '../support/backends.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
-const schedule = { kind: 'time', config: { every: { minutes: 5 } } };
+const schedule = {
+  kind: 'time',
+  config: { start: '2026-01-05T09:00', intervals: [{ kind: 'minutes', every: 5 }] },
+};
 
 function taskBody(name: string, extra: Record<string, unknown> = {}) {
   return { name, description: `about ${name}`, triggers: [schedule], ...extra };
@@ -91,10 +94,19 @@ for (const backend of await backends()) {
       assert.equal(body.body.errors[0].path, '/name');
       const nested = await alice.post('/api/v1/tasks', {
         name: 'ok',
-        triggers: [{ kind: 'time', config: { note: '\u0000' } }],
+        triggers: [
+          {
+            kind: 'time',
+            config: {
+              start: '2026-01-01T00:00',
+              timezone: 'Europe/\u0000Berlin',
+              intervals: [{ kind: 'days' }],
+            },
+          },
+        ],
       });
       assert.equal(nested.status, 400);
-      assert.equal(nested.body.errors[0].path, '/triggers/0/config/note');
+      assert.equal(nested.body.errors[0].path, '/triggers/0/config/timezone');
       const query = await alice.get(`/api/v1/tasks?q=${encodeURIComponent('\u0000')}`);
       assert.equal(query.status, 400);
       const login = await t.anonymous.post('/api/v1/session', {
@@ -312,8 +324,8 @@ for (const backend of await backends()) {
           {
             name: 'x',
             triggers: [
-              { id: 'a', kind: 'time' },
-              { id: 'a', kind: 'time' },
+              { id: 'a', ...schedule },
+              { id: 'a', ...schedule },
             ],
           },
           '/triggers/1/id',

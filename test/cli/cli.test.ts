@@ -258,8 +258,16 @@ describe('taskplanner CLI', { concurrency: true }, () => {
       target.remove();
     });
 
-    const daily = { id: 'daily', kind: 'time', config: { every: 'day', at: '06:30' } };
-    const hourly = { id: 'hourly', kind: 'time', config: { every: 'hour' } };
+    const daily = {
+      id: 'daily',
+      kind: 'time',
+      config: { start: '2026-01-01T06:30', intervals: [{ kind: 'days' }] },
+    };
+    const hourly = {
+      id: 'hourly',
+      kind: 'time',
+      config: { start: '2026-01-01T00:00', intervals: [{ kind: 'hours' }] },
+    };
     const seeded = [
       {
         owner: 'alice',

@@ -59,7 +59,10 @@ function printedPasswords(server: ServerProcess): string[] {
   return [...server.stdout().matchAll(PASSWORD_LINE)].map((match) => match[1] ?? '');
 }
 
-const dailyTrigger = { kind: 'time', config: { every: 'day', at: '06:30' } };
+const dailyTrigger = {
+  kind: 'time',
+  config: { start: '2026-01-01T06:30', intervals: [{ kind: 'days' }] },
+};
 
 /**
  * The first-start and restart story, told the same way over any store: storeEnv() gives the

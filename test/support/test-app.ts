@@ -49,7 +49,12 @@ export async function startTestApp(
   await bootstrapAdmin(testStore.store, services.catalog, ADMIN_PASSWORD, new Date());
   const app = await buildApp({
     services,
-    config: { bodyLimitBytes: 1024 * 1024, trustProxy: false, https: options.https ?? false },
+    config: {
+      bodyLimitBytes: 1024 * 1024,
+      trustProxy: false,
+      https: options.https ?? false,
+      timezone: 'Europe/Berlin',
+    },
     logger: false,
     version: 'test',
   });

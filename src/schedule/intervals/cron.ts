@@ -18,7 +18,7 @@ export function cronSource(
 ): OccurrenceSource {
   let cron: Cron;
   try {
-    cron = new Cron(expression, { timezone: 'UTC', paused: true, mode: '5-or-6-parts' });
+    cron = new Cron(expression, { utcOffset: 0, paused: true, mode: '5-or-6-parts' });
   } catch (error) {
     issues.push({ path, message: `not a cron expression: ${(error as Error).message}` });
     return NEVER;

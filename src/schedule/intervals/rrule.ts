@@ -3,9 +3,22 @@ import { Temporal } from 'temporal-polyfill';
 import type { FieldIssue } from '../../domain/errors.ts';
 import type { OccurrenceSource, ScheduleContext } from '../occurrence-source.ts';
 import { localOf } from '../zone.ts';
+import { checkRulePartsOf } from './rrule-parts.ts';
 import { localOfWallMs, wallClockSource, wallMsOf } from './wall-clock-timeline.ts';
 
 const NEVER: OccurrenceSource = { next: () => null };
+/** COUNT is counted from the start; beyond this many steps the rule is treated as finished. */
+const MAX_ITERATIONS = 1_000_000;
+
+/** The next wall time of the rule; a rule that cannot produce one (BYDAY=5MO in February only) has none. */
+function nextOf(recurrence: RRuleTemporal, afterWallMs: number): number | null {
+  try {
+    return recurrence.next(wallZoned(afterWallMs), false)?.epochMilliseconds ?? null;
+  } catch (error) {
+    if (error instanceof Error && /Maximum iterations/.test(error.message)) return null;
+    throw error;
+  }
+}
 
 function wallZoned(wallMs: number): Temporal.ZonedDateTime {
   return Temporal.Instant.fromEpochMilliseconds(wallMs).toZonedDateTimeISO('UTC');

@@ -1,14 +1,23 @@
-import { Type } from '@sinclair/typebox';
+import { AppError } from '../../../domain/errors.ts';
+import { compileSchedule } from '../../../schedule/compile-schedule.ts';
+import { ScheduleSchema } from '../../../schedule/schedule-schema.ts';
 import type { ComponentKind } from '../../component-kind.ts';
 
-/**
- * The time trigger: its config is a schedule object. Until the schedule module
- * defines that object fully, any JSON object is accepted and stored as given.
- */
+/** The time trigger: its config is a schedule object (see the README). */
 export const timeTrigger: ComponentKind = {
   category: 'trigger',
   kind: 'time',
   title: 'Schedule',
   description: 'Starts the task at the times of a schedule',
-  configSchema: Type.Record(Type.String(), Type.Unknown()),
+  configSchema: ScheduleSchema,
+  check: (config, path) => {
+    try {
+      // The zone only matters for computing; for checking, any default will do.
+      compileSchedule(config, 'UTC');
+      return [];
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      return error.issues.map((issue) => ({ ...issue, path: `${path}${issue.path}` }));
+    }
+  },
 };
