@@ -63,18 +63,20 @@ export function rruleSource(
     });
     return NEVER;
   }
+  const before = issues.length;
+  checkRulePartsOf(rule, path, issues);
+  if (issues.length > before) return NEVER;
   let recurrence: RRuleTemporal;
   try {
     recurrence = new RRuleTemporal({
       rruleString: untilOnWallTimeline(rule, context.zone),
       dtstart: wallZoned(wallMsOf(context.start)),
+      temporal: Temporal,
+      maxIterations: MAX_ITERATIONS,
     });
   } catch (error) {
     issues.push({ path, message: `not an RRULE: ${(error as Error).message}` });
     return NEVER;
   }
-  return wallClockSource(
-    (afterWallMs) => recurrence.next(wallZoned(afterWallMs), false)?.epochMilliseconds ?? null,
-    context,
-  );
+  return wallClockSource((afterWallMs) => nextOf(recurrence, afterWallMs), context);
 }
