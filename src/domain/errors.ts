@@ -62,3 +62,10 @@ export function validationError(issues: readonly FieldIssue[]): AppError {
 export function notFound(what: string): AppError {
   return new AppError('NOT_FOUND', `${what} not found`);
 }
+
+/** The same validation error with every field path placed under a prefix, e.g. '/schedule'. */
+export function underPath(error: AppError, prefix: string): AppError {
+  return validationError(
+    error.issues.map((issue) => ({ ...issue, path: `${prefix}${issue.path}` })),
+  );
+}

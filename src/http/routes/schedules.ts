@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { AppError, underPath } from '../../domain/errors.ts';
 import { describeSchedule } from '../../schedule/describe.ts';
 import { MAX_COUNT, nextOccurrences } from '../../schedule/occurrences.ts';
 import { ScheduleSchema } from '../../schedule/schedule-schema.ts';
@@ -27,6 +28,22 @@ const Preview = Type.Object({
   description: Type.String(),
 });
 
+/** The occurrences of a schedule in a request body: problems are named under /schedule. */
+function previewOf(
+  schedule: unknown,
+  after: Date | null,
+  count: number,
+  defaultZone: string,
+): Date[] {
+  try {
+    return nextOccurrences(schedule, after, count, defaultZone);
+  } catch (error) {
+    throw error instanceof AppError && error.code === 'VALIDATION_FAILED'
+      ? underPath(error, '/schedule')
+      : error;
+  }
+}
+
 /** /api/v1/schedules: a live preview of a schedule, for the editor. */
 export function scheduleRoutes(defaultZone: string): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -45,7 +62,7 @@ export function scheduleRoutes(defaultZone: string): FastifyPluginAsyncTypebox {
         const { schedule, after, count } = request.body;
         const zone = schedule.timezone ?? defaultZone;
         const from = after === undefined ? null : new Date(after);
-        const occurrences = nextOccurrences(schedule, from, count ?? 10, defaultZone);
+        const occurrences = previewOf(schedule, from, count ?? 10, defaultZone);
         return {
           occurrences: occurrences.map((instant) => formatInZone(instant.getTime(), zone)),
           timezone: zone,

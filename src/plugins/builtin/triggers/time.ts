@@ -1,4 +1,4 @@
-import { AppError } from '../../../domain/errors.ts';
+import { AppError, underPath } from '../../../domain/errors.ts';
 import { compileSchedule } from '../../../schedule/compile-schedule.ts';
 import { ScheduleSchema } from '../../../schedule/schedule-schema.ts';
 import type { ComponentKind } from '../../component-kind.ts';
@@ -17,7 +17,7 @@ export const timeTrigger: ComponentKind = {
       return [];
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      return error.issues.map((issue) => ({ ...issue, path: `${path}${issue.path}` }));
+      return [...underPath(error, path).issues];
     }
   },
 };
