@@ -66,9 +66,9 @@ export function buildCalendarInterval(
     case 'months':
     case 'years': {
       const months = input.months ?? (input.kind === 'years' ? [context.start.month] : null);
-      const monthStep = input.kind === 'years' ? every * 12 : every;
+      const cycle = { every, unit: input.kind === 'years' ? 'year' : 'month' } as const;
       const rule = everyNMonths(
-        monthStep,
+        cycle,
         months && new Set(months),
         monthDays(input, context),
         startDay,

@@ -92,38 +92,57 @@ function matchingDays(year: number, month: number, wanted: MonthDays): number[] 
   return [...found].sort((a, b) => a - b);
 }
 
+/** A cycle of months: every N months from the start's month, or every N years from the start's year. */
+export interface MonthCycle {
+  every: number;
+  unit: 'month' | 'year';
+}
+
 /**
- * Every N months (counted from the start's month), only in the given months if any,
- * on the matching days. Years are every 12·N months.
+ * Months of the cycle (only the given months, if any), on the matching days. A yearly
+ * cycle looks at every month of an aligned year, so "every 2 years in June" works
+ * whatever month the start is in.
  */
 export function everyNMonths(
-  every: number,
+  cycle: MonthCycle,
   months: ReadonlySet<number> | null,
   wanted: MonthDays,
   startDay: number,
 ): DayRule {
   const start = dateOfEpochDay(startDay);
   const firstMonth = monthIndex(start.year, start.month);
+  const inCycle = (index: number) => {
+    const { year } = monthOfIndex(index);
+    const offset = cycle.unit === 'month' ? index - firstMonth : year - start.year;
+    return offset % cycle.every === 0;
+  };
+  /** The next month index worth looking at after one that is not in the cycle. */
+  const nextInCycle = (index: number) => {
+    if (cycle.unit === 'month') return index + cycle.every - ((index - firstMonth) % cycle.every);
+    const { year } = monthOfIndex(index);
+    const nextYear = year + cycle.every - ((year - start.year) % cycle.every);
+    return monthIndex(nextYear, 1);
+  };
   return {
     nextDay(from) {
       const date = dateOfEpochDay(Math.max(from, startDay));
       let index = monthIndex(date.year, date.month);
       let minDay = date.day;
-      const behind = (index - firstMonth) % every;
-      if (behind !== 0) {
-        index += every - behind;
-        minDay = 1;
-      }
-      for (
-        let searched = 0;
-        searched < MONTH_SEARCH_LIMIT;
-        searched++, index += every, minDay = 1
-      ) {
+      for (let searched = 0; searched < MONTH_SEARCH_LIMIT; searched++) {
+        if (!inCycle(index)) {
+          index = nextInCycle(index);
+          minDay = 1;
+          continue;
+        }
         const { year, month } = monthOfIndex(index);
         if (year > 9999) return null;
-        if (months && !months.has(month)) continue;
-        const day = matchingDays(year, month, wanted).find((candidate) => candidate >= minDay);
+        const day =
+          months && !months.has(month)
+            ? undefined
+            : matchingDays(year, month, wanted).find((candidate) => candidate >= minDay);
         if (day !== undefined) return epochDay({ year, month, day });
+        index += cycle.unit === 'month' ? cycle.every : 1;
+        minDay = 1;
       }
       return null;
     },
