@@ -1,7 +1,76 @@
 import { Temporal } from 'temporal-polyfill';
 import type { PlainDateTime } from './calendar.ts';
 
-// Temporal stays inside this file: the rest of the module works with plain numbers.
+// Temporal stays inside this file, and is asked only for each zone's offset changes,
+// once per zone and year. Conversions are then integer arithmetic on cached segments.
+
+/** From `from` (epoch ms) until the next segment's start, the zone is offsetMs ahead of UTC. */
+interface Segment {
+  from: number;
+  offsetMs: number;
+}
+
+/** Wider than any UTC offset (±14 h) plus any single shift: segments this close can matter. */
+const REACH_MS = 40 * 3_600_000;
+
+/** A zone's segments for the years loaded so far, in order. */
+interface ZoneSegments {
+  years: Set<number>;
+  list: Segment[];
+}
+
+const segmentsByZone = new Map<string, ZoneSegments>();
+
+function offsetOf(zoned: Temporal.ZonedDateTime): number {
+  return zoned.offsetNanoseconds / 1_000_000;
+}
+
+/** The segments that begin in a UTC year, the first at the year's start. */
+function loadYear(zone: string, year: number): Segment[] {
+  const yearStart = Date.UTC(year, 0, 1);
+  const yearEnd = Date.UTC(year + 1, 0, 1);
+  let cursor: Temporal.ZonedDateTime | null =
+    Temporal.Instant.fromEpochMilliseconds(yearStart).toZonedDateTimeISO(zone);
+  const segments: Segment[] = [{ from: yearStart, offsetMs: offsetOf(cursor) }];
+  while ((cursor = cursor.getTimeZoneTransition('next')) && cursor.epochMilliseconds < yearEnd) {
+    segments.push({ from: cursor.epochMilliseconds, offsetMs: offsetOf(cursor) });
+  }
+  return segments;
+}
+
+/** The zone's segments, with every year from `from` to `to` loaded (once per zone and year). */
+function segmentsCovering(zone: string, from: number, to: number): Segment[] {
+  let known = segmentsByZone.get(zone);
+  if (!known) segmentsByZone.set(zone, (known = { years: new Set(), list: [] }));
+  const lastYear = new Date(to).getUTCFullYear();
+  let added = false;
+  for (let year = new Date(from).getUTCFullYear(); year <= lastYear; year++) {
+    if (known.years.has(year)) continue;
+    known.years.add(year);
+    known.list.push(...loadYear(zone, year));
+    added = true;
+  }
+  if (added) known.list.sort((a, b) => a.from - b.from);
+  return known.list;
+}
+
+/** Index of the segment in force at an instant (the last one starting at or before it). */
+function indexAt(segments: readonly Segment[], epochMs: number): number {
+  let low = 0;
+  let high = segments.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >>> 1;
+    if ((segments[middle]?.from ?? Infinity) <= epochMs) low = middle;
+    else high = middle - 1;
+  }
+  return low;
+}
+
+/** The zone's offset from UTC at an instant. */
+function offsetAt(epochMs: number, zone: string): number {
+  const segments = segmentsCovering(zone, epochMs, epochMs);
+  return segments[indexAt(segments, epochMs)]?.offsetMs ?? 0;
+}
 
 /** True when the runtime knows this IANA time zone (a fixed offset such as +01:00 is not one). */
 export function isKnownZone(zone: string): boolean {
@@ -21,62 +90,72 @@ export function isKnownZone(zone: string): boolean {
  * "compatible" disambiguation.
  */
 export function instantOf(local: PlainDateTime, zone: string): number {
-  return new Temporal.PlainDateTime(
+  const wall = Date.UTC(
     local.year,
-    local.month,
+    local.month - 1,
     local.day,
     local.hour,
     local.minute,
     local.second,
-  ).toZonedDateTime(zone, { disambiguation: 'compatible' }).epochMilliseconds;
+  );
+  const segments = segmentsCovering(zone, wall - REACH_MS, wall + REACH_MS);
+  const first = indexAt(segments, wall - REACH_MS);
+  const last = indexAt(segments, wall + REACH_MS);
+  let earliest: number | null = null;
+  for (let i = first; i <= last; i++) {
+    const segment = segments[i];
+    if (!segment) continue;
+    const instant = wall - segment.offsetMs;
+    const until = segments[i + 1]?.from ?? Infinity;
+    if (instant >= segment.from && instant < until && (earliest === null || instant < earliest))
+      earliest = instant;
+  }
+  if (earliest !== null) return earliest;
+  // In a gap no offset reads the wall time into its own segment: use the offset before the gap.
+  for (let i = first; i < last; i++) {
+    const segment = segments[i];
+    const next = segments[i + 1];
+    if (!segment || !next || next.offsetMs <= segment.offsetMs) continue;
+    const instant = wall - segment.offsetMs;
+    if (instant >= next.from && instant < next.from + (next.offsetMs - segment.offsetMs))
+      return instant;
+  }
+  return wall - offsetAt(wall, zone);
 }
 
 /** The wall-clock date and time of an instant in a zone. */
 export function localOf(epochMs: number, zone: string): PlainDateTime {
-  const zoned = Temporal.Instant.fromEpochMilliseconds(epochMs).toZonedDateTimeISO(zone);
+  const date = new Date(epochMs + offsetAt(epochMs, zone));
   return {
-    year: zoned.year,
-    month: zoned.month,
-    day: zoned.day,
-    hour: zoned.hour,
-    minute: zoned.minute,
-    second: zoned.second,
+    year: date.getUTCFullYear(),
+    month: date.getUTCMonth() + 1,
+    day: date.getUTCDate(),
+    hour: date.getUTCHours(),
+    minute: date.getUTCMinutes(),
+    second: date.getUTCSeconds(),
   };
 }
 
 /** ISO 8601 with the zone's offset at that instant, e.g. 2026-03-29T03:30:00+02:00. */
 export function formatInZone(epochMs: number, zone: string): string {
-  const zoned = Temporal.Instant.fromEpochMilliseconds(epochMs).toZonedDateTimeISO(zone);
-  return zoned.toString({ timeZoneName: 'never', smallestUnit: 'second' });
-}
-
-const transitionsByZoneYear = new Map<string, number[]>();
-
-/** The instants (epoch ms) at which the zone's offset changes during a UTC year; cached. */
-function transitionsOfYear(zone: string, year: number): number[] {
-  const key = `${zone}|${year}`;
-  const cached = transitionsByZoneYear.get(key);
-  if (cached) return cached;
-  const end = Date.UTC(year + 1, 0, 1);
-  const found: number[] = [];
-  let cursor: Temporal.ZonedDateTime | null = Temporal.Instant.fromEpochMilliseconds(
-    Date.UTC(year, 0, 1) - 1,
-  ).toZonedDateTimeISO(zone);
-  while ((cursor = cursor.getTimeZoneTransition('next')) && cursor.epochMilliseconds < end) {
-    found.push(cursor.epochMilliseconds);
-  }
-  transitionsByZoneYear.set(key, found);
-  return found;
+  const offsetMinutes = Math.round(offsetAt(epochMs, zone) / 60_000);
+  const local = new Date(epochMs + offsetMinutes * 60_000).toISOString().slice(0, 19);
+  const sign = offsetMinutes < 0 ? '-' : '+';
+  const hours = String(Math.floor(Math.abs(offsetMinutes) / 60)).padStart(2, '0');
+  const minutes = String(Math.abs(offsetMinutes) % 60).padStart(2, '0');
+  return `${local}${sign}${hours}:${minutes}`;
 }
 
 /** True when the zone changes its offset within windowMs of the instant. */
 export function isNearTransition(epochMs: number, zone: string, windowMs: number): boolean {
   const from = epochMs - windowMs;
   const to = epochMs + windowMs;
-  const firstYear = new Date(from).getUTCFullYear();
-  const lastYear = new Date(to).getUTCFullYear();
-  for (let year = firstYear; year <= lastYear; year++) {
-    if (transitionsOfYear(zone, year).some((at) => at > from && at <= to)) return true;
+  const segments = segmentsCovering(zone, from, to);
+  // A year's first segment only marks the year; it is a change only if its offset differs.
+  for (let i = indexAt(segments, from) + 1; i < segments.length; i++) {
+    const segment = segments[i];
+    if (!segment || segment.from > to) break;
+    if (segment.offsetMs !== segments[i - 1]?.offsetMs) return true;
   }
   return false;
 }
