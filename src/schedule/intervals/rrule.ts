@@ -1,16 +1,25 @@
 import { RRuleTemporal } from 'rrule-temporal';
 import { Temporal } from 'temporal-polyfill';
 import type { FieldIssue } from '../../domain/errors.ts';
+import { dateOfEpochDay, epochDay } from '../calendar.ts';
 import type { OccurrenceSource, ScheduleContext } from '../occurrence-source.ts';
-import { localOf } from '../zone.ts';
+import { instantOf } from '../zone.ts';
 import { checkRulePartsOf } from './rrule-parts.ts';
-import { localOfWallMs, wallClockSource, wallMsOf } from './wall-clock-timeline.ts';
+import { wallClockSource, wallMsOf } from './wall-clock-timeline.ts';
 
 const NEVER: OccurrenceSource = { next: () => null };
-/** COUNT is counted from the start; beyond this many steps the rule is treated as finished. */
-const MAX_ITERATIONS = 1_000_000;
+/**
+ * Steps the library may take from DTSTART (COUNT is counted from there); a rule that
+ * needs more, such as one that can never match, counts as finished.
+ */
+const MAX_ITERATIONS = 100_000;
+const UNTIL = /(^|;)UNTIL=(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})Z)?(?=;|$)/i;
 
-/** The next wall time of the rule; a rule that cannot produce one (BYDAY=5MO in February only) has none. */
+function wallZoned(wallMs: number): Temporal.ZonedDateTime {
+  return Temporal.Instant.fromEpochMilliseconds(wallMs).toZonedDateTimeISO('UTC');
+}
+
+/** The next wall time of the rule; a rule the library gives up on has none. */
 function nextOf(recurrence: RRuleTemporal, afterWallMs: number): number | null {
   try {
     return recurrence.next(wallZoned(afterWallMs), false)?.epochMilliseconds ?? null;
@@ -20,28 +29,23 @@ function nextOf(recurrence: RRuleTemporal, afterWallMs: number): number | null {
   }
 }
 
-function wallZoned(wallMs: number): Temporal.ZonedDateTime {
-  return Temporal.Instant.fromEpochMilliseconds(wallMs).toZonedDateTimeISO('UTC');
-}
-
-/** 20260329T013000Z in the zone becomes the same wall time on the UTC-encoded wall timeline. */
-function untilOnWallTimeline(rule: string, zone: string): string {
-  return rule.replace(
-    /UNTIL=(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z/i,
-    (_match, y, mo, d, h, mi, s) => {
-      const instant = Date.UTC(
-        Number(y),
-        Number(mo) - 1,
-        Number(d),
-        Number(h),
-        Number(mi),
-        Number(s),
-      );
-      const wall = localOfWallMs(wallMsOf(localOf(instant, zone)));
-      const pad = (value: number, width = 2) => String(value).padStart(width, '0');
-      return `UNTIL=${pad(wall.year, 4)}${pad(wall.month)}${pad(wall.day)}T${pad(wall.hour)}${pad(wall.minute)}${pad(wall.second)}Z`;
-    },
-  );
+/**
+ * UNTIL as the last instant allowed: a UTC date-time as it is, a date as the end of that
+ * local day. It is applied to real instants, after gaps and repeats are resolved, so it
+ * cannot be fooled by a daylight-saving change.
+ */
+function untilOf(rule: string, zone: string): { rule: string; untilMs: number } {
+  const match = UNTIL.exec(rule);
+  if (!match) return { rule, untilMs: Number.POSITIVE_INFINITY };
+  const [whole, lead = '', y, mo, d, h, mi, s] = match;
+  const date = { year: Number(y), month: Number(mo), day: Number(d) };
+  const untilMs =
+    h === undefined
+      ? instantOf({ ...dateOfEpochDay(epochDay(date) + 1), hour: 0, minute: 0, second: 0 }, zone) -
+        1
+      : Date.UTC(date.year, date.month - 1, date.day, Number(h), Number(mi), Number(s));
+  const rest = rule.replace(whole, lead).replace(/;;/g, ';').replace(/^;|;$/g, '');
+  return { rule: rest, untilMs };
 }
 
 /**
@@ -55,8 +59,8 @@ export function rruleSource(
   path: string,
   issues: FieldIssue[],
 ): OccurrenceSource {
-  const rule = value.trim().replace(/^RRULE:/i, '');
-  if (/[\r\n]/.test(rule) || /(^|;)\s*DTSTART/i.test(rule)) {
+  const text = value.trim().replace(/^RRULE:/i, '');
+  if (/[\r\n]/.test(text) || /(^|;)\s*DTSTART/i.test(text)) {
     issues.push({
       path,
       message: 'give only the RRULE value, e.g. FREQ=WEEKLY;BYDAY=MO; the start is the schedule’s',
@@ -64,12 +68,13 @@ export function rruleSource(
     return NEVER;
   }
   const before = issues.length;
-  checkRulePartsOf(rule, path, issues);
+  checkRulePartsOf(text, path, issues);
   if (issues.length > before) return NEVER;
+  const { rule, untilMs } = untilOf(text, context.zone);
   let recurrence: RRuleTemporal;
   try {
     recurrence = new RRuleTemporal({
-      rruleString: untilOnWallTimeline(rule, context.zone),
+      rruleString: rule,
       dtstart: wallZoned(wallMsOf(context.start)),
       temporal: Temporal,
       maxIterations: MAX_ITERATIONS,
@@ -78,5 +83,11 @@ export function rruleSource(
     issues.push({ path, message: `not an RRULE: ${(error as Error).message}` });
     return NEVER;
   }
-  return wallClockSource((afterWallMs) => nextOf(recurrence, afterWallMs), context);
+  const source = wallClockSource((afterWallMs) => nextOf(recurrence, afterWallMs), context);
+  return {
+    next: (afterMs) => {
+      const instant = source.next(afterMs);
+      return instant === null || instant > untilMs ? null : instant;
+    },
+  };
 }
