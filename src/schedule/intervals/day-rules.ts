@@ -92,6 +92,14 @@ function matchingDays(year: number, month: number, wanted: MonthDays): number[] 
   return [...found].sort((a, b) => a - b);
 }
 
+/** The next month after index that is one of the wanted months (any month when there is no list). */
+function nextWantedMonth(index: number, wanted: readonly number[] | null): number {
+  if (!wanted) return index + 1;
+  const { year, month } = monthOfIndex(index);
+  const later = wanted.find((candidate) => candidate > month);
+  return later === undefined ? monthIndex(year + 1, wanted[0] ?? 1) : monthIndex(year, later);
+}
+
 /** A cycle of months: every N months from the start's month, or every N years from the start's year. */
 export interface MonthCycle {
   every: number;
@@ -123,6 +131,7 @@ export function everyNMonths(
     const nextYear = year + cycle.every - ((year - start.year) % cycle.every);
     return monthIndex(nextYear, 1);
   };
+  const wantedMonths = months ? [...months].sort((a, b) => a - b) : null;
   return {
     nextDay(from) {
       const date = dateOfEpochDay(Math.max(from, startDay));
@@ -141,7 +150,7 @@ export function everyNMonths(
             ? undefined
             : matchingDays(year, month, wanted).find((candidate) => candidate >= minDay);
         if (day !== undefined) return epochDay({ year, month, day });
-        index += cycle.unit === 'month' ? cycle.every : 1;
+        index = cycle.unit === 'month' ? index + cycle.every : nextWantedMonth(index, wantedMonths);
         minDay = 1;
       }
       return null;
