@@ -1,14 +1,18 @@
 import { Cron } from 'croner';
 import type { FieldIssue } from '../../domain/errors.ts';
 import type { OccurrenceSource, ScheduleContext } from '../occurrence-source.ts';
+import { epochDay } from '../calendar.ts';
+import { calendarSource } from './calendar-source.ts';
+import { cronDayRule, parseCronFields } from './cron-fields.ts';
 import { wallClockSource } from './wall-clock-timeline.ts';
 
 const NEVER: OccurrenceSource = { next: () => null };
 
 /**
- * A cron expression (5 fields, or 6 with seconds first) read in the schedule's zone.
- * croner computes on the wall-clock timeline; the zone's gaps and repeats are ours to
- * apply. Day of month and day of week combine with OR, as in Vixie cron.
+ * A cron expression (5 fields, or 6 with seconds first) read in the schedule's zone;
+ * day of month and day of week combine with OR, as in Vixie cron. croner checks the
+ * syntax. The plain syntax runs on our calendar rules; L, W and # run on croner over
+ * the wall-clock timeline. Either way the zone's gaps and repeats are ours to apply.
  */
 export function cronSource(
   expression: string,
