@@ -96,8 +96,8 @@ export function parseCronFields(expression: string): CronFields | undefined {
   const months = values(month, 1, 12, MONTH_NAMES, 1);
   const weekdays = values(weekday, 0, 7, DAY_NAMES, 0);
   if (!seconds || !minutes || !hours || !days || !months || !weekdays) return undefined;
-  // As in Vixie cron, a field that starts with * or ? does not restrict (so */1 is still any day).
-  const any = (field: string) => field.startsWith('*') || field === '?';
+  // As croner reads it, only a bare * or ? leaves a field unrestricted (*/3 restricts).
+  const any = (field: string) => field === '*' || field === '?';
   return {
     timesOfDay: hours.flatMap((h) =>
       minutes.flatMap((m) => seconds.map((s) => h * 3600 + m * 60 + s)),

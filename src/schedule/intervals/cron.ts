@@ -1,7 +1,7 @@
 import { Cron } from 'croner';
 import type { FieldIssue } from '../../domain/errors.ts';
-import type { OccurrenceSource, ScheduleContext } from '../occurrence-source.ts';
 import { epochDay } from '../calendar.ts';
+import type { OccurrenceSource, ScheduleContext } from '../occurrence-source.ts';
 import { calendarSource } from './calendar-source.ts';
 import { cronDayRule, parseCronFields } from './cron-fields.ts';
 import { wallClockSource } from './wall-clock-timeline.ts';
@@ -26,6 +26,10 @@ export function cronSource(
   } catch (error) {
     issues.push({ path, message: `not a cron expression: ${(error as Error).message}` });
     return NEVER;
+  }
+  const fields = parseCronFields(expression);
+  if (fields) {
+    return calendarSource(cronDayRule(fields, epochDay(context.start)), fields.timesOfDay, context);
   }
   return wallClockSource(
     (afterWallMs) => cron.nextRun(new Date(afterWallMs))?.getTime() ?? null,
