@@ -10,7 +10,8 @@ const NEVER: OccurrenceSource = { next: () => null };
 
 /**
  * A cron expression (5 fields, or 6 with seconds first) read in the schedule's zone;
- * day of month and day of week combine with OR, as in Vixie cron. croner checks the
+ * when both day of month and day of week are restricted (anything but a bare * or ?),
+ * a day matching either fires, as in croner. croner checks the
  * syntax. The plain syntax runs on our calendar rules; L, W and # run on croner over
  * the wall-clock timeline. Either way the zone's gaps and repeats are ours to apply.
  */
