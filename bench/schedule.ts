@@ -16,11 +16,21 @@ interface Case {
 
 const CASES: Case[] = [
   { name: 'every minute', schedule: { intervals: [{ kind: 'minutes' }] }, cron: '* * * * *' },
-  { name: 'every 15 minutes', schedule: { intervals: [{ kind: 'minutes', every: 15 }] }, cron: '*/15 * * * *' },
-  { name: 'daily at 09:00', schedule: { intervals: [{ kind: 'days', times: ['09:00'] }] }, cron: '0 9 * * *' },
+  {
+    name: 'every 15 minutes',
+    schedule: { intervals: [{ kind: 'minutes', every: 15 }] },
+    cron: '*/15 * * * *',
+  },
+  {
+    name: 'daily at 09:00',
+    schedule: { intervals: [{ kind: 'days', times: ['09:00'] }] },
+    cron: '0 9 * * *',
+  },
   {
     name: 'weekdays at 09:00',
-    schedule: { intervals: [{ kind: 'weeks', weekdays: ['MO', 'TU', 'WE', 'TH', 'FR'], times: ['09:00'] }] },
+    schedule: {
+      intervals: [{ kind: 'weeks', weekdays: ['MO', 'TU', 'WE', 'TH', 'FR'], times: ['09:00'] }],
+    },
     cron: '0 9 * * 1-5',
   },
   {
@@ -46,7 +56,11 @@ const CASES: Case[] = [
     schedule: { intervals: [{ kind: 'years', months: [2], days: [29], times: ['00:00'] }] },
     cron: '0 0 29 2 *',
   },
-  { name: 'cron kind 0 9 * * 1-5', schedule: { intervals: [{ kind: 'cron', expression: '0 9 * * 1-5' }] }, cron: '0 9 * * 1-5' },
+  {
+    name: 'cron kind 0 9 * * 1-5',
+    schedule: { intervals: [{ kind: 'cron', expression: '0 9 * * 1-5' }] },
+    cron: '0 9 * * 1-5',
+  },
   {
     name: 'every minute, start 2019',
     schedule: { intervals: [{ kind: 'minutes' }] },
@@ -90,13 +104,22 @@ function croner(testCase: Case): number {
 const rows = CASES.map((testCase) => {
   const mine = ours(testCase);
   const theirs = croner(testCase);
-  return { name: testCase.name, ours: Math.round(mine), croner: Math.round(theirs), ratio: mine / theirs };
+  return {
+    name: testCase.name,
+    ours: Math.round(mine),
+    croner: Math.round(theirs),
+    ratio: mine / theirs,
+  };
 });
 
-console.log(`Next-occurrence computations per second (best of ${ROUNDS} chains of ${CHAIN}), zone ${ZONE}`);
+console.log(
+  `Next-occurrence computations per second (best of ${ROUNDS} chains of ${CHAIN}), zone ${ZONE}`,
+);
 console.log(`node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
 console.log('| schedule | ours /s | croner /s | ours ÷ croner |');
 console.log('| --- | ---: | ---: | ---: |');
 for (const row of rows) {
-  console.log(`| ${row.name} | ${row.ours.toLocaleString('en')} | ${row.croner.toLocaleString('en')} | ${row.ratio.toFixed(2)} |`);
+  console.log(
+    `| ${row.name} | ${row.ours.toLocaleString('en')} | ${row.croner.toLocaleString('en')} | ${row.ratio.toFixed(2)} |`,
+  );
 }

@@ -92,6 +92,21 @@ function matchingDays(year: number, month: number, wanted: MonthDays): number[] 
   return [...found].sort((a, b) => a - b);
 }
 
+/**
+ * matchingDays, remembered by month length when only days of the month are wanted
+ * (then nothing else about the month matters).
+ */
+function matchingDaysCache(wanted: MonthDays): (year: number, month: number) => number[] {
+  if (wanted.weekdays.length > 0) return (year, month) => matchingDays(year, month, wanted);
+  const byLength = new Map<number, number[]>();
+  return (year, month) => {
+    const length = daysInMonth(year, month);
+    let days = byLength.get(length);
+    if (!days) byLength.set(length, (days = matchingDays(year, month, wanted)));
+    return days;
+  };
+}
+
 /** The next month after index that is one of the wanted months (any month when there is no list). */
 function nextWantedMonth(index: number, wanted: readonly number[] | null): number {
   if (!wanted) return index + 1;
@@ -132,6 +147,7 @@ export function everyNMonths(
     return monthIndex(nextYear, 1);
   };
   const wantedMonths = months ? [...months].sort((a, b) => a - b) : null;
+  const daysOf = matchingDaysCache(wanted);
   return {
     nextDay(from) {
       const date = dateOfEpochDay(Math.max(from, startDay));
@@ -148,7 +164,7 @@ export function everyNMonths(
         const day =
           months && !months.has(month)
             ? undefined
-            : matchingDays(year, month, wanted).find((candidate) => candidate >= minDay);
+            : daysOf(year, month).find((candidate) => candidate >= minDay);
         if (day !== undefined) return epochDay({ year, month, day });
         index = cycle.unit === 'month' ? index + cycle.every : nextWantedMonth(index, wantedMonths);
         minDay = 1;
