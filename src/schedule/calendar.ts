@@ -103,3 +103,16 @@ export function timeOfSecond(seconds: number): PlainTime {
     second: seconds % 60,
   };
 }
+
+/** The date and time fields of epoch milliseconds read as UTC (wall times are kept this way). */
+export function dateTimeOfUtcMs(ms: number): PlainDateTime {
+  const date = new Date(ms);
+  return {
+    year: date.getUTCFullYear(),
+    month: date.getUTCMonth() + 1,
+    day: date.getUTCDate(),
+    hour: date.getUTCHours(),
+    minute: date.getUTCMinutes(),
+    second: date.getUTCSeconds(),
+  };
+}

@@ -1,5 +1,5 @@
 import { Temporal } from 'temporal-polyfill';
-import type { PlainDateTime } from './calendar.ts';
+import { dateTimeOfUtcMs, type PlainDateTime } from './calendar.ts';
 
 // Temporal stays inside this file, and is asked only for each zone's offset changes,
 // once per zone and year. Conversions are then integer arithmetic on cached segments.
@@ -125,15 +125,7 @@ export function instantOf(local: PlainDateTime, zone: string): number {
 
 /** The wall-clock date and time of an instant in a zone. */
 export function localOf(epochMs: number, zone: string): PlainDateTime {
-  const date = new Date(epochMs + offsetAt(epochMs, zone));
-  return {
-    year: date.getUTCFullYear(),
-    month: date.getUTCMonth() + 1,
-    day: date.getUTCDate(),
-    hour: date.getUTCHours(),
-    minute: date.getUTCMinutes(),
-    second: date.getUTCSeconds(),
-  };
+  return dateTimeOfUtcMs(epochMs + offsetAt(epochMs, zone));
 }
 
 /** ISO 8601 with the zone's offset at that instant, e.g. 2026-03-29T03:30:00+02:00. */

@@ -1,4 +1,4 @@
-import type { PlainDateTime } from '../calendar.ts';
+import { dateTimeOfUtcMs, type PlainDateTime } from '../calendar.ts';
 import { LAST_INSTANT, type OccurrenceSource, type ScheduleContext } from '../occurrence-source.ts';
 import { instantOf, isNearTransition, localOf } from '../zone.ts';
 
@@ -8,18 +8,6 @@ import { instantOf, isNearTransition, localOf } from '../zone.ts';
  */
 export function wallMsOf(local: PlainDateTime): number {
   return Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second);
-}
-
-export function localOfWallMs(wallMs: number): PlainDateTime {
-  const date = new Date(wallMs);
-  return {
-    year: date.getUTCFullYear(),
-    month: date.getUTCMonth() + 1,
-    day: date.getUTCDate(),
-    hour: date.getUTCHours(),
-    minute: date.getUTCMinutes(),
-    second: date.getUTCSeconds(),
-  };
 }
 
 /** Farther than any daylight-saving shift: wall times this far apart keep their order. */
@@ -38,7 +26,7 @@ export function wallClockSource(
   context: ScheduleContext,
 ): OccurrenceSource {
   const { zone } = context;
-  const toInstant = (wallMs: number) => instantOf(localOfWallMs(wallMs), zone);
+  const toInstant = (wallMs: number) => instantOf(dateTimeOfUtcMs(wallMs), zone);
   return {
     next(afterMs) {
       const fromMs = Math.max(afterMs, context.startMs - 1);
