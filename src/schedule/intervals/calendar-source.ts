@@ -1,6 +1,6 @@
 import { dateOfEpochDay, epochDay, secondOfDay, timeOfSecond } from '../calendar.ts';
 import type { OccurrenceSource, ScheduleContext } from '../occurrence-source.ts';
-import { instantOf, localOf } from '../zone.ts';
+import { instantOf, isNearTransition, localOf } from '../zone.ts';
 import type { DayRule } from './day-rules.ts';
 
 /**
@@ -33,21 +33,32 @@ export function calendarSource(
   timesOfDay: readonly number[],
   context: ScheduleContext,
 ): OccurrenceSource {
-  const firstAfter = (day: number, fromMs: number, fromSecond: number): number | null => {
+  /**
+   * The earliest instant after fromMs on a day. Away from a transition, wall order is
+   * instant order: the first time after fromSecond is it. Near one, a shifted gap time
+   * can land after a later wall time, so the times within the window are compared.
+   */
+  const firstAfter = (
+    day: number,
+    fromMs: number,
+    fromSecond: number,
+    nearFrom: boolean,
+  ): number | null => {
     const date = dateOfEpochDay(day);
     let best: number | null = null;
     let stopAt = Number.POSITIVE_INFINITY;
-    for (
-      let i = lowerBound(timesOfDay, fromSecond - SHIFT_WINDOW_SECONDS);
-      i < timesOfDay.length;
-      i++
-    ) {
+    const first = lowerBound(
+      timesOfDay,
+      nearFrom ? fromSecond - SHIFT_WINDOW_SECONDS : fromSecond + 1,
+    );
+    for (let i = first; i < timesOfDay.length; i++) {
       const second = timesOfDay[i] ?? 0;
       if (second > stopAt) break;
       const instant = instantOf({ ...date, ...timeOfSecond(second) }, context.zone);
       if (instant > fromMs && (best === null || instant < best)) {
         best = instant;
-        stopAt = second + SHIFT_WINDOW_SECONDS;
+        const nearBest = isNearTransition(instant, context.zone, SHIFT_WINDOW_SECONDS * 1000);
+        stopAt = nearBest ? second + SHIFT_WINDOW_SECONDS : second;
       }
     }
     return best;
@@ -58,13 +69,14 @@ export function calendarSource(
       const fromMs = Math.max(afterMs, context.startMs - 1);
       const local = localOf(fromMs, context.zone);
       const fromDay = epochDay(local);
+      const nearFrom = isNearTransition(fromMs, context.zone, SHIFT_WINDOW_SECONDS * 1000);
       // The day before too: near midnight, a repeated hour can put a later instant on it.
       let day = fromDay - 1;
       for (let attempt = 0; attempt < 8; attempt++) {
         const matching = rule.nextDay(day);
         if (matching === null) return null;
         const fromSecond = secondOfDay(local) + (fromDay - matching) * SECONDS_PER_DAY;
-        const found = firstAfter(matching, fromMs, fromSecond);
+        const found = firstAfter(matching, fromMs, fromSecond, nearFrom);
         if (found !== null) return found;
         day = matching + 1;
       }
