@@ -138,16 +138,62 @@ export function formatInZone(epochMs: number, zone: string): string {
   return `${local}${sign}${hours}:${minutes}`;
 }
 
-/** True when the zone changes its offset within windowMs of the instant. */
-export function isNearTransition(epochMs: number, zone: string, windowMs: number): boolean {
-  const from = epochMs - windowMs;
-  const to = epochMs + windowMs;
-  const segments = segmentsCovering(zone, from, to);
-  // A year's first segment only marks the year; it is a change only if its offset differs.
-  for (let i = indexAt(segments, from) + 1; i < segments.length; i++) {
-    const segment = segments[i];
-    if (!segment || segment.from > to) break;
-    if (segment.offsetMs !== segments[i - 1]?.offsetMs) return true;
+/** A spring-forward gap in wall time: walls in [startWall, endWall) do not exist. */
+export interface Gap {
+  startWall: number;
+  endWall: number;
+  /** The offset before the gap, which reads its walls (RFC 5545 §3.3.5). */
+  offsetBefore: number;
+}
+
+/** The gap a wall time (wall ms, see wallMsOf) falls in, or null when it exists. */
+export function gapOf(wallMs: number, zone: string): Gap | null {
+  const segments = segmentsCovering(zone, wallMs - REACH_MS, wallMs + REACH_MS);
+  const last = indexAt(segments, wallMs + REACH_MS);
+  for (let i = indexAt(segments, wallMs - REACH_MS); i < last; i++) {
+    const before = segments[i];
+    const after = segments[i + 1];
+    if (!before || !after || after.offsetMs <= before.offsetMs) continue;
+    const gap = {
+      startWall: after.from + before.offsetMs,
+      endWall: after.from + after.offsetMs,
+      offsetBefore: before.offsetMs,
+    };
+    if (wallMs >= gap.startWall && wallMs < gap.endWall) return gap;
   }
-  return false;
+  return null;
+}
+
+/**
+ * When the instant is in the second copy of a repeated hour, the wall (wall ms) where
+ * the repeat ends: walls before it map to the first copy, before the instant. Else null.
+ */
+export function foldEndAfter(epochMs: number, zone: string): number | null {
+  const segments = segmentsCovering(zone, epochMs - REACH_MS, epochMs);
+  const index = indexAt(segments, epochMs);
+  const after = segments[index];
+  const before = segments[index - 1];
+  if (!after || !before || after.offsetMs >= before.offsetMs) return null;
+  return epochMs < after.from + (before.offsetMs - after.offsetMs)
+    ? after.from + before.offsetMs
+    : null;
+}
+
+/**
+ * The gap whose shifted walls land just after the instant: when the instant lies less
+ * than a gap's length after the clocks jumped, walls in that gap map after it.
+ */
+export function gapBehind(epochMs: number, zone: string): Gap | null {
+  const segments = segmentsCovering(zone, epochMs - REACH_MS, epochMs);
+  const index = indexAt(segments, epochMs);
+  const after = segments[index];
+  const before = segments[index - 1];
+  if (!after || !before || after.offsetMs <= before.offsetMs) return null;
+  const length = after.offsetMs - before.offsetMs;
+  if (epochMs >= after.from + length) return null;
+  return {
+    startWall: after.from + before.offsetMs,
+    endWall: after.from + after.offsetMs,
+    offsetBefore: before.offsetMs,
+  };
 }

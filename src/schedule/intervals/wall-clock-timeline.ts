@@ -1,47 +1,57 @@
 import { dateTimeOfUtcMs, type PlainDateTime } from '../calendar.ts';
 import { LAST_INSTANT, type OccurrenceSource, type ScheduleContext } from '../occurrence-source.ts';
-import { instantOf, isNearTransition, localOf } from '../zone.ts';
+import { foldEndAfter, gapBehind, gapOf, instantOf, localOf } from '../zone.ts';
 
 /**
  * Wall-clock times encoded as if they were UTC instants ("wall ms"): a timeline with
- * no gaps and no repeats, on which cron and RRULE libraries compute without a zone.
+ * no gaps and no repeats, on which cron, RRULE and calendar rules compute without a zone.
  */
 export function wallMsOf(local: PlainDateTime): number {
   return Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second);
 }
 
-/** Farther than any daylight-saving shift: wall times this far apart keep their order. */
-const WINDOW_MS = 3 * 3_600_000;
-/** Wall times examined near a transition before giving up. */
-const MAX_STEPS = 100_000;
+/** The first wall time strictly after the given one (wall ms), or null when there is none. */
+export type NextWall = (afterWallMs: number) => number | null;
+
+function earliest(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.min(a, b);
+}
 
 /**
- * Turns a generator of wall-clock times into instants in the zone with the schedule's
- * rules: a gap time fires shifted by the gap, a repeated time fires at its first
- * instant. Away from transitions that is one lookup; near one, the wall times around
- * it are compared, since a shifted gap time can land after a later wall time.
+ * Turns wall-clock times into instants in the zone by the schedule's rules: a wall in a
+ * spring-forward gap fires shifted (read with the offset before the gap), a wall that
+ * occurs twice fires at its first instant. Mapped that way walls keep their order, except
+ * that a gap's shifted walls land among the walls just after it. So the next instant after
+ * `from` is the earliest of two candidates:
+ *  - the first wall after from's own wall (or after the repeated hour, if from is in its
+ *    second copy); if that wall is in a gap, its shifted instant or the first wall after
+ *    the gap, whichever is earlier;
+ *  - if from lies just after a gap, the first of the gap's walls that maps after from.
+ * A handful of lookups, however dense the schedule and however near a transition.
  */
-export function wallClockSource(
-  nextWallMs: (afterWallMs: number) => number | null,
-  context: ScheduleContext,
-): OccurrenceSource {
+export function wallClockSource(nextWall: NextWall, context: ScheduleContext): OccurrenceSource {
   const { zone } = context;
-  const toInstant = (wallMs: number) => instantOf(dateTimeOfUtcMs(wallMs), zone);
+  const instantOfWall = (wall: number) => instantOf(dateTimeOfUtcMs(wall), zone);
+
+  const firstAfterWall = (afterWall: number): number | null => {
+    const wall = nextWall(afterWall);
+    if (wall === null) return null;
+    const gap = gapOf(wall, zone);
+    if (!gap) return instantOfWall(wall);
+    const pastGap = nextWall(gap.endWall - 1);
+    return earliest(wall - gap.offsetBefore, pastGap === null ? null : instantOfWall(pastGap));
+  };
+
   return {
     next(afterMs) {
       const fromMs = Math.max(afterMs, context.startMs - 1);
-      const fromWall = wallMsOf(localOf(fromMs, zone));
-      const nearFrom = isNearTransition(fromMs, zone, WINDOW_MS);
-      let wall = nextWallMs(nearFrom ? fromWall - WINDOW_MS : fromWall);
-      let best: number | null = null;
-      let stopAfterWall = Number.POSITIVE_INFINITY;
-      for (let steps = 0; wall !== null && wall <= stopAfterWall && steps < MAX_STEPS; steps++) {
-        const instant = toInstant(wall);
-        if (instant > fromMs && (best === null || instant < best)) {
-          best = instant;
-          stopAfterWall = isNearTransition(instant, zone, WINDOW_MS) ? wall + WINDOW_MS : wall;
-        }
-        wall = nextWallMs(wall);
+      const ownWall = wallMsOf(localOf(fromMs, zone));
+      const foldEnd = foldEndAfter(fromMs, zone);
+      let best = firstAfterWall(foldEnd === null ? ownWall : Math.max(ownWall, foldEnd - 1));
+      const gap = gapBehind(fromMs, zone);
+      if (gap) {
+        const wall = nextWall(fromMs + gap.offsetBefore);
+        if (wall !== null && wall < gap.endWall) best = earliest(best, wall - gap.offsetBefore);
       }
       return best === null || best > LAST_INSTANT ? null : best;
     },
