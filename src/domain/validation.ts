@@ -13,6 +13,8 @@ function makeAjv(coerceTypes: false | 'array'): Ajv {
       allErrors: true,
       strict: false,
       useDefaults: true,
+      // Errors carry their schema, so a pattern error can quote the field's description.
+      verbose: true,
       coerceTypes,
       discriminator: true,
     }),
@@ -86,6 +88,10 @@ export function toFieldIssues(errors: readonly ErrorObject[], prefix = ''): Fiel
         path: `${prefix}${error.instancePath}/${String(params.missingProperty)}`,
         message: 'is required',
       };
+    }
+    const description = (error.parentSchema as { description?: unknown } | undefined)?.description;
+    if (error.keyword === 'pattern' && typeof description === 'string') {
+      return { path: `${prefix}${error.instancePath}`, message: `must be ${description}` };
     }
     if (error.keyword === 'discriminator') {
       return {

@@ -62,7 +62,7 @@ function frameOf(input: ScheduleInput, defaultZone: string, issues: FieldIssue[]
   const end = input.end === undefined ? null : parseDateTime(input.end, '/end', issues);
   if (issues.length > 0) return null;
   const startMs = instantOf(start, zone);
-  const endMs = end === null ? LAST_INSTANT : instantOf(end, zone);
+  const endMs = end === null ? LAST_INSTANT : Math.min(instantOf(end, zone), LAST_INSTANT);
   if (endMs < startMs) issues.push({ path: '/end', message: 'must not be before start' });
   return { zone, start, startMs, endMs };
 }
@@ -79,13 +79,33 @@ export function compileSchedule(raw: unknown, defaultZone: string): CompiledSche
   if (!frame) throw validationError(issues);
   const context: ScheduleContext = { zone: frame.zone, start: frame.start, startMs: frame.startMs };
   const sources = input.intervals.map((interval, i) =>
-    sourceOf(interval, context, `/intervals/${i}`, issues),
+    remembering(sourceOf(interval, context, `/intervals/${i}`, issues)),
   );
   if (issues.length > 0) throw validationError(issues);
   return {
     zone: frame.zone,
     startMs: frame.startMs,
     next: (afterMs) => nextOfUnion(sources, exclusions, frame.endMs, frame.zone, afterMs),
+  };
+}
+
+/**
+ * A source that remembers its last answer: asked again for a time before that answer,
+ * it is still the answer (and no answer stays no answer). The union asks every interval
+ * for each step, so an interval that fires rarely, or never, is searched once, not each time.
+ */
+function remembering(source: OccurrenceSource): OccurrenceSource {
+  let askedAfter = Number.NaN;
+  let answer: number | null = null;
+  return {
+    next(afterMs) {
+      const stillValid = afterMs >= askedAfter && (answer === null || afterMs < answer);
+      if (!stillValid) {
+        answer = source.next(afterMs);
+        askedAfter = afterMs;
+      }
+      return answer;
+    },
   };
 }
 
@@ -116,7 +136,8 @@ function nextOfUnion(
     const day = epochDay(localOf(earliest, zone));
     const excluded = exclusions.find((range) => range.from <= day && day <= range.to);
     if (!excluded) return earliest;
-    after = endOfExclusion(excluded.to, zone) - 1;
+    // Always forward: where clocks fall back across midnight, the day's end can precede the candidate.
+    after = Math.max(endOfExclusion(excluded.to, zone) - 1, earliest);
   }
   return null;
 }

@@ -1,17 +1,22 @@
 import { Type, type Static } from '@sinclair/typebox';
 
-/** The largest "every N" accepted; larger ones reach past year 9999 anyway. */
+/** The largest "every N" accepted. */
 export const MAX_EVERY = 1_000_000;
 
+/** Years 1970 to 9999: a scheduler has no use for earlier ones, whose zones used odd local mean times. */
+const YEAR = '(19[7-9]\\d|[2-9]\\d{3})';
 const LocalDateTime = Type.String({
-  pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2})?$',
-  description: 'Wall-clock date and time in the schedule’s zone, e.g. 2026-01-05T09:00',
+  pattern: `^${YEAR}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2})?$`,
+  description: 'a wall-clock date and time from 1970 on, e.g. 2026-01-05T09:00',
 });
 const LocalDate = Type.String({
-  pattern: '^\\d{4}-\\d{2}-\\d{2}$',
-  description: 'e.g. 2026-12-24',
+  pattern: `^${YEAR}-\\d{2}-\\d{2}$`,
+  description: 'a date from 1970 on, e.g. 2026-12-24',
 });
-const TimeOfDay = Type.String({ pattern: '^\\d{2}:\\d{2}(:\\d{2})?$', description: 'e.g. 09:00' });
+const TimeOfDay = Type.String({
+  pattern: '^\\d{2}:\\d{2}(:\\d{2})?$',
+  description: 'a time of day, e.g. 09:00',
+});
 const Every = (unit: string) =>
   Type.Optional(
     Type.Integer({ minimum: 1, maximum: MAX_EVERY, description: `Every N ${unit} (default 1)` }),

@@ -8,7 +8,7 @@ const SIGNED = (max: string) => `[+-]?(${max})`;
 const PARTS: Readonly<Record<string, RegExp>> = {
   FREQ: /^(SECONDLY|MINUTELY|HOURLY|DAILY|WEEKLY|MONTHLY|YEARLY)$/,
   INTERVAL: /^[1-9]\d{0,5}$/,
-  COUNT: /^([1-9]\d{0,3}|10000)$/,
+  COUNT: /^([1-9]\d{0,2}|1000)$/,
   UNTIL: /^\d{8}(T\d{6}Z)?$/,
   BYSECOND: LIST('([0-9]|[1-5][0-9]|60)'),
   BYMINUTE: LIST('([0-9]|[1-5][0-9])'),
