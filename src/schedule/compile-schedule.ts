@@ -7,7 +7,7 @@ import { rruleSource } from './intervals/rrule.ts';
 import { LAST_INSTANT, type OccurrenceSource, type ScheduleContext } from './occurrence-source.ts';
 import { parseDate, parseDateTime } from './parse-text.ts';
 import { ScheduleSchema, type IntervalInput, type ScheduleInput } from './schedule-schema.ts';
-import { instantOf, isKnownZone, localOf } from './zone.ts';
+import { canonicalZone, instantOf, localOf } from './zone.ts';
 
 const validateSchedule = compileValidator(ScheduleSchema);
 
@@ -53,9 +53,10 @@ function sourceOf(
 
 /** The zone, start and end of a schedule, checked. */
 function frameOf(input: ScheduleInput, defaultZone: string, issues: FieldIssue[]) {
-  const zone = input.timezone ?? defaultZone;
-  if (!isKnownZone(zone)) {
-    issues.push({ path: '/timezone', message: `unknown time zone '${zone}'` });
+  const given = input.timezone ?? defaultZone;
+  const zone = canonicalZone(given);
+  if (zone === null) {
+    issues.push({ path: '/timezone', message: `unknown time zone '${given}'` });
     return null;
   }
   const start = parseDateTime(input.start, '/start', issues);

@@ -71,7 +71,8 @@ function atTimes(input: TimesOfDayInput, start: PlainDateTime): string {
 }
 
 function ordinalDay(day: number): string {
-  return day === -1 ? 'the last day' : day < 0 ? `the ${ORDINALS[day] ?? day} day` : `day ${day}`;
+  if (day === -1) return 'the last day';
+  return day < 0 ? `the ${ORDINALS[day] ?? `${-day}th-to-last`} day` : `day ${day}`;
 }
 
 function monthDaysText(
@@ -122,13 +123,8 @@ function describeInterval(input: IntervalInput, start: PlainDateTime): string {
   }
 }
 
-/**
- * The schedule in plain English, e.g. "Every 2 weeks on Monday and Wednesday at 09:00,
- * Europe/Berlin". Throws VALIDATION_FAILED for a schedule that is not valid.
- */
-export function describeSchedule(raw: unknown, defaultZone: string): string {
-  const { zone } = compileSchedule(raw, defaultZone);
-  const input = raw as ScheduleInput;
+/** The plain-English description of a schedule already checked, in its zone. */
+export function describeValid(input: ScheduleInput, zone: string): string {
   const start = parseDateTime(input.start, '/start', []);
   const parts = input.intervals.map((interval) => describeInterval(interval, start));
   const end = input.end ? `, until ${input.end.replace('T', ' ')}` : '';
@@ -136,6 +132,15 @@ export function describeSchedule(raw: unknown, defaultZone: string): string {
   const excluded =
     exclusions === 0
       ? ''
-      : `, except on ${exclusions} excluded ${exclusions === 1 ? 'date' : 'dates or ranges'}`;
+      : `, except on ${exclusions} excluded ${exclusions === 1 ? 'date or range' : 'dates or ranges'}`;
   return `${parts.join('; ')}, ${zone}${end}${excluded}`;
+}
+
+/**
+ * The schedule in plain English, e.g. "Every 2 weeks on Monday and Wednesday at 09:00,
+ * Europe/Berlin". Throws VALIDATION_FAILED for a schedule that is not valid.
+ */
+export function describeSchedule(raw: unknown, defaultZone: string): string {
+  const { zone } = compileSchedule(raw, defaultZone);
+  return describeValid(raw as ScheduleInput, zone);
 }

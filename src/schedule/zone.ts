@@ -66,20 +66,37 @@ function indexAt(segments: readonly Segment[], epochMs: number): number {
   return low;
 }
 
+/**
+ * The change of offset in force at an instant: the segment that started it and the one
+ * before, skipping the year-start segments that repeat the previous offset.
+ */
+function changeAt(
+  segments: readonly Segment[],
+  epochMs: number,
+): { before: Segment; after: Segment } | null {
+  let index = indexAt(segments, epochMs);
+  while (index > 0 && segments[index]?.offsetMs === segments[index - 1]?.offsetMs) index--;
+  const after = segments[index];
+  const before = segments[index - 1];
+  return after && before ? { before, after } : null;
+}
+
 /** The zone's offset from UTC at an instant. */
 function offsetAt(epochMs: number, zone: string): number {
   const segments = segmentsCovering(zone, epochMs, epochMs);
   return segments[indexAt(segments, epochMs)]?.offsetMs ?? 0;
 }
 
-/** True when the runtime knows this IANA time zone (a fixed offset such as +01:00 is not one). */
-export function isKnownZone(zone: string): boolean {
-  if (/^[+-]/.test(zone)) return false;
+/**
+ * The standard spelling of an IANA time zone ("europe/berlin" → "Europe/Berlin"), or
+ * null when the runtime does not know it (a fixed offset such as +01:00 is not one).
+ */
+export function canonicalZone(zone: string): string | null {
+  if (/^[+-]/.test(zone)) return null;
   try {
-    Temporal.Now.instant().toZonedDateTimeISO(zone);
-    return true;
+    return Temporal.Now.instant().toZonedDateTimeISO(zone).timeZoneId;
   } catch {
-    return false;
+    return null;
   }
 }
 
@@ -130,12 +147,17 @@ export function localOf(epochMs: number, zone: string): PlainDateTime {
 
 /** ISO 8601 with the zone's offset at that instant, e.g. 2026-03-29T03:30:00+02:00. */
 export function formatInZone(epochMs: number, zone: string): string {
-  const offsetMinutes = Math.round(offsetAt(epochMs, zone) / 60_000);
-  const local = new Date(epochMs + offsetMinutes * 60_000).toISOString().slice(0, 19);
-  const sign = offsetMinutes < 0 ? '-' : '+';
-  const hours = String(Math.floor(Math.abs(offsetMinutes) / 60)).padStart(2, '0');
-  const minutes = String(Math.abs(offsetMinutes) % 60).padStart(2, '0');
-  return `${local}${sign}${hours}:${minutes}`;
+  const offsetSeconds = Math.round(offsetAt(epochMs, zone) / 1000);
+  const local = new Date(epochMs + offsetSeconds * 1000).toISOString().slice(0, 19);
+  const sign = offsetSeconds < 0 ? '-' : '+';
+  const size = Math.abs(offsetSeconds);
+  const [hours, minutes, seconds] = [
+    Math.floor(size / 3600),
+    Math.floor(size / 60) % 60,
+    size % 60,
+  ].map((n) => String(n).padStart(2, '0'));
+  // A few zones kept offsets with seconds (Africa/Monrovia until 1972), as Temporal prints them.
+  return `${local}${sign}${hours}:${minutes}${seconds === '00' ? '' : `:${seconds}`}`;
 }
 
 /** A spring-forward gap in wall time: walls in [startWall, endWall) do not exist. */
@@ -169,11 +191,9 @@ export function gapOf(wallMs: number, zone: string): Gap | null {
  * the repeat ends: walls before it map to the first copy, before the instant. Else null.
  */
 export function foldEndAfter(epochMs: number, zone: string): number | null {
-  const segments = segmentsCovering(zone, epochMs - REACH_MS, epochMs);
-  const index = indexAt(segments, epochMs);
-  const after = segments[index];
-  const before = segments[index - 1];
-  if (!after || !before || after.offsetMs >= before.offsetMs) return null;
+  const change = changeAt(segmentsCovering(zone, epochMs - REACH_MS, epochMs), epochMs);
+  if (!change || change.after.offsetMs >= change.before.offsetMs) return null;
+  const { before, after } = change;
   return epochMs < after.from + (before.offsetMs - after.offsetMs)
     ? after.from + before.offsetMs
     : null;
@@ -184,11 +204,9 @@ export function foldEndAfter(epochMs: number, zone: string): number | null {
  * than a gap's length after the clocks jumped, walls in that gap map after it.
  */
 export function gapBehind(epochMs: number, zone: string): Gap | null {
-  const segments = segmentsCovering(zone, epochMs - REACH_MS, epochMs);
-  const index = indexAt(segments, epochMs);
-  const after = segments[index];
-  const before = segments[index - 1];
-  if (!after || !before || after.offsetMs <= before.offsetMs) return null;
+  const change = changeAt(segmentsCovering(zone, epochMs - REACH_MS, epochMs), epochMs);
+  if (!change || change.after.offsetMs <= change.before.offsetMs) return null;
+  const { before, after } = change;
   const length = after.offsetMs - before.offsetMs;
   if (epochMs >= after.from + length) return null;
   return {

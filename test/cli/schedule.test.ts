@@ -79,7 +79,7 @@ describe('taskplanner schedule next', () => {
       assert.equal(result.code, 2, args.join(' '));
       assert.equal(result.stdout, '');
       assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
-      assert.match(result.stderr, /^Invalid schedule: /);
+      assert.match(result.stderr, /^Invalid (schedule|arguments): /);
     }
   });
 });

@@ -885,7 +885,7 @@ describe('describeSchedule', () => {
         exclude: ['2026-05-01'],
         intervals: [{ kind: 'months', every: 3, months: [1, 4], days: [1, 15] }],
       },
-      text: 'Every 3 months in January and April on day 1 and day 15 at 09:00, UTC, except on 1 excluded date',
+      text: 'Every 3 months in January and April on day 1 and day 15 at 09:00, UTC, except on 1 excluded date or range',
     },
     {
       schedule: { start: '2024-02-29T07:00:30', intervals: [{ kind: 'years' }] },

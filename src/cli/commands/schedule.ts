@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { AppError } from '../../domain/errors.ts';
 import { isInstant } from '../../domain/instant.ts';
-import { nextOccurrences } from '../../schedule/occurrences.ts';
-import { formatInZone } from '../../schedule/zone.ts';
+import { scheduleFromRRule } from '../../schedule/from-rrule.ts';
+import { MAX_COUNT } from '../../schedule/occurrences.ts';
+import { previewSchedule } from '../../schedule/preview.ts';
 
 interface NextOptions {
   rrule?: string;
@@ -14,7 +15,7 @@ interface NextOptions {
   count: string;
 }
 
-/** An expected mistake in the command's input: printed as one line, exit code 2. */
+/** A mistake in the command's arguments: printed as one line, exit code 2. */
 class UsageError extends Error {}
 
 function scheduleOf(options: NextOptions): Record<string, unknown> {
@@ -26,6 +27,10 @@ function scheduleOf(options: NextOptions): Record<string, unknown> {
     ...(options.start === undefined ? {} : { start: options.start }),
     ...(options.tz === undefined ? {} : { timezone: options.tz }),
   };
+  if (options.rrule !== undefined && /DTSTART/i.test(options.rrule)) {
+    // An iCalendar snippet brings its own start and zone; --start and --tz still win.
+    return { ...scheduleFromRRule(options.rrule, { timezone: options.tz ?? 'UTC' }), ...frame };
+  }
   if (options.rrule !== undefined)
     return { ...frame, intervals: [{ kind: 'rrule', rrule: options.rrule }] };
   if (options.cron !== undefined)
@@ -44,24 +49,18 @@ function scheduleOf(options: NextOptions): Record<string, unknown> {
 
 function afterOf(options: NextOptions): Date | null {
   if (options.after === undefined) return null;
-  if (!isInstant(options.after))
+  if (!isInstant(options.after)) {
     throw new UsageError(`--after ${options.after} is not an ISO 8601 instant with an offset`);
+  }
   return new Date(options.after);
 }
 
 function countOf(options: NextOptions): number {
   const count = Number(options.count);
-  if (!Number.isInteger(count) || count < 1 || count > 1000)
-    throw new UsageError('--count must be from 1 to 1000');
-  return count;
-}
-
-function printNext(options: NextOptions): void {
-  const schedule = scheduleOf(options);
-  const zone = typeof schedule.timezone === 'string' ? schedule.timezone : 'UTC';
-  for (const instant of nextOccurrences(schedule, afterOf(options), countOf(options), 'UTC')) {
-    console.log(formatInZone(instant.getTime(), zone));
+  if (!Number.isInteger(count) || count < 1 || count > MAX_COUNT) {
+    throw new UsageError(`--count must be from 1 to ${MAX_COUNT}`);
   }
+  return count;
 }
 
 /** One line for what is wrong with the schedule: the first issue, and how many more there are. */
@@ -77,11 +76,11 @@ export function registerSchedule(program: Command): void {
   schedule
     .command('next')
     .description('print the next occurrences, one ISO 8601 instant with offset per line')
-    .option('--rrule <value>', 'an RFC 5545 RRULE value, e.g. FREQ=WEEKLY;BYDAY=MO')
+    .option('--rrule <value>', 'an RFC 5545 RRULE value, or DTSTART and RRULE lines')
     .option('--cron <expression>', 'a cron expression of 5 or 6 fields')
     .option('--schedule <json>', 'a schedule object (see the README)')
     .option('--start <local>', 'the start, YYYY-MM-DDTHH:MM:SS in the zone')
-    .option('--tz <zone>', 'the IANA time zone')
+    .option('--tz <zone>', 'the IANA time zone (default UTC)')
     .option(
       '--after <instant>',
       'list occurrences strictly after this instant (default: just before the start)',
@@ -89,12 +88,17 @@ export function registerSchedule(program: Command): void {
     .option('--count <n>', 'how many', '10')
     .action((options: NextOptions) => {
       try {
-        printNext(options);
-      } catch (error) {
-        if (!(error instanceof UsageError || error instanceof AppError)) throw error;
-        console.error(
-          `Invalid schedule: ${error instanceof AppError ? oneLine(error) : error.message}`,
+        const preview = previewSchedule(
+          scheduleOf(options),
+          afterOf(options),
+          countOf(options),
+          'UTC',
         );
+        for (const occurrence of preview.occurrences) console.log(occurrence);
+      } catch (error) {
+        if (error instanceof AppError) console.error(`Invalid schedule: ${oneLine(error)}`);
+        else if (error instanceof UsageError) console.error(`Invalid arguments: ${error.message}`);
+        else throw error;
         process.exitCode = 2;
       }
     });

@@ -1,10 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { AppError, underPath } from '../../domain/errors.ts';
-import { describeSchedule } from '../../schedule/describe.ts';
-import { MAX_COUNT, nextOccurrences } from '../../schedule/occurrences.ts';
+import { MAX_COUNT } from '../../schedule/occurrences.ts';
+import { previewSchedule, type SchedulePreview } from '../../schedule/preview.ts';
 import { ScheduleSchema } from '../../schedule/schedule-schema.ts';
-import { formatInZone } from '../../schedule/zone.ts';
 import { callerOf } from '../authentication.ts';
 import { responses } from '../schemas.ts';
 
@@ -28,15 +27,15 @@ const Preview = Type.Object({
   description: Type.String(),
 });
 
-/** The occurrences of a schedule in a request body: problems are named under /schedule. */
+/** The preview of a schedule in a request body: problems are named under /schedule. */
 function previewOf(
   schedule: unknown,
   after: Date | null,
   count: number,
   defaultZone: string,
-): Date[] {
+): SchedulePreview {
   try {
-    return nextOccurrences(schedule, after, count, defaultZone);
+    return previewSchedule(schedule, after, count, defaultZone);
   } catch (error) {
     throw error instanceof AppError && error.code === 'VALIDATION_FAILED'
       ? underPath(error, '/schedule')
@@ -60,14 +59,12 @@ export function scheduleRoutes(defaultZone: string): FastifyPluginAsyncTypebox {
       async (request) => {
         callerOf(request);
         const { schedule, after, count } = request.body;
-        const zone = schedule.timezone ?? defaultZone;
-        const from = after === undefined ? null : new Date(after);
-        const occurrences = previewOf(schedule, from, count ?? 10, defaultZone);
-        return {
-          occurrences: occurrences.map((instant) => formatInZone(instant.getTime(), zone)),
-          timezone: zone,
-          description: describeSchedule(schedule, defaultZone),
-        };
+        return previewOf(
+          schedule,
+          after === undefined ? null : new Date(after),
+          count ?? 10,
+          defaultZone,
+        );
       },
     );
   };
