@@ -6,6 +6,27 @@ import type { IntervalInput, ScheduleInput } from './schedule-schema.ts';
 import { timesOfDay } from './times-of-day.ts';
 import { instantOf, localOf } from './zone.ts';
 
+/** TEXT value escaping (RFC 5545 §3.3.11): no line break or separator can start a new property. */
+function escapeText(text: string): string {
+  return text.replace(/[\\;,]/g, (char) => `\\${char}`).replace(/\r?\n/g, '\\n');
+}
+
+/** Folds a content line at 75 octets (RFC 5545 §3.1), never inside a UTF-8 character. */
+function fold(line: string): string {
+  const parts: string[] = [];
+  let current = '';
+  for (const char of line) {
+    const limit = parts.length === 0 ? 75 : 74;
+    if (Buffer.byteLength(current + char) > limit) {
+      parts.push(current);
+      current = '';
+    }
+    current += char;
+  }
+  parts.push(current);
+  return parts.join('\r\n ');
+}
+
 /** A schedule as iCalendar text, and what could not be expressed in it. */
 export interface ICalendarExport {
   icalendar: string;
@@ -121,7 +142,12 @@ interface EventPlan {
 
 function plansOf(interval: IntervalInput, start: string): EventPlan[] | null {
   if (interval.kind === 'cron') return null;
-  return splitDaysAndWeekdays(interval).flatMap((part): EventPlan[] => {
+  // A yearly rule without BYMONTH would fire in every month; ours defaults to the start's.
+  const whole =
+    interval.kind === 'years' && !interval.months
+      ? { ...interval, months: [Number(start.slice(5, 7))] }
+      : interval;
+  return splitDaysAndWeekdays(whole).flatMap((part): EventPlan[] => {
     const base = ruleParts(part as Exclude<IntervalInput, { kind: 'cron' }>);
     if (!isCalendar(part) || base === null) return [{ interval: part, rule: base }];
     return splitByTimes(part, start).map((group) => ({
@@ -170,13 +196,18 @@ export function toICalendar(
       ];
       if (plan.rule) {
         const hasEnd = plan.rule.some((part) => /(^|;)(COUNT|UNTIL)=/i.test(part));
+        if (hasEnd && endMs !== null) {
+          omitted.push(
+            `intervals/${index}: the schedule's end (an RRULE cannot add UNTIL to its COUNT or UNTIL)`,
+          );
+        }
         lines.push(
           `RRULE:${[...plan.rule, ...(endMs !== null && !hasEnd ? [`UNTIL=${utcStamp(endMs)}`] : [])].join(';')}`,
         );
       }
       lines.push(
         ...exdates(own, first, zone, defaultZone, omitted, index),
-        `SUMMARY:${summary}`,
+        `SUMMARY:${escapeText(summary)}`,
         'END:VEVENT',
       );
       events.push(lines);
@@ -189,7 +220,7 @@ export function toICalendar(
     ...events.flat(),
     'END:VCALENDAR',
   ];
-  return { icalendar: `${body.join('\r\n')}\r\n`, omitted };
+  return { icalendar: `${body.map(fold).join('\r\n')}\r\n`, omitted };
 }
 
 /** EXDATE lines for an event's instants that fall on excluded dates. */

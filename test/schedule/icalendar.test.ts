@@ -65,6 +65,14 @@ const cases: Array<[string, Record<string, unknown>]> = [
     { intervals: [{ kind: 'days', every: 3, times: ['07:15', '19:40'] }] },
   ],
   [
+    'yearly on the 15th of the start’s month (BYMONTH made explicit)',
+    { intervals: [{ kind: 'years', days: [15] }] },
+  ],
+  [
+    'yearly on the first Monday of the start’s month',
+    { intervals: [{ kind: 'years', weekdays: [{ weekday: 'MO', nth: 1 }] }] },
+  ],
+  [
     'yearly on 15 March and once',
     {
       intervals: [
@@ -97,6 +105,20 @@ describe('toICalendar', () => {
       assert.deepEqual(instantsOfCalendar(icalendar, until), ours);
     });
   }
+
+  it('escapes the summary and folds long lines, so no text can start a property', () => {
+    const schedule = { timezone: 'UTC', start: '2026-01-01T09:00', intervals: [{ kind: 'days' }] };
+    const { icalendar } = toICalendar(
+      schedule,
+      'UTC',
+      `Report; a, b\nATTENDEE:evil ${'x'.repeat(100)}`,
+    );
+    const lines = icalendar.split('\r\n');
+    assert.ok(!lines.some((line) => line.startsWith('ATTENDEE')));
+    assert.ok(lines.every((line) => Buffer.byteLength(line) <= 75));
+    const unfolded = icalendar.replace(/\r\n /g, '');
+    assert.match(unfolded, /SUMMARY:Report\\; a\\, b\\nATTENDEE:evil x{100}\r\n/);
+  });
 
   it('reports a cron interval it cannot express, and keeps the rest', () => {
     const schedule = {
