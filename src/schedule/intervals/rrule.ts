@@ -59,7 +59,10 @@ export function rruleSource(
   path: string,
   issues: FieldIssue[],
 ): OccurrenceSource {
-  const text = value.trim().replace(/^RRULE:/i, '');
+  const text = value
+    .trim()
+    .replace(/^RRULE:/i, '')
+    .replace(/;+$/, '');
   if (/[\r\n]/.test(text) || /(^|;)\s*DTSTART/i.test(text)) {
     issues.push({
       path,
