@@ -20,6 +20,8 @@ interface ZoneSegments {
 }
 
 const segmentsByZone = new Map<string, ZoneSegments>();
+/** Years of one zone kept at most; a schedule reaching further starts the zone's cache afresh. */
+const MAX_CACHED_YEARS = 500;
 
 function offsetOf(zoned: Temporal.ZonedDateTime): number {
   return zoned.offsetNanoseconds / 1_000_000;
@@ -41,17 +43,30 @@ function loadYear(zone: string, year: number): Segment[] {
 /** The zone's segments, with every year from `from` to `to` loaded (once per zone and year). */
 function segmentsCovering(zone: string, from: number, to: number): Segment[] {
   let known = segmentsByZone.get(zone);
-  if (!known) segmentsByZone.set(zone, (known = { years: new Set(), list: [] }));
+  if (!known || known.years.size > MAX_CACHED_YEARS) {
+    segmentsByZone.set(zone, (known = { years: new Set(), list: [] }));
+  }
   const lastYear = new Date(to).getUTCFullYear();
-  let added = false;
   for (let year = new Date(from).getUTCFullYear(); year <= lastYear; year++) {
     if (known.years.has(year)) continue;
     known.years.add(year);
-    known.list.push(...loadYear(zone, year));
-    added = true;
+    const segments = loadYear(zone, year);
+    // Years do not overlap: the new ones go in where their year begins.
+    known.list.splice(insertionPoint(known.list, segments[0]?.from ?? 0), 0, ...segments);
   }
-  if (added) known.list.sort((a, b) => a.from - b.from);
   return known.list;
+}
+
+/** Where a segment starting at `from` belongs in an ordered list. */
+function insertionPoint(segments: readonly Segment[], from: number): number {
+  let low = 0;
+  let high = segments.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((segments[middle]?.from ?? Infinity) < from) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /** Index of the segment in force at an instant (the last one starting at or before it). */
