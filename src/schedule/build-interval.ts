@@ -1,5 +1,5 @@
 import type { FieldIssue } from '../domain/errors.ts';
-import { epochDay, isoWeekday } from './calendar.ts';
+import { epochDay, isoWeekday, WEEKDAY_NUMBERS } from './calendar.ts';
 import { calendarSource } from './intervals/calendar-source.ts';
 import { everyNDays, everyNMonths, everyNWeeks, type MonthDays } from './intervals/day-rules.ts';
 import { elapsedSource } from './intervals/elapsed.ts';
@@ -8,17 +8,6 @@ import type { OccurrenceSource, ScheduleContext } from './occurrence-source.ts';
 import { parseDateTime } from './parse-text.ts';
 import type { IntervalInput } from './schedule-schema.ts';
 import { timesOfDay } from './times-of-day.ts';
-
-/** ISO weekday numbers of the RFC 5545 codes. */
-export const WEEKDAY_NUMBERS: Readonly<Record<string, number>> = {
-  MO: 1,
-  TU: 2,
-  WE: 3,
-  TH: 4,
-  FR: 5,
-  SA: 6,
-  SU: 7,
-};
 
 type MonthlyInput = Extract<IntervalInput, { kind: 'months' | 'years' }>;
 

@@ -116,3 +116,14 @@ export function dateTimeOfUtcMs(ms: number): PlainDateTime {
     second: date.getUTCSeconds(),
   };
 }
+
+/** ISO weekday numbers of the RFC 5545 codes. */
+export const WEEKDAY_NUMBERS: Readonly<Record<string, number>> = {
+  MO: 1,
+  TU: 2,
+  WE: 3,
+  TH: 4,
+  FR: 5,
+  SA: 6,
+  SU: 7,
+};

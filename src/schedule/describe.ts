@@ -1,6 +1,11 @@
 import type { FieldIssue } from '../domain/errors.ts';
-import { epochDay, isoWeekday, timeOfSecond, type PlainDateTime } from './calendar.ts';
-import { WEEKDAY_NUMBERS } from './build-interval.ts';
+import {
+  epochDay,
+  isoWeekday,
+  timeOfSecond,
+  WEEKDAY_NUMBERS,
+  type PlainDateTime,
+} from './calendar.ts';
 import { compileSchedule } from './compile-schedule.ts';
 import { parseDateTime } from './parse-text.ts';
 import type { IntervalInput, ScheduleInput } from './schedule-schema.ts';

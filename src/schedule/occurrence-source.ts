@@ -15,3 +15,6 @@ export interface ScheduleContext {
   start: PlainDateTime;
   startMs: number;
 }
+
+/** A source that never fires: what an interval with a problem stands as, while issues are collected. */
+export const NEVER: OccurrenceSource = { next: () => null };

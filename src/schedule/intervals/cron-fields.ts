@@ -108,7 +108,7 @@ export function parseCronFields(expression: string): CronFields | undefined {
   };
 }
 
-/** Months to search for a matching day before concluding there is none (croner stops at year 3000 too). */
+/** Months to search for a matching day before concluding there is none (30 years: Feb 29 on a weekday recurs within 28). */
 const MONTH_SEARCH_LIMIT = 12 * 30;
 
 /**

@@ -1,12 +1,10 @@
 import { Cron } from 'croner';
 import type { FieldIssue } from '../../domain/errors.ts';
 import { epochDay } from '../calendar.ts';
-import type { OccurrenceSource, ScheduleContext } from '../occurrence-source.ts';
+import { NEVER, type OccurrenceSource, type ScheduleContext } from '../occurrence-source.ts';
 import { calendarSource } from './calendar-source.ts';
 import { cronDayRule, parseCronFields } from './cron-fields.ts';
 import { wallClockSource } from './wall-clock-timeline.ts';
-
-const NEVER: OccurrenceSource = { next: () => null };
 
 /**
  * A cron expression (5 fields, or 6 with seconds first) read in the schedule's zone;

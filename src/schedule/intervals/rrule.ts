@@ -2,12 +2,11 @@ import { RRuleTemporal } from 'rrule-temporal';
 import { Temporal } from 'temporal-polyfill';
 import type { FieldIssue } from '../../domain/errors.ts';
 import { dateOfEpochDay, epochDay } from '../calendar.ts';
-import type { OccurrenceSource, ScheduleContext } from '../occurrence-source.ts';
+import { NEVER, type OccurrenceSource, type ScheduleContext } from '../occurrence-source.ts';
 import { instantOf } from '../zone.ts';
 import { checkRulePartsOf } from './rrule-parts.ts';
 import { wallClockSource, wallMsOf } from './wall-clock-timeline.ts';
 
-const NEVER: OccurrenceSource = { next: () => null };
 /**
  * Steps the library may take from DTSTART (COUNT is counted from there); a rule that
  * needs more, such as one that can never match, counts as finished.
