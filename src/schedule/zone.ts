@@ -20,8 +20,8 @@ interface ZoneSegments {
 }
 
 const segmentsByZone = new Map<string, ZoneSegments>();
-/** Years of one zone kept at most; a schedule reaching further starts the zone's cache afresh. */
-const MAX_CACHED_YEARS = 500;
+/** Zones whose segments are kept, the least recently used dropped first (a zone's full range is ~1 MB). */
+const MAX_CACHED_ZONES = 64;
 
 function offsetOf(zoned: Temporal.ZonedDateTime): number {
   return zoned.offsetNanoseconds / 1_000_000;
@@ -43,9 +43,16 @@ function loadYear(zone: string, year: number): Segment[] {
 /** The zone's segments, with every year from `from` to `to` loaded (once per zone and year). */
 function segmentsCovering(zone: string, from: number, to: number): Segment[] {
   let known = segmentsByZone.get(zone);
-  if (!known || known.years.size > MAX_CACHED_YEARS) {
-    segmentsByZone.set(zone, (known = { years: new Set(), list: [] }));
+  if (known) {
+    segmentsByZone.delete(zone);
+  } else {
+    known = { years: new Set(), list: [] };
+    if (segmentsByZone.size >= MAX_CACHED_ZONES) {
+      const oldest = segmentsByZone.keys().next();
+      if (!oldest.done) segmentsByZone.delete(oldest.value);
+    }
   }
+  segmentsByZone.set(zone, known);
   const lastYear = new Date(to).getUTCFullYear();
   for (let year = new Date(from).getUTCFullYear(); year <= lastYear; year++) {
     if (known.years.has(year)) continue;
