@@ -12,6 +12,7 @@ import { registerHomePage } from './home-page.ts';
 import { registerOpenApi } from './openapi.ts';
 import { sendProblem } from './problem.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { componentRoutes } from './routes/components.ts';
 import { groupRoutes } from './routes/groups.ts';
 import { healthRoutes } from './routes/health.ts';
 import { meRoutes } from './routes/me.ts';
@@ -96,6 +97,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(groupRoutes(services), { prefix: '/api/v1/groups' });
   await app.register(permissionRoutes(services), { prefix: '/api/v1/permissions' });
   await app.register(taskRoutes(services), { prefix: '/api/v1/tasks' });
+  await app.register(componentRoutes(services), { prefix: '/api/v1/components' });
   await app.register(auditRoutes(services), { prefix: '/api/v1/audit' });
   await app.register(scheduleRoutes(deps.config.timezone), { prefix: '/api/v1/schedules' });
   registerHomePage(app);
