@@ -29,9 +29,10 @@ export class CredentialChecker {
    */
   async verify(login: string, password: string, address: string): Promise<UserWithSecret> {
     const loginKeys = [loginKey(login)];
+    // The address first: a locked address must not use up the login's attempts.
     this.#byAddress.check([address]);
     this.#byLogin.admit(loginKeys);
-    this.#byAddress.admit([address]);
+    this.#byAddress.recordFailure([address]);
     const user = LOGIN.test(login) ? await this.store.users.getWithSecretByLogin(login) : undefined;
     const valid =
       user?.passwordHash && password.length <= MAX_PASSWORD_LENGTH

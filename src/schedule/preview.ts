@@ -1,6 +1,6 @@
 import { compileSchedule } from './compile-schedule.ts';
 import { describeValid } from './describe.ts';
-import { MAX_COUNT } from './occurrences.ts';
+import { occurrencesOf } from './occurrences.ts';
 import type { ScheduleInput } from './schedule-schema.ts';
 import { formatInZone } from './zone.ts';
 
@@ -24,14 +24,9 @@ export function previewSchedule(
   defaultZone: string,
 ): SchedulePreview {
   const compiled = compileSchedule(raw, defaultZone);
-  const occurrences: string[] = [];
-  let cursor = after === null ? compiled.startMs - 1 : after.getTime();
-  for (let i = 0; i < Math.min(count, MAX_COUNT); i++) {
-    const instant = compiled.next(cursor);
-    if (instant === null) break;
-    occurrences.push(formatInZone(instant, compiled.zone));
-    cursor = instant;
-  }
+  const occurrences = occurrencesOf(compiled, after, count).map((ms) =>
+    formatInZone(ms, compiled.zone),
+  );
   return {
     timezone: compiled.zone,
     occurrences,

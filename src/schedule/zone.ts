@@ -40,19 +40,28 @@ function loadYear(zone: string, year: number): Segment[] {
   return segments;
 }
 
-/** The zone's segments, with every year from `from` to `to` loaded (once per zone and year). */
-function segmentsCovering(zone: string, from: number, to: number): Segment[] {
+let mostRecentZone: string | undefined;
+
+/** The cache entry of a zone, marked as the most recently used (the oldest is dropped when full). */
+function zoneSegments(zone: string): ZoneSegments {
   let known = segmentsByZone.get(zone);
+  if (known && zone === mostRecentZone) return known;
   if (known) {
     segmentsByZone.delete(zone);
   } else {
     known = { years: new Set(), list: [] };
-    if (segmentsByZone.size >= MAX_CACHED_ZONES) {
-      const oldest = segmentsByZone.keys().next();
-      if (!oldest.done) segmentsByZone.delete(oldest.value);
-    }
+    const oldest =
+      segmentsByZone.size >= MAX_CACHED_ZONES ? segmentsByZone.keys().next() : undefined;
+    if (oldest && !oldest.done) segmentsByZone.delete(oldest.value);
   }
   segmentsByZone.set(zone, known);
+  mostRecentZone = zone;
+  return known;
+}
+
+/** The zone's segments, with every year from `from` to `to` loaded (once per zone and year). */
+function segmentsCovering(zone: string, from: number, to: number): Segment[] {
+  const known = zoneSegments(zone);
   const lastYear = new Date(to).getUTCFullYear();
   for (let year = new Date(from).getUTCFullYear(); year <= lastYear; year++) {
     if (known.years.has(year)) continue;

@@ -159,6 +159,8 @@ export class SqlUserRepository implements UserRepository {
   }
 
   async update(id: string, changes: UserChanges): Promise<boolean> {
+    if (changes.login === undefined && changes.displayName === undefined)
+      return this.#write(id, changes, null);
     return inTransaction(this.db, async (trx) => {
       const current = await trx
         .selectFrom('users')
@@ -174,10 +176,11 @@ export class SqlUserRepository implements UserRepository {
     });
   }
 
-  async #write(id: string, changes: UserChanges, searchText: string): Promise<boolean> {
+  /** Writes the changes; searchText is null when neither login nor display name changes. */
+  async #write(id: string, changes: UserChanges, searchText: string | null): Promise<boolean> {
     const set: Updateable<Database['users']> = {
       updated_at: changes.updatedAt.getTime(),
-      search_text: searchText,
+      ...(searchText === null ? {} : { search_text: searchText }),
     };
     if (changes.login !== undefined) {
       set.login = changes.login;
