@@ -13,7 +13,12 @@ function testFiles(folder) {
 
 const only = process.argv.slice(2);
 const files = only.length > 0 ? only : testFiles('test').sort();
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...files], {
-  stdio: 'inherit',
-});
+// A test that hangs fails after two minutes instead of stalling the whole run.
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-timeout=120000', ...files],
+  {
+    stdio: 'inherit',
+  },
+);
 process.exit(result.status ?? 1);

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { isValidTimeZone, systemTimeZone } from './domain/timezone.ts';
 
 /** Everything the server can be configured with, resolved and checked. */
@@ -18,6 +19,15 @@ export interface Config {
   trustProxy: boolean | number | string[];
   /** Clients reach the server over HTTPS, so cookies are Secure and browsers are told to stay on HTTPS. */
   https: boolean;
+  /** This node's name in the run history. */
+  nodeName: string;
+  /** Runs this node executes at once. */
+  maxRuns: number;
+  leaseSeconds: number;
+  shutdownGraceSeconds: number;
+  misfireGraceSeconds: number;
+  /** Plugin modules to load: package names or paths. */
+  plugins: string[];
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -34,7 +44,8 @@ export class ConfigError extends Error {
 /** The variables, their meaning and default: the README's configuration table follows this. */
 export const CONFIG_VARIABLES = {
   TASKPLANNER_CONFIG: 'A JSON file with any of these variables as keys; the environment wins',
-  TASKPLANNER_DATA_DIR: 'Folder for the SQLite file, the secret key and artifacts (./data)',
+  TASKPLANNER_DATA_DIR:
+    'Folder for the SQLite file, the secret key and the working folders of runs (./data)',
   TASKPLANNER_DATABASE_URL:
     'postgres:// URL selects PostgreSQL; unset means SQLite in the data folder',
   TASKPLANNER_HOST: 'Address to listen on (127.0.0.1)',
@@ -52,6 +63,16 @@ export const CONFIG_VARIABLES = {
     'Behind a reverse proxy: its addresses/CIDRs (comma-separated) or the number of proxy hops, whose X-Forwarded-For is trusted (false)',
   TASKPLANNER_HTTPS:
     'Clients reach the server over HTTPS (say, through a reverse proxy): Secure cookie, HSTS, upgrade-insecure-requests (false)',
+  TASKPLANNER_PLUGINS:
+    'Plugins to load, comma-separated: package names, or paths relative to the working folder',
+  TASKPLANNER_NODE_NAME: "This server's name in the run history (the host name)",
+  TASKPLANNER_MAX_RUNS: 'Runs one server executes at once; more wait in the queue (10000)',
+  TASKPLANNER_LEASE_SECONDS:
+    'A run whose server sent no heartbeat for this long is interrupted and retried per policy (30)',
+  TASKPLANNER_SHUTDOWN_GRACE_SECONDS:
+    'On SIGTERM, running runs get this long to finish before they are interrupted (10)',
+  TASKPLANNER_MISFIRE_GRACE_SECONDS:
+    'An occurrence later than this counts as missed for the misfire policy "skip" (60)',
 } as const;
 
 type Source = Record<string, string | undefined>;
@@ -181,6 +202,15 @@ export function resolveConfig(env: Source): Config {
     sessionHours: integer(source, 'TASKPLANNER_SESSION_HOURS', 1, 24 * 365, 12),
     trustProxy: trustProxy(source),
     https: flag(source, 'TASKPLANNER_HTTPS', false),
+    nodeName: read(source, 'TASKPLANNER_NODE_NAME') ?? hostname(),
+    maxRuns: integer(source, 'TASKPLANNER_MAX_RUNS', 1, 100_000, 10_000),
+    leaseSeconds: integer(source, 'TASKPLANNER_LEASE_SECONDS', 1, 3600, 30),
+    shutdownGraceSeconds: integer(source, 'TASKPLANNER_SHUTDOWN_GRACE_SECONDS', 0, 3600, 10),
+    misfireGraceSeconds: integer(source, 'TASKPLANNER_MISFIRE_GRACE_SECONDS', 0, 86_400, 60),
+    plugins: (read(source, 'TASKPLANNER_PLUGINS') ?? '')
+      .split(',')
+      .map((spec) => spec.trim())
+      .filter((spec) => spec !== ''),
   };
 }
 

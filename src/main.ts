@@ -1,7 +1,12 @@
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { bootstrapAdmin, ADMIN_LOGIN } from './auth/bootstrap-admin.ts';
 import type { Config } from './config.ts';
+import { SystemClock } from './engine/clock.ts';
+import { followDatabaseClock } from './engine/database-clock.ts';
+import { ENGINE_DEFAULTS, Engine, type EngineOptions } from './engine/engine.ts';
 import { buildApp } from './http/app.ts';
+import { loadPlugins } from './plugins/load-plugins.ts';
 import { resolveSecretKey } from './secret-key.ts';
 import { createServices, serviceOptionsOf } from './services.ts';
 import { openStore } from './store/open-store.ts';
@@ -16,6 +21,18 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** The engine settings a configuration gives. */
+export function engineOptionsOf(config: Config): EngineOptions {
+  return {
+    ...ENGINE_DEFAULTS,
+    nodeName: config.nodeName,
+    workRoot: join(config.dataDir, 'work'),
+    leaseMs: config.leaseSeconds * 1000,
+    maxRuns: config.maxRuns,
+    misfireGraceMs: config.misfireGraceSeconds * 1000,
+  };
+}
+
 /** Composition root: config -> store -> services -> HTTP, then listen. */
 export async function startServer(config: Config): Promise<RunningServer> {
   // Made on the first start, so the key exists before anything is ever encrypted with it.
@@ -23,7 +40,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const store = openStore(config);
   try {
     await store.migrate();
-    const services = createServices(store, serviceOptionsOf(config));
+    const plugins = await loadPlugins(config.plugins, process.cwd());
+    const services = createServices(store, { ...serviceOptionsOf(config), plugins });
     const admin = await bootstrapAdmin(store, services.catalog, config.adminPassword, new Date());
     const app = await buildApp({
       services,
@@ -38,14 +56,37 @@ export async function startServer(config: Config): Promise<RunningServer> {
         `\n  First start: log in as '${ADMIN_LOGIN}' with password ${admin.generatedPassword}\n  (shown only this once; set TASKPLANNER_ADMIN_PASSWORD to choose it)\n`,
       );
     }
+    const clock = new SystemClock();
+    const stopClock = await followDatabaseClock(store, clock);
+    const engineLog = {
+      info: (message: string) => app.log.info(message),
+      error: (message: string) => app.log.error(message),
+    };
+    const engine = new Engine(
+      store,
+      services.registry,
+      clock,
+      engineOptionsOf(config),
+      engineLog,
+      services.live,
+    );
     const url = await app.listen({ host: config.host, port: config.port });
-    app.log.info({ url, store: store.dialect }, `Task Planner ${VERSION} is ready`);
+    await engine.start().catch(async (error: unknown) => {
+      await app.close();
+      throw error;
+    });
+    app.log.info(
+      { url, store: store.dialect, node: config.nodeName },
+      `Task Planner ${VERSION} is ready`,
+    );
     return {
       app,
       store,
       url,
       close: async () => {
+        await engine.stop(config.shutdownGraceSeconds * 1000);
         await app.close();
+        stopClock();
         await store.close();
       },
     };

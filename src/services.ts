@@ -7,8 +7,12 @@ import { SessionManager } from './auth/session-manager.ts';
 import { TokenService } from './auth/token-service.ts';
 import { UserService } from './auth/user-service.ts';
 import { PermissionCatalog } from './domain/permissions.ts';
-import { registerBuiltins } from './plugins/builtin/index.ts';
+import { builtinPlugin } from './plugins/builtin/index.ts';
+import { installPlugin } from './plugins/install.ts';
+import type { Plugin } from './plugins/plugin.ts';
 import { ComponentRegistry } from './plugins/registry.ts';
+import { LiveRuns } from './engine/live-runs.ts';
+import { RunService } from './runs/run-service.ts';
 import type { Store } from './store/store.ts';
 import { TaskService } from './tasks/task-service.ts';
 
@@ -25,6 +29,9 @@ export interface Services {
   users: UserService;
   groups: GroupService;
   tasks: TaskService;
+  runs: RunService;
+  /** The runs executing in this process (the engine's), for live logs and cancelling. */
+  live: LiveRuns;
 }
 
 /** The settings the services need. */
@@ -32,8 +39,8 @@ export interface ServiceOptions {
   defaultTimezone: string;
   sessionHours: number;
   httpBasic: boolean;
-  /** Extra component kinds, e.g. a test's own. */
-  configureRegistry?: (registry: ComponentRegistry) => void;
+  /** Plugins besides the built-in one, e.g. a test's own kinds. */
+  plugins?: readonly Plugin[];
 }
 
 /** The service options a configuration gives. */
@@ -55,14 +62,16 @@ export function createServices(
 ): Services {
   const catalog = new PermissionCatalog();
   const registry = new ComponentRegistry();
-  registerBuiltins(registry);
-  options.configureRegistry?.(registry);
+  for (const plugin of [builtinPlugin, ...(options.plugins ?? [])])
+    installPlugin(plugin, registry, catalog);
   const sessions = new SessionManager(store, now, options.sessionHours * 3_600_000);
   const credentials = new CredentialChecker(store, () => now().getTime());
   const tokens = new TokenService(store, now);
   const authenticator = new Authenticator(store, sessions, tokens, credentials, {
     httpBasic: options.httpBasic,
   });
+  const tasks = new TaskService(store, { registry, defaultTimezone: options.defaultTimezone }, now);
+  const live = new LiveRuns();
   return {
     store,
     catalog,
@@ -74,6 +83,8 @@ export function createServices(
     logins: new LoginService(store, credentials, sessions, now),
     users: new UserService(store, catalog, credentials, now),
     groups: new GroupService(store, catalog, now),
-    tasks: new TaskService(store, { registry, defaultTimezone: options.defaultTimezone }, now),
+    tasks,
+    runs: new RunService(store, tasks, live, now),
+    live,
   };
 }

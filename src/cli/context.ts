@@ -3,6 +3,7 @@ import { loadConfig, type Config } from '../config.ts';
 import { AppError } from '../domain/errors.ts';
 import type { User } from '../domain/user.ts';
 import { createServices, serviceOptionsOf, type Services } from '../services.ts';
+import { loadPlugins } from '../plugins/load-plugins.ts';
 import { openStore } from '../store/open-store.ts';
 
 /** What a CLI command works with: the services over the configured store, as the operator. */
@@ -18,7 +19,8 @@ export async function withContext<T>(command: (context: CliContext) => Promise<T
   const store = openStore(config);
   try {
     await store.migrate();
-    const services = createServices(store, serviceOptionsOf(config));
+    const plugins = await loadPlugins(config.plugins, process.cwd());
+    const services = createServices(store, { ...serviceOptionsOf(config), plugins });
     const operator = operatorCaller(services.catalog.list().map((permission) => permission.name));
     return await command({ config, services, operator });
   } finally {

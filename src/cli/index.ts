@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.ts';
+import { PluginLoadError } from '../plugins/load-plugins.ts';
 import { AppError } from '../domain/errors.ts';
 import { VERSION } from '../version.ts';
 import { registerMigrate } from './commands/migrate.ts';
@@ -33,7 +34,7 @@ function report(error: unknown): number {
     for (const issue of error.issues) console.error(`  ${issue.path}: ${issue.message}`);
     return 2;
   }
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof PluginLoadError) {
     console.error(`Configuration error: ${error.message}`);
     return 2;
   }

@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   LOGIN_TAKEN: { status: 409, title: 'This login is already taken' },
   NAME_TAKEN: { status: 409, title: 'This name is already taken' },
   USER_OWNS_TASKS: { status: 409, title: 'The user still owns tasks' },
+  RUN_ENDED: { status: 409, title: 'The run has already ended' },
   BODY_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported content type' },
   REVISION_REQUIRED: { status: 428, title: 'The current revision is required' },

@@ -52,6 +52,15 @@ export const PolicyInput = Type.Object(
     ),
     retries: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
     retryBackoffSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 86400 })),
+    keepRuns: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 1000000, description: 'Keep at most this many runs' }),
+    ),
+    keepDays: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 36500, description: 'Keep runs this many days' }),
+    ),
+    keepFailedDays: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 36500, description: 'Keep failed runs this long' }),
+    ),
   },
   { additionalProperties: false },
 );

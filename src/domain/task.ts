@@ -30,6 +30,11 @@ export interface TaskPolicy {
   timeoutSeconds: number | null;
   retries: number;
   retryBackoffSeconds: number;
+  /** Retention: runs beyond the newest keepRuns, or older than keepDays, are pruned... */
+  keepRuns: number;
+  keepDays: number;
+  /** ...except failed ones, which are kept keepFailedDays. */
+  keepFailedDays: number;
 }
 
 /** The default policy of a new task. */
@@ -40,6 +45,9 @@ export const DEFAULT_POLICY: Readonly<TaskPolicy> = {
   timeoutSeconds: null,
   retries: 0,
   retryBackoffSeconds: 60,
+  keepRuns: 1000,
+  keepDays: 30,
+  keepFailedDays: 90,
 };
 
 /** The parts of a task its owner edits. */
@@ -78,6 +86,8 @@ export interface TaskListQuery {
   ownerId: string | null;
   q?: string;
   enabled?: boolean;
+  /** Include tasks whose schedule has ended (an administrator's view). */
+  includeHidden?: boolean;
   sort: TaskSortKey;
   order: 'asc' | 'desc';
   limit: number;
@@ -92,4 +102,17 @@ export function taskSortName(name: string): string {
 /** The text the q filter searches in, lower-cased for case-insensitive matching. */
 export function taskSearchText(task: Pick<TaskDefinition, 'name' | 'description'>): string {
   return `${task.name}\n${task.description}`.toLowerCase();
+}
+
+/** A task's fire times cut off at its expiry: nothing fires after expiresAt. */
+export function untilExpiry(
+  next: (afterMs: number) => number | null,
+  expiresAt: Date | null,
+): (afterMs: number) => number | null {
+  if (expiresAt === null) return next;
+  const last = expiresAt.getTime();
+  return (afterMs) => {
+    const at = next(afterMs);
+    return at !== null && at <= last ? at : null;
+  };
 }

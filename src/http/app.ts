@@ -17,12 +17,20 @@ import { groupRoutes } from './routes/groups.ts';
 import { healthRoutes } from './routes/health.ts';
 import { meRoutes } from './routes/me.ts';
 import { permissionRoutes } from './routes/permissions.ts';
+import { runRoutes } from './routes/runs.ts';
 import { scheduleRoutes } from './routes/schedules.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { taskRoutes } from './routes/tasks.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { userRoutes } from './routes/users.ts';
-import { GroupSchema, ProblemSchema, TaskSchema, TokenSchema, UserSchema } from './schemas.ts';
+import {
+  GroupSchema,
+  ProblemSchema,
+  RunSchema,
+  TaskSchema,
+  TokenSchema,
+  UserSchema,
+} from './schemas.ts';
 
 /** What the HTTP app is built from. */
 export interface AppDependencies {
@@ -57,6 +65,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     bodyLimit: deps.config.bodyLimitBytes,
     trustProxy: trustedProxies(deps.config.trustProxy),
     return503OnClosing: true,
+    // Live log streams stay open while a run goes on; closing must not wait for them.
+    forceCloseConnections: true,
     frameworkErrors: (error, request, reply) => {
       void sendProblem(error, request, reply);
     },
@@ -72,7 +82,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       `No route ${request.method} ${request.url.split('?')[0] ?? ''}`,
     );
   });
-  for (const schema of [ProblemSchema, TaskSchema, UserSchema, GroupSchema, TokenSchema])
+  for (const schema of [ProblemSchema, TaskSchema, RunSchema, UserSchema, GroupSchema, TokenSchema])
     app.addSchema(schema);
 
   await app.register(cookie);
@@ -97,6 +107,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(groupRoutes(services), { prefix: '/api/v1/groups' });
   await app.register(permissionRoutes(services), { prefix: '/api/v1/permissions' });
   await app.register(taskRoutes(services), { prefix: '/api/v1/tasks' });
+  await app.register(runRoutes(services), { prefix: '/api/v1/runs' });
   await app.register(componentRoutes(services), { prefix: '/api/v1/components' });
   await app.register(auditRoutes(services), { prefix: '/api/v1/audit' });
   await app.register(scheduleRoutes(deps.config.timezone), { prefix: '/api/v1/schedules' });

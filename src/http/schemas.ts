@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { RUN_CAUSES, RUN_STATUSES } from '../domain/run.ts';
 import { ActionInput, ComponentInput, JobInput, PolicyInput } from '../domain/task-schema.ts';
 
 const Timestamp = Type.String({ format: 'date-time' });
@@ -29,6 +30,19 @@ const StoredJob = Type.Composite([
 ]);
 const StoredAction = Type.Required(ActionInput);
 
+const RunStatus = Type.Union(RUN_STATUSES.map((status) => Type.Literal(status)));
+const RunCause = Type.Union(RUN_CAUSES.map((cause) => Type.Literal(cause)));
+
+/** The latest run of a task, in short. */
+const LastRunSchema = Type.Object({
+  id: Type.String(),
+  status: RunStatus,
+  cause: RunCause,
+  queuedAt: Timestamp,
+  startedAt: Nullable(Timestamp),
+  finishedAt: Nullable(Timestamp),
+});
+
 /** A task as the API returns it. */
 export const TaskSchema = Type.Object(
   {
@@ -45,11 +59,73 @@ export const TaskSchema = Type.Object(
     series: Nullable(StoredComponent),
     policy: Type.Required(PolicyInput),
     expiresAt: Nullable(Timestamp),
+    hidden: Type.Boolean({ description: "Its schedule has ended: not in its owner's list" }),
+    lastRun: Nullable(LastRunSchema),
+    nextRunAt: Nullable(Timestamp),
     revision: Type.Integer(),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   },
   { $id: 'Task' },
+);
+
+const ComponentOutcomeSchema = Type.Object({
+  id: Type.String(),
+  category: Type.Union([Type.Literal('job'), Type.Literal('action')]),
+  kind: Type.String(),
+  status: Type.String({ description: 'succeeded, failed, skipped, canceled or timed-out' }),
+  message: Nullable(Type.String()),
+  startedAt: Nullable(Timestamp),
+  finishedAt: Nullable(Timestamp),
+});
+
+/** A run as the API returns it. */
+export const RunSchema = Type.Object(
+  {
+    id: Type.String(),
+    taskId: Type.String(),
+    taskName: Type.String(),
+    ownerId: Type.String(),
+    triggerId: Nullable(Type.String()),
+    cause: RunCause,
+    status: RunStatus,
+    reason: Nullable(Type.String()),
+    attempt: Type.Integer(),
+    retryOf: Nullable(Type.String({ description: 'The first attempt, for a retry' })),
+    node: Nullable(Type.String()),
+    cancelRequested: Type.Boolean(),
+    scheduledFor: Nullable(Timestamp),
+    queuedAt: Timestamp,
+    startedAt: Nullable(Timestamp),
+    finishedAt: Nullable(Timestamp),
+    durationMs: Nullable(Type.Integer()),
+    lateMs: Nullable(Type.Integer({ description: 'Start minus scheduled time' })),
+    parameters: Type.Record(Type.String(), Type.String()),
+    chain: Type.Array(Type.String(), { description: 'Task ids of the after-task chain' }),
+    items: Type.Array(
+      Type.Object({
+        index: Type.Integer(),
+        values: Type.Record(Type.String(), Type.Unknown()),
+        status: Type.String(),
+        components: Type.Array(ComponentOutcomeSchema),
+      }),
+    ),
+    results: Type.Array(
+      Type.Object({
+        itemIndex: Type.Integer(),
+        jobId: Type.String(),
+        type: Type.String(),
+        name: Type.String(),
+        valid: Type.Boolean(),
+        artifactId: Type.Optional(Type.String()),
+        size: Type.Optional(Type.Integer()),
+        mediaType: Type.Optional(Type.String()),
+        text: Type.Optional(Type.String()),
+        value: Type.Optional(Type.Unknown()),
+      }),
+    ),
+  },
+  { $id: 'Run' },
 );
 
 /** A user as the API returns it. */

@@ -1,15 +1,20 @@
 import { PERMISSIONS, plannerAccess } from '../domain/permissions.ts';
 import type { ApiToken, User } from '../domain/user.ts';
 import type { Task } from '../domain/task.ts';
+import type { TaskRunStatus } from '../runs/run-service.ts';
+import { lastRunView } from './run-views.ts';
 import { definitionOf, definitionToInput } from '../tasks/task-definition.ts';
 
-/** A task as the API shows it. */
-export function taskView(task: Task) {
+/** A task as the API shows it, with its latest run and next fire time. */
+export function taskView(task: Task, status: TaskRunStatus | undefined) {
   return {
     id: task.id,
     ownerId: task.ownerId,
     ownerLogin: task.ownerLogin,
     ...definitionToInput(definitionOf(task)),
+    hidden: task.hidden,
+    lastRun: lastRunView(status?.lastRun ?? null),
+    nextRunAt: status?.nextRunAt?.toISOString() ?? null,
     revision: task.revision,
     createdAt: task.createdAt.toISOString(),
     updatedAt: task.updatedAt.toISOString(),

@@ -20,8 +20,12 @@ export class ComponentRegistry {
     this.#kinds.set(key, { definition, checkConfig: compileJsonSchema(definition.configSchema) });
   }
 
-  get(category: ComponentCategory, kind: string): ComponentKind | undefined {
-    return this.#kinds.get(`${category}:${kind}`)?.definition;
+  get<C extends ComponentCategory>(
+    category: C,
+    kind: string,
+  ): Extract<ComponentKind, { category: C }> | undefined {
+    return this.#kinds.get(`${category}:${kind}`)?.definition as
+      Extract<ComponentKind, { category: C }> | undefined;
   }
 
   list(category?: ComponentCategory): ComponentKind[] {

@@ -1,5 +1,13 @@
 import type { AuditEvent, NewAuditEvent } from '../domain/audit.ts';
-import type { Task, TaskListQuery } from '../domain/task.ts';
+import type {
+  ItemOutcome,
+  RecordedResult,
+  Run,
+  RunCause,
+  RunListQuery,
+  RunStatus,
+} from '../domain/run.ts';
+import type { Task, TaskListQuery, TaskPolicy } from '../domain/task.ts';
 import type { ApiToken, Group, Session, User, UserWithSecret } from '../domain/user.ts';
 
 /** One page of a listing; pass nextCursor back to get the next one. */
@@ -80,7 +88,156 @@ export interface TaskRepository {
   update(task: Task, expectedRevision: number): Promise<boolean>;
   delete(id: string): Promise<boolean>;
   countByOwner(ownerId: string): Promise<number>;
+  getMany(ids: readonly string[]): Promise<Task[]>;
+  /** Locks the tasks no other transaction holds (PostgreSQL: SKIP LOCKED); returns their ids. */
+  lockAvailable(ids: readonly string[]): Promise<string[]>;
+  /** Locks the tasks, waiting for a claim that holds them (PostgreSQL; SQLite has one writer). */
+  lock(ids: readonly string[]): Promise<void>;
+  setHidden(ids: readonly string[], hidden: boolean): Promise<void>;
 }
+
+/** The stored state of one trigger of an enabled task. */
+export interface StoredTrigger {
+  taskId: string;
+  triggerId: string;
+  kind: string;
+  /** Changes when the trigger's config or the task's zone does: the next fire time is then recomputed. */
+  fingerprint: string;
+  /** Scheduled triggers: when they fire next; null when never again or not scheduled. */
+  nextFireAt: number | null;
+  /** After-task triggers: the task they follow, and on which outcomes. */
+  followsTaskId: string | null;
+  followsOn: 'success' | 'failure' | 'always' | null;
+}
+
+/** An after-task trigger of an enabled task, and the task it follows. */
+export interface Follower {
+  taskId: string;
+  triggerId: string;
+  ownerId: string;
+  followsTaskId: string;
+  on: 'success' | 'failure' | 'always';
+}
+
+/** Triggers of enabled tasks (disabled tasks have none stored). */
+export interface TriggerRepository {
+  forTask(taskId: string): Promise<StoredTrigger[]>;
+  replaceForTask(taskId: string, triggers: readonly StoredTrigger[]): Promise<void>;
+  /** Tasks with a trigger due at now or before, the most overdue first. */
+  dueTaskIds(now: number, limit: number): Promise<string[]>;
+  ofTasks(taskIds: readonly string[]): Promise<StoredTrigger[]>;
+  setNextFire(
+    updates: ReadonlyArray<{ taskId: string; triggerId: string; nextFireAt: number | null }>,
+  ): Promise<void>;
+  /** The earliest next fire time of all triggers. */
+  earliestFire(): Promise<number | null>;
+  nextFireOf(taskIds: readonly string[]): Promise<Map<string, number>>;
+  /** After-task triggers following any of these tasks. */
+  followersOf(taskIds: readonly string[]): Promise<Follower[]>;
+  withKinds(kinds: readonly string[]): Promise<StoredTrigger[]>;
+}
+
+/** What identifies a run to execute or retry it. */
+export interface RunTicket {
+  id: string;
+  taskId: string;
+  ownerId: string;
+  triggerId: string | null;
+  cause: RunCause;
+  scheduledFor: number | null;
+  attempt: number;
+  retryOf: string | null;
+  parameters: Record<string, string>;
+  chain: string[];
+}
+
+/** Who runs a run, and until when that claim holds unless renewed. */
+export interface Lease {
+  node: string;
+  token: string;
+  expiresAt: number;
+}
+
+/** A run to insert: queued (notBefore null means "waiting for the running one"), running, or skipped. */
+export interface NewRun extends RunTicket {
+  queuedAt: number;
+  status: 'queued' | 'running' | 'skipped';
+  reason: string | null;
+  notBefore: number | null;
+  lease: Lease | null;
+}
+
+/** How a run ended, written only while the writer still holds its lease. */
+export interface RunEnd {
+  id: string;
+  leaseToken: string;
+  status: RunStatus;
+  reason: string | null;
+  finishedAt: number;
+  items: ItemOutcome[];
+  results: RecordedResult[];
+  log: string;
+}
+
+/** A file a job produced, kept with its run. */
+export interface Artifact {
+  id: string;
+  runId: string;
+  name: string;
+  mediaType: string;
+  content: Buffer;
+}
+
+/** Runs: the history, the queue and the leases. */
+export interface RunRepository {
+  /** Inserts the runs; one whose occurrence already has a run is left out. Returns the inserted ids. */
+  insertMany(runs: readonly NewRun[]): Promise<Set<string>>;
+  get(id: string): Promise<Run | undefined>;
+  list(query: RunListQuery): Promise<Page<Run>>;
+  log(id: string): Promise<string | undefined>;
+  /** Per task: running runs, queued runs waiting for them, and queued runs that may start at now. */
+  activity(
+    taskIds: readonly string[],
+    now: number,
+  ): Promise<Map<string, { running: number; waiting: number; ready: number }>>;
+  readyTaskIds(now: number, limit: number): Promise<string[]>;
+  /** Queued runs of these tasks that may start at now, oldest first. */
+  ready(taskIds: readonly string[], now: number, limit: number): Promise<RunTicket[]>;
+  tickets(ids: readonly string[]): Promise<RunTicket[]>;
+  start(ids: readonly string[], lease: Lease, now: number): Promise<void>;
+  /** Appends to the log of a run, whatever its state (notes written after it ended). */
+  appendLog(id: string, text: string): Promise<void>;
+  /** Gives back runs this lease reserved ahead (a node stopping): any node may start them. */
+  release(ids: readonly string[], leaseToken: string): Promise<void>;
+  /** Starts runs this lease reserved ahead; returns those still reserved (not canceled meanwhile). */
+  begin(ids: readonly string[], leaseToken: string, now: number): Promise<Set<string>>;
+  /** Frees the reservations of nodes whose lease expired; returns how many. */
+  releaseExpired(now: number): Promise<number>;
+  /** Leaves queued runs waiting until the running run of their task ends. */
+  park(ids: readonly string[]): Promise<void>;
+  /** Lets the oldest waiting run of each task start. */
+  releaseWaiting(taskIds: readonly string[], now: number): Promise<number>;
+  earliestReady(): Promise<number | null>;
+  /** Writes each end whose lease is still held; returns the ids written. */
+  finish(ends: readonly RunEnd[]): Promise<Set<string>>;
+  saveLog(id: string, leaseToken: string, log: string): Promise<void>;
+  /** Extends every running or reserved run of this lease; returns the ids whose cancel was requested. */
+  renewLeases(token: string, expiresAt: number): Promise<string[]>;
+  expired(now: number, limit: number): Promise<Array<RunTicket & { leaseToken: string }>>;
+  /** Ends a running run whose lease is this token; false when it is not (any more). */
+  interrupt(id: string, leaseToken: string, now: number, reason: string): Promise<boolean>;
+  /** Cancels a queued run, or asks the node running it to; the status it had, if it exists. */
+  cancel(id: string, now: number): Promise<RunStatus | undefined>;
+  latestOf(taskIds: readonly string[]): Promise<Map<string, Run>>;
+  /** Deletes ended runs the policy no longer keeps; returns how many. */
+  prune(taskId: string, policy: TaskPolicy, now: number): Promise<number>;
+  addArtifact(artifact: Artifact): Promise<void>;
+  artifact(runId: string, artifactId: string): Promise<Artifact | undefined>;
+}
+
+/** A notice between the parts of one node, or between nodes sharing a database. */
+export type Signal =
+  { type: 'wake' } | { type: 'task'; taskId: string } | { type: 'cancel'; runId: string };
 
 /** The append-only audit log. */
 export interface AuditRepository {
@@ -104,6 +261,16 @@ export interface Store {
   readonly apiTokens: ApiTokenRepository;
   readonly tasks: TaskRepository;
   readonly audit: AuditRepository;
+  readonly triggers: TriggerRepository;
+  readonly runs: RunRepository;
+  /** Whether several nodes may share this store (PostgreSQL) or only one process (SQLite). */
+  readonly shared: boolean;
+  /** The database's clock (epoch ms), or null when the store has none of its own. */
+  currentTime(): Promise<number | null>;
+  /** Sends a signal to every node; inside a transaction, when it commits. */
+  publish(signal: Signal): Promise<void>;
+  /** Receives every node's signals (this one's too); returns how to stop. */
+  subscribe(listener: (signal: Signal) => void): () => void;
   /** Runs fn with a store whose every operation belongs to one transaction. */
   transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>;
   /** Brings the schema up to date; safe to call from several processes at once. */

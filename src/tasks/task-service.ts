@@ -18,6 +18,7 @@ import {
   definitionToInput,
   type DefinitionContext,
 } from './task-definition.ts';
+import { syncTriggers } from './trigger-sync.ts';
 
 const validateCreate = compileValidator(TaskCreateInput);
 const validateReplace = compileValidator(TaskReplaceInput);
@@ -65,6 +66,7 @@ export class TaskService {
       sort: params.sort ?? 'name',
       order: params.order ?? 'asc',
       limit: params.limit ?? 50,
+      includeHidden: admin,
       ...(params.q === undefined ? {} : { q: params.q }),
       ...(params.enabled === undefined ? {} : { enabled: params.enabled }),
       ...(params.cursor === undefined ? {} : { cursor: params.cursor }),
@@ -177,6 +179,7 @@ export class TaskService {
     await this.store.transaction(async (store) => {
       const task = await this.get(caller, id, store);
       await store.tasks.delete(id);
+      await store.publish({ type: 'task', taskId: id });
       const details = { name: task.name, ownerId: task.ownerId };
       await store.audit.append(
         auditEvent(caller.actor, 'task.delete', 'task', id, details),
@@ -197,7 +200,7 @@ export class TaskService {
     await this.store.transaction(async (store) => {
       // Locking the owner keeps them from being deleted while their task is written.
       if (!(await store.users.lock(ownerId))) throw notFound('User');
-      await store.tasks.insert({
+      const task: Task = {
         ...definition,
         id,
         ownerId,
@@ -206,7 +209,9 @@ export class TaskService {
         revision: 1,
         createdAt: now,
         updatedAt: now,
-      });
+      };
+      await store.tasks.insert(task);
+      await syncTriggers(store, task, this.context.registry, now.getTime());
       const details = { name: definition.name, ownerId, ...extra };
       await store.audit.append(auditEvent(caller.actor, action, 'task', id, details), now);
     });
@@ -236,6 +241,7 @@ export class TaskService {
       if (ownerId === task.ownerId && sameDefinition(definition, task)) return;
       const updated: Task = { ...task, ...definition, ownerId, revision: base + 1, updatedAt: now };
       if (!(await store.tasks.update(updated, base))) throw revisionConflict(task.revision);
+      await syncTriggers(store, updated, this.context.registry, now.getTime());
       const details = {
         name: updated.name,
         ownerId,

@@ -12,15 +12,23 @@ describe('component kinds API', () => {
     assert.ok(sqlite);
     t = await startTestApp(sqlite, 'components', {
       services: {
-        configureRegistry: (registry) =>
-          registry.register({
-            category: 'job',
-            kind: 'guarded',
-            title: 'Guarded job',
-            description: 'Needs a permission',
-            configSchema: Type.Object({ target: Type.String() }),
-            permission: 'users.manage',
-          }),
+        plugins: [
+          {
+            name: 'test',
+            components: [
+              {
+                category: 'job',
+                kind: 'guarded',
+                title: 'Guarded job',
+                description: 'Needs a permission',
+                configSchema: Type.Object({ target: Type.String() }),
+                permission: 'users.manage',
+                produces: ['text'],
+                run: async () => [],
+              },
+            ],
+          },
+        ],
       },
     });
   });
@@ -40,6 +48,14 @@ describe('component kinds API', () => {
       { permission: guarded.permission, allowed: guarded.allowed },
       { permission: 'users.manage', allowed: false },
     );
+    assert.deepEqual(guarded.produces, ['text']);
+    const list = listed.find((item: { kind: string }) => item.kind === 'list');
+    assert.equal(list.category, 'series');
+    const kinds = listed.map(
+      (item: { category: string; kind: string }) => `${item.category}:${item.kind}`,
+    );
+    for (const builtin of ['trigger:after-task', 'trigger:server-start', 'series:list'])
+      assert.ok(kinds.includes(builtin), builtin);
     const asAdmin = (await t.admin.get('/api/v1/components')).body.items;
     assert.equal(asAdmin.find((item: { kind: string }) => item.kind === 'guarded').allowed, true);
   });

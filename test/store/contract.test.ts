@@ -5,7 +5,12 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { AuditEvent, NewAuditEvent } from '../../src/domain/audit.ts';
 import { AppError, type ErrorCode } from '../../src/domain/errors.ts';
-import type { Task, TaskListQuery, TaskSortKey } from '../../src/domain/task.ts';
+import {
+  DEFAULT_POLICY,
+  type Task,
+  type TaskListQuery,
+  type TaskSortKey,
+} from '../../src/domain/task.ts';
 import type { ApiToken, Group, Session, User, UserWithSecret } from '../../src/domain/user.ts';
 import type { Page, Store } from '../../src/store/store.ts';
 import { backends, type Backend, type TestStore } from '../support/backends.ts';
@@ -196,6 +201,7 @@ function fullTask(owner: User, overrides: Partial<Task> = {}): Task {
     ],
     series: { id: 'series-1', kind: 'csv', config: { file: 'people.csv', delimiter: ';' } },
     policy: {
+      ...DEFAULT_POLICY,
       overlap: 'queue',
       misfire: 'all',
       misfireLimit: 7,
@@ -222,6 +228,7 @@ function bareTask(owner: User, overrides: Partial<Task> = {}): Task {
     actions: [],
     series: null,
     policy: {
+      ...DEFAULT_POLICY,
       overlap: 'skip',
       misfire: 'once',
       misfireLimit: 100,

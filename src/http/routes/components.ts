@@ -21,6 +21,12 @@ const ComponentKindSchema = Type.Object({
     description: 'What using this kind needs',
   }),
   allowed: Type.Boolean({ description: 'Whether the caller holds that permission' }),
+  produces: Type.Optional(
+    Type.Array(Type.String(), { description: 'Jobs: the result types they produce' }),
+  ),
+  accepts: Type.Optional(
+    Type.Array(Type.String(), { description: 'Actions: the result types they take' }),
+  ),
 });
 
 /** /api/v1/components: the trigger, job, action and series kinds this server knows. */
@@ -45,6 +51,8 @@ export function componentRoutes(services: Services): FastifyPluginAsyncTypebox {
           configSchema: kind.configSchema,
           permission: kind.permission ?? null,
           allowed: kind.permission === undefined || caller.permissions.has(kind.permission),
+          ...(kind.category === 'job' ? { produces: [...kind.produces] } : {}),
+          ...(kind.category === 'action' ? { accepts: [...kind.accepts] } : {}),
         }));
         return { items };
       },

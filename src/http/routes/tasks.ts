@@ -10,6 +10,7 @@ import {
   TaskPatchInput,
   TaskReplaceInput,
 } from '../../domain/task-schema.ts';
+import { RunStartInput } from '../../runs/run-schema.ts';
 import type { Services } from '../../services.ts';
 import { callerOf } from '../authentication.ts';
 import { IdParams, PageSchema, TaskSchema, responses } from '../schemas.ts';
@@ -29,6 +30,7 @@ const CopyInput = Type.Object(
   { additionalProperties: false },
 );
 const validateCopy = compileValidator(CopyInput);
+const validateRunStart = compileValidator(RunStartInput);
 const TransferInput = Type.Object(
   { ownerId: Type.String({ minLength: 1, maxLength: 64 }) },
   { additionalProperties: false },
@@ -56,7 +58,8 @@ function revisionFromIfMatch(header: string | undefined): number | undefined {
 
 /** /api/v1/tasks: each user's own tasks; administrators reach everyone's. */
 export function taskRoutes(services: Services): FastifyPluginAsyncTypebox {
-  const { tasks } = services;
+  const { tasks, runs } = services;
+  const viewOf = async (task: Task) => taskView(task, (await runs.statusOf([task])).get(task.id));
   return async (app) => {
     const tags = ['tasks'];
     // Permission before validation: a user without the planner gets 403, not a 400 about their body.
@@ -76,7 +79,9 @@ export function taskRoutes(services: Services): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         const page = await tasks.list(callerOf(request), request.query);
-        return { items: page.items.map(taskView), nextCursor: page.nextCursor };
+        const status = await runs.statusOf(page.items);
+        const items = page.items.map((task) => taskView(task, status.get(task.id)));
+        return { items, nextCursor: page.nextCursor };
       },
     );
 
@@ -96,7 +101,7 @@ export function taskRoutes(services: Services): FastifyPluginAsyncTypebox {
           .status(201)
           .header('location', `/api/v1/tasks/${task.id}`)
           .header('etag', etagOf(task))
-          .send(taskView(task));
+          .send(await viewOf(task));
       },
     );
 
@@ -112,7 +117,7 @@ export function taskRoutes(services: Services): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const task = await tasks.get(callerOf(request), request.params.id);
-        return reply.header('etag', etagOf(task)).send(taskView(task));
+        return reply.header('etag', etagOf(task)).send(await viewOf(task));
       },
     );
 
@@ -136,7 +141,7 @@ export function taskRoutes(services: Services): FastifyPluginAsyncTypebox {
           request.body,
           ifMatch,
         );
-        return reply.header('etag', etagOf(task)).send(taskView(task));
+        return reply.header('etag', etagOf(task)).send(await viewOf(task));
       },
     );
 
@@ -155,7 +160,7 @@ export function taskRoutes(services: Services): FastifyPluginAsyncTypebox {
       async (request, reply) => {
         const ifMatch = revisionFromIfMatch(request.headers['if-match']);
         const task = await tasks.patch(callerOf(request), request.params.id, request.body, ifMatch);
-        return reply.header('etag', etagOf(task)).send(taskView(task));
+        return reply.header('etag', etagOf(task)).send(await viewOf(task));
       },
     );
 
@@ -189,7 +194,7 @@ export function taskRoutes(services: Services): FastifyPluginAsyncTypebox {
         },
         async (request, reply) => {
           const task = await tasks.setEnabled(callerOf(request), request.params.id, enabled);
-          return reply.header('etag', etagOf(task)).send(taskView(task));
+          return reply.header('etag', etagOf(task)).send(await viewOf(task));
         },
       );
     }
@@ -213,7 +218,27 @@ export function taskRoutes(services: Services): FastifyPluginAsyncTypebox {
           .status(201)
           .header('location', `/api/v1/tasks/${copy.id}`)
           .header('etag', etagOf(copy))
-          .send(taskView(copy));
+          .send(await viewOf(copy));
+      },
+    );
+
+    app.post(
+      '/:id/run',
+      {
+        schema: {
+          tags,
+          summary: 'Run a task now, enabled or not (optional body: {parameters})',
+          params: IdParams,
+          response: responses({ 202: Type.Object({ runId: Type.String() }) }),
+        },
+      },
+      async (request, reply) => {
+        const body =
+          request.body === undefined || request.body === null ? {} : validateRunStart(request.body);
+        const caller = callerOf(request);
+        const cause = request.auth?.session ? 'manual' : 'api';
+        const runId = await runs.start(caller, request.params.id, cause, body.parameters ?? {});
+        return reply.status(202).header('location', `/api/v1/runs/${runId}`).send({ runId });
       },
     );
 
@@ -234,7 +259,7 @@ export function taskRoutes(services: Services): FastifyPluginAsyncTypebox {
           request.params.id,
           request.body.ownerId,
         );
-        return reply.header('etag', etagOf(task)).send(taskView(task));
+        return reply.header('etag', etagOf(task)).send(await viewOf(task));
       },
     );
   };

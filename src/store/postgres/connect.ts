@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../sql/schema.ts';
 import type { Connection } from '../sql/traits.ts';
+import { postgresSignals } from './signals.ts';
 import { postgresTraits } from './traits.ts';
 
 const INT8_OID = 20;
@@ -26,16 +27,17 @@ export function connectPostgres(options: {
   if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema)) {
     throw new Error(`Invalid PostgreSQL schema name '${options.schema}'`);
   }
-  const pool = new pg.Pool({
+  const clientConfig: pg.ClientConfig = {
     connectionString: options.url,
-    max: options.poolSize ?? 10,
     types,
     ...(options.schema === undefined ? {} : { options: `-c search_path=${options.schema}` }),
-  });
+  };
+  const pool = new pg.Pool({ ...clientConfig, max: options.poolSize ?? 10 });
   // An idle connection that breaks is dropped by the pool; without a listener it would crash the process.
   pool.on('error', () => {});
   return {
     db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
     traits: postgresTraits,
+    signals: postgresSignals(clientConfig, options.schema),
   };
 }

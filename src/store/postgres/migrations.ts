@@ -124,4 +124,45 @@ export const migrations: readonly Migration[] = [
       `create index audit_events_object on audit_events(object_type, object_id)`,
     ],
   },
+  {
+    id: '0002_engine',
+    statements: [
+      `create table task_triggers (
+        task_id text collate "C" not null references tasks(id) on delete cascade,
+        trigger_id text not null,
+        kind text not null,
+        fingerprint text not null,
+        next_fire_at bigint,
+        follows_task_id text,
+        follows_on text,
+        primary key (task_id, trigger_id)
+      )`,
+      `create index task_triggers_due on task_triggers(next_fire_at) where next_fire_at is not null`,
+      `create index task_triggers_follows on task_triggers(follows_task_id) where follows_task_id is not null`,
+      `create index task_triggers_kind on task_triggers(kind)`,
+      `drop index runs_occurrence`,
+      `drop index runs_task_queued`,
+      `drop index runs_status`,
+      `alter table runs add column not_before bigint`,
+      `alter table runs add column cancel_requested boolean not null default false`,
+      `alter table runs add column retry_of text`,
+      `alter table runs add column chain text not null default '[]'`,
+      // One first attempt per occurrence; retries repeat the occurrence's key.
+      `create unique index runs_occurrence on runs(task_id, trigger_id, scheduled_for) where attempt = 1 and scheduled_for is not null`,
+      `create index runs_queued on runs(not_before) where status = 'queued'`,
+      `create index runs_active on runs(task_id) where status in ('queued', 'running')`,
+      `create index runs_lease on runs(lease_expires_at) where status = 'running'`,
+      `create index runs_task on runs(task_id, id)`,
+      `create index runs_owner on runs(owner_id, id)`,
+      `create table run_artifacts (
+        id text collate "C" primary key,
+        run_id text collate "C" not null references runs(id) on delete cascade,
+        name text not null,
+        media_type text not null,
+        size bigint not null,
+        content bytea not null
+      )`,
+      `create index run_artifacts_run on run_artifacts(run_id)`,
+    ],
+  },
 ];

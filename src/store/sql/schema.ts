@@ -84,6 +84,27 @@ export interface Database {
     items: Json;
     results: Json;
     log: string;
+    not_before: Millis | null;
+    cancel_requested: Flag;
+    retry_of: string | null;
+    chain: Json;
+  };
+  task_triggers: {
+    task_id: string;
+    trigger_id: string;
+    kind: string;
+    fingerprint: string;
+    next_fire_at: Millis | null;
+    follows_task_id: string | null;
+    follows_on: string | null;
+  };
+  run_artifacts: {
+    id: string;
+    run_id: string;
+    name: string;
+    media_type: string;
+    size: number;
+    content: Buffer;
   };
   audit_events: {
     id: string;

@@ -1,13 +1,15 @@
 import { sql, type Kysely } from 'kysely';
-import type { Store } from '../store.ts';
+import type { Signal, Store } from '../store.ts';
 import { SqlApiTokenRepository } from './api-tokens.ts';
 import { SqlAuditRepository } from './audit.ts';
 import { SqlGroupRepository } from './groups.ts';
 import { applyMigrations } from './migration.ts';
 import type { Database } from './schema.ts';
+import { SqlRunRepository } from './runs.ts';
 import { SqlSessionRepository } from './sessions.ts';
+import { SqlTriggerRepository } from './task-triggers.ts';
 import { SqlTaskRepository } from './tasks.ts';
-import type { Connection, DialectTraits } from './traits.ts';
+import type { Connection, DialectTraits, SignalChannel } from './traits.ts';
 import { SqlUserRepository } from './users.ts';
 
 /** The Store over a Kysely connection; the dialect's traits carry every difference. */
@@ -19,27 +21,48 @@ export class SqlStore implements Store {
   readonly apiTokens: SqlApiTokenRepository;
   readonly tasks: SqlTaskRepository;
   readonly audit: SqlAuditRepository;
+  readonly triggers: SqlTriggerRepository;
+  readonly runs: SqlRunRepository;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly traits: DialectTraits,
+    private readonly signals: SignalChannel,
   ) {
     this.dialect = traits.name;
     this.users = new SqlUserRepository(db, traits);
     this.groups = new SqlGroupRepository(db, traits);
     this.sessions = new SqlSessionRepository(db);
     this.apiTokens = new SqlApiTokenRepository(db);
-    this.tasks = new SqlTaskRepository(db);
+    this.tasks = new SqlTaskRepository(db, traits);
     this.audit = new SqlAuditRepository(db);
+    this.triggers = new SqlTriggerRepository(db, traits);
+    this.runs = new SqlRunRepository(db, traits);
   }
 
   static from(connection: Connection): SqlStore {
-    return new SqlStore(connection.db, connection.traits);
+    return new SqlStore(connection.db, connection.traits, connection.signals);
   }
 
   async transaction<T>(fn: (store: Store) => Promise<T>): Promise<T> {
     if (this.db.isTransaction) return fn(this);
-    return this.db.transaction().execute((trx) => fn(new SqlStore(trx, this.traits)));
+    return this.db.transaction().execute((trx) => fn(new SqlStore(trx, this.traits, this.signals)));
+  }
+
+  get shared(): boolean {
+    return this.traits.shared;
+  }
+
+  async currentTime(): Promise<number | null> {
+    return this.traits.currentTime(this.db);
+  }
+
+  async publish(signal: Signal): Promise<void> {
+    await this.signals.publish(this.db, signal);
+  }
+
+  subscribe(listener: (signal: Signal) => void): () => void {
+    return this.signals.subscribe(listener);
   }
 
   async migrate(): Promise<string[]> {
@@ -51,6 +74,7 @@ export class SqlStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.signals.close();
     await this.db.destroy();
   }
 }

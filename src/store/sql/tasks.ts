@@ -1,5 +1,6 @@
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import {
+  DEFAULT_POLICY,
   taskSearchText,
   taskSortName,
   type Task,
@@ -7,8 +8,10 @@ import {
   type TaskSortKey,
 } from '../../domain/task.ts';
 import type { Page, TaskRepository } from '../store.ts';
+import { chunksOf } from './chunks.ts';
 import { decodeCursor, likeContains, toPage, type CursorPosition } from './cursor.ts';
 import { readFlag, writeFlag, type Database } from './schema.ts';
+import type { DialectTraits } from './traits.ts';
 
 type TaskRow = Selectable<Database['tasks']> & { owner_login: string };
 
@@ -54,7 +57,8 @@ function fromRow(row: TaskRow): Task {
     jobs: JSON.parse(row.jobs) as Task['jobs'],
     actions: JSON.parse(row.actions) as Task['actions'],
     series: row.series === null ? null : (JSON.parse(row.series) as Task['series']),
-    policy: JSON.parse(row.policy) as Task['policy'],
+    // Policies stored before a field existed take that field's default.
+    policy: { ...DEFAULT_POLICY, ...(JSON.parse(row.policy) as Partial<Task['policy']>) },
     expiresAt: row.expires_at === null ? null : new Date(row.expires_at),
     hidden: readFlag(row.hidden),
     revision: row.revision,
@@ -71,7 +75,10 @@ function positionOf(sort: TaskSortKey, row: TaskRow): CursorPosition {
 
 /** Tasks in a SQL database, shared by both dialects. */
 export class SqlTaskRepository implements TaskRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly traits: DialectTraits,
+  ) {}
 
   #select() {
     return this.db
@@ -96,6 +103,7 @@ export class SqlTaskRepository implements TaskRepository {
     const scope = `tasks:${query.sort}:${direction}`;
     let select = this.#select();
     if (query.ownerId !== null) select = select.where('tasks.owner_id', '=', query.ownerId);
+    if (!query.includeHidden) select = select.where('tasks.hidden', '=', writeFlag(false));
     if (query.enabled !== undefined) {
       select = select.where('tasks.enabled', '=', writeFlag(query.enabled));
     }
@@ -138,6 +146,30 @@ export class SqlTaskRepository implements TaskRepository {
   async delete(id: string): Promise<boolean> {
     const result = await this.db.deleteFrom('tasks').where('id', '=', id).executeTakeFirst();
     return result.numDeletedRows > 0n;
+  }
+
+  async getMany(ids: readonly string[]): Promise<Task[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.#select().where('tasks.id', 'in', ids).execute();
+    return rows.map(fromRow);
+  }
+
+  async lockAvailable(ids: readonly string[]): Promise<string[]> {
+    return this.traits.lockTasksSkippingLocked(this.db, ids);
+  }
+
+  async lock(ids: readonly string[]): Promise<void> {
+    await this.traits.lockTasks(this.db, ids);
+  }
+
+  async setHidden(ids: readonly string[], hidden: boolean): Promise<void> {
+    for (const chunk of chunksOf(ids, 1000)) {
+      await this.db
+        .updateTable('tasks')
+        .set({ hidden: writeFlag(hidden) })
+        .where('id', 'in', chunk)
+        .execute();
+    }
   }
 
   async countByOwner(ownerId: string): Promise<number> {

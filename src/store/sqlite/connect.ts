@@ -4,6 +4,8 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from '../sql/schema.ts';
 import type { Connection } from '../sql/traits.ts';
+import { sqliteSignals } from './signals.ts';
+import { withStatementCache } from './statement-cache.ts';
 import { sqliteTraits } from './traits.ts';
 
 /** Opens (creating if needed) the SQLite file in WAL mode. */
@@ -15,7 +17,10 @@ export function connectSqlite(file: string): Connection {
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
   return {
-    db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }),
+    db: new Kysely<Database>({
+      dialect: new SqliteDialect({ database: withStatementCache(database) }),
+    }),
     traits: sqliteTraits,
+    signals: sqliteSignals(),
   };
 }

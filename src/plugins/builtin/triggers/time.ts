@@ -1,10 +1,10 @@
 import { AppError, underPath } from '../../../domain/errors.ts';
 import { compileSchedule } from '../../../schedule/compile-schedule.ts';
 import { ScheduleSchema } from '../../../schedule/schedule-schema.ts';
-import type { ComponentKind } from '../../component-kind.ts';
+import type { TriggerKind } from '../../component-kind.ts';
 
 /** The time trigger: its config is a schedule object (see the README). */
-export const timeTrigger: ComponentKind = {
+export const timeTrigger: TriggerKind = {
   category: 'trigger',
   kind: 'time',
   title: 'Schedule',
@@ -20,4 +20,5 @@ export const timeTrigger: ComponentKind = {
       return [...underPath(error, path).issues];
     }
   },
+  schedule: (config: unknown, timezone) => compileSchedule(config, timezone).next,
 };

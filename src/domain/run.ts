@@ -1,0 +1,113 @@
+/** Why a run started. */
+export const RUN_CAUSES = [
+  'schedule',
+  'manual',
+  'api',
+  'file',
+  'http',
+  'after-task',
+  'start',
+] as const;
+export type RunCause = (typeof RUN_CAUSES)[number];
+
+/** Where a run is in its life. */
+export const RUN_STATUSES = [
+  'queued',
+  'running',
+  'succeeded',
+  'failed',
+  'partially-failed',
+  'canceled',
+  'timed-out',
+  'interrupted',
+  'skipped',
+] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** Statuses of a run that has not ended yet. */
+export const ACTIVE_STATUSES: readonly RunStatus[] = ['queued', 'running'];
+
+/** Ended badly: these are kept longer and may be retried. */
+export const FAILURE_STATUSES: readonly RunStatus[] = [
+  'failed',
+  'partially-failed',
+  'timed-out',
+  'interrupted',
+];
+
+/** Whether a run in this status has ended. */
+export function isFinal(status: RunStatus): boolean {
+  return !ACTIVE_STATUSES.includes(status);
+}
+
+/** How one component fared for one series item. */
+export interface ComponentOutcome {
+  id: string;
+  category: 'job' | 'action';
+  kind: string;
+  status: 'succeeded' | 'failed' | 'skipped' | 'canceled' | 'timed-out';
+  message: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+/** How one series item (or the only item, without a series) fared. */
+export interface ItemOutcome {
+  index: number;
+  /** The series value, as placeholders; empty without a series. */
+  values: Record<string, unknown>;
+  status: 'succeeded' | 'failed' | 'canceled' | 'timed-out';
+  components: ComponentOutcome[];
+}
+
+/** A result a job produced, as the run records it. */
+export interface RecordedResult {
+  itemIndex: number;
+  jobId: string;
+  type: 'file' | 'text' | 'json';
+  name: string;
+  valid: boolean;
+  /** File results: the artifact id to download it by, its size and media type. */
+  artifactId?: string;
+  size?: number;
+  mediaType?: string;
+  /** Text and JSON results are kept inline. */
+  text?: string;
+  value?: unknown;
+}
+
+/** One run of a task: why, when, how it went. */
+export interface Run {
+  id: string;
+  taskId: string;
+  taskName: string;
+  ownerId: string;
+  triggerId: string | null;
+  cause: RunCause;
+  scheduledFor: Date | null;
+  queuedAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  status: RunStatus;
+  reason: string | null;
+  attempt: number;
+  retryOf: string | null;
+  node: string | null;
+  cancelRequested: boolean;
+  parameters: Record<string, string>;
+  /** Task ids of the after-task chain that led here, this task last; stops loops. */
+  chain: string[];
+  items: ItemOutcome[];
+  results: RecordedResult[];
+}
+
+/** What to list: whose runs (null for everyone's), filters, page. */
+export interface RunListQuery {
+  ownerId: string | null;
+  taskId?: string;
+  status?: RunStatus[];
+  from?: Date;
+  to?: Date;
+  limit: number;
+  cursor?: string;
+}

@@ -1,0 +1,196 @@
+import type { Task } from '../domain/task.ts';
+import type { FireTimes } from '../plugins/component-kind.ts';
+import type { Lease, NewRun, RunTicket, StoredTrigger } from '../store/store.ts';
+import { planFires } from './fire-plan.ts';
+
+/** What a claim knows about one locked task. */
+export interface TaskClaimInput {
+  task: Task;
+  triggers: readonly StoredTrigger[];
+  /** Queued runs of the task that may start now, oldest first. */
+  ready: readonly RunTicket[];
+  /** Running runs, queued runs waiting for them, and queued runs that may start now. */
+  activity: { running: number; waiting: number; ready: number };
+  /** Fire times of a scheduled trigger, or null when its kind is not scheduled (any more). */
+  fireTimesOf: (trigger: StoredTrigger) => FireTimes | null;
+}
+
+/** What the claim writes for one task. */
+export interface TaskClaimPlan {
+  newRuns: NewRun[];
+  startIds: string[];
+  parkIds: string[];
+  nextFires: Array<{ taskId: string; triggerId: string; nextFireAt: number | null }>;
+  /** The task's schedule has ended: hide it from its owner's overview. */
+  ended: boolean;
+  /** An occurrence within the horizon was left to be claimed when it is due. */
+  deferred: boolean;
+}
+
+/** The claim's shared state: the time, this node's lease, how many more runs it may start. */
+export interface ClaimContext {
+  now: number;
+  /** Occurrences up to here may be claimed ahead, to start on time (see mayClaimAhead). */
+  horizon: number;
+  lease: Lease;
+  capacity: number;
+  misfireGraceMs: number;
+  newId: () => string;
+}
+
+type Candidate = { ready: RunTicket } | { occurrence: NewRun };
+
+function occurrenceRun(
+  input: TaskClaimInput,
+  trigger: StoredTrigger,
+  scheduledFor: number,
+  reason: string | null,
+  context: ClaimContext,
+): NewRun {
+  return {
+    id: context.newId(),
+    taskId: input.task.id,
+    ownerId: input.task.ownerId,
+    triggerId: trigger.triggerId,
+    cause: 'schedule',
+    scheduledFor,
+    attempt: 1,
+    retryOf: null,
+    parameters: {},
+    chain: [input.task.id],
+    queuedAt: context.now,
+    status: 'queued',
+    reason,
+    notBefore: context.now,
+    lease: null,
+  };
+}
+
+/**
+ * Whether the task's next occurrence may be claimed before it is due, to start exactly on
+ * time: always for parallel runs; otherwise only when nothing of the task is running, queued
+ * or due now, so the overlap policy decides on the same facts as at the due time.
+ */
+function mayClaimAhead(input: TaskClaimInput, context: ClaimContext): boolean {
+  if (input.task.policy.overlap === 'parallel') return true;
+  const { running, waiting, ready } = input.activity;
+  const dueNow = input.triggers.some(
+    (trigger) => trigger.nextFireAt !== null && trigger.nextFireAt <= context.now,
+  );
+  return running + waiting + ready === 0 && input.ready.length === 0 && !dueNow;
+}
+
+/** The runs due triggers make (and those claimed ahead), and their next fire times. */
+function fire(input: TaskClaimInput, context: ClaimContext, plan: TaskClaimPlan): NewRun[] {
+  const occurrences: NewRun[] = [];
+  let ahead = mayClaimAhead(input, context);
+  for (const trigger of input.triggers) {
+    if (trigger.nextFireAt === null || trigger.nextFireAt > context.horizon) continue;
+    const next = input.fireTimesOf(trigger);
+    const { taskId, triggerId } = trigger;
+    const expired =
+      input.task.expiresAt !== null && trigger.nextFireAt > input.task.expiresAt.getTime();
+    if (!next || expired) {
+      plan.nextFires.push({ taskId, triggerId, nextFireAt: null });
+      continue;
+    }
+    if (trigger.nextFireAt > context.now) {
+      if (!ahead) {
+        plan.deferred = true;
+        continue;
+      }
+      plan.nextFires.push({ taskId, triggerId, nextFireAt: next(trigger.nextFireAt) });
+      occurrences.push(occurrenceRun(input, trigger, trigger.nextFireAt, null, context));
+      ahead = input.task.policy.overlap === 'parallel';
+      continue;
+    }
+    const fires = planFires(
+      trigger.nextFireAt,
+      next,
+      input.task.policy,
+      context.now,
+      context.misfireGraceMs,
+    );
+    plan.nextFires.push({ taskId, triggerId, nextFireAt: fires.nextFireAt });
+    if (fires.skipped) {
+      const { scheduledFor, reason } = fires.skipped;
+      const skipped = occurrenceRun(input, trigger, scheduledFor, reason, context);
+      plan.newRuns.push({ ...skipped, status: 'skipped', notBefore: null });
+    }
+    fires.run.forEach((at, index) => {
+      occurrences.push(occurrenceRun(input, trigger, at, index === 0 ? fires.note : null, context));
+    });
+  }
+  return occurrences.sort((a, b) => (a.scheduledFor ?? 0) - (b.scheduledFor ?? 0));
+}
+
+/**
+ * A due occurrence starts now under this node's lease; one claimed ahead is reserved: queued
+ * until its time under the lease, so no other node takes it while this one lives.
+ */
+function startOrReserve(occurrence: NewRun, context: ClaimContext): NewRun {
+  const at = occurrence.scheduledFor ?? context.now;
+  if (at > context.now)
+    return { ...occurrence, status: 'queued', notBefore: at, lease: context.lease };
+  return { ...occurrence, status: 'running', notBefore: null, lease: context.lease };
+}
+
+function scheduleEnded(input: TaskClaimInput, plan: TaskClaimPlan): boolean {
+  if (input.triggers.length === 0) return false;
+  return input.triggers.every((trigger) => {
+    const update = plan.nextFires.find((each) => each.triggerId === trigger.triggerId);
+    const next = update ? update.nextFireAt : trigger.nextFireAt;
+    return next === null && input.fireTimesOf(trigger) !== null;
+  });
+}
+
+/**
+ * Decides, for one locked task, which due occurrences and queued runs start now, per the
+ * overlap policy: "parallel" starts all; "skip" starts one at a time and records the
+ * others as skipped; "queue" keeps one waiting. Queued runs (manual, retries) never
+ * become skipped: they wait. Beyond this node's capacity, runs stay queued for any node.
+ */
+export function planTaskClaim(input: TaskClaimInput, context: ClaimContext): TaskClaimPlan {
+  const plan: TaskClaimPlan = {
+    newRuns: [],
+    startIds: [],
+    parkIds: [],
+    nextFires: [],
+    ended: false,
+    deferred: false,
+  };
+  const candidates: Candidate[] = [
+    ...input.ready.map((ready) => ({ ready })),
+    ...fire(input, context, plan).map((occurrence) => ({ occurrence })),
+  ];
+  const { overlap } = input.task.policy;
+  // A queued run this node could not load (no room) is ahead of any new occurrence.
+  let busy = input.activity.running > 0 || (input.ready.length === 0 && input.activity.ready > 0);
+  let waiting = input.activity.waiting;
+  for (const candidate of candidates) {
+    if (overlap === 'parallel' || !busy) {
+      busy = true;
+      if (context.capacity > 0) {
+        context.capacity -= 1;
+        if ('ready' in candidate) plan.startIds.push(candidate.ready.id);
+        else plan.newRuns.push(startOrReserve(candidate.occurrence, context));
+      } else if ('occurrence' in candidate) {
+        plan.newRuns.push(candidate.occurrence);
+      }
+    } else if ('ready' in candidate) {
+      plan.parkIds.push(candidate.ready.id);
+      waiting += 1;
+    } else if (overlap === 'queue' && waiting === 0) {
+      plan.newRuns.push({ ...candidate.occurrence, notBefore: null });
+      waiting += 1;
+    } else {
+      const reason =
+        overlap === 'queue'
+          ? 'a run was already waiting to start'
+          : 'the previous run was still running';
+      plan.newRuns.push({ ...candidate.occurrence, status: 'skipped', reason, notBefore: null });
+    }
+  }
+  plan.ended = scheduleEnded(input, plan);
+  return plan;
+}

@@ -1,0 +1,146 @@
+import { untilExpiry, type Task } from '../domain/task.ts';
+import type { FireTimes } from '../plugins/component-kind.ts';
+import type { ComponentRegistry } from '../plugins/registry.ts';
+import { orderedId } from '../store/sql/ordered-id.ts';
+import type { Lease, RunTicket, Store, StoredTrigger } from '../store/store.ts';
+import { planTaskClaim, type ClaimContext, type TaskClaimPlan } from './claim-plan.ts';
+
+/** A run this node claimed and must now execute. */
+export interface ClaimedRun {
+  ticket: RunTicket;
+  task: Task;
+  /** Claimed ahead: queued under this node's lease until its time, then begun. */
+  reserved: boolean;
+}
+
+/** What one claim did. */
+export interface ClaimOutcome {
+  started: ClaimedRun[];
+  /** More may be due right now: claim again without sleeping. */
+  more: boolean;
+  /** How many more runs this node could have started: 0 when it ran out of room. */
+  roomLeft: number;
+  /** Occurrences before the horizon were left until they are due. */
+  deferred: boolean;
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  return groups;
+}
+
+/**
+ * Claims due occurrences and ready queued runs in one transaction: locks their tasks
+ * (other nodes skip locked ones), inserts the runs (unique per occurrence), advances the
+ * triggers, and starts what this node has room for under its lease.
+ */
+export class Claimer {
+  readonly #fireTimes = new Map<string, FireTimes | null>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly registry: ComponentRegistry,
+    private readonly options: { batchSize: number; misfireGraceMs: number },
+  ) {}
+
+  /** Claims what is due at now, and occurrences up to horizon that may be claimed ahead. */
+  async claim(now: number, horizon: number, lease: Lease, capacity: number): Promise<ClaimOutcome> {
+    return this.store.transaction(async (store) => {
+      const { batchSize } = this.options;
+      const dueIds = await store.triggers.dueTaskIds(horizon, batchSize);
+      // Ready runs are only worth loading as far as this node can start them.
+      const readyIds =
+        capacity > 0 ? await store.runs.readyTaskIds(now, Math.min(batchSize, capacity)) : [];
+      const candidates = [...new Set([...dueIds, ...readyIds])];
+      if (candidates.length === 0) {
+        return { started: [], more: false, roomLeft: capacity, deferred: false };
+      }
+      const locked = await store.tasks.lockAvailable(candidates);
+      const [tasks, triggers, ready, activity] = await Promise.all([
+        store.tasks.getMany(locked),
+        store.triggers.ofTasks(locked),
+        capacity > 0
+          ? store.runs.ready(locked, now, Math.min(batchSize, capacity))
+          : Promise.resolve([]),
+        store.runs.activity(locked, now),
+      ]);
+      const context: ClaimContext = {
+        now,
+        horizon,
+        lease,
+        capacity,
+        misfireGraceMs: this.options.misfireGraceMs,
+        newId: () => orderedId(now),
+      };
+      const triggersOf = groupBy(triggers, (trigger) => trigger.taskId);
+      const readyOf = groupBy(ready, (ticket) => ticket.taskId);
+      const plans = tasks.map((task) => ({
+        task,
+        plan: planTaskClaim(
+          {
+            task,
+            triggers: triggersOf.get(task.id) ?? [],
+            ready: readyOf.get(task.id) ?? [],
+            activity: activity.get(task.id) ?? { running: 0, waiting: 0, ready: 0 },
+            fireTimesOf: (trigger) => {
+              const fireTimes = this.#fireTimesOf(task, trigger);
+              return fireTimes && untilExpiry(fireTimes, task.expiresAt);
+            },
+          },
+          context,
+        ),
+      }));
+      const started = await this.#write(store, plans, lease, now);
+      const more =
+        dueIds.length >= batchSize || (readyIds.length >= batchSize && capacity > batchSize);
+      const deferred = plans.some(({ plan }) => plan.deferred);
+      return { started, more, roomLeft: context.capacity, deferred };
+    });
+  }
+
+  async #write(
+    store: Store,
+    plans: ReadonlyArray<{ task: Task; plan: TaskClaimPlan }>,
+    lease: Lease,
+    now: number,
+  ): Promise<ClaimedRun[]> {
+    const newRuns = plans.flatMap(({ plan }) => plan.newRuns);
+    const inserted = await store.runs.insertMany(newRuns);
+    const startIds = plans.flatMap(({ plan }) => plan.startIds);
+    await store.runs.start(startIds, lease, now);
+    await store.runs.park(plans.flatMap(({ plan }) => plan.parkIds));
+    await store.triggers.setNextFire(plans.flatMap(({ plan }) => plan.nextFires));
+    await store.tasks.setHidden(
+      plans.filter(({ plan }) => plan.ended).map(({ task }) => task.id),
+      true,
+    );
+    const taskOf = new Map(plans.map(({ task }) => [task.id, task]));
+    const startedNew = newRuns.filter((run) => run.lease !== null && inserted.has(run.id));
+    const startedReady = startIds.length > 0 ? await store.runs.tickets(startIds) : [];
+    return [...startedNew, ...startedReady].flatMap((ticket) => {
+      const task = taskOf.get(ticket.taskId);
+      const reserved = 'status' in ticket && ticket.status === 'queued';
+      return task ? [{ ticket, task, reserved }] : [];
+    });
+  }
+
+  /** Compiled fire times, cached per trigger config and zone (compiling costs more than computing). */
+  #fireTimesOf(task: Task, trigger: StoredTrigger): FireTimes | null {
+    const cached = this.#fireTimes.get(trigger.fingerprint);
+    if (cached !== undefined) return cached;
+    const component = task.triggers.find((each) => each.id === trigger.triggerId);
+    const kind = this.registry.get('trigger', trigger.kind);
+    let fireTimes: FireTimes | null = null;
+    if (component && kind?.schedule) {
+      try {
+        fireTimes = kind.schedule(component.config as never, task.timezone);
+      } catch {
+        fireTimes = null;
+      }
+    }
+    if (this.#fireTimes.size >= 10_000) this.#fireTimes.clear();
+    this.#fireTimes.set(trigger.fingerprint, fireTimes);
+    return fireTimes;
+  }
+}

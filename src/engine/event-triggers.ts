@@ -1,0 +1,92 @@
+import type { Task } from '../domain/task.ts';
+import type { ComponentRegistry } from '../plugins/registry.ts';
+import type { RunLogger, TriggerContext } from '../plugins/run-context.ts';
+import type { Store } from '../store/store.ts';
+import { enqueueRun } from './enqueue.ts';
+
+type Stop = () => void | Promise<void>;
+const LOAD_BATCH = 500;
+
+/**
+ * The event triggers (kinds with start()) of enabled tasks, started on this node: all at
+ * server start, and again for a task whenever it changes.
+ */
+export class EventTriggers {
+  readonly #started = new Map<string, Stop[]>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly registry: ComponentRegistry,
+    private readonly now: () => number,
+    private readonly logger: RunLogger,
+  ) {}
+
+  #eventKinds(): string[] {
+    return this.registry
+      .list('trigger')
+      .flatMap((kind) => (kind.category === 'trigger' && kind.start ? [kind.kind] : []));
+  }
+
+  /** Starts the event triggers of every enabled task. */
+  async startAll(): Promise<void> {
+    const rows = await this.store.triggers.withKinds(this.#eventKinds());
+    const taskIds = [...new Set(rows.map((row) => row.taskId))];
+    for (let i = 0; i < taskIds.length; i += LOAD_BATCH) {
+      const tasks = await this.store.tasks.getMany(taskIds.slice(i, i + LOAD_BATCH));
+      for (const task of tasks) this.#start(task, 'server-start');
+    }
+  }
+
+  /** Restarts a task's event triggers after it changed (or stops them if it is gone or disabled). */
+  async refresh(taskId: string): Promise<void> {
+    const kinds = new Set(this.#eventKinds());
+    if (kinds.size === 0) return;
+    await this.#stop(taskId);
+    const task = await this.store.tasks.get(taskId);
+    if (task?.enabled) this.#start(task, 'task-enabled');
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.#started.keys()].map((taskId) => this.#stop(taskId)));
+  }
+
+  #start(task: Task, reason: TriggerContext['reason']): void {
+    if (!task.enabled) return;
+    const stops: Stop[] = [];
+    for (const trigger of task.triggers) {
+      const kind = this.registry.get('trigger', trigger.kind);
+      if (!kind?.start) continue;
+      const context: TriggerContext = {
+        task: { id: task.id, name: task.name, ownerId: task.ownerId },
+        triggerId: trigger.id,
+        reason,
+        fire: (cause, parameters = {}) =>
+          enqueueRun(this.store, task, { cause, triggerId: trigger.id, parameters }, this.now()),
+        log: this.logger,
+      };
+      try {
+        const stop = kind.start(trigger.config as never, context);
+        if (stop) stops.push(stop);
+      } catch (error) {
+        this.logger.error(
+          `trigger ${trigger.id} of task ${task.id} did not start: ${(error as Error).message}`,
+        );
+      }
+    }
+    if (stops.length > 0) this.#started.set(task.id, stops);
+  }
+
+  async #stop(taskId: string): Promise<void> {
+    const stops = this.#started.get(taskId) ?? [];
+    this.#started.delete(taskId);
+    for (const stop of stops) {
+      try {
+        await stop();
+      } catch (error) {
+        this.logger.error(
+          `trigger of task ${taskId} did not stop cleanly: ${(error as Error).message}`,
+        );
+      }
+    }
+  }
+}

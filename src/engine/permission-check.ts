@@ -1,0 +1,42 @@
+import { PERMISSIONS } from '../domain/permissions.ts';
+import type { ComponentCategory, Task } from '../domain/task.ts';
+import type { User } from '../domain/user.ts';
+import type { ComponentRegistry } from '../plugins/registry.ts';
+
+/** A task's owner as a run sees them: their account and the permissions they hold now. */
+export interface OwnerState {
+  user: User;
+  permissions: ReadonlySet<string>;
+}
+
+/** Why the owner cannot run anything at all, or null when they can. */
+export function ownerProblem(owner: OwnerState | undefined): string | null {
+  if (!owner) return 'the owner of the task no longer exists';
+  if (owner.user.disabled) return `the owner '${owner.user.login}' is disabled`;
+  if (!owner.permissions.has(PERMISSIONS.planner)) {
+    return `the owner '${owner.user.login}' no longer holds the permission '${PERMISSIONS.planner}'`;
+  }
+  return null;
+}
+
+/** The components the owner may not use now, each with a message naming the missing permission. */
+export function deniedComponents(
+  task: Task,
+  registry: ComponentRegistry,
+  owner: OwnerState,
+): Map<string, string> {
+  const denied = new Map<string, string>();
+  const check = (category: ComponentCategory, component: { id: string; kind: string }) => {
+    const permission = registry.get(category, component.kind)?.permission;
+    if (permission !== undefined && !owner.permissions.has(permission)) {
+      denied.set(
+        component.id,
+        `${category} ${component.id} (${component.kind}) needs the permission '${permission}', which the owner '${owner.user.login}' does not hold`,
+      );
+    }
+  };
+  for (const job of task.jobs) check('job', job);
+  for (const action of task.actions) check('action', action);
+  if (task.series) check('series', task.series);
+  return denied;
+}

@@ -1,0 +1,226 @@
+import type { ComponentOutcome, ItemOutcome } from '../domain/run.ts';
+import type { ActionComponent, JobComponent, Qualification } from '../domain/task.ts';
+import type { ComponentRegistry } from '../plugins/registry.ts';
+import type { DeliveredResult, JobResult } from '../plugins/results.ts';
+import type { ComponentContext } from '../plugins/run-context.ts';
+
+/** What running one item needs besides its components. */
+export interface ItemInput {
+  index: number;
+  values: Record<string, unknown>;
+  jobs: readonly JobComponent[];
+  actions: readonly ActionComponent[];
+  registry: ComponentRegistry;
+  /** Components that may not run, with the reason (e.g. a missing permission). */
+  denied: ReadonlyMap<string, string>;
+  jobConcurrency: number;
+  now: () => number;
+  /** The context for one component of this item. */
+  contextFor(componentId: string): ComponentContext;
+}
+
+/** Rejects when the signal aborts, so a job that ignores its signal cannot hold the run. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new Error('stopped'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new Error('stopped'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
+
+/** Runs fn for every item with at most limit running at once. */
+async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await fn(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+function outcome(
+  component: { id: string; kind: string },
+  category: 'job' | 'action',
+  status: ComponentOutcome['status'],
+  message: string | null,
+  startedAt: number | null,
+  finishedAt: number | null,
+): ComponentOutcome {
+  const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString());
+  return {
+    id: component.id,
+    category,
+    kind: component.kind,
+    status,
+    message,
+    startedAt: iso(startedAt),
+    finishedAt: iso(finishedAt),
+  };
+}
+
+/** How a component ended that threw or was stopped. */
+function stoppedOrFailed(
+  signal: AbortSignal,
+  error: unknown,
+): { status: ComponentOutcome['status']; message: string } {
+  if (signal.aborted) {
+    const reason = signal.reason as string;
+    return {
+      status: reason === 'timed-out' ? 'timed-out' : 'canceled',
+      message: `stopped: ${reason}`,
+    };
+  }
+  return { status: 'failed', message: (error as Error).message || 'failed' };
+}
+
+async function runJob(
+  job: JobComponent,
+  input: ItemInput,
+  results: DeliveredResult[],
+): Promise<ComponentOutcome> {
+  const denied = input.denied.get(job.id);
+  if (denied) return outcome(job, 'job', 'failed', denied, null, null);
+  const kind = input.registry.get('job', job.kind);
+  if (!kind) return outcome(job, 'job', 'failed', `unknown job kind '${job.kind}'`, null, null);
+  const context = input.contextFor(job.id);
+  const startedAt = input.now();
+  try {
+    const produced = await untilAborted(
+      kind.run(job.config as never, { ...context, condition: job.condition }),
+      context.signal,
+    );
+    results.push(
+      ...produced.map((result: JobResult) => ({
+        ...result,
+        jobId: job.id,
+        valid: result.valid ?? true,
+      })),
+    );
+    return outcome(job, 'job', 'succeeded', null, startedAt, input.now());
+  } catch (error) {
+    const { status, message } = stoppedOrFailed(context.signal, error);
+    context.log.error(`job ${job.id} (${job.kind}): ${message}`);
+    return outcome(job, 'job', status, message, startedAt, input.now());
+  }
+}
+
+/** Whether an action runs, and with which results, given its qualification. */
+function qualify(
+  qualification: Qualification,
+  results: readonly DeliveredResult[],
+  allJobsSucceeded: boolean,
+): { run: true; results: DeliveredResult[] } | { run: false; reason: string } {
+  const valid = results.filter((result) => result.valid);
+  switch (qualification) {
+    case 'always':
+      return { run: true, results: [...results] };
+    case 'all-valid':
+      return allJobsSucceeded && valid.length === results.length
+        ? { run: true, results: [...results] }
+        : { run: false, reason: 'not every job result is valid (qualification "all-valid")' };
+    case 'any-valid':
+      return valid.length > 0
+        ? { run: true, results: valid }
+        : { run: false, reason: 'no job result is valid (qualification "any-valid")' };
+    case 'none-valid':
+      return valid.length === 0
+        ? { run: true, results: [...results] }
+        : { run: false, reason: 'a job result is valid (qualification "none-valid")' };
+  }
+}
+
+async function runAction(
+  action: ActionComponent,
+  input: ItemInput,
+  results: readonly DeliveredResult[],
+  allJobsSucceeded: boolean,
+): Promise<ComponentOutcome> {
+  const denied = input.denied.get(action.id);
+  if (denied) return outcome(action, 'action', 'failed', denied, null, null);
+  const kind = input.registry.get('action', action.kind);
+  if (!kind)
+    return outcome(action, 'action', 'failed', `unknown action kind '${action.kind}'`, null, null);
+  const context = input.contextFor(action.id);
+  if (context.signal.aborted) {
+    return outcome(
+      action,
+      'action',
+      stoppedOrFailed(context.signal, null).status,
+      'not started: the run was stopped',
+      null,
+      null,
+    );
+  }
+  const accepted = results.filter((result) => kind.accepts.includes(result.type));
+  if (kind.accepts.length > 0 && accepted.length === 0) {
+    const reason = `no job produced a ${kind.accepts.join(' or ')} result`;
+    return outcome(action, 'action', 'skipped', reason, null, null);
+  }
+  const decision = qualify(action.qualification, accepted, allJobsSucceeded);
+  if (!decision.run) return outcome(action, 'action', 'skipped', decision.reason, null, null);
+  const startedAt = input.now();
+  try {
+    await untilAborted(
+      kind.run(action.config as never, { ...context, results: decision.results }),
+      context.signal,
+    );
+    return outcome(action, 'action', 'succeeded', null, startedAt, input.now());
+  } catch (error) {
+    const { status, message } = stoppedOrFailed(context.signal, error);
+    context.log.error(`action ${action.id} (${action.kind}): ${message}`);
+    return outcome(action, 'action', status, message, startedAt, input.now());
+  }
+}
+
+/** The item's status from its components': a stop wins, then any failure. */
+function itemStatus(components: readonly ComponentOutcome[]): ItemOutcome['status'] {
+  for (const status of ['timed-out', 'canceled', 'failed'] as const) {
+    if (components.some((component) => component.status === status)) return status;
+  }
+  return 'succeeded';
+}
+
+/**
+ * Runs one item: every job (in no defined order, a few at a time), then each action in
+ * turn with the results it accepts. A failing component does not stop the others.
+ */
+export async function runItem(
+  input: ItemInput,
+): Promise<{ outcome: ItemOutcome; results: DeliveredResult[] }> {
+  const results: DeliveredResult[] = [];
+  const jobOutcomes: ComponentOutcome[] = [];
+  await eachLimited(input.jobs, input.jobConcurrency, async (job) => {
+    jobOutcomes.push(await runJob(job, input, results));
+  });
+  jobOutcomes.sort(
+    (a, b) =>
+      input.jobs.findIndex((j) => j.id === a.id) - input.jobs.findIndex((j) => j.id === b.id),
+  );
+  const allJobsSucceeded = jobOutcomes.every((job) => job.status === 'succeeded');
+  const actionOutcomes: ComponentOutcome[] = [];
+  for (const action of input.actions) {
+    actionOutcomes.push(await runAction(action, input, results, allJobsSucceeded));
+  }
+  const components = [...jobOutcomes, ...actionOutcomes];
+  return {
+    outcome: {
+      index: input.index,
+      values: input.values,
+      status: itemStatus(components),
+      components,
+    },
+    results,
+  };
+}

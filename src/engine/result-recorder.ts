@@ -1,0 +1,69 @@
+import { readFile, stat } from 'node:fs/promises';
+import type { RecordedResult } from '../domain/run.ts';
+import type { DeliveredResult } from '../plugins/results.ts';
+import type { RunLogger } from '../plugins/run-context.ts';
+import { orderedId } from '../store/sql/ordered-id.ts';
+import type { Store } from '../store/store.ts';
+
+/** Files larger than this are not kept for download (they still reach the actions). */
+export const MAX_ARTIFACT_BYTES = 100 * 1024 * 1024;
+const MAX_INLINE_CHARS = 64 * 1024;
+
+/** Keeps a run's results: files as downloadable artifacts, text and JSON inline (capped). */
+export async function recordResults(
+  store: Store,
+  runId: string,
+  itemIndex: number,
+  results: readonly DeliveredResult[],
+  log: RunLogger,
+  now: number,
+): Promise<RecordedResult[]> {
+  const recorded: RecordedResult[] = [];
+  for (const result of results) {
+    const base = {
+      itemIndex,
+      jobId: result.jobId,
+      type: result.type,
+      name: result.name,
+      valid: result.valid,
+    };
+    if (result.type === 'text') {
+      recorded.push({ ...base, text: result.text.slice(0, MAX_INLINE_CHARS) });
+    } else if (result.type === 'json') {
+      const json = JSON.stringify(result.value) ?? 'null';
+      recorded.push(json.length <= MAX_INLINE_CHARS ? { ...base, value: result.value } : base);
+    } else {
+      recorded.push({ ...base, ...(await keepFile(store, runId, result, log, now)) });
+    }
+  }
+  return recorded;
+}
+
+async function keepFile(
+  store: Store,
+  runId: string,
+  result: Extract<DeliveredResult, { type: 'file' }>,
+  log: RunLogger,
+  now: number,
+): Promise<Partial<RecordedResult>> {
+  const mediaType = result.mediaType ?? 'application/octet-stream';
+  try {
+    const { size } = await stat(result.path);
+    if (size > MAX_ARTIFACT_BYTES) {
+      log.warn(`${result.name} (${size} bytes) is too large to keep for download`);
+      return { size, mediaType };
+    }
+    const id = orderedId(now);
+    await store.runs.addArtifact({
+      id,
+      runId,
+      name: result.name,
+      mediaType,
+      content: await readFile(result.path),
+    });
+    return { artifactId: id, size, mediaType };
+  } catch (error) {
+    log.warn(`could not keep ${result.name}: ${(error as Error).message}`);
+    return { mediaType };
+  }
+}

@@ -1,0 +1,61 @@
+import type { RunLogger } from '../plugins/run-context.ts';
+
+/** A run's log is capped; beyond this, lines are dropped and counted. */
+const MAX_LOG_CHARS = 1_000_000;
+
+/** The log of a run in progress: lines kept in memory, handed to live subscribers at once. */
+export class RunLog implements RunLogger {
+  #text = '';
+  #dropped = 0;
+  #dirty = false;
+  readonly #subscribers = new Set<(text: string) => void>();
+
+  constructor(private readonly now: () => number) {}
+
+  info(message: string): void {
+    this.#write('INFO ', message);
+  }
+
+  warn(message: string): void {
+    this.#write('WARN ', message);
+  }
+
+  error(message: string): void {
+    this.#write('ERROR', message);
+  }
+
+  /** The whole log so far. */
+  get text(): string {
+    return this.#dropped === 0
+      ? this.#text
+      : `${this.#text}[${this.#dropped} more lines were dropped: the log is full]\n`;
+  }
+
+  /** Whether lines came since the last call. */
+  takeDirty(): boolean {
+    const dirty = this.#dirty;
+    this.#dirty = false;
+    return dirty;
+  }
+
+  /** Receives each new piece of text; returns how to stop. */
+  subscribe(listener: (text: string) => void): () => void {
+    this.#subscribers.add(listener);
+    return () => this.#subscribers.delete(listener);
+  }
+
+  #write(level: string, message: string): void {
+    const lines = message
+      .replace(/\r\n?/g, '\n')
+      .split('\n')
+      .map((line) => `${new Date(this.now()).toISOString()} ${level} ${line}\n`)
+      .join('');
+    if (this.#text.length + lines.length > MAX_LOG_CHARS) {
+      this.#dropped += 1;
+      return;
+    }
+    this.#text += lines;
+    this.#dirty = true;
+    for (const subscriber of this.#subscribers) subscriber(lines);
+  }
+}

@@ -1,0 +1,172 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ItemOutcome, RecordedResult, RunStatus } from '../domain/run.ts';
+import type { Task } from '../domain/task.ts';
+import type { ComponentRegistry } from '../plugins/registry.ts';
+import type { ComponentContext, RunOwner, SeriesContext } from '../plugins/run-context.ts';
+import type { RunTicket, Store } from '../store/store.ts';
+import type { StopReason } from './live-runs.ts';
+import { deniedComponents, ownerProblem, type OwnerState } from './permission-check.ts';
+import { runItem } from './pipeline.ts';
+import { recordResults } from './result-recorder.ts';
+import type { RunLog } from './run-log.ts';
+
+/** How a run ended, before it is written. */
+export interface Execution {
+  status: RunStatus;
+  reason: string | null;
+  items: ItemOutcome[];
+  results: RecordedResult[];
+}
+
+/** What the runner needs. */
+export interface RunnerOptions {
+  store: Store;
+  registry: ComponentRegistry;
+  now: () => number;
+  /** Where runs get their private working folders. */
+  workRoot: string;
+  jobConcurrency: number;
+}
+
+function runOwner(owner: OwnerState): RunOwner {
+  const { id, login, displayName, email } = owner.user;
+  return { id, login, displayName, email, permissions: owner.permissions };
+}
+
+function combine(items: readonly ItemOutcome[]): { status: RunStatus; reason: string | null } {
+  const failed = items.filter((item) => item.status !== 'succeeded');
+  if (failed.length === 0)
+    return { status: 'succeeded', reason: items.length === 0 ? 'the series was empty' : null };
+  const first = failed[0]?.components.find(
+    (component) => component.status !== 'succeeded' && component.status !== 'skipped',
+  );
+  const reason = first?.message ?? null;
+  if (failed.length === items.length) return { status: 'failed', reason };
+  return {
+    status: 'partially-failed',
+    reason: `${failed.length} of ${items.length} items failed; first: ${reason ?? ''}`,
+  };
+}
+
+const STOPPED: Record<StopReason, RunStatus> = {
+  canceled: 'canceled',
+  'timed-out': 'timed-out',
+  interrupted: 'interrupted',
+};
+
+/**
+ * Executes one claimed run as its owner: checks the owner's permissions for every component,
+ * resolves the series, runs each item's jobs and actions, keeps the results.
+ */
+export class Runner {
+  constructor(private readonly options: RunnerOptions) {}
+
+  async execute(
+    ticket: RunTicket,
+    task: Task,
+    owner: OwnerState | undefined,
+    log: RunLog,
+    signal: AbortSignal,
+  ): Promise<Execution> {
+    const problem = ownerProblem(owner);
+    if (problem || !owner) return { status: 'failed', reason: problem, items: [], results: [] };
+    const workDir = { path: join(this.options.workRoot, ticket.id), used: false };
+    try {
+      return await this.#executeAs(ticket, task, owner, log, signal, workDir);
+    } finally {
+      if (workDir.used) await rm(workDir.path, { recursive: true, force: true });
+    }
+  }
+
+  async #executeAs(
+    ticket: RunTicket,
+    task: Task,
+    owner: OwnerState,
+    log: RunLog,
+    signal: AbortSignal,
+    workDir: { path: string; used: boolean },
+  ): Promise<Execution> {
+    const denied = deniedComponents(task, this.options.registry, owner);
+    const base = {
+      runId: ticket.id,
+      task: { id: task.id, name: task.name, timezone: task.timezone },
+      owner: runOwner(owner),
+      log,
+      signal,
+    };
+    let values: Record<string, unknown>[];
+    try {
+      values = await this.#seriesValues(task, denied, { ...base, placeholders: ticket.parameters });
+    } catch (error) {
+      const reason = `series: ${(error as Error).message}`;
+      log.error(reason);
+      return {
+        status: signal.aborted ? STOPPED[signal.reason as StopReason] : 'failed',
+        reason,
+        items: [],
+        results: [],
+      };
+    }
+    const items: ItemOutcome[] = [];
+    const results: RecordedResult[] = [];
+    for (const [index, value] of values.entries()) {
+      if (signal.aborted) break;
+      const placeholders = { ...ticket.parameters, ...value };
+      const contextFor = (componentId: string): ComponentContext => ({
+        ...base,
+        cause: ticket.cause,
+        scheduledFor: ticket.scheduledFor === null ? null : new Date(ticket.scheduledFor),
+        placeholders,
+        workDir: async () => {
+          workDir.used = true;
+          const dir = join(workDir.path, `${index}-${componentId}`);
+          await mkdir(dir, { recursive: true });
+          return dir;
+        },
+      });
+      const item = await runItem({
+        index,
+        values: task.series ? value : {},
+        jobs: task.jobs,
+        actions: task.actions,
+        registry: this.options.registry,
+        denied,
+        jobConcurrency: this.options.jobConcurrency,
+        now: this.options.now,
+        contextFor,
+      });
+      items.push(item.outcome);
+      results.push(
+        ...(await recordResults(
+          this.options.store,
+          ticket.id,
+          index,
+          item.results,
+          log,
+          this.options.now(),
+        )),
+      );
+    }
+    if (signal.aborted) {
+      const reason = signal.reason as StopReason;
+      return { status: STOPPED[reason], reason: null, items, results };
+    }
+    return { ...combine(items), items, results };
+  }
+
+  async #seriesValues(
+    task: Task,
+    denied: ReadonlyMap<string, string>,
+    context: SeriesContext,
+  ): Promise<Record<string, unknown>[]> {
+    if (!task.series) return [{}];
+    const refused = denied.get(task.series.id);
+    if (refused) throw new Error(refused);
+    const kind = this.options.registry.get('series', task.series.kind);
+    if (!kind) throw new Error(`unknown series kind '${task.series.kind}'`);
+    const values = await kind.resolve(task.series.config as never, context);
+    context.log.info(`series ${task.series.kind}: ${values.length} items`);
+    return values;
+  }
+}

@@ -1,0 +1,22 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { SeriesKind } from '../../component-kind.ts';
+
+const ListConfig = Type.Object(
+  {
+    items: Type.Array(Type.Record(Type.String({ maxLength: 100 }), Type.Unknown()), {
+      maxItems: 10000,
+      description: 'The records; their fields become placeholders',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+/** A fixed list of records, written into the task. */
+export const listSeries: SeriesKind = {
+  category: 'series',
+  kind: 'list',
+  title: 'List',
+  description: 'Runs the jobs and actions once for each record of a fixed list',
+  configSchema: ListConfig,
+  resolve: async (config: Static<typeof ListConfig>) => config.items,
+};

@@ -1,0 +1,17 @@
+import { Type } from '@sinclair/typebox';
+import type { TriggerKind } from '../../component-kind.ts';
+
+/** Starts the task each time a server (a node) starts. */
+export const serverStartTrigger: TriggerKind = {
+  category: 'trigger',
+  kind: 'server-start',
+  title: 'Server start',
+  description: 'Starts the task each time a server starts',
+  configSchema: Type.Object({}, { additionalProperties: false }),
+  start: (_config, context) => {
+    if (context.reason !== 'server-start') return;
+    context.fire('start').catch((error: unknown) => {
+      context.log.error(`could not start the task: ${(error as Error).message}`);
+    });
+  },
+};

@@ -1,0 +1,51 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Plugin } from './plugin.ts';
+
+/** A plugin module that cannot be used; the message names it. */
+export class PluginLoadError extends Error {
+  constructor(spec: string, problem: string) {
+    super(`Plugin '${spec}' ${problem}`);
+    this.name = 'PluginLoadError';
+  }
+}
+
+function looksLikePlugin(value: unknown): value is Plugin {
+  const candidate = value as Partial<Plugin> | null;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.name === 'string' &&
+    Array.isArray(candidate.components)
+  );
+}
+
+/** A path (absolute, ./x, or any existing file under baseDir) is imported as a file; else as a package. */
+function importTarget(spec: string, baseDir: string): string {
+  const path = resolve(baseDir, spec);
+  if (isAbsolute(spec) || spec.startsWith('.') || existsSync(path)) return pathToFileURL(path).href;
+  return spec;
+}
+
+/** Imports each plugin module; its default export (or export "plugin") is the plugin. */
+export async function loadPlugins(specs: readonly string[], baseDir: string): Promise<Plugin[]> {
+  const plugins: Plugin[] = [];
+  for (const spec of specs) {
+    let module: { default?: unknown; plugin?: unknown };
+    try {
+      module = (await import(importTarget(spec, baseDir))) as typeof module;
+    } catch (error) {
+      throw new PluginLoadError(spec, `could not be loaded: ${(error as Error).message}`);
+    }
+    const plugin = module.default ?? module.plugin;
+    if (!looksLikePlugin(plugin)) {
+      throw new PluginLoadError(
+        spec,
+        'does not export a plugin ({name, components}) as default or "plugin"',
+      );
+    }
+    plugins.push(plugin);
+  }
+  return plugins;
+}

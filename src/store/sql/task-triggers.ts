@@ -1,0 +1,150 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import { chunksOf } from './chunks.ts';
+import type { DialectTraits } from './traits.ts';
+import type { Follower, StoredTrigger, TriggerRepository } from '../store.ts';
+import type { Database } from './schema.ts';
+
+function fromRow(row: Selectable<Database['task_triggers']>): StoredTrigger {
+  return {
+    taskId: row.task_id,
+    triggerId: row.trigger_id,
+    kind: row.kind,
+    fingerprint: row.fingerprint,
+    nextFireAt: row.next_fire_at,
+    followsTaskId: row.follows_task_id,
+    followsOn: row.follows_on as StoredTrigger['followsOn'],
+  };
+}
+
+/** The triggers of enabled tasks, with the next fire time of the scheduled ones. */
+export class SqlTriggerRepository implements TriggerRepository {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly traits: DialectTraits,
+  ) {}
+
+  async forTask(taskId: string): Promise<StoredTrigger[]> {
+    const rows = await this.db
+      .selectFrom('task_triggers')
+      .selectAll()
+      .where('task_id', '=', taskId)
+      .execute();
+    return rows.map(fromRow);
+  }
+
+  async replaceForTask(taskId: string, triggers: readonly StoredTrigger[]): Promise<void> {
+    await this.db.deleteFrom('task_triggers').where('task_id', '=', taskId).execute();
+    if (triggers.length === 0) return;
+    await this.db
+      .insertInto('task_triggers')
+      .values(
+        triggers.map((trigger) => ({
+          task_id: trigger.taskId,
+          trigger_id: trigger.triggerId,
+          kind: trigger.kind,
+          fingerprint: trigger.fingerprint,
+          next_fire_at: trigger.nextFireAt,
+          follows_task_id: trigger.followsTaskId,
+          follows_on: trigger.followsOn,
+        })),
+      )
+      .execute();
+  }
+
+  async dueTaskIds(now: number, limit: number): Promise<string[]> {
+    let select = this.db
+      .selectFrom('task_triggers')
+      .select('task_id')
+      .where('next_fire_at', '<=', now)
+      .orderBy('next_fire_at')
+      .limit(limit);
+    // Another node's claim holds its rows: pass over them rather than collide.
+    if (this.traits.skipLockedRows) select = select.forUpdate().skipLocked();
+    const rows = await select.execute();
+    return [...new Set(rows.map((row) => row.task_id))];
+  }
+
+  async ofTasks(taskIds: readonly string[]): Promise<StoredTrigger[]> {
+    if (taskIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('task_triggers')
+      .selectAll()
+      .where('task_id', 'in', taskIds)
+      .execute();
+    return rows.map(fromRow);
+  }
+
+  async setNextFire(
+    updates: ReadonlyArray<{ taskId: string; triggerId: string; nextFireAt: number | null }>,
+  ): Promise<void> {
+    // One statement per chunk: a claim advances hundreds of triggers at once.
+    for (const chunk of chunksOf(updates, 1000)) {
+      const rows = sql.join(
+        chunk.map(
+          (update) =>
+            sql`(${update.taskId}, ${update.triggerId}, cast(${update.nextFireAt} as bigint))`,
+        ),
+      );
+      await sql`update task_triggers set next_fire_at = v.column3
+        from (values ${rows}) as v
+        where task_triggers.task_id = v.column1 and task_triggers.trigger_id = v.column2`.execute(
+        this.db,
+      );
+    }
+  }
+
+  async earliestFire(): Promise<number | null> {
+    const row = await this.db
+      .selectFrom('task_triggers')
+      .select((eb) => eb.fn.min('next_fire_at').as('earliest'))
+      // Lets SQLite answer from the partial index of fire times.
+      .where('next_fire_at', 'is not', null)
+      .executeTakeFirst();
+    return row?.earliest ?? null;
+  }
+
+  async nextFireOf(taskIds: readonly string[]): Promise<Map<string, number>> {
+    if (taskIds.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('task_triggers')
+      .select(['task_id', (eb) => eb.fn.min('next_fire_at').as('next')])
+      .where('task_id', 'in', taskIds)
+      .where('next_fire_at', 'is not', null)
+      .groupBy('task_id')
+      .execute();
+    return new Map(rows.flatMap((row) => (row.next === null ? [] : [[row.task_id, row.next]])));
+  }
+
+  async followersOf(taskIds: readonly string[]): Promise<Follower[]> {
+    if (taskIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('task_triggers')
+      .innerJoin('tasks', 'tasks.id', 'task_triggers.task_id')
+      .select([
+        'task_triggers.task_id',
+        'task_triggers.trigger_id',
+        'task_triggers.follows_task_id',
+        'task_triggers.follows_on',
+        'tasks.owner_id',
+      ])
+      .where('task_triggers.follows_task_id', 'in', taskIds)
+      .execute();
+    return rows.map((row) => ({
+      taskId: row.task_id,
+      triggerId: row.trigger_id,
+      ownerId: row.owner_id,
+      followsTaskId: row.follows_task_id ?? '',
+      on: row.follows_on as Follower['on'],
+    }));
+  }
+
+  async withKinds(kinds: readonly string[]): Promise<StoredTrigger[]> {
+    if (kinds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('task_triggers')
+      .selectAll()
+      .where('kind', 'in', kinds)
+      .execute();
+    return rows.map(fromRow);
+  }
+}

@@ -1,0 +1,73 @@
+import { createHash } from 'node:crypto';
+import { untilExpiry, type Component, type Task } from '../domain/task.ts';
+import type { TriggerKind } from '../plugins/component-kind.ts';
+import type { ComponentRegistry } from '../plugins/registry.ts';
+import type { Store, StoredTrigger } from '../store/store.ts';
+
+function fingerprintOf(trigger: Component, task: Task): string {
+  return createHash('sha256')
+    .update(JSON.stringify([trigger.kind, trigger.config, task.timezone, task.expiresAt]))
+    .digest('base64url')
+    .slice(0, 22);
+}
+
+function firstFireAfter(kind: TriggerKind, trigger: Component, task: Task, now: number) {
+  if (!kind.schedule) return null;
+  try {
+    return untilExpiry(kind.schedule(trigger.config as never, task.timezone), task.expiresAt)(now);
+  } catch {
+    // Stored configs were checked when saved; one that no longer compiles never fires.
+    return null;
+  }
+}
+
+/**
+ * The triggers to store for a task: none while it is disabled. A scheduled trigger that
+ * did not change keeps its next fire time, so an edit never drops or repeats an occurrence;
+ * a new or changed one fires first after now.
+ */
+export function storedTriggersOf(
+  task: Task,
+  registry: ComponentRegistry,
+  previous: readonly StoredTrigger[],
+  now: number,
+): StoredTrigger[] {
+  if (!task.enabled) return [];
+  return task.triggers.flatMap((trigger): StoredTrigger[] => {
+    const kind = registry.get('trigger', trigger.kind);
+    if (!kind) return [];
+    const fingerprint = fingerprintOf(trigger, task);
+    const kept = previous.find(
+      (row) => row.triggerId === trigger.id && row.fingerprint === fingerprint,
+    );
+    const follows = kind.follows?.(trigger.config as never) ?? null;
+    return [
+      {
+        taskId: task.id,
+        triggerId: trigger.id,
+        kind: trigger.kind,
+        fingerprint,
+        nextFireAt: kept ? kept.nextFireAt : firstFireAfter(kind, trigger, task, now),
+        followsTaskId: follows?.taskId ?? null,
+        followsOn: follows?.on ?? null,
+      },
+    ];
+  });
+}
+
+/** Stores the task's triggers (inside the caller's transaction) and tells every node. */
+export async function syncTriggers(
+  store: Store,
+  task: Task,
+  registry: ComponentRegistry,
+  now: number,
+): Promise<void> {
+  const previous = await store.triggers.forTask(task.id);
+  const triggers = storedTriggersOf(task, registry, previous, now);
+  await store.triggers.replaceForTask(task.id, triggers);
+  // An edit that gives an ended schedule a future brings the task back to the overview.
+  if (task.hidden && triggers.some((trigger) => trigger.nextFireAt !== null)) {
+    await store.tasks.setHidden([task.id], false);
+  }
+  await store.publish({ type: 'task', taskId: task.id });
+}
