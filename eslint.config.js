@@ -32,7 +32,7 @@ export default tseslint.config(
   },
   {
     // Tests read JSON response bodies, which are untyped by nature.
-    files: ['test/**/*.ts'],
+    files: ['test/**/*.ts', 'examples/**/*.test.ts'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',

@@ -17,6 +17,11 @@ import { builtinPlugin } from '../src/plugins/builtin/index.ts';
 import { openStore, type StoreLocation } from '../src/store/open-store.ts';
 import type { Store } from '../src/store/store.ts';
 import { storedTriggersOf } from '../src/tasks/trigger-sync.ts';
+import { LiveRuns } from '../src/engine/live-runs.ts';
+import { RunHosts } from '../src/engine/run-host.ts';
+import { SecretBox } from '../src/secrets/secret-box.ts';
+import { DataSourceService } from '../src/settings/data-source-service.ts';
+import { SettingsService } from '../src/settings/settings-service.ts';
 
 export const POSTGRES_URL =
   process.env.TASKPLANNER_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -162,7 +167,12 @@ export async function startBenchEngine(
     nodeName: node,
     workRoot: join(tmpdir(), `tp-bench-work-${node}`),
   };
-  const engine = new Engine(store, benchRegistry(), clock, options, quiet);
+  const box = new SecretBox('a key for the secrets of task planner benchmarks');
+  const now = () => new Date();
+  const settings = new SettingsService(store, box, now);
+  const hosts = new RunHosts(store, settings, new DataSourceService(store, box, now), Date.now);
+  const parts = { live: new LiveRuns(), hosts, box };
+  const engine = new Engine(store, benchRegistry(), clock, options, quiet, parts);
   await engine.start();
   return {
     engine,

@@ -12,7 +12,8 @@ function testFiles(folder) {
 }
 
 const only = process.argv.slice(2);
-const files = only.length > 0 ? only : testFiles('test').sort();
+// Examples (plugins) carry their own tests beside them.
+const files = only.length > 0 ? only : [...testFiles('test'), ...testFiles('examples')].sort();
 // A test that hangs fails after two minutes instead of stalling the whole run.
 const result = spawnSync(
   process.execPath,

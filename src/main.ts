@@ -7,7 +7,6 @@ import { followDatabaseClock } from './engine/database-clock.ts';
 import { ENGINE_DEFAULTS, Engine, type EngineOptions } from './engine/engine.ts';
 import { buildApp } from './http/app.ts';
 import { loadPlugins } from './plugins/load-plugins.ts';
-import { resolveSecretKey } from './secret-key.ts';
 import { createServices, serviceOptionsOf } from './services.ts';
 import { openStore } from './store/open-store.ts';
 import type { Store } from './store/store.ts';
@@ -35,8 +34,6 @@ export function engineOptionsOf(config: Config): EngineOptions {
 
 /** Composition root: config -> store -> services -> HTTP, then listen. */
 export async function startServer(config: Config): Promise<RunningServer> {
-  // Made on the first start, so the key exists before anything is ever encrypted with it.
-  resolveSecretKey(config.secret, config.dataDir);
   const store = openStore(config);
   try {
     await store.migrate();
@@ -68,7 +65,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       clock,
       engineOptionsOf(config),
       engineLog,
-      services.live,
+      services,
     );
     const url = await app.listen({ host: config.host, port: config.port });
     await engine.start().catch(async (error: unknown) => {

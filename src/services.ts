@@ -13,6 +13,13 @@ import type { Plugin } from './plugins/plugin.ts';
 import { ComponentRegistry } from './plugins/registry.ts';
 import { LiveRuns } from './engine/live-runs.ts';
 import { RunService } from './runs/run-service.ts';
+import { HookLinks } from './secrets/hook-links.ts';
+import { SecretBox } from './secrets/secret-box.ts';
+import { HookService } from './runs/hook-service.ts';
+import { resolveSecretKey } from './secret-key.ts';
+import { DataSourceService } from './settings/data-source-service.ts';
+import { SettingsService } from './settings/settings-service.ts';
+import { RunHosts } from './engine/run-host.ts';
 import type { Store } from './store/store.ts';
 import { TaskService } from './tasks/task-service.ts';
 
@@ -32,6 +39,14 @@ export interface Services {
   runs: RunService;
   /** The runs executing in this process (the engine's), for live logs and cancelling. */
   live: LiveRuns;
+  settings: SettingsService;
+  dataSources: DataSourceService;
+  /** Encrypts the secrets in configs and settings. */
+  box: SecretBox;
+  /** The server's services as components use them in runs. */
+  hosts: RunHosts;
+  /** The URLs of HTTP triggers. */
+  hooks: HookService;
 }
 
 /** The settings the services need. */
@@ -39,18 +54,21 @@ export interface ServiceOptions {
   defaultTimezone: string;
   sessionHours: number;
   httpBasic: boolean;
+  /** The key secrets are encrypted with at rest. */
+  secretKey: string;
   /** Plugins besides the built-in one, e.g. a test's own kinds. */
   plugins?: readonly Plugin[];
 }
 
-/** The service options a configuration gives. */
+/** The service options a configuration gives; makes the secret key on first use. */
 export function serviceOptionsOf(
-  config: Pick<Config, 'timezone' | 'sessionHours' | 'httpBasic'>,
+  config: Pick<Config, 'timezone' | 'sessionHours' | 'httpBasic' | 'secret' | 'dataDir'>,
 ): ServiceOptions {
   return {
     defaultTimezone: config.timezone,
     sessionHours: config.sessionHours,
     httpBasic: config.httpBasic,
+    secretKey: resolveSecretKey(config.secret, config.dataDir),
   };
 }
 
@@ -70,8 +88,15 @@ export function createServices(
   const authenticator = new Authenticator(store, sessions, tokens, credentials, {
     httpBasic: options.httpBasic,
   });
-  const tasks = new TaskService(store, { registry, defaultTimezone: options.defaultTimezone }, now);
+  const box = new SecretBox(options.secretKey);
+  const tasks = new TaskService(
+    store,
+    { registry, defaultTimezone: options.defaultTimezone, box },
+    now,
+  );
   const live = new LiveRuns();
+  const settings = new SettingsService(store, box, now);
+  const dataSources = new DataSourceService(store, box, now);
   return {
     store,
     catalog,
@@ -86,5 +111,10 @@ export function createServices(
     tasks,
     runs: new RunService(store, tasks, live, now),
     live,
+    settings,
+    dataSources,
+    box,
+    hosts: new RunHosts(store, settings, dataSources, () => now().getTime()),
+    hooks: new HookService(store, new HookLinks(options.secretKey), now),
   };
 }

@@ -14,7 +14,7 @@ export interface AuditEvent {
   actorLogin: string;
   address: string;
   action: string;
-  objectType: 'task' | 'user' | 'group' | 'token' | 'session';
+  objectType: 'task' | 'user' | 'group' | 'token' | 'session' | 'settings' | 'data-source';
   objectId: string;
   details: Record<string, unknown>;
 }

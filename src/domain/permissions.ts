@@ -6,6 +6,7 @@ export const PERMISSIONS = {
   plannerAdmin: 'taskplanner.admin',
   usersManage: 'users.manage',
   auditRead: 'audit.read',
+  settingsManage: 'settings.manage',
 } as const;
 
 /** A permission a user or group can hold, with a description for the UI. */
@@ -19,6 +20,10 @@ const CORE_PERMISSIONS: readonly PermissionDefinition[] = [
   { name: PERMISSIONS.plannerAdmin, description: 'Administrative access to all tasks' },
   { name: PERMISSIONS.usersManage, description: 'May manage users, groups and their permissions' },
   { name: PERMISSIONS.auditRead, description: 'May read the audit log' },
+  {
+    name: PERMISSIONS.settingsManage,
+    description: 'May change server-wide settings: SMTP server, allowed folders, data sources',
+  },
 ];
 
 /** The permissions this server knows about: the core ones plus those plugins declare. */

@@ -13,6 +13,8 @@ import { sweepExpiredLeases } from './lease-sweeper.ts';
 import { LiveRuns, type LiveRun, type StopReason } from './live-runs.ts';
 import { OnTimeStarter } from './on-time-starter.ts';
 import type { OwnerState } from './permission-check.ts';
+import type { RunHosts } from './run-host.ts';
+import type { SecretBox } from '../secrets/secret-box.ts';
 import { Retention } from './retention.ts';
 import { RunLog } from './run-log.ts';
 import { Runner, type Execution } from './runner.ts';
@@ -64,6 +66,16 @@ async function loadOwners(store: Store, ids: readonly string[]): Promise<Map<str
   return new Map(owners.filter((owner) => owner !== null));
 }
 
+/** What the engine shares with the rest of the server. */
+export interface EngineParts {
+  /** The runs executing here, for live logs and cancelling. */
+  live: LiveRuns;
+  /** The server's services as components use them. */
+  hosts: RunHosts;
+  /** Opens the secrets in components' configs. */
+  box: SecretBox;
+}
+
 /**
  * One node's engine: the scheduler claims due occurrences and queued runs, the runner
  * executes them under this node's lease, the finisher writes their ends, the lease keeper
@@ -88,6 +100,8 @@ export class Engine {
   /** "ended" (runId, status) once a run's end is written by this node. */
   readonly events = new EventEmitter<{ ended: [runId: string, status: RunStatus] }>();
   #accepting = false;
+  /** The runs executing here; shared with the services that stream their logs. */
+  readonly live: LiveRuns;
 
   constructor(
     private readonly store: Store,
@@ -95,9 +109,9 @@ export class Engine {
     private readonly clock: Clock,
     private readonly options: EngineOptions,
     private readonly logger: EngineLogger,
-    /** The runs executing here; shared with the services that stream their logs. */
-    readonly live: LiveRuns = new LiveRuns(),
+    parts: EngineParts,
   ) {
+    this.live = parts.live;
     const now = () => clock.now();
     const onError = (error: unknown) => logger.error(`engine: ${(error as Error).message}`);
     const claimer = new Claimer(store, registry, {
@@ -130,6 +144,8 @@ export class Engine {
       now,
       workRoot: options.workRoot,
       jobConcurrency: options.jobConcurrency,
+      hosts: parts.hosts,
+      box: parts.box,
     });
     this.#retention = new Retention(store, clock, onError);
     this.#finisher = new Finisher(store, now, {
@@ -153,7 +169,10 @@ export class Engine {
       warn: (message) => logger.info(message),
       error: (message) => logger.error(message),
     };
-    this.#triggers = new EventTriggers(store, registry, now, triggerLog);
+    this.#triggers = new EventTriggers(store, registry, now, triggerLog, {
+      host: parts.hosts.forTrigger(),
+      box: parts.box,
+    });
   }
 
   /** Recovers what a previous process left running, then starts claiming and the event triggers. */

@@ -8,29 +8,36 @@ export interface RunRequest {
   cause: RunCause;
   triggerId: string | null;
   parameters: Record<string, string>;
+  /** The tasks that ran before in this chain (started by another task), oldest first. */
+  chain?: readonly string[];
+  /** An event's key (epoch ms): one run per task, trigger and occurrence, across nodes. */
+  occurrence?: number | null;
 }
 
-/** Queues a run of the task to start as soon as a node has room, and wakes the nodes. */
+/**
+ * Queues a run of the task to start as soon as a node has room, and wakes the nodes.
+ * Resolves to the run's id, or null when the request's occurrence already has a run.
+ */
 export async function enqueueRun(
   store: Store,
   task: Task,
   request: RunRequest,
   now: number,
-): Promise<string> {
+): Promise<string | null> {
   const id = orderedId(now);
-  await store.transaction(async (tx) => {
-    await tx.runs.insertMany([
+  return store.transaction(async (tx) => {
+    const inserted = await tx.runs.insertMany([
       {
         id,
         taskId: task.id,
         ownerId: task.ownerId,
         triggerId: request.triggerId,
         cause: request.cause,
-        scheduledFor: null,
+        scheduledFor: request.occurrence ?? null,
         attempt: 1,
         retryOf: null,
         parameters: request.parameters,
-        chain: [task.id],
+        chain: [...(request.chain ?? []), task.id],
         queuedAt: now,
         status: 'queued',
         reason: null,
@@ -38,7 +45,8 @@ export async function enqueueRun(
         lease: null,
       },
     ]);
+    if (!inserted.has(id)) return null;
     await tx.publish({ type: 'wake' });
+    return id;
   });
-  return id;
 }

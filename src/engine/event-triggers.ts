@@ -1,6 +1,9 @@
 import type { Task } from '../domain/task.ts';
 import type { ComponentRegistry } from '../plugins/registry.ts';
 import type { RunLogger, TriggerContext } from '../plugins/run-context.ts';
+import type { TriggerHost } from '../plugins/run-host.ts';
+import { openSecrets } from '../secrets/protect-config.ts';
+import type { SecretBox } from '../secrets/secret-box.ts';
 import type { Store } from '../store/store.ts';
 import { enqueueRun } from './enqueue.ts';
 
@@ -19,6 +22,7 @@ export class EventTriggers {
     private readonly registry: ComponentRegistry,
     private readonly now: () => number,
     private readonly logger: RunLogger,
+    private readonly parts: { host: TriggerHost; box: SecretBox },
   ) {}
 
   #eventKinds(): string[] {
@@ -60,12 +64,19 @@ export class EventTriggers {
         task: { id: task.id, name: task.name, ownerId: task.ownerId },
         triggerId: trigger.id,
         reason,
-        fire: (cause, parameters = {}) =>
-          enqueueRun(this.store, task, { cause, triggerId: trigger.id, parameters }, this.now()),
+        fire: (cause, parameters = {}, occurrence) =>
+          enqueueRun(
+            this.store,
+            task,
+            { cause, triggerId: trigger.id, parameters, occurrence: occurrence ?? null },
+            this.now(),
+          ),
         log: this.logger,
+        host: this.parts.host,
       };
       try {
-        const stop = kind.start(trigger.config as never, context);
+        const config = openSecrets(this.parts.box, kind.configSchema, trigger.config);
+        const stop = kind.start(config as never, context);
         if (stop) stops.push(stop);
       } catch (error) {
         this.logger.error(

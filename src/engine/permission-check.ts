@@ -40,3 +40,16 @@ export function deniedComponents(
   if (task.series) check('series', task.series);
   return denied;
 }
+
+/** Why the trigger that started the run may not start it (its permission is missing), or null. */
+export function deniedTrigger(
+  task: Task,
+  triggerId: string | null,
+  registry: ComponentRegistry,
+  owner: OwnerState,
+): string | null {
+  const trigger = task.triggers.find((each) => each.id === triggerId);
+  const permission = trigger && registry.get('trigger', trigger.kind)?.permission;
+  if (!trigger || permission === undefined || owner.permissions.has(permission)) return null;
+  return `trigger ${trigger.id} (${trigger.kind}) needs the permission '${permission}', which the owner '${owner.user.login}' does not hold`;
+}

@@ -1,5 +1,6 @@
 import type { ComponentOutcome, ItemOutcome } from '../domain/run.ts';
 import type { ActionComponent, JobComponent, Qualification } from '../domain/task.ts';
+import type { ComponentKind } from '../plugins/component-kind.ts';
 import type { ComponentRegistry } from '../plugins/registry.ts';
 import type { DeliveredResult, JobResult } from '../plugins/results.ts';
 import type { ComponentContext } from '../plugins/run-context.ts';
@@ -15,8 +16,19 @@ export interface ItemInput {
   denied: ReadonlyMap<string, string>;
   jobConcurrency: number;
   now: () => number;
-  /** The context for one component of this item. */
-  contextFor(componentId: string): ComponentContext;
+  /** The item's placeholder values: the run's, its parameters and the series value's fields. */
+  placeholders: Readonly<Record<string, unknown>>;
+  /** The context for one component of this item, with these placeholder values. */
+  contextFor(
+    componentId: string,
+    placeholders: Readonly<Record<string, unknown>>,
+  ): ComponentContext;
+  /** The component's config for this item: secrets opened, placeholders filled. */
+  configOf(
+    kind: ComponentKind,
+    component: JobComponent | ActionComponent,
+    placeholders: Readonly<Record<string, unknown>>,
+  ): unknown;
 }
 
 /** Rejects when the signal aborts, so a job that ignores its signal cannot hold the run. */
@@ -89,16 +101,21 @@ async function runJob(
   job: JobComponent,
   input: ItemInput,
   results: DeliveredResult[],
+  outputs: Record<string, unknown>,
 ): Promise<ComponentOutcome> {
   const denied = input.denied.get(job.id);
   if (denied) return outcome(job, 'job', 'failed', denied, null, null);
   const kind = input.registry.get('job', job.kind);
   if (!kind) return outcome(job, 'job', 'failed', `unknown job kind '${job.kind}'`, null, null);
-  const context = input.contextFor(job.id);
+  const context = input.contextFor(job.id, input.placeholders);
+  const output = (name: string, value: string | number | boolean) => {
+    outputs[`job.${job.id}.${name}`] = value;
+  };
   const startedAt = input.now();
   try {
+    const config = input.configOf(kind, job, input.placeholders);
     const produced = await untilAborted(
-      kind.run(job.config as never, { ...context, condition: job.condition }),
+      kind.run(config as never, { ...context, condition: job.condition, output }),
       context.signal,
     );
     results.push(
@@ -146,13 +163,14 @@ async function runAction(
   input: ItemInput,
   results: readonly DeliveredResult[],
   allJobsSucceeded: boolean,
+  placeholders: Readonly<Record<string, unknown>>,
 ): Promise<ComponentOutcome> {
   const denied = input.denied.get(action.id);
   if (denied) return outcome(action, 'action', 'failed', denied, null, null);
   const kind = input.registry.get('action', action.kind);
   if (!kind)
     return outcome(action, 'action', 'failed', `unknown action kind '${action.kind}'`, null, null);
-  const context = input.contextFor(action.id);
+  const context = input.contextFor(action.id, placeholders);
   if (context.signal.aborted) {
     return outcome(
       action,
@@ -172,8 +190,9 @@ async function runAction(
   if (!decision.run) return outcome(action, 'action', 'skipped', decision.reason, null, null);
   const startedAt = input.now();
   try {
+    const config = input.configOf(kind, action, placeholders);
     await untilAborted(
-      kind.run(action.config as never, { ...context, results: decision.results }),
+      kind.run(config as never, { ...context, results: decision.results }),
       context.signal,
     );
     return outcome(action, 'action', 'succeeded', null, startedAt, input.now());
@@ -200,18 +219,23 @@ export async function runItem(
   input: ItemInput,
 ): Promise<{ outcome: ItemOutcome; results: DeliveredResult[] }> {
   const results: DeliveredResult[] = [];
+  const outputs: Record<string, unknown> = {};
   const jobOutcomes: ComponentOutcome[] = [];
   await eachLimited(input.jobs, input.jobConcurrency, async (job) => {
-    jobOutcomes.push(await runJob(job, input, results));
+    jobOutcomes.push(await runJob(job, input, results, outputs));
   });
   jobOutcomes.sort(
     (a, b) =>
       input.jobs.findIndex((j) => j.id === a.id) - input.jobs.findIndex((j) => j.id === b.id),
   );
   const allJobsSucceeded = jobOutcomes.every((job) => job.status === 'succeeded');
+  // Actions see what the jobs published as {job.<id>.<name>}.
+  const actionPlaceholders = { ...input.placeholders, ...outputs };
   const actionOutcomes: ComponentOutcome[] = [];
   for (const action of input.actions) {
-    actionOutcomes.push(await runAction(action, input, results, allJobsSucceeded));
+    actionOutcomes.push(
+      await runAction(action, input, results, allJobsSucceeded, actionPlaceholders),
+    );
   }
   const components = [...jobOutcomes, ...actionOutcomes];
   return {

@@ -8,6 +8,7 @@ export class RunLog implements RunLogger {
   #text = '';
   #dropped = 0;
   #dirty = false;
+  #secrets: string[] = [];
   readonly #subscribers = new Set<(text: string) => void>();
 
   constructor(private readonly now: () => number) {}
@@ -22,6 +23,13 @@ export class RunLog implements RunLogger {
 
   error(message: string): void {
     this.#write('ERROR', message);
+  }
+
+  /** Writes these values as *** wherever a message contains them (the run's clear secrets). */
+  redact(secrets: readonly string[]): void {
+    this.#secrets = [...new Set([...this.#secrets, ...secrets])].sort(
+      (a, b) => b.length - a.length,
+    );
   }
 
   /** The whole log so far. */
@@ -45,7 +53,8 @@ export class RunLog implements RunLogger {
   }
 
   #write(level: string, message: string): void {
-    const lines = message
+    const lines = this.#secrets
+      .reduce((text, secret) => text.replaceAll(secret, '***'), message)
       .replace(/\r\n?/g, '\n')
       .split('\n')
       .map((line) => `${new Date(this.now()).toISOString()} ${level} ${line}\n`)

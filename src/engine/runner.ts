@@ -6,7 +6,16 @@ import type { ComponentRegistry } from '../plugins/registry.ts';
 import type { ComponentContext, RunOwner, SeriesContext } from '../plugins/run-context.ts';
 import type { RunTicket, Store } from '../store/store.ts';
 import type { StopReason } from './live-runs.ts';
-import { deniedComponents, ownerProblem, type OwnerState } from './permission-check.ts';
+import { fillPlaceholders, type PlaceholderScope } from '../domain/placeholders.ts';
+import type { SecretBox } from '../secrets/secret-box.ts';
+import { configForRun, secretsOf } from './component-config.ts';
+import {
+  deniedComponents,
+  deniedTrigger,
+  ownerProblem,
+  type OwnerState,
+} from './permission-check.ts';
+import type { RunHosts } from './run-host.ts';
 import { runItem } from './pipeline.ts';
 import { recordResults } from './result-recorder.ts';
 import type { RunLog } from './run-log.ts';
@@ -23,6 +32,10 @@ export interface Execution {
 export interface RunnerOptions {
   store: Store;
   registry: ComponentRegistry;
+  /** The server's services as components use them. */
+  hosts: RunHosts;
+  /** Opens the secrets in components' configs. */
+  box: SecretBox;
   now: () => number;
   /** Where runs get their private working folders. */
   workRoot: string;
@@ -46,6 +59,16 @@ function combine(items: readonly ItemOutcome[]): { status: RunStatus; reason: st
   return {
     status: 'partially-failed',
     reason: `${failed.length} of ${items.length} items failed; first: ${reason ?? ''}`,
+  };
+}
+
+/** The placeholders every component of the run may use. */
+function runPlaceholders(ticket: RunTicket, task: Task): Record<string, unknown> {
+  return {
+    'task.name': task.name,
+    'task.id': task.id,
+    'run.id': ticket.id,
+    'run.cause': ticket.cause,
   };
 }
 
@@ -88,16 +111,38 @@ export class Runner {
     workDir: { path: string; used: boolean },
   ): Promise<Execution> {
     const denied = deniedComponents(task, this.options.registry, owner);
+    const triggerRefused = deniedTrigger(task, ticket.triggerId, this.options.registry, owner);
+    if (triggerRefused) {
+      log.error(triggerRefused);
+      return { status: 'failed', reason: triggerRefused, items: [], results: [] };
+    }
+    log.redact(this.#secretsOf(task));
+    const runValues = { ...runPlaceholders(ticket, task), ...ticket.parameters };
+    const scope = {
+      values: runValues,
+      timezone: task.timezone,
+      at: new Date(ticket.scheduledFor ?? this.options.now()),
+    };
+    const host = this.options.hosts.forRun({ ticket, task, owner, scope });
+    const fillWith =
+      (values: Readonly<Record<string, unknown>>) =>
+      (template: string, extra: Readonly<Record<string, unknown>> = {}) =>
+        fillPlaceholders(template, { ...scope, values: { ...values, ...extra } });
     const base = {
       runId: ticket.id,
       task: { id: task.id, name: task.name, timezone: task.timezone },
       owner: runOwner(owner),
       log,
       signal,
+      host,
     };
     let values: Record<string, unknown>[];
     try {
-      values = await this.#seriesValues(task, denied, { ...base, placeholders: ticket.parameters });
+      values = await this.#seriesValues(task, denied, scope, {
+        ...base,
+        placeholders: runValues,
+        fill: fillWith(runValues),
+      });
     } catch (error) {
       const reason = `series: ${(error as Error).message}`;
       log.error(reason);
@@ -112,12 +157,17 @@ export class Runner {
     const results: RecordedResult[] = [];
     for (const [index, value] of values.entries()) {
       if (signal.aborted) break;
-      const placeholders = { ...ticket.parameters, ...value };
-      const contextFor = (componentId: string): ComponentContext => ({
+      const placeholders = { ...runValues, ...value };
+      const contextFor = (
+        componentId: string,
+        values: Readonly<Record<string, unknown>>,
+      ): ComponentContext => ({
         ...base,
         cause: ticket.cause,
         scheduledFor: ticket.scheduledFor === null ? null : new Date(ticket.scheduledFor),
-        placeholders,
+        now: () => new Date(this.options.now()),
+        placeholders: values,
+        fill: fillWith(values),
         workDir: async () => {
           workDir.used = true;
           const dir = join(workDir.path, `${index}-${componentId}`);
@@ -134,7 +184,10 @@ export class Runner {
         denied,
         jobConcurrency: this.options.jobConcurrency,
         now: this.options.now,
+        placeholders,
         contextFor,
+        configOf: (kind, component, values) =>
+          configForRun(kind, component, this.options.box, { ...scope, values }),
       });
       items.push(item.outcome);
       results.push(
@@ -155,9 +208,29 @@ export class Runner {
     return { ...combine(items), items, results };
   }
 
+  /** The clear secrets of every component of the task, to keep out of its log. */
+  #secretsOf(task: Task): string[] {
+    const { registry, box } = this.options;
+    const parts = [
+      ...task.triggers.map((c) => ['trigger', c] as const),
+      ...task.jobs.map((c) => ['job', c] as const),
+      ...task.actions.map((c) => ['action', c] as const),
+      ...(task.series ? [['series', task.series] as const] : []),
+    ];
+    return parts.flatMap(([category, component]) => {
+      const kind = registry.get(category, component.kind);
+      try {
+        return kind ? secretsOf(kind, component, box) : [];
+      } catch {
+        return [];
+      }
+    });
+  }
+
   async #seriesValues(
     task: Task,
     denied: ReadonlyMap<string, string>,
+    scope: PlaceholderScope,
     context: SeriesContext,
   ): Promise<Record<string, unknown>[]> {
     if (!task.series) return [{}];
@@ -165,7 +238,8 @@ export class Runner {
     if (refused) throw new Error(refused);
     const kind = this.options.registry.get('series', task.series.kind);
     if (!kind) throw new Error(`unknown series kind '${task.series.kind}'`);
-    const values = await kind.resolve(task.series.config as never, context);
+    const config = configForRun(kind, task.series, this.options.box, scope);
+    const values = await kind.resolve(config as never, context);
     context.log.info(`series ${task.series.kind}: ${values.length} items`);
     return values;
   }

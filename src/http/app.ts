@@ -10,6 +10,9 @@ import type { Services } from '../services.ts';
 import { registerAuthentication } from './authentication.ts';
 import { registerHomePage } from './home-page.ts';
 import { registerOpenApi } from './openapi.ts';
+import { dataSourceRoutes } from './routes/data-sources.ts';
+import { hookRoutes } from './routes/hooks.ts';
+import { settingsRoutes } from './routes/settings.ts';
 import { sendProblem } from './problem.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { componentRoutes } from './routes/components.ts';
@@ -111,6 +114,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(componentRoutes(services), { prefix: '/api/v1/components' });
   await app.register(auditRoutes(services), { prefix: '/api/v1/audit' });
   await app.register(scheduleRoutes(deps.config.timezone), { prefix: '/api/v1/schedules' });
+  await app.register(settingsRoutes(services), { prefix: '/api/v1/settings' });
+  await app.register(dataSourceRoutes(services), { prefix: '/api/v1/data-sources' });
+  await app.register(hookRoutes(services), { prefix: '/hooks' });
   registerHomePage(app);
   return app;
 }

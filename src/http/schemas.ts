@@ -62,6 +62,9 @@ export const TaskSchema = Type.Object(
     hidden: Type.Boolean({ description: "Its schedule has ended: not in its owner's list" }),
     lastRun: Nullable(LastRunSchema),
     nextRunAt: Nullable(Timestamp),
+    hooks: Type.Array(Type.Object({ triggerId: Type.String(), path: Type.String() }), {
+      description: 'The URL paths of its HTTP triggers: GET or POST starts the task',
+    }),
     revision: Type.Integer(),
     createdAt: Timestamp,
     updatedAt: Timestamp,

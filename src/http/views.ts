@@ -3,18 +3,27 @@ import type { ApiToken, User } from '../domain/user.ts';
 import type { Task } from '../domain/task.ts';
 import type { TaskRunStatus } from '../runs/run-service.ts';
 import { lastRunView } from './run-views.ts';
+import type { ComponentRegistry } from '../plugins/registry.ts';
+import type { HookService } from '../runs/hook-service.ts';
 import { definitionOf, definitionToInput } from '../tasks/task-definition.ts';
+import { maskTaskSecrets } from '../tasks/task-secrets.ts';
 
 /** A task as the API shows it, with its latest run and next fire time. */
-export function taskView(task: Task, status: TaskRunStatus | undefined) {
+export function taskView(
+  task: Task,
+  status: TaskRunStatus | undefined,
+  services: { registry: ComponentRegistry; hooks: HookService },
+) {
+  const { registry } = services;
   return {
     id: task.id,
     ownerId: task.ownerId,
     ownerLogin: task.ownerLogin,
-    ...definitionToInput(definitionOf(task)),
+    ...definitionToInput(maskTaskSecrets(definitionOf(task), registry)),
     hidden: task.hidden,
     lastRun: lastRunView(status?.lastRun ?? null),
     nextRunAt: status?.nextRunAt?.toISOString() ?? null,
+    hooks: services.hooks.pathsOf(task),
     revision: task.revision,
     createdAt: task.createdAt.toISOString(),
     updatedAt: task.updatedAt.toISOString(),

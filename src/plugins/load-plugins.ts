@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Plugin } from './plugin.ts';
 
@@ -21,11 +21,25 @@ function looksLikePlugin(value: unknown): value is Plugin {
   );
 }
 
-/** A path (absolute, ./x, or any existing file under baseDir) is imported as a file; else as a package. */
+/** A folder's entry module: its package.json's main, else index.ts or index.js. */
+function entryOf(folder: string): string {
+  const manifest = join(folder, 'package.json');
+  if (existsSync(manifest)) {
+    const { main } = JSON.parse(readFileSync(manifest, 'utf8')) as { main?: unknown };
+    if (typeof main === 'string') return join(folder, main);
+  }
+  return join(folder, existsSync(join(folder, 'index.ts')) ? 'index.ts' : 'index.js');
+}
+
+/**
+ * A path (absolute, ./x, or anything existing under baseDir) is imported as a file, a folder
+ * through its entry module; anything else as a package.
+ */
 function importTarget(spec: string, baseDir: string): string {
   const path = resolve(baseDir, spec);
-  if (isAbsolute(spec) || spec.startsWith('.') || existsSync(path)) return pathToFileURL(path).href;
-  return spec;
+  if (!isAbsolute(spec) && !spec.startsWith('.') && !existsSync(path)) return spec;
+  const file = existsSync(path) && statSync(path).isDirectory() ? entryOf(path) : path;
+  return pathToFileURL(file).href;
 }
 
 /** Imports each plugin module; its default export (or export "plugin") is the plugin. */

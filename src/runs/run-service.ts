@@ -1,5 +1,5 @@
 import { requirePlanner, type Caller } from '../auth/caller.ts';
-import { AppError, notFound, validationError } from '../domain/errors.ts';
+import { AppError, notFound } from '../domain/errors.ts';
 import {
   isFinal,
   type Run,
@@ -12,25 +12,13 @@ import { enqueueRun } from '../engine/enqueue.ts';
 import type { LiveRuns } from '../engine/live-runs.ts';
 import type { Artifact, Page, Store } from '../store/store.ts';
 import type { TaskService } from '../tasks/task-service.ts';
+import { checkParameters } from './run-parameters.ts';
 import type { RunListParams } from './run-schema.ts';
 
 /** A task's latest run and next scheduled fire, for the task list. */
 export interface TaskRunStatus {
   lastRun: Run | null;
   nextRunAt: Date | null;
-}
-
-const PARAMETER_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
-
-/** Run parameters become placeholders: plain names, text values. */
-function checkParameters(parameters: Record<string, string>): void {
-  const issues = Object.keys(parameters)
-    .filter((name) => !PARAMETER_NAME.test(name))
-    .map((name) => ({
-      path: `/parameters/${name}`,
-      message: 'must be a name of letters, digits, _ . -',
-    }));
-  if (issues.length > 0) throw validationError(issues);
 }
 
 /** Runs as their users see them: the runs of the tasks they can see, nothing else. */
@@ -51,12 +39,15 @@ export class RunService {
   ): Promise<string> {
     const task = await this.tasks.get(caller, taskId);
     checkParameters(parameters);
-    return enqueueRun(
+    const runId = await enqueueRun(
       this.store,
       task,
       { cause, triggerId: null, parameters },
       this.now().getTime(),
     );
+    // Only an event's occurrence can be taken already; a manual run is always new.
+    if (runId === null) throw new Error('the run was not queued');
+    return runId;
   }
 
   async list(caller: Caller, params: RunListParams): Promise<Page<Run>> {

@@ -1,3 +1,4 @@
+import type { DataSource } from '../domain/settings.ts';
 import type { AuditEvent, NewAuditEvent } from '../domain/audit.ts';
 import type {
   ItemOutcome,
@@ -250,6 +251,26 @@ export interface AuditRepository {
     limit: number;
     cursor?: string;
   }): Promise<Page<AuditEvent>>;
+  /** Events from (inclusive) to (exclusive), oldest first, at most limit. */
+  between(from: Date, to: Date, limit: number): Promise<AuditEvent[]>;
+}
+
+/** Server-wide settings: a JSON value per key. */
+export interface SettingsRepository {
+  get(key: string): Promise<unknown>;
+  set(key: string, value: unknown, at: Date): Promise<void>;
+}
+
+/** Data sources by id; names are unique regardless of case. */
+export interface DataSourceRepository {
+  list(): Promise<DataSource[]>;
+  get(id: string): Promise<DataSource | undefined>;
+  getByName(name: string): Promise<DataSource | undefined>;
+  /** False (and nothing written) when the name is taken. */
+  insert(source: DataSource): Promise<boolean>;
+  /** False when it does not exist; throws NAME_TAKEN on a clash. */
+  update(source: DataSource): Promise<boolean>;
+  delete(id: string): Promise<boolean>;
 }
 
 /** Everything the service keeps, behind semantic operations; the same for every database. */
@@ -263,6 +284,8 @@ export interface Store {
   readonly audit: AuditRepository;
   readonly triggers: TriggerRepository;
   readonly runs: RunRepository;
+  readonly settings: SettingsRepository;
+  readonly dataSources: DataSourceRepository;
   /** Whether several nodes may share this store (PostgreSQL) or only one process (SQLite). */
   readonly shared: boolean;
   /** The database's clock (epoch ms), or null when the store has none of its own. */

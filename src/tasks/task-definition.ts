@@ -12,6 +12,8 @@ import {
 import type { TaskCreateInput } from '../domain/task-schema.ts';
 import { isValidTimeZone } from '../domain/timezone.ts';
 import type { ComponentRegistry } from '../plugins/registry.ts';
+import type { SecretBox } from '../secrets/secret-box.ts';
+import { sealComponentSecrets } from './task-secrets.ts';
 
 type ComponentInput = { id?: string; kind: string; config?: Record<string, unknown> };
 
@@ -19,6 +21,8 @@ type ComponentInput = { id?: string; kind: string; config?: Record<string, unkno
 export interface DefinitionContext {
   registry: ComponentRegistry;
   defaultTimezone: string;
+  /** Seals the secret fields of components. */
+  box: SecretBox;
 }
 
 /** Collects the issues of one definition and hands out unique component ids. */
@@ -26,16 +30,30 @@ class DefinitionBuilder {
   readonly issues: FieldIssue[] = [];
   readonly #ids = new Set<string>();
 
-  constructor(private readonly registry: ComponentRegistry) {}
+  constructor(
+    private readonly context: DefinitionContext,
+    private readonly previous: TaskDefinition | null,
+  ) {}
 
   component(category: ComponentCategory, input: ComponentInput, path: string): Component {
     const config = input.config ?? {};
-    this.issues.push(...this.registry.checkComponent(category, input.kind, config, path));
+    const { registry, box } = this.context;
+    this.issues.push(...registry.checkComponent(category, input.kind, config, path));
     const id = input.id ?? this.#newId(category);
     if (this.#ids.has(id))
       this.issues.push({ path: `${path}/id`, message: `duplicate component id '${id}'` });
     this.#ids.add(id);
-    return { id, kind: input.kind, config };
+    const component = { id, kind: input.kind, config };
+    const sealed = sealComponentSecrets(
+      registry,
+      box,
+      category,
+      component,
+      this.previous,
+      path,
+      this.issues,
+    );
+    return { ...component, config: sealed };
   }
 
   #newId(category: ComponentCategory): string {
@@ -55,13 +73,15 @@ function timezoneOf(input: TaskCreateInput, fallback: string, issues: FieldIssue
 
 /**
  * Turns schema-valid input into a task definition: fills defaults, gives components
- * ids, and checks every component against its kind. Throws with all issues found.
+ * ids, checks every component against its kind and seals its secrets (a masked secret keeps
+ * the previous definition's value). Throws with all issues found.
  */
 export function buildDefinition(
   input: TaskCreateInput,
   context: DefinitionContext,
+  previous: TaskDefinition | null = null,
 ): TaskDefinition {
-  const builder = new DefinitionBuilder(context.registry);
+  const builder = new DefinitionBuilder(context, previous);
   const triggers = (input.triggers ?? []).map((t, i) =>
     builder.component('trigger', t, `/triggers/${i}`),
   );

@@ -5,6 +5,7 @@ import type { Task } from '../domain/task.ts';
 import { compileValidator } from '../domain/validation.ts';
 import type { Store } from '../store/store.ts';
 import { definitionOf, definitionToInput } from './task-definition.ts';
+import { maskTaskSecrets } from './task-secrets.ts';
 import type { TaskService } from './task-service.ts';
 
 /** The file format of `task export` and `task import`. */
@@ -59,7 +60,8 @@ export async function exportTasks(
     tasks: tasks.map((task) => ({
       owner: task.ownerLogin,
       id: task.id,
-      ...definitionToInput(definitionOf(task)),
+      // Secrets stay behind: another server cannot open them, and a file must not carry them.
+      ...definitionToInput(maskTaskSecrets(definitionOf(task), service.registry)),
     })),
   };
 }

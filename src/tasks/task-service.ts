@@ -12,6 +12,7 @@ import {
 } from '../domain/task-schema.ts';
 import { compileValidator } from '../domain/validation.ts';
 import type { Page, Store } from '../store/store.ts';
+import type { ComponentRegistry } from '../plugins/registry.ts';
 import {
   buildDefinition,
   definitionOf,
@@ -49,6 +50,11 @@ export class TaskService {
     private readonly context: DefinitionContext,
     private readonly now: () => Date,
   ) {}
+
+  /** The component kinds tasks are built from. */
+  get registry(): ComponentRegistry {
+    return this.context.registry;
+  }
 
   /** The same service working inside the given store (e.g. a transaction). */
   withStore(store: Store): TaskService {
@@ -112,8 +118,8 @@ export class TaskService {
     requirePlanner(caller);
     const { revision, ...input } = validateReplace(raw);
     const expected = baseRevision(ifMatch, revision);
-    return this.#change(caller, id, expected, 'task.update', () =>
-      buildDefinition(input, this.context),
+    return this.#change(caller, id, expected, 'task.update', (task) =>
+      buildDefinition(input, this.context, task),
     );
   }
 
@@ -129,6 +135,7 @@ export class TaskService {
           policy: { ...task.policy, ...changes.policy },
         },
         this.context,
+        task,
       ),
     );
   }

@@ -5,6 +5,7 @@ import { ENGINE_DEFAULTS, Engine, type EngineOptions } from '../../src/engine/en
 import type { Clock } from '../../src/engine/clock.ts';
 import type { Run } from '../../src/domain/run.ts';
 import { isFinal } from '../../src/domain/run.ts';
+import type { Plugin } from '../../src/plugins/plugin.ts';
 import type { Backend } from './backends.ts';
 import { FakeClock } from './fake-clock.ts';
 import { startTestApp, type TestApp } from './test-app.ts';
@@ -24,6 +25,8 @@ export interface EngineApp extends TestApp {
 /** The options of EngineApp. */
 export interface EngineAppOptions {
   start?: Date;
+  /** Plugins besides the test kinds. */
+  plugins?: readonly Plugin[];
   engine?: Partial<EngineOptions>;
 }
 
@@ -35,7 +38,7 @@ export async function startEngineApp(
 ): Promise<EngineApp> {
   const clock = new FakeClock(options.start ?? new Date('2026-03-02T08:00:00Z'));
   const t = await startTestApp(backend, label, {
-    services: { plugins: [testPlugin] },
+    services: { plugins: [testPlugin, ...(options.plugins ?? [])] },
     now: () => clock.date(),
   });
   const workRoot = mkdtempSync(join(tmpdir(), 'tp-work-'));
@@ -53,7 +56,7 @@ export async function startEngineApp(
       engineClock,
       engineOptions,
       silent,
-      t.services.live,
+      t.services,
     );
   let engine = make(clock);
   await engine.start();

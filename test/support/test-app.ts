@@ -42,6 +42,7 @@ export async function startTestApp(
       defaultTimezone: 'Europe/Berlin',
       sessionHours: 12,
       httpBasic: true,
+      secretKey: 'a test key for the secrets of task planner tests',
       ...options.services,
     },
     options.now ?? (() => new Date()),

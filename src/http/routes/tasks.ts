@@ -59,7 +59,8 @@ function revisionFromIfMatch(header: string | undefined): number | undefined {
 /** /api/v1/tasks: each user's own tasks; administrators reach everyone's. */
 export function taskRoutes(services: Services): FastifyPluginAsyncTypebox {
   const { tasks, runs } = services;
-  const viewOf = async (task: Task) => taskView(task, (await runs.statusOf([task])).get(task.id));
+  const viewOf = async (task: Task) =>
+    taskView(task, (await runs.statusOf([task])).get(task.id), services);
   return async (app) => {
     const tags = ['tasks'];
     // Permission before validation: a user without the planner gets 403, not a 400 about their body.
@@ -80,7 +81,7 @@ export function taskRoutes(services: Services): FastifyPluginAsyncTypebox {
       async (request) => {
         const page = await tasks.list(callerOf(request), request.query);
         const status = await runs.statusOf(page.items);
-        const items = page.items.map((task) => taskView(task, status.get(task.id)));
+        const items = page.items.map((task) => taskView(task, status.get(task.id), services));
         return { items, nextCursor: page.nextCursor };
       },
     );

@@ -165,4 +165,25 @@ export const migrations: readonly Migration[] = [
       `create index run_artifacts_run on run_artifacts(run_id)`,
     ],
   },
+  {
+    id: '0003_settings',
+    statements: [
+      `create table settings (
+        key text primary key,
+        value text not null,
+        updated_at bigint not null
+      )`,
+      `create table data_sources (
+        id text collate "C" primary key,
+        name text not null,
+        name_key text collate "C" not null unique,
+        kind text not null,
+        location text not null,
+        password text not null,
+        access text not null,
+        created_at bigint not null,
+        updated_at bigint not null
+      )`,
+    ],
+  },
 ];

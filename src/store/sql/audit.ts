@@ -42,6 +42,19 @@ export class SqlAuditRepository implements AuditRepository {
     return stored;
   }
 
+  async between(from: Date, to: Date, limit: number): Promise<AuditEvent[]> {
+    const rows = await this.db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('at', '>=', from.getTime())
+      .where('at', '<', to.getTime())
+      .orderBy('at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map(fromRow);
+  }
+
   async list(query: {
     objectType?: string;
     objectId?: string;

@@ -8,6 +8,18 @@ type Json = string;
 
 /** The tables as Kysely sees them; one shape for both dialects. */
 export interface Database {
+  settings: { key: string; value: string; updated_at: Millis };
+  data_sources: {
+    id: string;
+    name: string;
+    name_key: string;
+    kind: string;
+    location: string;
+    password: string;
+    access: string;
+    created_at: Millis;
+    updated_at: Millis;
+  };
   users: {
     id: string;
     login: string;

@@ -2,11 +2,13 @@ import { sql, type Kysely } from 'kysely';
 import type { Signal, Store } from '../store.ts';
 import { SqlApiTokenRepository } from './api-tokens.ts';
 import { SqlAuditRepository } from './audit.ts';
+import { SqlDataSourceRepository } from './data-sources.ts';
 import { SqlGroupRepository } from './groups.ts';
 import { applyMigrations } from './migration.ts';
 import type { Database } from './schema.ts';
 import { SqlRunRepository } from './runs.ts';
 import { SqlSessionRepository } from './sessions.ts';
+import { SqlSettingsRepository } from './settings.ts';
 import { SqlTriggerRepository } from './task-triggers.ts';
 import { SqlTaskRepository } from './tasks.ts';
 import type { Connection, DialectTraits, SignalChannel } from './traits.ts';
@@ -23,6 +25,8 @@ export class SqlStore implements Store {
   readonly audit: SqlAuditRepository;
   readonly triggers: SqlTriggerRepository;
   readonly runs: SqlRunRepository;
+  readonly settings: SqlSettingsRepository;
+  readonly dataSources: SqlDataSourceRepository;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -38,6 +42,8 @@ export class SqlStore implements Store {
     this.audit = new SqlAuditRepository(db);
     this.triggers = new SqlTriggerRepository(db, traits);
     this.runs = new SqlRunRepository(db, traits);
+    this.settings = new SqlSettingsRepository(db);
+    this.dataSources = new SqlDataSourceRepository(db, traits);
   }
 
   static from(connection: Connection): SqlStore {

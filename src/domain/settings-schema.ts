@@ -1,0 +1,80 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+const Text = (maxLength: number, description: string) =>
+  Type.String({ minLength: 1, maxLength, description });
+
+/** An SMTP server as an administrator enters it; the password may be the mask to keep it. */
+export const SmtpInput = Type.Object(
+  {
+    host: Text(255, 'Host name or address of the SMTP server'),
+    port: Type.Integer({ minimum: 1, maximum: 65535, default: 587, description: 'Port' }),
+    secure: Type.Boolean({
+      default: false,
+      description: 'TLS from the start (usually port 465); otherwise STARTTLS when offered',
+    }),
+    user: Type.String({ maxLength: 255, default: '', description: 'Login, empty for none' }),
+    password: Type.String({
+      maxLength: 1024,
+      default: '',
+      secret: true,
+      description: 'Password (stored encrypted, shown masked)',
+    }),
+    from: Text(320, 'Sender address, e.g. "Task Planner <planner@example.com>"'),
+  },
+  { additionalProperties: false },
+);
+
+/** A change to the server-wide settings: what is sent is replaced. */
+export const SettingsPatch = Type.Object(
+  {
+    smtp: Type.Optional(Type.Union([SmtpInput, Type.Null()])),
+    folderRoots: Type.Optional(
+      Type.Array(Text(4096, 'An absolute folder'), {
+        maxItems: 100,
+        description: 'Folders tasks may read, write and watch, with everything below them',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type SettingsPatch = Static<typeof SettingsPatch>;
+
+const Access = Type.Object(
+  {
+    everyone: Type.Boolean({ default: false, description: 'Every user of the planner' }),
+    userIds: Type.Array(Type.String({ maxLength: 64 }), { default: [], maxItems: 1000 }),
+    groupIds: Type.Array(Type.String({ maxLength: 64 }), { default: [], maxItems: 1000 }),
+  },
+  { additionalProperties: false, description: 'Who may query it besides administrators' },
+);
+
+const dataSourceFields = {
+  name: Type.String({
+    minLength: 1,
+    maxLength: 100,
+    pattern: '^[A-Za-z0-9][A-Za-z0-9 _.-]*$',
+    description: 'What tasks call it (letters, digits, space, _ . -)',
+  }),
+  kind: Type.Union([Type.Literal('sqlite'), Type.Literal('postgres'), Type.Literal('mysql')], {
+    description: 'sqlite (a file), postgres or mysql (MySQL/MariaDB)',
+  }),
+  location: Text(
+    4096,
+    'sqlite: the file; postgres/mysql: a URL such as postgres://user@host:5432/db (password separately)',
+  ),
+  password: Type.String({ maxLength: 1024, default: '', secret: true, description: 'Password' }),
+  access: Access,
+};
+
+/** A new data source. */
+export const DataSourceCreateInput = Type.Object(
+  { ...dataSourceFields, password: Type.Optional(dataSourceFields.password) },
+  { additionalProperties: false },
+);
+export type DataSourceCreateInput = Static<typeof DataSourceCreateInput>;
+
+/** A change to a data source: what is sent is replaced; the masked password keeps it. */
+export const DataSourceUpdateInput = Type.Partial(Type.Object(dataSourceFields), {
+  additionalProperties: false,
+});
+export type DataSourceUpdateInput = Static<typeof DataSourceUpdateInput>;

@@ -1,0 +1,96 @@
+import type { PlaceholderScope } from '../domain/placeholders.ts';
+import { placeholderValue } from '../domain/placeholders.ts';
+import type { Task } from '../domain/task.ts';
+import type { User } from '../domain/user.ts';
+import type { GroupMember, RunHost, TriggerHost } from '../plugins/run-host.ts';
+import type { DataSourceService } from '../settings/data-source-service.ts';
+import { allowedPath } from '../settings/folder-access.ts';
+import type { SettingsService } from '../settings/settings-service.ts';
+import type { RunTicket, Store } from '../store/store.ts';
+import { enqueueRun } from './enqueue.ts';
+import type { OwnerState } from './permission-check.ts';
+
+/** At most this many audit events go into one export. */
+const MAX_AUDIT_EVENTS = 1_000_000;
+
+/** What a run's host is made for: the run, its task and owner, and its placeholder scope. */
+export interface HostedRun {
+  ticket: RunTicket;
+  task: Task;
+  owner: OwnerState;
+  scope: PlaceholderScope;
+}
+
+/** Makes the server's services available to components, always as the task's owner. */
+export class RunHosts {
+  constructor(
+    private readonly store: Store,
+    private readonly settings: SettingsService,
+    private readonly dataSources: DataSourceService,
+    private readonly now: () => number,
+  ) {}
+
+  /** What event triggers may use. */
+  forTrigger(): TriggerHost {
+    return {
+      settings: () => this.settings.current(),
+      allowedPath: async (path) => allowedPath(path, (await this.settings.current()).folderRoots),
+    };
+  }
+
+  forRun(run: HostedRun): RunHost {
+    const { ticket, owner } = run;
+    return {
+      ...this.forTrigger(),
+      query: (dataSource, sql, values, signal) =>
+        this.dataSources.query(
+          { id: owner.user.id, groupIds: owner.user.groupIds, permissions: owner.permissions },
+          dataSource,
+          sql,
+          (name, format) => placeholderValue(name, format, { ...run.scope, values }),
+          signal,
+        ),
+      startTask: (taskId, parameters = {}) => this.#startTask(ticket, owner, taskId, parameters),
+      auditEvents: (from, to) => this.store.audit.between(from, to, MAX_AUDIT_EVENTS),
+      groupMembers: (group) => this.#groupMembers(group),
+    };
+  }
+
+  async #startTask(
+    ticket: RunTicket,
+    owner: OwnerState,
+    taskId: string,
+    parameters: Record<string, string>,
+  ): Promise<string | null> {
+    if (ticket.chain.includes(taskId)) return null;
+    const task = await this.store.tasks.get(taskId);
+    if (!task || task.ownerId !== owner.user.id) {
+      throw new Error(`the owner '${owner.user.login}' has no task ${taskId}`);
+    }
+    return enqueueRun(
+      this.store,
+      task,
+      { cause: 'after-task', triggerId: null, parameters, chain: ticket.chain },
+      this.now(),
+    );
+  }
+
+  async #groupMembers(nameOrId: string): Promise<GroupMember[]> {
+    const groups = await this.store.groups.list();
+    const key = nameOrId.toLowerCase();
+    const group =
+      groups.find((each) => each.id === nameOrId) ??
+      groups.find((each) => each.name.toLowerCase() === key);
+    if (!group) throw new Error(`there is no group '${nameOrId}'`);
+    const users = await Promise.all(group.memberIds.map((id) => this.store.users.get(id)));
+    return users
+      .filter((user): user is User => user !== undefined && !user.disabled)
+      .map((user) => ({
+        id: user.id,
+        login: user.login,
+        name: user.displayName,
+        email: user.email,
+      }))
+      .sort((a, b) => a.login.localeCompare(b.login));
+  }
+}

@@ -1,0 +1,44 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { SettingsPatch, SmtpInput } from '../../domain/settings-schema.ts';
+import type { Services } from '../../services.ts';
+import { callerOf } from '../authentication.ts';
+import { responses } from '../schemas.ts';
+
+const SettingsSchema = Type.Object({
+  smtp: Type.Union([SmtpInput, Type.Null()], { description: 'The password is masked' }),
+  folderRoots: Type.Array(Type.String()),
+});
+
+/** /api/v1/settings: server-wide settings, for holders of settings.manage. */
+export function settingsRoutes(services: Services): FastifyPluginAsyncTypebox {
+  const { settings } = services;
+  return async (app) => {
+    const tags = ['settings'];
+
+    app.get(
+      '',
+      {
+        schema: {
+          tags,
+          summary: 'The server-wide settings (default SMTP server, allowed folders)',
+          response: responses({ 200: SettingsSchema }),
+        },
+      },
+      async (request) => settings.get(callerOf(request)),
+    );
+
+    app.patch(
+      '',
+      {
+        schema: {
+          tags,
+          summary: 'Change server-wide settings; the masked password keeps the stored one',
+          body: SettingsPatch,
+          response: responses({ 200: SettingsSchema }),
+        },
+      },
+      async (request) => settings.update(callerOf(request), request.body),
+    );
+  };
+}

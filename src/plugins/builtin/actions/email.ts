@@ -1,0 +1,214 @@
+import { join } from 'node:path';
+import { Type, type Static } from '@sinclair/typebox';
+import { createTransport } from 'nodemailer';
+import type { FieldIssue } from '../../../domain/errors.ts';
+import { placeholderNames } from '../../../domain/placeholders.ts';
+import type { SmtpSettings } from '../../../domain/settings.ts';
+import type { ActionKind } from '../../component-kind.ts';
+import type { FileResult } from '../../results.ts';
+import type { ActionContext } from '../../run-context.ts';
+import { parseMailbox, parseMailboxes, type Mailbox } from '../delivery/addresses.ts';
+import { assertPlainName } from '../delivery/file-names.ts';
+import { zipFiles } from '../delivery/zip-files.ts';
+
+const Recipients = (description: string) =>
+  Type.Array(Type.String({ maxLength: 320 }), { maxItems: 500, default: [], description });
+
+const OwnSmtpServer = Type.Object(
+  {
+    host: Type.String({
+      minLength: 1,
+      maxLength: 255,
+      description: 'Host name of the SMTP server',
+    }),
+    port: Type.Integer({ minimum: 1, maximum: 65535, default: 587, description: 'Port' }),
+    secure: Type.Boolean({
+      default: false,
+      description: 'TLS from the start (usually port 465); otherwise STARTTLS when offered',
+    }),
+    user: Type.String({ maxLength: 320, default: '', description: 'Login; empty for none' }),
+    password: Type.String({ maxLength: 1000, default: '', secret: true, description: 'Password' }),
+    from: Type.String({
+      minLength: 3,
+      maxLength: 320,
+      description: 'Sender, e.g. "Reports <reports@example.com>"',
+    }),
+  },
+  {
+    additionalProperties: false,
+    description: "An SMTP server of your own instead of the server's default",
+  },
+);
+
+const EmailConfig = Type.Object(
+  {
+    to: Recipients(
+      'Recipients, one address per entry ("bob@example.com" or "Bob <bob@example.com>")',
+    ),
+    cc: Recipients('Copy recipients, one address per entry'),
+    bcc: Recipients('Blind copy recipients, one address per entry'),
+    subject: Type.String({ maxLength: 998, default: '{task.name}', description: 'Subject' }),
+    body: Type.String({ maxLength: 1_000_000, default: '', description: 'Message text' }),
+    bodyFormat: Type.Union([Type.Literal('text'), Type.Literal('html')], {
+      default: 'text',
+      description: 'Whether the body is plain text or HTML',
+    }),
+    attach: Type.Union([Type.Literal('files'), Type.Literal('zip'), Type.Literal('none')], {
+      default: 'files',
+      description:
+        'files: each file result attached; zip: all of them in one zip; none: no attachment',
+    }),
+    zipName: Type.String({
+      minLength: 1,
+      maxLength: 255,
+      default: '{task.name}.zip',
+      description: 'Name of the zip when attach is zip',
+    }),
+    smtp: Type.Optional(OwnSmtpServer),
+  },
+  { additionalProperties: false },
+);
+
+type EmailConfig = Static<typeof EmailConfig>;
+
+/** Nodemailer's timeouts; a stuck server fails the action instead of holding the run. */
+const TIMEOUTS = { connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000 };
+
+/** Checks at save time the recipient entries that hold no placeholder (the rest are checked when sent). */
+function checkRecipients(config: unknown, path: string): FieldIssue[] {
+  const lists = config as Partial<Record<'to' | 'cc' | 'bcc', unknown>>;
+  const issues: FieldIssue[] = [];
+  let count = 0;
+  for (const field of ['to', 'cc', 'bcc'] as const) {
+    const entries = Array.isArray(lists[field]) ? (lists[field] as unknown[]) : [];
+    entries.forEach((entry, index) => {
+      if (typeof entry !== 'string' || entry.trim() === '') return;
+      count++;
+      if (placeholderNames(entry).length > 0) return;
+      try {
+        parseMailbox(entry);
+      } catch (error) {
+        issues.push({ path: `${path}/${field}/${index}`, message: (error as Error).message });
+      }
+    });
+  }
+  if (count === 0) issues.push({ path: `${path}/to`, message: 'name at least one recipient' });
+  return issues;
+}
+
+/** The server to send through: the action's own, else the administrator's default. */
+async function smtpServer(config: EmailConfig, context: ActionContext): Promise<SmtpSettings> {
+  if (config.smtp) return config.smtp;
+  const { smtp } = await context.host.settings();
+  if (smtp) return smtp;
+  throw new Error(
+    'no SMTP server: the administrator has set no default SMTP server and the action names none',
+  );
+}
+
+/** A nodemailer error as a message that says which server and what went wrong. */
+function sendError(error: unknown, server: SmtpSettings): Error {
+  const { code, response, message } = error as {
+    code?: string;
+    response?: string;
+    message?: string;
+  };
+  const where = `SMTP server ${server.host}:${server.port}`;
+  const said = response ?? message ?? String(error);
+  switch (code) {
+    case 'EAUTH':
+      return new Error(`${where} refused the login as '${server.user}': ${said}`);
+    case 'ENOAUTH':
+      return new Error(`${where} needs a login, but none is configured`);
+    case 'EENVELOPE':
+      return new Error(`${where} refused the sender or recipients: ${said}`);
+    case 'ECONNECTION':
+    case 'ETIMEDOUT':
+    case 'EDNS':
+    case 'ESOCKET':
+      return new Error(`could not reach ${where}: ${message ?? said}`);
+    default:
+      return new Error(`sending through ${where} failed: ${said}`);
+  }
+}
+
+/** The attachments the config asks for. */
+async function attachments(
+  config: EmailConfig,
+  context: ActionContext,
+): Promise<Array<{ filename: string; path: string; contentType?: string }>> {
+  const files = context.results.filter(
+    (result): result is FileResult & { jobId: string; valid: boolean } => result.type === 'file',
+  );
+  if (config.attach === 'none' || files.length === 0) return [];
+  if (config.attach === 'files') {
+    return files.map((file) => ({
+      filename: file.name,
+      path: file.path,
+      ...(file.mediaType ? { contentType: file.mediaType } : {}),
+    }));
+  }
+  const zipName = config.zipName.toLowerCase().endsWith('.zip')
+    ? config.zipName
+    : `${config.zipName}.zip`;
+  assertPlainName(zipName);
+  const path = join(await context.workDir(), zipName);
+  await zipFiles(files, path, context.signal);
+  return [{ filename: zipName, path, contentType: 'application/zip' }];
+}
+
+function recipients(config: EmailConfig): Record<'to' | 'cc' | 'bcc', Mailbox[]> {
+  const lists = {
+    to: parseMailboxes(config.to),
+    cc: parseMailboxes(config.cc),
+    bcc: parseMailboxes(config.bcc),
+  };
+  if (lists.to.length + lists.cc.length + lists.bcc.length === 0) {
+    throw new Error('no recipients: to, cc and bcc are all empty');
+  }
+  return lists;
+}
+
+async function sendEmail(config: EmailConfig, context: ActionContext): Promise<void> {
+  const to = recipients(config);
+  const server = await smtpServer(config, context);
+  const files = await attachments(config, context);
+  const transport = createTransport({
+    host: server.host,
+    port: server.port,
+    secure: server.secure,
+    ...(server.user ? { auth: { user: server.user, pass: server.password } } : {}),
+    ...TIMEOUTS,
+  });
+  try {
+    const info = await transport.sendMail({
+      from: server.from,
+      ...to,
+      subject: config.subject,
+      ...(config.bodyFormat === 'html' ? { html: config.body } : { text: config.body }),
+      attachments: files,
+      signal: context.signal,
+    });
+    const count = to.to.length + to.cc.length + to.bcc.length;
+    const attached = files.length > 0 ? `, ${files.length} attachment(s)` : '';
+    context.log.info(`sent to ${count} recipient(s)${attached}, message id ${info.messageId}`);
+  } catch (error) {
+    if (context.signal.aborted) throw new Error('stopped');
+    throw sendError(error, server);
+  } finally {
+    transport.close();
+  }
+}
+
+/** Sends an e-mail, with the file results attached or zipped. */
+export const emailAction: ActionKind = {
+  category: 'action',
+  kind: 'email',
+  title: 'Send an e-mail',
+  description: 'Sends an e-mail, with the file results attached (each, or in one zip)',
+  configSchema: EmailConfig,
+  permission: 'action.email',
+  accepts: ['file'],
+  check: checkRecipients,
+  run: (config: EmailConfig, context: ActionContext) => sendEmail(config, context),
+};

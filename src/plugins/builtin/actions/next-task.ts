@@ -1,0 +1,42 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { ActionKind } from '../../component-kind.ts';
+import type { ActionContext } from '../../run-context.ts';
+
+const NextTaskConfig = Type.Object(
+  {
+    taskId: Type.String({ minLength: 1, maxLength: 64, description: 'The task to start' }),
+    parameters: Type.Record(
+      Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_.-]{0,63}$' }),
+      Type.String({ maxLength: 10_000 }),
+      {
+        default: {},
+        maxProperties: 100,
+        description: 'Placeholders for the started task (placeholders of this run are filled in)',
+      },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * Starts another task of the same owner, disabled ones too. A task already run in this chain
+ * is not started again, so a loop ends with a line in the log.
+ */
+export const nextTaskAction: ActionKind = {
+  category: 'action',
+  kind: 'next-task',
+  title: 'Start another task',
+  description: 'Starts another task of the same owner (also a disabled one)',
+  configSchema: NextTaskConfig,
+  accepts: [],
+  run: async (config: Static<typeof NextTaskConfig>, context: ActionContext) => {
+    const runId = await context.host.startTask(config.taskId, config.parameters);
+    if (runId === null) {
+      context.log.warn(
+        `next-task: not starting task ${config.taskId}: it already ran in this chain (a loop)`,
+      );
+      return;
+    }
+    context.log.info(`next-task: started task ${config.taskId} as run ${runId}`);
+  },
+};

@@ -1,0 +1,115 @@
+import { stat } from 'node:fs/promises';
+import { posix } from 'node:path';
+import { Type, type Static } from '@sinclair/typebox';
+import type { FieldIssue } from '../../../domain/errors.ts';
+import type { ActionKind } from '../../component-kind.ts';
+import type { ActionContext } from '../../run-context.ts';
+import { FileNameFormat, formatFileName } from '../delivery/file-names.ts';
+import { assertRemoteFolder, openSftpSession, upload } from '../delivery/sftp-session.ts';
+
+const Secret = (description: string) =>
+  Type.Optional(Type.String({ maxLength: 16_384, secret: true, description }));
+
+const SftpUploadConfig = Type.Object(
+  {
+    host: Type.String({
+      minLength: 1,
+      maxLength: 255,
+      description: 'Host name of the SFTP server',
+    }),
+    port: Type.Integer({ minimum: 1, maximum: 65535, default: 22, description: 'Port' }),
+    user: Type.String({ minLength: 1, maxLength: 255, description: 'Login' }),
+    password: Secret('Password (or use a private key)'),
+    privateKey: Secret('Private key in PEM or OpenSSH format (or use a password)'),
+    passphrase: Secret('Passphrase of the private key, if it has one'),
+    hostKeySha256: Type.Optional(
+      Type.String({
+        maxLength: 100,
+        pattern: '^\\s*(SHA256:)?[A-Za-z0-9+/]{43}=?\\s*$',
+        description:
+          'the SHA-256 fingerprint of the server key, e.g. SHA256:… as ssh-keygen -l shows it (a server with another key is refused; the log shows the key of each connection)',
+      }),
+    ),
+    remoteFolder: Type.String({
+      minLength: 1,
+      maxLength: 4096,
+      default: '.',
+      description:
+        'Folder on the server to upload into (relative to the login folder unless it starts with /)',
+    }),
+    fileName: FileNameFormat,
+    timeoutSeconds: Type.Integer({
+      minimum: 1,
+      maximum: 600,
+      default: 30,
+      description: 'How long to wait for the server to connect and log in',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+type SftpUploadConfig = Static<typeof SftpUploadConfig>;
+
+function checkCredentials(config: unknown, path: string): FieldIssue[] {
+  const { password, privateKey } = config as Partial<SftpUploadConfig>;
+  return password || privateKey
+    ? []
+    : [{ path: `${path}/password`, message: 'give a password or a private key' }];
+}
+
+/** The login without empty optional fields (an empty secret means none). */
+function loginOf(config: SftpUploadConfig) {
+  const { host, port, user, password, privateKey, passphrase, hostKeySha256, timeoutSeconds } =
+    config;
+  return {
+    host,
+    port,
+    user,
+    timeoutSeconds,
+    ...(password ? { password } : {}),
+    ...(privateKey ? { privateKey } : {}),
+    ...(passphrase ? { passphrase } : {}),
+    ...(hostKeySha256?.trim() ? { hostKeySha256 } : {}),
+  };
+}
+
+async function uploadFiles(config: SftpUploadConfig, context: ActionContext): Promise<void> {
+  const where = `${config.host}:${config.port}`;
+  const session = await openSftpSession(loginOf(config), context.signal);
+  try {
+    context.log.info(`connected to ${where} as ${config.user}, host key ${session.hostKey}`);
+    await assertRemoteFolder(session, config.remoteFolder, where);
+    for (const result of context.results) {
+      if (result.type !== 'file') continue;
+      const remote = posix.join(
+        config.remoteFolder,
+        formatFileName(context, config.fileName, result.name),
+      );
+      try {
+        await upload(session, result.path, remote);
+      } catch (error) {
+        if (context.signal.aborted) throw new Error('stopped');
+        throw new Error(
+          `uploading ${result.name} to ${where}:${remote} failed: ${(error as Error).message}`,
+        );
+      }
+      const { size } = await stat(result.path);
+      context.log.info(`uploaded ${result.name} to ${remote} (${size} bytes)`);
+    }
+  } finally {
+    session.close();
+  }
+}
+
+/** Uploads each file result to a folder on an SFTP server. */
+export const sftpUploadAction: ActionKind = {
+  category: 'action',
+  kind: 'sftp-upload',
+  title: 'Upload by SFTP',
+  description: 'Uploads each file result to a folder on an SFTP server',
+  configSchema: SftpUploadConfig,
+  permission: 'action.sftp',
+  accepts: ['file'],
+  check: checkCredentials,
+  run: (config: SftpUploadConfig, context: ActionContext) => uploadFiles(config, context),
+};

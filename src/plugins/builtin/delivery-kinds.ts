@@ -1,0 +1,14 @@
+import type { Plugin } from '../plugin.ts';
+import { emailAction } from './actions/email.ts';
+import { saveFileAction } from './actions/save-file.ts';
+import { sftpUploadAction } from './actions/sftp-upload.ts';
+
+/** Built-in kinds: delivery (e-mail, folders, SFTP). */
+export const deliveryKinds: Pick<Plugin, 'components' | 'permissions'> = {
+  permissions: [
+    { name: 'action.email', description: 'May send e-mail from tasks' },
+    { name: 'action.files', description: 'May save files into the allowed folders of the server' },
+    { name: 'action.sftp', description: 'May upload files to SFTP servers' },
+  ],
+  components: [emailAction, saveFileAction, sftpUploadAction],
+};

@@ -1,0 +1,18 @@
+import type { Plugin } from '../plugin.ts';
+import { webhookAction } from './actions/webhook.ts';
+import { commandJob } from './jobs/command.ts';
+import { httpJob } from './jobs/http.ts';
+
+/** Built-in kinds: process (run a program, request a URL, call a webhook). */
+export const processKinds: Pick<Plugin, 'components' | 'permissions'> = {
+  permissions: [
+    {
+      name: 'job.command',
+      description:
+        'May run programs on the server, as the server\'s user (the "Run a program" job)',
+    },
+    { name: 'job.http', description: 'May request URLs from the server (the "HTTP request" job)' },
+    { name: 'action.http', description: 'May send run results to a URL (the "Webhook" action)' },
+  ],
+  components: [commandJob, httpJob, webhookAction],
+};

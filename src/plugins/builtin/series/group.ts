@@ -1,0 +1,34 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { SeriesKind } from '../../component-kind.ts';
+import type { SeriesContext } from '../../run-context.ts';
+
+/** The permission to run a task once for each member of a group. */
+export const GROUP_PERMISSION = 'series.group';
+
+const GroupConfig = Type.Object(
+  {
+    group: Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description: 'The group (by name or id) whose enabled members are the values',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+type GroupConfig = Static<typeof GroupConfig>;
+
+/** The enabled members of a group, each {id, login, name, email}. */
+export const groupSeries: SeriesKind = {
+  category: 'series',
+  kind: 'group',
+  title: 'Group members',
+  description:
+    'Runs the jobs and actions once for each enabled member of a group, with {id}, {login}, {name} and {email}',
+  configSchema: GroupConfig,
+  permission: GROUP_PERMISSION,
+  resolve: async (config: GroupConfig, context: SeriesContext) => {
+    const members = await context.host.groupMembers(config.group);
+    return members.map(({ id, login, name, email }) => ({ id, login, name, email }));
+  },
+};

@@ -1,0 +1,45 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { SeriesKind } from '../../component-kind.ts';
+import type { SeriesContext } from '../../run-context.ts';
+import { SQL_PERMISSION } from '../jobs/sql-report.ts';
+import { MAX_SERIES_ITEMS, tooManyItems } from './series-limit.ts';
+
+const SqlConfig = Type.Object(
+  {
+    dataSource: Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description: 'The name of the data source to query (an administrator sets them up)',
+    }),
+    query: Type.String({
+      minLength: 1,
+      maxLength: 100_000,
+      placeholders: false,
+      description:
+        "The SQL query; each row is a value, its columns the fields. {name} placeholders (the run's parameters) become bound parameters",
+    }),
+  },
+  { additionalProperties: false },
+);
+
+type SqlConfig = Static<typeof SqlConfig>;
+
+/** The rows of a query, each an object of its columns. */
+export const sqlSeries: SeriesKind = {
+  category: 'series',
+  kind: 'sql',
+  title: 'SQL query',
+  description: 'Runs the jobs and actions once for each row a query on a data source returns',
+  configSchema: SqlConfig,
+  permission: SQL_PERMISSION,
+  resolve: async (config: SqlConfig, context: SeriesContext) => {
+    const { rows } = await context.host.query(
+      config.dataSource,
+      config.query,
+      context.placeholders,
+      context.signal,
+    );
+    if (rows.length > MAX_SERIES_ITEMS) throw tooManyItems(`the query on '${config.dataSource}'`);
+    return rows;
+  },
+};

@@ -1,0 +1,53 @@
+import type { AuditEvent } from '../domain/audit.ts';
+import type { ServerSettings } from '../domain/settings.ts';
+
+/** Rows a query returned, with the column names in their order. */
+export interface QueryResult {
+  columns: string[];
+  rows: Record<string, unknown>[];
+}
+
+/** A member of a group, as a series value. */
+export interface GroupMember {
+  id: string;
+  login: string;
+  name: string;
+  email: string | null;
+}
+
+/**
+ * The server's services as a component may use them: always as the task's owner, so what
+ * the owner may not reach (another user's task, a data source they have no access to, a
+ * folder outside the allowed roots) fails with a message that says why.
+ */
+export interface RunHost {
+  /** The server-wide settings (default SMTP server, allowed folder roots), secrets in clear. */
+  settings(): Promise<ServerSettings>;
+  /**
+   * The real path of a file or folder the owner named, after following links; throws unless it
+   * lies inside an allowed folder root. A path that does not exist yet is checked by its parent.
+   */
+  allowedPath(path: string): Promise<string>;
+  /**
+   * Runs a query on a data source the owner may use. `{name}` placeholders in the query become
+   * bound parameters taken from values (never text pasted into the SQL).
+   */
+  query(
+    dataSource: string,
+    sql: string,
+    values: Readonly<Record<string, unknown>>,
+    signal?: AbortSignal,
+  ): Promise<QueryResult>;
+  /**
+   * Starts another task of the owner (disabled ones too) as part of this run's chain; resolves
+   * to the new run's id, or null when the task already ran in this chain (a loop).
+   */
+  startTask(taskId: string, parameters?: Record<string, string>): Promise<string | null>;
+  /** Audit events from (inclusive) to (exclusive), oldest first. */
+  auditEvents(from: Date, to: Date): Promise<AuditEvent[]>;
+  /** The enabled members of the group of that name (or id). */
+  groupMembers(group: string): Promise<GroupMember[]>;
+}
+
+/** What an event trigger may use: the settings and the folder check. */
+export type TriggerHost = Pick<RunHost, 'settings' | 'allowedPath'>;

@@ -1,0 +1,55 @@
+import { mapConfigStrings } from '../domain/config-fields.ts';
+import { SECRET_MASK, SecretBox } from './secret-box.ts';
+
+/** A secret field sent back masked, with nothing stored to keep. */
+export class MaskedSecretError extends Error {}
+
+/**
+ * The config as it is stored: secret fields sealed. A field sent back as the mask keeps its
+ * stored value, found at the same place in the previous config.
+ */
+export function sealSecrets(
+  box: SecretBox,
+  schema: unknown,
+  config: unknown,
+  previous: unknown,
+): unknown {
+  const previousSecrets = secretValues(schema, previous);
+  return mapConfigStrings(schema, config, (text, field, path) => {
+    if (!field.secret) return text;
+    const stored = previousSecrets.get(path);
+    if (text !== SECRET_MASK) return box.seal(text);
+    if (stored === undefined || stored === '') throw new MaskedSecretError();
+    return stored;
+  });
+}
+
+/** The secret fields' values by JSON pointer (stored form). */
+function secretValues(schema: unknown, config: unknown): Map<string, string> {
+  const found = new Map<string, string>();
+  if (config === undefined || config === null) return found;
+  mapConfigStrings(schema, config, (text, field, path) => {
+    if (field.secret) found.set(path, text);
+    return text;
+  });
+  return found;
+}
+
+/** The config as the API shows it: every non-empty secret masked. */
+export function maskSecrets(schema: unknown, config: unknown): unknown {
+  return mapConfigStrings(schema, config, (text, field) =>
+    field.secret && text !== '' ? SECRET_MASK : text,
+  );
+}
+
+/** The config as a run needs it: secrets in clear. */
+export function openSecrets(box: SecretBox, schema: unknown, config: unknown): unknown {
+  return mapConfigStrings(schema, config, (text, field) => (field.secret ? box.open(text) : text));
+}
+
+/** The clear values of the secret fields (to keep them out of logs). */
+export function clearSecrets(box: SecretBox, schema: unknown, config: unknown): string[] {
+  return [...secretValues(schema, config).values()]
+    .map((value) => box.open(value))
+    .filter((value) => value.length >= 4);
+}

@@ -1,0 +1,108 @@
+import { stat } from 'node:fs/promises';
+import { auditEvent } from '../domain/audit.ts';
+import { validationError, type FieldIssue } from '../domain/errors.ts';
+import { PERMISSIONS } from '../domain/permissions.ts';
+import { DEFAULT_SETTINGS, type ServerSettings, type SmtpSettings } from '../domain/settings.ts';
+import { SettingsPatch, SmtpInput } from '../domain/settings-schema.ts';
+import { compileValidator } from '../domain/validation.ts';
+import { requirePermission, type Caller } from '../auth/caller.ts';
+import {
+  MaskedSecretError,
+  maskSecrets,
+  openSecrets,
+  sealSecrets,
+} from '../secrets/protect-config.ts';
+import type { SecretBox } from '../secrets/secret-box.ts';
+import type { Store } from '../store/store.ts';
+import { realFolder } from './folder-access.ts';
+
+const validatePatch = compileValidator(SettingsPatch);
+
+/** Server-wide settings: the default SMTP server and the folders tasks may use. */
+export class SettingsService {
+  constructor(
+    private readonly store: Store,
+    private readonly box: SecretBox,
+    private readonly now: () => Date,
+  ) {}
+
+  /** The settings with secrets in clear, for runs. */
+  async current(): Promise<ServerSettings> {
+    const stored = await this.#stored();
+    return {
+      ...stored,
+      smtp: stored.smtp && (openSecrets(this.box, SmtpInput, stored.smtp) as SmtpSettings),
+    };
+  }
+
+  /** The settings as an administrator sees them: secrets masked. */
+  async get(caller: Caller): Promise<ServerSettings> {
+    requirePermission(caller, PERMISSIONS.settingsManage);
+    return masked(await this.#stored());
+  }
+
+  async update(caller: Caller, raw: unknown): Promise<ServerSettings> {
+    requirePermission(caller, PERMISSIONS.settingsManage);
+    const patch = validatePatch(raw);
+    const now = this.now();
+    const folderRoots = patch.folderRoots && (await checkedRoots(patch.folderRoots));
+    return this.store.transaction(async (store) => {
+      const before = await this.#stored(store);
+      const changes: Partial<ServerSettings> = {};
+      if (patch.smtp !== undefined) changes.smtp = this.#sealedSmtp(patch.smtp, before.smtp);
+      if (folderRoots) changes.folderRoots = folderRoots;
+      for (const [key, value] of Object.entries(changes)) await store.settings.set(key, value, now);
+      const details = { changed: Object.keys(changes) };
+      await store.audit.append(
+        auditEvent(caller.actor, 'settings.update', 'settings', 'server', details),
+        now,
+      );
+      return masked({ ...before, ...changes });
+    });
+  }
+
+  #sealedSmtp(input: SmtpSettings | null, before: SmtpSettings | null): SmtpSettings | null {
+    if (input === null) return null;
+    try {
+      return sealSecrets(this.box, SmtpInput, input, before) as SmtpSettings;
+    } catch (error) {
+      if (!(error instanceof MaskedSecretError)) throw error;
+      throw validationError([{ path: '/smtp/password', message: 'no stored password to keep' }]);
+    }
+  }
+
+  async #stored(store: Store = this.store): Promise<ServerSettings> {
+    const [smtp, folderRoots] = await Promise.all([
+      store.settings.get('smtp'),
+      store.settings.get('folderRoots'),
+    ]);
+    return {
+      smtp: (smtp as SmtpSettings | null | undefined) ?? DEFAULT_SETTINGS.smtp,
+      folderRoots: (folderRoots as string[] | undefined) ?? DEFAULT_SETTINGS.folderRoots,
+    };
+  }
+}
+
+function masked(settings: ServerSettings): ServerSettings {
+  return {
+    ...settings,
+    smtp: settings.smtp && (maskSecrets(SmtpInput, settings.smtp) as SmtpSettings),
+  };
+}
+
+/** The roots as real paths of existing folders; every bad one named in the error. */
+async function checkedRoots(roots: readonly string[]): Promise<string[]> {
+  const issues: FieldIssue[] = [];
+  const real: string[] = [];
+  for (const [index, root] of roots.entries()) {
+    try {
+      const path = await realFolder(root);
+      if (!(await stat(path)).isDirectory()) throw new Error('is not a folder');
+      real.push(path);
+    } catch (error) {
+      issues.push({ path: `/folderRoots/${index}`, message: (error as Error).message });
+    }
+  }
+  if (issues.length > 0) throw validationError(issues);
+  return [...new Set(real)];
+}

@@ -1,0 +1,353 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { unzipSync } from 'fflate';
+import { emailAction } from '../../src/plugins/builtin/actions/email.ts';
+import { SECRET_MASK } from '../../src/secrets/secret-box.ts';
+import type { ApiClient } from '../support/api-client.ts';
+import { backends } from '../support/backends.ts';
+import {
+  actionOutcome,
+  deliveryContext,
+  runTask,
+  type DeliveryContextOptions,
+} from '../support/delivery-context.ts';
+import { startEngineApp, type EngineApp } from '../support/engine-app.ts';
+import { startSmtpPeer, type SmtpPeer } from '../support/smtp-peer.ts';
+
+describe('email action', () => {
+  let peer: SmtpPeer;
+  before(async () => {
+    peer = await startSmtpPeer();
+  });
+  after(() => peer.close());
+
+  /** Runs the action with config as a run would pass it; resolves to the context's parts. */
+  async function send(
+    config: Record<string, unknown>,
+    options: DeliveryContextOptions & {
+      files?: Array<[string, string | Uint8Array]>;
+    } = {},
+  ) {
+    const d = await deliveryContext({ settings: { smtp: peer.settings() }, ...options });
+    try {
+      for (const [name, content] of options.files ?? []) await d.file(name, content);
+      const before = peer.received.length;
+      await emailAction.run(d.configFor(emailAction, config), d.context);
+      return { mails: peer.received.slice(before), log: d.log };
+    } finally {
+      await d.dispose();
+    }
+  }
+
+  it('delivers to every to, cc and bcc address, bcc only in the envelope', async () => {
+    const { mails, log } = await send(
+      {
+        to: ['Bob Smith <bob@example.com>', 'carol@example.com'],
+        cc: ['dave@example.com'],
+        bcc: ['eve@example.com'],
+        subject: 'Report {date} for {region}',
+        body: 'Hello {region}',
+      },
+      { placeholders: { region: 'North' } },
+    );
+    assert.equal(mails.length, 1);
+    const [{ envelope, mail, login }] = mails as [(typeof mails)[0]];
+    assert.deepEqual(envelope.to.sort(), [
+      'bob@example.com',
+      'carol@example.com',
+      'dave@example.com',
+      'eve@example.com',
+    ]);
+    assert.equal(envelope.from, 'planner@example.com');
+    assert.equal(login, 'mailer');
+    assert.equal(mail.subject, 'Report 2026-03-02 for North');
+    assert.equal(mail.text?.trim(), 'Hello North');
+    const to = Array.isArray(mail.to) ? mail.to : [mail.to];
+    assert.deepEqual(
+      to.flatMap((list) => list?.value.map((box) => `${box.name}|${box.address}`) ?? []),
+      ['Bob Smith|bob@example.com', '|carol@example.com'],
+    );
+    assert.equal(mail.headers.has('bcc'), false);
+    assert.match(
+      log.map((line) => line.message).join('\n'),
+      new RegExp(
+        `sent to 4 recipient\\(s\\), message id ${mail.messageId?.replace(/[.$]/g, '\\$&')}`,
+      ),
+    );
+  });
+
+  it('attaches each file result under its name with its bytes', async () => {
+    const binary = randomBytes(70_000);
+    const { mails } = await send(
+      { to: ['bob@example.com'] },
+      {
+        files: [
+          ['report.csv', 'a,b\n1,2\n'],
+          ['image.bin', binary],
+        ],
+      },
+    );
+    const attachments = mails[0]?.mail.attachments ?? [];
+    assert.deepEqual(
+      attachments.map((file) => file.filename),
+      ['report.csv', 'image.bin'],
+    );
+    assert.equal(attachments[0]?.content.toString(), 'a,b\n1,2\n');
+    assert.ok(attachments[1]?.content.equals(binary));
+  });
+
+  it('attaches one zip holding every file, named by its filled placeholders', async () => {
+    const { mails } = await send(
+      { to: ['bob@example.com'], attach: 'zip' },
+      {
+        files: [
+          ['a.txt', 'first'],
+          ['a.txt', 'second'],
+          ['b.txt', 'third'],
+        ],
+      },
+    );
+    const attachments = mails[0]?.mail.attachments ?? [];
+    assert.deepEqual(
+      attachments.map((file) => file.filename),
+      ['Daily report.zip'],
+    );
+    const entries = unzipSync(new Uint8Array(attachments[0]?.content ?? Buffer.alloc(0)));
+    const text = Object.fromEntries(
+      Object.entries(entries).map(([name, bytes]) => [name, Buffer.from(bytes).toString()]),
+    );
+    assert.deepEqual(text, { 'a.txt': 'first', 'a (1).txt': 'second', 'b.txt': 'third' });
+  });
+
+  it('leaves the files out when attach is none, and sends HTML as HTML', async () => {
+    const { mails } = await send(
+      { to: ['bob@example.com'], attach: 'none', bodyFormat: 'html', body: '<p>Hi <b>Bob</b></p>' },
+      { files: [['a.txt', 'x']] },
+    );
+    assert.equal(mails[0]?.mail.attachments.length, 0);
+    assert.equal(String(mails[0]?.mail.html).trim(), '<p>Hi <b>Bob</b></p>');
+  });
+
+  it('sends a mail with no attachment when there are no file results', async () => {
+    const { mails } = await send({ to: ['bob@example.com'], subject: 'Reminder' });
+    assert.equal(mails.length, 1);
+    assert.equal(mails[0]?.mail.subject, 'Reminder');
+    assert.equal(mails[0]?.mail.attachments.length, 0);
+  });
+
+  it("sends through the action's own SMTP server rather than the default", async () => {
+    const own = await startSmtpPeer({ user: 'own', password: 'own-secret' });
+    try {
+      const { mails } = await send({
+        to: ['bob@example.com'],
+        smtp: { ...own.settings(), from: 'Me <me@example.org>' },
+      });
+      assert.equal(mails.length, 0, 'the default server got nothing');
+      assert.equal(own.received.length, 1);
+      assert.equal(own.received[0]?.login, 'own');
+      assert.equal(own.received[0]?.envelope.from, 'me@example.org');
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('fails clearly when there is no SMTP server at all', async () => {
+    await assert.rejects(send({ to: ['bob@example.com'] }, { settings: { smtp: null } }), {
+      message:
+        'no SMTP server: the administrator has set no default SMTP server and the action names none',
+    });
+  });
+
+  it('names the server and login when the login is refused, never the password', async () => {
+    const d = await deliveryContext({
+      settings: { smtp: peer.settings({ user: 'mailer', password: 'Wr0ng-Pa55' }) },
+    });
+    try {
+      const error = await emailAction
+        .run(d.configFor(emailAction, { to: ['bob@example.com'] }), d.context)
+        .then(
+          () => assert.fail('the send succeeded'),
+          (caught: Error) => caught,
+        );
+      assert.match(
+        error.message,
+        new RegExp(`^SMTP server 127\\.0\\.0\\.1:${peer.port} refused the login as 'mailer': 535`),
+      );
+      assert.doesNotMatch(error.message + JSON.stringify(d.log), /Wr0ng-Pa55/);
+    } finally {
+      await d.dispose();
+    }
+  });
+
+  it('refuses what is not one valid address: when saved, and when filled in', async () => {
+    const issues = emailAction.check?.(
+      { to: ['bob@example.com, carol@example.com', '{email}'], cc: ['nobody'], bcc: [] },
+      '/actions/0/config',
+    );
+    assert.deepEqual(issues, [
+      {
+        path: '/actions/0/config/to/0',
+        message:
+          "'bob@example.com, carol@example.com' is not a valid e-mail address (give one address per entry)",
+      },
+      { path: '/actions/0/config/cc/0', message: "'nobody' is not a valid e-mail address" },
+    ]);
+    await assert.rejects(send({ to: ['{email}'] }, { placeholders: { email: 'bob@' } }), {
+      message: "'bob@' is not a valid e-mail address",
+    });
+  });
+
+  it('leaves out recipients whose placeholder is empty, and fails when none remain', async () => {
+    const { mails } = await send(
+      { to: ['{email}'], cc: ['{manager}'] },
+      { placeholders: { email: 'bob@example.com', manager: '' } },
+    );
+    assert.deepEqual(mails[0]?.envelope.to, ['bob@example.com']);
+    await assert.rejects(send({ to: ['{email}'] }, { placeholders: { email: '' } }), {
+      message: 'no recipients: to, cc and bcc are all empty',
+    });
+    assert.deepEqual(emailAction.check?.({ to: [], cc: [], bcc: [] }, ''), [
+      { path: '/to', message: 'name at least one recipient' },
+    ]);
+  });
+
+  it("fails with the server's answer when it refuses a recipient", async () => {
+    const strict = await startSmtpPeer({ refuse: ['gone@example.com'] });
+    try {
+      await assert.rejects(
+        send({ to: ['gone@example.com'] }, { settings: { smtp: strict.settings() } }),
+        {
+          message: new RegExp(
+            `^SMTP server 127\\.0\\.0\\.1:${strict.port} refused the sender or recipients: .*550`,
+          ),
+        },
+      );
+      assert.equal(strict.received.length, 0);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('stops sending when the run is stopped', async () => {
+    const stuck = await startSmtpPeer({ stall: true });
+    const d = await deliveryContext({ settings: { smtp: stuck.settings() } });
+    try {
+      const sending = emailAction.run(
+        d.configFor(emailAction, { to: ['bob@example.com'] }),
+        d.context,
+      );
+      await stuck.dataStarted();
+      d.abort.abort('canceled');
+      await assert.rejects(sending, { message: 'stopped' });
+    } finally {
+      await d.dispose();
+      await stuck.close();
+    }
+  });
+});
+
+for (const backend of await backends()) {
+  describe(`email through the engine on ${backend.name}`, { skip: backend.skip }, () => {
+    let t: EngineApp;
+    let peer: SmtpPeer;
+    let alice: ApiClient;
+    let bob: ApiClient;
+    before(async () => {
+      peer = await startSmtpPeer();
+      t = await startEngineApp(backend, 'email');
+      const settings = await t.admin.patch('/api/v1/settings', { smtp: peer.settings() });
+      assert.equal(settings.status, 200, JSON.stringify(settings.body));
+      alice = (await t.user('alice', ['taskplanner', 'action.email'])).client;
+      bob = (await t.user('bob', ['taskplanner'])).client;
+    });
+    after(async () => {
+      await t?.close();
+      await peer?.close();
+    });
+
+    const reportJob = {
+      id: 'report',
+      kind: 'file',
+      config: { name: 'report.csv', content: 'a,b\n' },
+    };
+
+    it("mails the jobs' files through the default server, placeholders filled by the run", async () => {
+      const before = peer.received.length;
+      const { run } = await runTask(
+        t,
+        alice,
+        {
+          name: 'Sales',
+          jobs: [reportJob],
+          actions: [
+            {
+              kind: 'email',
+              config: {
+                to: ['{recipient}'],
+                subject: '{task.name} report of {date}',
+                body: 'Run {run.id}',
+              },
+            },
+          ],
+        },
+        { recipient: 'bob@example.com' },
+      );
+      assert.equal(run.status, 'succeeded', JSON.stringify(run.items));
+      const [mail] = peer.received.slice(before);
+      assert.deepEqual(mail?.envelope.to, ['bob@example.com']);
+      assert.equal(mail?.mail.subject, 'Sales report of 2026-03-02');
+      assert.equal(mail?.mail.text?.trim(), `Run ${run.id}`);
+      assert.equal(mail?.mail.attachments[0]?.filename, 'report.csv');
+      assert.equal(mail?.mail.attachments[0]?.content.toString(), 'a,b\n');
+    });
+
+    it('keeps its own SMTP password masked in the task and opens it for the run', async () => {
+      const own = await startSmtpPeer({ user: 'own', password: 'own-mail-secret' });
+      try {
+        const { taskId, run } = await runTask(t, alice, {
+          jobs: [reportJob],
+          actions: [{ kind: 'email', config: { to: ['bob@example.com'], smtp: own.settings() } }],
+        });
+        assert.equal(run.status, 'succeeded', JSON.stringify(run.items));
+        assert.equal(own.received.length, 1);
+        const task = await alice.get(`/api/v1/tasks/${taskId}`);
+        assert.equal(task.body.actions[0].config.smtp.password, SECRET_MASK);
+        const log = await alice.get(`/api/v1/runs/${run.id}/log`);
+        assert.match(String(log.body), /sent to 1 recipient\(s\), 1 attachment\(s\), message id/);
+        assert.doesNotMatch(String(log.body), /own-mail-secret/);
+      } finally {
+        await own.close();
+      }
+    });
+
+    it('fails for an owner without action.email, sending nothing', async () => {
+      const before = peer.received.length;
+      const { run } = await runTask(t, bob, {
+        jobs: [reportJob],
+        actions: [{ id: 'mail', kind: 'email', config: { to: ['bob@example.com'] } }],
+      });
+      assert.equal(run.status, 'failed');
+      assert.equal(
+        actionOutcome(run).message,
+        "action mail (email) needs the permission 'action.email', which the owner 'bob' does not hold",
+      );
+      assert.equal(peer.received.length, before);
+    });
+
+    it(
+      'mails from a task that has no jobs',
+      {
+        todo: 'the engine skips an action that accepts files when no job made one (src/engine/pipeline.ts runAction)',
+      },
+      async () => {
+        const before = peer.received.length;
+        const { run } = await runTask(t, alice, {
+          actions: [{ kind: 'email', config: { to: ['bob@example.com'], subject: 'Reminder' } }],
+        });
+        assert.equal(actionOutcome(run).status, 'succeeded', JSON.stringify(run.items));
+        assert.equal(peer.received.slice(before)[0]?.mail.subject, 'Reminder');
+      },
+    );
+  });
+}

@@ -1,0 +1,174 @@
+import assert from 'node:assert/strict';
+import {
+  mkdir,
+  mkdtemp,
+  readFile,
+  readdir,
+  realpath,
+  rm,
+  symlink,
+  utimes,
+  writeFile,
+} from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { saveFileAction } from '../../src/plugins/builtin/actions/save-file.ts';
+import { deliveryContext, type DeliveryContext } from '../support/delivery-context.ts';
+
+const DAY_MS = 86_400_000;
+
+describe('save-file action', () => {
+  let root: string;
+  let outside: string;
+  let d: DeliveryContext;
+
+  beforeEach(async () => {
+    root = await realpath(await mkdtemp(join(tmpdir(), 'tp-root-')));
+    outside = await realpath(await mkdtemp(join(tmpdir(), 'tp-outside-')));
+    d = await deliveryContext({
+      settings: { folderRoots: [root] },
+      placeholders: { region: 'north', up: '../..' },
+    });
+  });
+  afterEach(async () => {
+    await d.dispose();
+    await rm(root, { recursive: true, force: true });
+    await rm(outside, { recursive: true, force: true });
+  });
+
+  const save = (config: Record<string, unknown>) =>
+    saveFileAction.run(d.configFor(saveFileAction, config), d.context);
+
+  it('names each file by the format, filled per file, keeping its extension', async () => {
+    await d.file('sales.csv', 'a,b\n');
+    await d.file('notes.txt', 'hello');
+    await save({ folder: root, fileName: '{region}-{filename}-{date}' });
+    assert.deepEqual((await readdir(root)).sort(), [
+      'north-notes-2026-03-02.txt',
+      'north-sales-2026-03-02.csv',
+    ]);
+    assert.equal(await readFile(join(root, 'north-sales-2026-03-02.csv'), 'utf8'), 'a,b\n');
+    assert.ok(
+      d.log.some(
+        (line) => line.message === `saved sales.csv as north-sales-2026-03-02.csv in ${root}`,
+      ),
+    );
+  });
+
+  it('keeps both by adding (1), (2) before the extension, leaving the first alone', async () => {
+    const result = await d.file('report.csv', 'first');
+    await save({ folder: root });
+    await writeFile(result.path, 'second');
+    await save({ folder: root });
+    await writeFile(result.path, 'third');
+    await save({ folder: root, ifExists: 'keep-both' });
+    const texts = await Promise.all(
+      ['report.csv', 'report (1).csv', 'report (2).csv'].map((name) =>
+        readFile(join(root, name), 'utf8'),
+      ),
+    );
+    assert.deepEqual(texts, ['first', 'second', 'third']);
+    assert.equal((await readdir(root)).length, 3, 'no temporary file is left behind');
+  });
+
+  it('overwrites in place when asked, leaving no temporary file', async () => {
+    const result = await d.file('report.csv', 'old');
+    await save({ folder: root, ifExists: 'overwrite' });
+    await writeFile(result.path, 'new');
+    await save({ folder: root, ifExists: 'overwrite' });
+    assert.deepEqual(await readdir(root), ['report.csv']);
+    assert.equal(await readFile(join(root, 'report.csv'), 'utf8'), 'new');
+  });
+
+  it('deletes older files of the same format and extension, and nothing else', async () => {
+    const aged = async (name: string, days: number) => {
+      await writeFile(join(root, name), name);
+      const at = new Date(d.context.now().getTime() - days * DAY_MS);
+      await utimes(join(root, name), at, at);
+    };
+    await aged('report-2026-01-01.csv', 40);
+    await aged('report-2026-01-01 (1).csv', 40);
+    await aged('report-2026-02-28.csv', 2);
+    await aged('other-2026-01-01.csv', 40);
+    await aged('report-2026-01-01.txt', 40);
+    await mkdir(join(root, 'report-folder.csv'));
+    await d.file('x.csv', 'today');
+    await save({ folder: root, fileName: 'report-{date}', deleteOlderThanDays: 30 });
+    assert.deepEqual((await readdir(root)).sort(), [
+      'other-2026-01-01.csv',
+      'report-2026-01-01.txt',
+      'report-2026-02-28.csv',
+      'report-2026-03-02.csv',
+      'report-folder.csv',
+    ]);
+    assert.ok(
+      d.log.some((line) => line.message === 'deleted report-2026-01-01.csv (older than 30 days)'),
+    );
+  });
+
+  it('refuses file names with a folder part, written or from a placeholder', async () => {
+    await d.file('data.csv', 'x');
+    await assert.rejects(save({ folder: root, fileName: 'sub/{filename}' }), {
+      message: "the file name 'sub/data.csv' contains a path separator; give a plain file name",
+    });
+    await assert.rejects(save({ folder: root, fileName: '{up}{filename}' }), {
+      message: "the file name '../..data.csv' contains a path separator; give a plain file name",
+    });
+    assert.deepEqual(await readdir(root), []);
+    assert.deepEqual(await readdir(outside), []);
+  });
+
+  it('refuses a result named ..', async () => {
+    await d.file('..', 'x');
+    await assert.rejects(save({ folder: root }), {
+      message: "the file name '..' is not a usable name",
+    });
+  });
+
+  it('refuses a folder that climbs out of the roots with ..', async () => {
+    await d.file('data.csv', 'x');
+    const climbing = join(root, 'sub', '..', '..', outside.split('/').pop() ?? '');
+    await assert.rejects(save({ folder: climbing }), {
+      message: `the path ${climbing} is outside the allowed folders`,
+    });
+    assert.deepEqual(await readdir(outside), []);
+  });
+
+  it('refuses a folder outside the roots, and one that is a link to outside', async () => {
+    await d.file('data.csv', 'x');
+    await assert.rejects(save({ folder: outside }), {
+      message: `the path ${outside} is outside the allowed folders`,
+    });
+    await symlink(outside, join(root, 'link'));
+    await assert.rejects(save({ folder: join(root, 'link') }), {
+      message: `the path ${join(root, 'link')} (${outside}) is outside the allowed folders`,
+    });
+    assert.deepEqual(await readdir(outside), []);
+  });
+
+  it('refuses to write through a link in the folder, even when overwriting', async () => {
+    await writeFile(join(outside, 'target.csv'), 'precious');
+    await symlink(join(outside, 'target.csv'), join(root, 'data.csv'));
+    await d.file('data.csv', 'attack');
+    for (const ifExists of ['overwrite', 'keep-both']) {
+      await assert.rejects(save({ folder: root, ifExists }), {
+        message: `${join(root, 'data.csv')} is a link; refusing to write through it`,
+      });
+    }
+    assert.equal(await readFile(join(outside, 'target.csv'), 'utf8'), 'precious');
+  });
+
+  it('makes a missing folder inside a root', async () => {
+    await d.file('data.csv', 'x');
+    await save({ folder: join(root, 'a', 'b') });
+    assert.equal(await readFile(join(root, 'a', 'b', 'data.csv'), 'utf8'), 'x');
+  });
+
+  it('leaves no file behind when the run is stopped', async () => {
+    await d.file('data.csv', 'x'.repeat(1_000_000));
+    d.abort.abort('canceled');
+    await assert.rejects(save({ folder: root }), { name: 'AbortError' });
+    assert.deepEqual(await readdir(root), []);
+  });
+});

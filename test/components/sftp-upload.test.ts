@@ -1,0 +1,172 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, readdir } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { sftpUploadAction } from '../../src/plugins/builtin/actions/sftp-upload.ts';
+import { deliveryContext, type DeliveryContext } from '../support/delivery-context.ts';
+import { generateKeys, startSftpPeer, type SftpPeer } from '../support/sftp-peer.ts';
+
+const plainKeys = generateKeys();
+const lockedKeys = generateKeys('open sesame');
+
+describe('sftp-upload action', () => {
+  let peer: SftpPeer;
+  before(async () => {
+    peer = await startSftpPeer([
+      { user: 'uploader', password: 'upload-secret' },
+      { user: 'keyed', publicKey: plainKeys.public },
+      { user: 'locked', publicKey: lockedKeys.public },
+    ]);
+    await mkdir(join(peer.root, 'incoming'));
+  });
+  after(() => peer.close());
+
+  const base = () => ({
+    host: '127.0.0.1',
+    port: peer.port,
+    user: 'uploader',
+    password: 'upload-secret',
+    remoteFolder: '/incoming',
+  });
+
+  /** Runs the action with fresh files; resolves to the context (disposed afterwards). */
+  async function upload(
+    config: Record<string, unknown>,
+    files: Array<[string, string | Uint8Array]> = [['data.csv', 'a,b\n']],
+  ): Promise<DeliveryContext> {
+    const d = await deliveryContext();
+    try {
+      for (const [name, content] of files) await d.file(name, content);
+      await sftpUploadAction.run(d.configFor(sftpUploadAction, config), d.context);
+      return d;
+    } finally {
+      await d.dispose();
+    }
+  }
+
+  const remote = (name: string) => readFile(join(peer.root, 'incoming', name));
+
+  it('uploads each file with its bytes under the format, logging in by password', async () => {
+    const binary = randomBytes(300_000);
+    const d = await upload({ ...base(), fileName: '{filename}-{date}' }, [
+      ['report.csv', 'a,b\n1,2\n'],
+      ['blob.bin', binary],
+    ]);
+    assert.equal((await remote('report-2026-03-02.csv')).toString(), 'a,b\n1,2\n');
+    assert.ok((await remote('blob-2026-03-02.bin')).equals(binary));
+    assert.deepEqual(peer.logins.at(-1), { user: 'uploader', method: 'password' });
+    const lines = d.log.map((line) => line.message);
+    assert.ok(
+      lines.includes(
+        `connected to 127.0.0.1:${peer.port} as uploader, host key ${peer.fingerprint}`,
+      ),
+    );
+    assert.ok(lines.includes('uploaded blob.bin to /incoming/blob-2026-03-02.bin (300000 bytes)'));
+    assert.doesNotMatch(JSON.stringify(d.log), /upload-secret/);
+  });
+
+  it('logs in with a private key, and with one locked by a passphrase', async () => {
+    const { password: _password, ...noPassword } = base();
+    await upload({
+      ...noPassword,
+      user: 'keyed',
+      privateKey: plainKeys.private,
+      fileName: 'plain',
+    });
+    assert.deepEqual(peer.logins.at(-1), { user: 'keyed', method: 'publickey' });
+    await upload({
+      ...noPassword,
+      user: 'locked',
+      privateKey: lockedKeys.private,
+      passphrase: 'open sesame',
+      fileName: 'locked',
+    });
+    assert.deepEqual(peer.logins.at(-1), { user: 'locked', method: 'publickey' });
+    assert.equal((await remote('plain.csv')).toString(), 'a,b\n');
+    assert.equal((await remote('locked.csv')).toString(), 'a,b\n');
+  });
+
+  it('says when a private key cannot be read', async () => {
+    const { password: _password, ...noPassword } = base();
+    await assert.rejects(
+      upload({ ...noPassword, user: 'locked', privateKey: lockedKeys.private }),
+      { message: /^the private key could not be read: .*passphrase/ },
+    );
+    await assert.rejects(upload({ ...noPassword, privateKey: 'not a key' }), {
+      message: /^the private key could not be read: /,
+    });
+  });
+
+  it('connects to a server whose key matches the pinned fingerprint, however written', async () => {
+    const bare = peer.fingerprint.replace(/^SHA256:/, '');
+    await upload({ ...base(), hostKeySha256: peer.fingerprint, fileName: 'pinned' });
+    await upload({ ...base(), hostKeySha256: `${bare}=`, fileName: 'bare' });
+    assert.equal((await remote('pinned.csv')).toString(), 'a,b\n');
+    assert.equal((await remote('bare.csv')).toString(), 'a,b\n');
+  });
+
+  it('refuses a server with another key before logging in', async () => {
+    const other = 'SHA256:' + 'A'.repeat(43);
+    const logins = peer.logins.length;
+    await assert.rejects(upload({ ...base(), hostKeySha256: other, fileName: 'never' }), {
+      message: `SFTP server 127.0.0.1:${peer.port} presented host key ${peer.fingerprint}, not the pinned ${other}; refusing to connect`,
+    });
+    assert.equal(peer.logins.length, logins, 'no login was attempted');
+    assert.equal((await readdir(join(peer.root, 'incoming'))).includes('never.csv'), false);
+  });
+
+  it('names the server and login when the login is refused', async () => {
+    await assert.rejects(upload({ ...base(), password: 'wrong-secret' }), {
+      message: `SFTP server 127.0.0.1:${peer.port} refused the login as 'uploader'`,
+    });
+  });
+
+  it('says when the remote folder does not exist or is not a folder', async () => {
+    await assert.rejects(upload({ ...base(), remoteFolder: '/missing' }), {
+      message: `remote folder /missing does not exist on 127.0.0.1:${peer.port}`,
+    });
+    await upload({ ...base(), fileName: 'plain-file' });
+    await assert.rejects(upload({ ...base(), remoteFolder: '/incoming/plain-file.csv' }), {
+      message: `remote /incoming/plain-file.csv on 127.0.0.1:${peer.port} is not a folder`,
+    });
+  });
+
+  it('says when the server cannot be reached', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    await assert.rejects(upload({ ...base(), port }), {
+      message: new RegExp(`^could not reach SFTP server 127\\.0\\.0\\.1:${port}: .*ECONNREFUSED`),
+    });
+  });
+
+  it('stops a transfer when the run is stopped', async () => {
+    const stuck = await startSftpPeer([{ user: 'uploader', password: 'upload-secret' }], {
+      stallWrites: true,
+    });
+    await mkdir(join(stuck.root, 'incoming'));
+    const d = await deliveryContext();
+    try {
+      await d.file('data.csv', 'a,b\n');
+      const config = d.configFor(sftpUploadAction, { ...base(), port: stuck.port });
+      const uploading = sftpUploadAction.run(config, d.context);
+      await stuck.writeStarted();
+      d.abort.abort('canceled');
+      await assert.rejects(uploading, { message: 'stopped' });
+    } finally {
+      await d.dispose();
+      await stuck.close();
+    }
+  });
+
+  it('asks for a password or a key when the task is saved', () => {
+    const { password: _password, ...noPassword } = base();
+    assert.deepEqual(sftpUploadAction.check?.(noPassword, '/actions/0/config'), [
+      { path: '/actions/0/config/password', message: 'give a password or a private key' },
+    ]);
+    assert.deepEqual(sftpUploadAction.check?.(base(), ''), []);
+  });
+});
