@@ -3,6 +3,7 @@
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
+import type { ActionKind, JobKind, TriggerKind } from '../../src/plugins/component-kind.ts';
 import type { Plugin } from '../../src/plugins/plugin.ts';
 import type { ActionContext, JobContext, TriggerContext } from '../../src/plugins/run-context.ts';
 
@@ -42,60 +43,62 @@ const NoteConfig = Type.Object(
   { additionalProperties: false },
 );
 
+const helloTicker: TriggerKind = {
+  category: 'trigger',
+  kind: 'hello-ticker',
+  title: 'Hello ticker',
+  description: 'Starts the task every few seconds',
+  configSchema: TickerConfig,
+  start: (config: Static<typeof TickerConfig>, context: TriggerContext) => {
+    let tick = 0;
+    const timer = setInterval(() => {
+      tick += 1;
+      context.fire('start', { tick: String(tick) }).catch((error: unknown) => {
+        context.log.error(`hello-ticker: ${(error as Error).message}`);
+      });
+    }, config.seconds * 1000);
+    return () => clearInterval(timer);
+  },
+};
+
+const helloJob: JobKind = {
+  category: 'job',
+  kind: 'hello',
+  title: 'Hello',
+  description: 'Greets someone',
+  configSchema: HelloConfig,
+  produces: ['text'],
+  run: async (config: Static<typeof HelloConfig>, context: JobContext) => {
+    const text = `Hello, ${config.name}!`;
+    context.log.info(`greeting ${config.name}`);
+    context.output('length', text.length);
+    return [{ type: 'text', name: 'greeting', text }];
+  },
+};
+
+const helloNote: ActionKind = {
+  category: 'action',
+  kind: 'hello-note',
+  title: 'Hello note',
+  description: 'Appends the greetings to a file in an allowed folder',
+  configSchema: NoteConfig,
+  permission: 'hello.note',
+  accepts: ['text'],
+  run: async (config: Static<typeof NoteConfig>, context: ActionContext) => {
+    const folder = await context.host.allowedPath(config.folder);
+    const file = await context.host.allowedPath(join(folder, config.fileName));
+    const lines = context.results.flatMap((result) =>
+      result.type === 'text' ? [`${result.text}\n`] : [],
+    );
+    await appendFile(file, lines.join(''));
+    context.log.info(`wrote ${lines.length} greetings to ${file}`);
+  },
+};
+
 const plugin: Plugin = {
   name: 'hello',
   permissions: [{ name: 'hello.note', description: 'May write greetings into allowed folders' }],
-  components: [
-    {
-      category: 'trigger',
-      kind: 'hello-ticker',
-      title: 'Hello ticker',
-      description: 'Starts the task every few seconds',
-      configSchema: TickerConfig,
-      start: (config: Static<typeof TickerConfig>, context: TriggerContext) => {
-        let tick = 0;
-        const timer = setInterval(() => {
-          tick += 1;
-          context.fire('start', { tick: String(tick) }).catch((error: unknown) => {
-            context.log.error(`hello-ticker: ${(error as Error).message}`);
-          });
-        }, config.seconds * 1000);
-        return () => clearInterval(timer);
-      },
-    },
-    {
-      category: 'job',
-      kind: 'hello',
-      title: 'Hello',
-      description: 'Greets someone',
-      configSchema: HelloConfig,
-      produces: ['text'],
-      run: async (config: Static<typeof HelloConfig>, context: JobContext) => {
-        const text = `Hello, ${config.name}!`;
-        context.log.info(`greeting ${config.name}`);
-        context.output('length', text.length);
-        return [{ type: 'text', name: 'greeting', text }];
-      },
-    },
-    {
-      category: 'action',
-      kind: 'hello-note',
-      title: 'Hello note',
-      description: 'Appends the greetings to a file in an allowed folder',
-      configSchema: NoteConfig,
-      permission: 'hello.note',
-      accepts: ['text'],
-      run: async (config: Static<typeof NoteConfig>, context: ActionContext) => {
-        const folder = await context.host.allowedPath(config.folder);
-        const file = await context.host.allowedPath(join(folder, config.fileName));
-        const lines = context.results.flatMap((result) =>
-          result.type === 'text' ? [`${result.text}\n`] : [],
-        );
-        await appendFile(file, lines.join(''));
-        context.log.info(`wrote ${lines.length} greetings to ${file}`);
-      },
-    },
-  ],
+  components: [helloTicker, helloJob, helloNote],
 };
 
 export default plugin;

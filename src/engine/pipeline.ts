@@ -182,7 +182,7 @@ async function runAction(
     );
   }
   const accepted = results.filter((result) => kind.accepts.includes(result.type));
-  if (kind.accepts.length > 0 && accepted.length === 0) {
+  if (kind.accepts.length > 0 && accepted.length === 0 && !kind.runsWithoutResults) {
     const reason = `no job produced a ${kind.accepts.join(' or ')} result`;
     return outcome(action, 'action', 'skipped', reason, null, null);
   }

@@ -42,6 +42,11 @@ export interface JobKind extends KindBase<'job'> {
 export interface ActionKind extends KindBase<'action'> {
   /** The result types it takes; empty when it needs none (it then runs without results). */
   accepts: readonly ResultType[];
+  /**
+   * Runs (with no results) even when no job produced a type it accepts, e.g. a message that
+   * reports on the run; otherwise such an action is skipped.
+   */
+  runsWithoutResults?: boolean;
   run: (config: never, context: ActionContext) => Promise<void>;
 }
 

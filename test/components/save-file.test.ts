@@ -12,9 +12,17 @@ import {
 } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { saveFileAction } from '../../src/plugins/builtin/actions/save-file.ts';
-import { deliveryContext, type DeliveryContext } from '../support/delivery-context.ts';
+import type { ApiClient } from '../support/api-client.ts';
+import { backends } from '../support/backends.ts';
+import {
+  actionOutcome,
+  deliveryContext,
+  runTask,
+  type DeliveryContext,
+} from '../support/delivery-context.ts';
+import { startEngineApp, type EngineApp } from '../support/engine-app.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -172,3 +180,69 @@ describe('save-file action', () => {
     assert.deepEqual(await readdir(root), []);
   });
 });
+
+for (const backend of await backends()) {
+  describe(`save-file through the engine on ${backend.name}`, { skip: backend.skip }, () => {
+    let t: EngineApp;
+    let root: string;
+    let outside: string;
+    let alice: ApiClient;
+    let bob: ApiClient;
+    before(async () => {
+      root = await realpath(await mkdtemp(join(tmpdir(), 'tp-root-')));
+      outside = await realpath(await mkdtemp(join(tmpdir(), 'tp-outside-')));
+      t = await startEngineApp(backend, 'save-file');
+      const settings = await t.admin.patch('/api/v1/settings', { folderRoots: [root] });
+      assert.equal(settings.status, 200, JSON.stringify(settings.body));
+      alice = (await t.user('alice', ['taskplanner', 'action.files'])).client;
+      bob = (await t.user('bob', ['taskplanner'])).client;
+    });
+    after(async () => {
+      await t?.close();
+      await rm(root, { recursive: true, force: true });
+      await rm(outside, { recursive: true, force: true });
+    });
+
+    const job = { kind: 'file', config: { name: 'out.txt', content: 'hello' } };
+    const saveInto = (folder: string) => ({
+      id: 'save',
+      kind: 'save-file',
+      config: { folder, fileName: '{filename}-{region}-{date}' },
+    });
+
+    it('saves the job file under its format, filled with the run placeholders', async () => {
+      const { run } = await runTask(
+        t,
+        alice,
+        { jobs: [job], actions: [saveInto(join(root, '{region}'))] },
+        { region: 'north' },
+      );
+      assert.equal(run.status, 'succeeded', JSON.stringify(run.items));
+      const saved = join(root, 'north', 'out-north-2026-03-02.txt');
+      assert.equal(await readFile(saved, 'utf8'), 'hello');
+    });
+
+    it('fails for a folder outside the allowed folders', async () => {
+      const { run } = await runTask(t, alice, { jobs: [job], actions: [saveInto(outside)] });
+      assert.equal(run.status, 'failed');
+      assert.equal(
+        actionOutcome(run).message,
+        `the path ${outside} is outside the allowed folders`,
+      );
+      assert.deepEqual(await readdir(outside), []);
+    });
+
+    it('fails for an owner without action.files, writing nothing', async () => {
+      const { run } = await runTask(t, bob, {
+        jobs: [job],
+        actions: [saveInto(join(root, 'bob'))],
+      });
+      assert.equal(run.status, 'failed');
+      assert.equal(
+        actionOutcome(run).message,
+        "action save (save-file) needs the permission 'action.files', which the owner 'bob' does not hold",
+      );
+      assert.equal((await readdir(root)).includes('bob'), false);
+    });
+  });
+}

@@ -5,7 +5,16 @@ import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sftpUploadAction } from '../../src/plugins/builtin/actions/sftp-upload.ts';
-import { deliveryContext, type DeliveryContext } from '../support/delivery-context.ts';
+import { SECRET_MASK } from '../../src/secrets/secret-box.ts';
+import type { ApiClient } from '../support/api-client.ts';
+import { backends } from '../support/backends.ts';
+import {
+  actionOutcome,
+  deliveryContext,
+  runTask,
+  type DeliveryContext,
+} from '../support/delivery-context.ts';
+import { startEngineApp, type EngineApp } from '../support/engine-app.ts';
 import { generateKeys, startSftpPeer, type SftpPeer } from '../support/sftp-peer.ts';
 
 const plainKeys = generateKeys();
@@ -170,3 +179,63 @@ describe('sftp-upload action', () => {
     assert.deepEqual(sftpUploadAction.check?.(base(), ''), []);
   });
 });
+
+for (const backend of await backends()) {
+  describe(`sftp-upload through the engine on ${backend.name}`, { skip: backend.skip }, () => {
+    let t: EngineApp;
+    let peer: SftpPeer;
+    let alice: ApiClient;
+    let bob: ApiClient;
+    before(async () => {
+      peer = await startSftpPeer([{ user: 'uploader', password: 'sftp-run-secret' }]);
+      t = await startEngineApp(backend, 'sftp-upload');
+      alice = (await t.user('alice', ['taskplanner', 'action.sftp'])).client;
+      bob = (await t.user('bob', ['taskplanner'])).client;
+    });
+    after(async () => {
+      await t?.close();
+      await peer?.close();
+    });
+
+    const task = () => ({
+      jobs: [{ kind: 'file', config: { name: 'out.txt', content: 'hello sftp' } }],
+      actions: [
+        {
+          id: 'upload',
+          kind: 'sftp-upload',
+          config: {
+            host: '127.0.0.1',
+            port: peer.port,
+            user: 'uploader',
+            password: 'sftp-run-secret',
+            hostKeySha256: peer.fingerprint,
+            remoteFolder: '/',
+            fileName: '{filename}-{date}',
+          },
+        },
+      ],
+    });
+
+    it('uploads the job file, its password kept masked in the task', async () => {
+      const { taskId, run } = await runTask(t, alice, task());
+      assert.equal(run.status, 'succeeded', JSON.stringify(run.items));
+      assert.equal(await readFile(join(peer.root, 'out-2026-03-02.txt'), 'utf8'), 'hello sftp');
+      const stored = await alice.get(`/api/v1/tasks/${taskId}`);
+      assert.equal(stored.body.actions[0].config.password, SECRET_MASK);
+      const log = await alice.get(`/api/v1/runs/${run.id}/log`);
+      assert.match(String(log.body), /uploaded out\.txt to \/out-2026-03-02\.txt \(10 bytes\)/);
+      assert.doesNotMatch(String(log.body), /sftp-run-secret/);
+    });
+
+    it('fails for an owner without action.sftp, uploading nothing', async () => {
+      const logins = peer.logins.length;
+      const { run } = await runTask(t, bob, task());
+      assert.equal(run.status, 'failed');
+      assert.equal(
+        actionOutcome(run).message,
+        "action upload (sftp-upload) needs the permission 'action.sftp', which the owner 'bob' does not hold",
+      );
+      assert.equal(peer.logins.length, logins, 'no connection logged in');
+    });
+  });
+}

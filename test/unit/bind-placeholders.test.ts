@@ -65,7 +65,9 @@ describe('bindPlaceholders', () => {
   it('finds no rows with a hostile value in a real SQLite database', () => {
     const db = new Database(':memory:');
     try {
-      db.exec("create table orders (id integer, customer text); insert into orders values (1, 'Ann'), (2, 'Bob')");
+      db.exec(
+        "create table orders (id integer, customer text); insert into orders values (1, 'Ann'), (2, 'Bob')",
+      );
       const query = (customer: string) => {
         const bound = bindPlaceholders(
           'select id from orders where customer = {customer} order by id',
@@ -85,7 +87,8 @@ describe('bindPlaceholders', () => {
 
   it('fails naming the placeholder that has no value, and every other one', () => {
     assert.throws(
-      () => bindPlaceholders('select {known} where x = {customer}', resolver({ known: 1 }), 'dollar'),
+      () =>
+        bindPlaceholders('select {known} where x = {customer}', resolver({ known: 1 }), 'dollar'),
       (error: Error) => {
         assert.match(error.message, /\{customer\}/);
         assert.doesNotMatch(error.message, /\{known\}/);

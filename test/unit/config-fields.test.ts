@@ -50,9 +50,12 @@ describe('mapConfigStrings', () => {
 
   it('passes an annotation of an object or array on to everything below it', () => {
     const schema = Type.Object({
-      credentials: Type.Object({ a: Type.String(), b: Type.Object({ c: Type.String() }) }, {
-        secret: true,
-      }),
+      credentials: Type.Object(
+        { a: Type.String(), b: Type.Object({ c: Type.String() }) },
+        {
+          secret: true,
+        },
+      ),
       queries: Type.Array(Type.Object({ text: Type.String() }), { placeholders: false }),
     });
     const config = { credentials: { a: 'x', b: { c: 'y' } }, queries: [{ text: 'q' }] };
@@ -66,7 +69,9 @@ describe('mapConfigStrings', () => {
   it('annotates every item of an array by its items schema', () => {
     const schema = Type.Object({
       tokens: Type.Array(Type.String({ secret: true })),
-      recipients: Type.Array(Type.Object({ address: Type.String(), key: Type.String({ secret: true }) })),
+      recipients: Type.Array(
+        Type.Object({ address: Type.String(), key: Type.String({ secret: true }) }),
+      ),
     });
     const config = {
       tokens: ['t0', 't1'],
@@ -86,7 +91,10 @@ describe('mapConfigStrings', () => {
   });
 
   it('looks into every branch of anyOf, oneOf and allOf', () => {
-    const bearer = Type.Object({ type: Type.Literal('bearer'), token: Type.String({ secret: true }) });
+    const bearer = Type.Object({
+      type: Type.Literal('bearer'),
+      token: Type.String({ secret: true }),
+    });
     const basic = Type.Object({
       type: Type.Literal('basic'),
       user: Type.String(),
@@ -186,7 +194,14 @@ describe('mapConfigStrings', () => {
       password: Type.String({ secret: true }),
       nested: Type.Object({ note: Type.String() }),
     });
-    const config = { password: 'p', port: 25, on: true, none: null, nested: { note: 'n' }, list: [1] };
+    const config = {
+      password: 'p',
+      port: 25,
+      on: true,
+      none: null,
+      nested: { note: 'n' },
+      list: [1],
+    };
     const frozen = structuredClone(config);
     const mapped = mapConfigStrings(schema, config, (text, field) =>
       field.secret ? `<${text}>` : text.toUpperCase(),

@@ -90,7 +90,10 @@ describe('allowedPath', () => {
   });
 
   it('refuses a relative path, even one that would resolve inside', async () => {
-    await assert.rejects(allowedPath('reports/r.csv', [root]), /the path 'reports\/r.csv' must be absolute/);
+    await assert.rejects(
+      allowedPath('reports/r.csv', [root]),
+      /the path 'reports\/r.csv' must be absolute/,
+    );
     await assert.rejects(allowedPath('', [root]), /must be absolute/);
     await assert.rejects(allowedPath('.', [root]), /must be absolute/);
   });

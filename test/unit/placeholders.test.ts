@@ -117,7 +117,10 @@ describe('fillPlaceholders', () => {
       'run-id': 'r1',
       user_email: 'a@b.c',
     };
-    const text = fillPlaceholders('{task.name}:{job.report.rows}:{run-id}:{user_email}', scope(values));
+    const text = fillPlaceholders(
+      '{task.name}:{job.report.rows}:{run-id}:{user_email}',
+      scope(values),
+    );
     assert.equal(text, 'Nightly:42:r1:a@b.c');
   });
 

@@ -71,7 +71,12 @@ describe('SecretBox', () => {
   it('refuses a value cut inside its IV or tag with the same clear message', () => {
     const sealed = box.seal('do not touch');
     // 7 + 30 characters: the IV and 10 bytes of the 16-byte tag.
-    for (const cut of ['enc:v1:', 'enc:v1:AAAA', sealed.slice(0, 7 + 16), sealed.slice(0, 7 + 30)]) {
+    for (const cut of [
+      'enc:v1:',
+      'enc:v1:AAAA',
+      sealed.slice(0, 7 + 16),
+      sealed.slice(0, 7 + 30),
+    ]) {
       assert.throws(() => box.open(cut), WRONG_KEY, cut);
     }
   });

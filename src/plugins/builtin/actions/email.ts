@@ -8,7 +8,6 @@ import type { ActionKind } from '../../component-kind.ts';
 import type { FileResult } from '../../results.ts';
 import type { ActionContext } from '../../run-context.ts';
 import { parseMailbox, parseMailboxes, type Mailbox } from '../delivery/addresses.ts';
-import { assertPlainName } from '../delivery/file-names.ts';
 import { zipFiles } from '../delivery/zip-files.ts';
 
 const Recipients = (description: string) =>
@@ -151,13 +150,14 @@ async function attachments(
   const zipName = config.zipName.toLowerCase().endsWith('.zip')
     ? config.zipName
     : `${config.zipName}.zip`;
-  assertPlainName(zipName);
-  const path = join(await context.workDir(), zipName);
+  // The zip's name is only the attachment's; on disk it needs none of its characters.
+  const path = join(await context.workDir(), 'attachments.zip');
   await zipFiles(files, path, context.signal);
   return [{ filename: zipName, path, contentType: 'application/zip' }];
 }
 
-function recipients(config: EmailConfig): Record<'to' | 'cc' | 'bcc', Mailbox[]> {
+/** The parsed to, cc and bcc lists; throws when an entry is not an address or all are empty. */
+function recipientLists(config: EmailConfig): Record<'to' | 'cc' | 'bcc', Mailbox[]> {
   const lists = {
     to: parseMailboxes(config.to),
     cc: parseMailboxes(config.cc),
@@ -170,7 +170,7 @@ function recipients(config: EmailConfig): Record<'to' | 'cc' | 'bcc', Mailbox[]>
 }
 
 async function sendEmail(config: EmailConfig, context: ActionContext): Promise<void> {
-  const to = recipients(config);
+  const recipients = recipientLists(config);
   const server = await smtpServer(config, context);
   const files = await attachments(config, context);
   const transport = createTransport({
@@ -183,13 +183,13 @@ async function sendEmail(config: EmailConfig, context: ActionContext): Promise<v
   try {
     const info = await transport.sendMail({
       from: server.from,
-      ...to,
+      ...recipients,
       subject: config.subject,
       ...(config.bodyFormat === 'html' ? { html: config.body } : { text: config.body }),
       attachments: files,
       signal: context.signal,
     });
-    const count = to.to.length + to.cc.length + to.bcc.length;
+    const count = recipients.to.length + recipients.cc.length + recipients.bcc.length;
     const attached = files.length > 0 ? `, ${files.length} attachment(s)` : '';
     context.log.info(`sent to ${count} recipient(s)${attached}, message id ${info.messageId}`);
   } catch (error) {

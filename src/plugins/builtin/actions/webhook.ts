@@ -138,5 +138,7 @@ export const webhookAction: ActionKind = {
   configSchema: WebhookConfig,
   permission: 'action.http',
   accepts: ['file', 'text', 'json'],
+  // A webhook reports on the run, results or not.
+  runsWithoutResults: true,
   run: runWebhook,
 };

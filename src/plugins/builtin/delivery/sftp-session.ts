@@ -33,7 +33,7 @@ export interface SftpSession {
 }
 
 /** A server key's fingerprint as OpenSSH prints it: "SHA256:" and unpadded base64. */
-export function fingerprintOf(key: Buffer): string {
+function fingerprintOf(key: Buffer): string {
   return `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
 }
 
@@ -101,7 +101,17 @@ function connect(client: ssh2.Client, login: SftpLogin, signal: AbortSignal): Pr
     client
       .once('ready', () => resolve(hostKey))
       .once('error', (error) => reject(connectError(error, login, mismatch)))
-      .once('close', () => reject(new Error(signal.aborted ? 'stopped' : 'the connection closed')));
+      .once('close', () =>
+        reject(
+          new Error(
+            signal.aborted
+              ? 'stopped'
+              : `SFTP server ${login.host}:${login.port} closed the connection`,
+          ),
+        ),
+      );
+    // ssh2 cannot end a connection still being made; the run need not wait for it.
+    signal.addEventListener('abort', () => reject(new Error('stopped')), { once: true });
     client.connect({
       host: login.host,
       port: login.port,
@@ -138,6 +148,7 @@ function connectionEnd(client: ssh2.Client, login: SftpLogin, signal: AbortSigna
  * fingerprint. Aborting the signal closes the connection, which fails whatever is pending.
  */
 export async function openSftpSession(login: SftpLogin, signal: AbortSignal): Promise<SftpSession> {
+  if (signal.aborted) throw new Error('stopped');
   const client = new Client();
   const close = () => client.end();
   signal.addEventListener('abort', close, { once: true });
