@@ -37,6 +37,12 @@ function childSchemas(schemas: readonly Schema[], key: string | number): Schema[
     const properties = isObject(schema.properties) ? schema.properties : {};
     const own = properties[key];
     if (isObject(own)) return branches(own);
+    // TypeBox Records put their value schema under patternProperties.
+    const patterns = isObject(schema.patternProperties) ? schema.patternProperties : {};
+    const matching = Object.entries(patterns).flatMap(([pattern, value]) =>
+      isObject(value) && new RegExp(pattern, 'u').test(key) ? branches(value) : [],
+    );
+    if (matching.length > 0) return matching;
     return isObject(schema.additionalProperties) ? branches(schema.additionalProperties) : [];
   });
 }

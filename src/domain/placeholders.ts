@@ -45,7 +45,7 @@ export function formatInstant(at: Date, timezone: string, format: string): strin
     dd: two(parts.day),
     d: parts.day ?? '',
     HH: two(parts.hour),
-    H: parts.hour ?? '',
+    H: String(Number(parts.hour)),
     mm: two(parts.minute),
     m: String(Number(parts.minute)),
     ss: two(parts.second),
@@ -70,8 +70,8 @@ export function placeholderValue(
   scope: PlaceholderScope,
 ): unknown {
   if (Object.hasOwn(scope.values, name)) return scope.values[name];
-  const defaultFormat = DEFAULT_FORMATS[name];
-  if (defaultFormat === undefined) return undefined;
+  if (!Object.hasOwn(DEFAULT_FORMATS, name)) return undefined;
+  const defaultFormat = DEFAULT_FORMATS[name] ?? '';
   return formatInstant(scope.at, scope.timezone, format ?? defaultFormat);
 }
 

@@ -13,12 +13,13 @@ export const SmtpInput = Type.Object(
       description: 'TLS from the start (usually port 465); otherwise STARTTLS when offered',
     }),
     user: Type.String({ maxLength: 255, default: '', description: 'Login, empty for none' }),
-    password: Type.String({
-      maxLength: 1024,
-      default: '',
-      secret: true,
-      description: 'Password (stored encrypted, shown masked)',
-    }),
+    password: Type.Optional(
+      Type.String({
+        maxLength: 1024,
+        secret: true,
+        description: 'Password (stored encrypted, shown masked); left out, the stored one is kept',
+      }),
+    ),
     from: Text(320, 'Sender address, e.g. "Task Planner <planner@example.com>"'),
   },
   { additionalProperties: false },
@@ -74,7 +75,12 @@ export const DataSourceCreateInput = Type.Object(
 export type DataSourceCreateInput = Static<typeof DataSourceCreateInput>;
 
 /** A change to a data source: what is sent is replaced; the masked password keeps it. */
-export const DataSourceUpdateInput = Type.Partial(Type.Object(dataSourceFields), {
-  additionalProperties: false,
-});
+export const DataSourceUpdateInput = Type.Partial(
+  // No default here: a change that does not send the password keeps it.
+  Type.Object({
+    ...dataSourceFields,
+    password: Type.String({ maxLength: 1024, secret: true, description: 'Password' }),
+  }),
+  { additionalProperties: false },
+);
 export type DataSourceUpdateInput = Static<typeof DataSourceUpdateInput>;

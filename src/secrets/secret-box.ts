@@ -34,9 +34,12 @@ export class SecretBox {
     const bytes = Buffer.from(sealed.slice(PREFIX.length), 'base64url');
     const iv = bytes.subarray(0, IV_BYTES);
     const tag = bytes.subarray(IV_BYTES, IV_BYTES + TAG_BYTES);
-    const decipher = createDecipheriv('aes-256-gcm', this.#key, iv);
-    decipher.setAuthTag(tag);
     try {
+      if (bytes.length < IV_BYTES + TAG_BYTES) throw new Error('too short');
+      const decipher = createDecipheriv('aes-256-gcm', this.#key, iv, {
+        authTagLength: TAG_BYTES,
+      });
+      decipher.setAuthTag(tag);
       return Buffer.concat([
         decipher.update(bytes.subarray(IV_BYTES + TAG_BYTES)),
         decipher.final(),

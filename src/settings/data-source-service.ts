@@ -113,6 +113,7 @@ export class DataSourceService {
       const after: DataSource = {
         ...before,
         ...rest,
+        ...(rest.name !== undefined ? { name: rest.name.trim() } : {}),
         ...(password !== undefined && password !== SECRET_MASK
           ? { password: this.box.seal(password) }
           : {}),

@@ -1,21 +1,32 @@
-import { realpath } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { lstat, readlink, realpath } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
-/** The real path of path, resolving links; for a path that does not exist, its parent's. */
-async function realPathOf(path: string): Promise<string> {
+const MAX_LINKS = 40;
+
+/**
+ * The real path of path, resolving links; for a path that does not exist, its parent's real
+ * path and its name, and for a dangling link, where the link points.
+ */
+async function realPathOf(path: string, links = 0): Promise<string> {
   try {
     return await realpath(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    const info = await lstat(path).catch(() => null);
+    if (info?.isSymbolicLink()) {
+      if (links >= MAX_LINKS) throw new Error(`the path ${path} has too many links`);
+      const target = resolve(dirname(path), await readlink(path));
+      return realPathOf(target, links + 1);
+    }
     const parent = dirname(path);
     if (parent === path) throw error;
-    return join(await realPathOf(parent), basename(path));
+    return join(await realPathOf(parent, links), basename(path));
   }
 }
 
 function isInside(path: string, root: string): boolean {
   const rel = relative(root, path);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }
 
 /**

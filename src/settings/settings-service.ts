@@ -12,11 +12,13 @@ import {
   openSecrets,
   sealSecrets,
 } from '../secrets/protect-config.ts';
-import type { SecretBox } from '../secrets/secret-box.ts';
+import { SECRET_MASK, type SecretBox } from '../secrets/secret-box.ts';
 import type { Store } from '../store/store.ts';
 import { realFolder } from './folder-access.ts';
 
 const validatePatch = compileValidator(SettingsPatch);
+
+type SmtpPatch = NonNullable<SettingsPatch['smtp']>;
 
 /** Server-wide settings: the default SMTP server and the folders tasks may use. */
 export class SettingsService {
@@ -61,10 +63,12 @@ export class SettingsService {
     });
   }
 
-  #sealedSmtp(input: SmtpSettings | null, before: SmtpSettings | null): SmtpSettings | null {
+  #sealedSmtp(input: SmtpPatch | null, before: SmtpSettings | null): SmtpSettings | null {
     if (input === null) return null;
+    // Left out, the password stays as it was (or empty when there was none).
+    const password = input.password ?? (before?.password ? SECRET_MASK : '');
     try {
-      return sealSecrets(this.box, SmtpInput, input, before) as SmtpSettings;
+      return sealSecrets(this.box, SmtpInput, { ...input, password }, before) as SmtpSettings;
     } catch (error) {
       if (!(error instanceof MaskedSecretError)) throw error;
       throw validationError([{ path: '/smtp/password', message: 'no stored password to keep' }]);

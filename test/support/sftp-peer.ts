@@ -97,6 +97,10 @@ function serveFiles(sftp: SFTPWrapper, root: string, writing: WriteHook): void {
       error.code === 'ENOENT' ? STATUS_CODE.NO_SUCH_FILE : STATUS_CODE.FAILURE,
       error.message,
     );
+  // A client that went away mid-transfer leaves its files open.
+  sftp.on('close', () => {
+    for (const file of handles.values()) void file.close();
+  });
   sftp
     .on('OPEN', (reqid, filename, flags) => {
       open(local(filename), utils.sftp.flagsToString(flags) ?? 'r').then((file) => {

@@ -10,7 +10,11 @@ import { PageSchema, responses } from '../schemas.ts';
 const AuditQuery = Type.Object(
   {
     objectType: Type.Optional(
-      Type.Union(['task', 'user', 'group', 'token', 'session'].map((type) => Type.Literal(type))),
+      Type.Union(
+        ['task', 'user', 'group', 'token', 'session', 'settings', 'data-source'].map((type) =>
+          Type.Literal(type),
+        ),
+      ),
     ),
     objectId: Type.Optional(Type.String({ maxLength: 64 })),
     actorId: Type.Optional(Type.String({ maxLength: 64 })),

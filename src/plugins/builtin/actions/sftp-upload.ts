@@ -90,7 +90,7 @@ async function uploadFiles(config: SftpUploadConfig, context: ActionContext): Pr
       } catch (error) {
         if (context.signal.aborted) throw new Error('stopped');
         throw new Error(
-          `uploading ${result.name} to ${where}:${remote} failed: ${(error as Error).message}`,
+          `uploading ${result.name} to ${remote} on ${where} failed: ${(error as Error).message}`,
         );
       }
       const { size } = await stat(result.path);

@@ -9,7 +9,7 @@ import { numberedName } from './file-names.ts';
 export type IfExists = 'overwrite' | 'keep-both';
 
 /** The names of unfinished copies (see copyToTemp), which deleteOlder leaves alone. */
-const TEMP_NAME = /^\..*\.[0-9a-f]{12}\.part$/s;
+const TEMP_NAME = /^\.tp-[0-9a-f]{12}\.part$/;
 
 /** How many numbered names keep-both tries before giving up. */
 const MAX_COPIES = 10_000;
@@ -37,8 +37,9 @@ async function assertReplaceable(path: string): Promise<void> {
 }
 
 /** Copies source to a hidden temporary file in folder; resolves to its path. */
-async function copyToTemp(source: string, folder: string, name: string, signal: AbortSignal) {
-  const temp = join(folder, `.${name}.${randomBytes(6).toString('hex')}.part`);
+async function copyToTemp(source: string, folder: string, signal: AbortSignal) {
+  // Not derived from the name, which may already be as long as a name can be.
+  const temp = join(folder, `.tp-${randomBytes(6).toString('hex')}.part`);
   try {
     await pipeline(createReadStream(source), createWriteStream(temp, { flags: 'wx' }), { signal });
     return temp;
@@ -80,7 +81,7 @@ export async function placeFile(
   signal: AbortSignal,
 ): Promise<string> {
   await assertReplaceable(join(folder, name));
-  const temp = await copyToTemp(source, folder, name, signal);
+  const temp = await copyToTemp(source, folder, signal);
   try {
     if (ifExists === 'keep-both') return await linkUnderFreeName(temp, folder, name);
     await rename(temp, join(folder, name));

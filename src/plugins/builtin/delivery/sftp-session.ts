@@ -61,13 +61,16 @@ function credentials(
   };
 }
 
+/** How messages name the server. */
+const serverOf = (login: SftpLogin) => `SFTP server ${login.host}:${login.port}`;
+
 /** An ssh2 connection error as a message that names the server and the cause. */
 function connectError(
   error: Error & { level?: string },
   login: SftpLogin,
   mismatch: string | null,
 ): Error {
-  const where = `SFTP server ${login.host}:${login.port}`;
+  const where = serverOf(login);
   if (mismatch) {
     return new Error(
       `${where} presented host key ${mismatch}, not the pinned ${normalizeFingerprint(login.hostKeySha256 ?? '')}; refusing to connect`,
@@ -102,13 +105,7 @@ function connect(client: ssh2.Client, login: SftpLogin, signal: AbortSignal): Pr
       .once('ready', () => resolve(hostKey))
       .once('error', (error) => reject(connectError(error, login, mismatch)))
       .once('close', () =>
-        reject(
-          new Error(
-            signal.aborted
-              ? 'stopped'
-              : `SFTP server ${login.host}:${login.port} closed the connection`,
-          ),
-        ),
+        reject(new Error(signal.aborted ? 'stopped' : `${serverOf(login)} closed the connection`)),
       );
     // ssh2 cannot end a connection still being made; the run need not wait for it.
     signal.addEventListener('abort', () => reject(new Error('stopped')), { once: true });
@@ -133,9 +130,8 @@ function connect(client: ssh2.Client, login: SftpLogin, signal: AbortSignal): Pr
 /** Rejects when the run is stopped or the connection ends, whichever comes first. */
 function connectionEnd(client: ssh2.Client, login: SftpLogin, signal: AbortSignal): Promise<never> {
   const ended = new Promise<never>((_, reject) => {
-    const where = `SFTP server ${login.host}:${login.port}`;
     client.once('close', () =>
-      reject(new Error(signal.aborted ? 'stopped' : `${where} closed the connection`)),
+      reject(new Error(signal.aborted ? 'stopped' : `${serverOf(login)} closed the connection`)),
     );
   });
   // Only ever raced against a call; with no call pending, the rejection is of no interest.
