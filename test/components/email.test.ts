@@ -335,19 +335,25 @@ for (const backend of await backends()) {
       assert.equal(peer.received.length, before);
     });
 
-    it(
-      'mails from a task that has no jobs',
-      {
-        todo: 'the engine skips an action that accepts files when no job made one (src/engine/pipeline.ts runAction)',
-      },
-      async () => {
-        const before = peer.received.length;
-        const { run } = await runTask(t, alice, {
-          actions: [{ kind: 'email', config: { to: ['bob@example.com'], subject: 'Reminder' } }],
-        });
-        assert.equal(actionOutcome(run).status, 'succeeded', JSON.stringify(run.items));
-        assert.equal(peer.received.slice(before)[0]?.mail.subject, 'Reminder');
-      },
-    );
+    it('mails from a task that has no jobs, and when no job made a file', async () => {
+      const before = peer.received.length;
+      const { run } = await runTask(t, alice, {
+        actions: [{ kind: 'email', config: { to: ['bob@example.com'], subject: 'Reminder' } }],
+      });
+      assert.equal(actionOutcome(run).status, 'succeeded', JSON.stringify(run.items));
+      const textOnly = await runTask(t, alice, {
+        jobs: [{ kind: 'text', config: { text: 'no file' } }],
+        actions: [{ kind: 'email', config: { to: ['bob@example.com'], subject: 'Note' } }],
+      });
+      assert.equal(actionOutcome(textOnly.run).status, 'succeeded');
+      const mails = peer.received.slice(before);
+      assert.deepEqual(
+        mails.map((mail) => [mail.mail.subject, mail.mail.attachments.length]),
+        [
+          ['Reminder', 0],
+          ['Note', 0],
+        ],
+      );
+    });
   });
 }

@@ -1,5 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -19,7 +27,11 @@ function watching(path: string, config: Record<string, unknown> = {}) {
   return {
     name: 'watcher',
     triggers: [
-      { id: 'files', kind: 'file-change', config: { path, settleSeconds: SETTLE_SECONDS, ...config } },
+      {
+        id: 'files',
+        kind: 'file-change',
+        config: { path, settleSeconds: SETTLE_SECONDS, ...config },
+      },
     ],
     jobs: [
       {
@@ -69,7 +81,8 @@ for (const backend of await backends()) {
           for (const run of runs) await t.ended(run.id);
           return runsOf(t, taskId);
         }
-        if (Date.now() > deadline) assert.fail(`task ${taskId} had ${runs.length} runs, not ${count}`);
+        if (Date.now() > deadline)
+          assert.fail(`task ${taskId} had ${runs.length} runs, not ${count}`);
         await pause(25);
       }
     }
@@ -108,7 +121,9 @@ for (const backend of await backends()) {
 
     async function output(run: RunView): Promise<string> {
       const view = (await alice.get(`/api/v1/runs/${run.id}`)).body;
-      const file = await alice.get(`/api/v1/runs/${run.id}/artifacts/${view.results[0]?.artifactId}`);
+      const file = await alice.get(
+        `/api/v1/runs/${run.id}/artifacts/${view.results[0]?.artifactId}`,
+      );
       assert.equal(file.status, 200, JSON.stringify(view));
       return String(file.body);
     }

@@ -35,11 +35,20 @@ for (const backend of await backends()) {
     async function create(client: ApiClient, body: Record<string, unknown>) {
       const created = await client.post('/api/v1/tasks', body);
       assert.equal(created.status, 201, JSON.stringify(created.body));
-      return created.body as { id: string; revision: number; hooks: Array<{ triggerId: string; path: string }> };
+      return created.body as {
+        id: string;
+        revision: number;
+        hooks: Array<{ triggerId: string; path: string }>;
+      };
     }
 
     /** Calls a hook path as anyone on the network would: no session, no token. */
-    function call(method: 'GET' | 'POST', path: string, body?: unknown, headers?: Record<string, string>) {
+    function call(
+      method: 'GET' | 'POST',
+      path: string,
+      body?: unknown,
+      headers?: Record<string, string>,
+    ) {
       return t.anonymous.request(method, path, body, headers);
     }
 
@@ -62,7 +71,9 @@ for (const backend of await backends()) {
       await t.ended(response.body.runId);
       const run = (await alice.get(`/api/v1/runs/${response.body.runId}`)).body;
       const artifactId = run.results[0]?.artifactId;
-      const file = artifactId ? await alice.get(`/api/v1/runs/${run.id}/artifacts/${artifactId}`) : null;
+      const file = artifactId
+        ? await alice.get(`/api/v1/runs/${run.id}/artifacts/${artifactId}`)
+        : null;
       return { run, output: file ? String(file.body) : null };
     }
 
@@ -70,7 +81,10 @@ for (const backend of await backends()) {
       const task = await create(alice, hookedTask('shown'));
       assert.equal(task.hooks.length, 1);
       assert.equal(task.hooks[0]?.triggerId, 'web');
-      assert.match(task.hooks[0]?.path ?? '', new RegExp(`^/hooks/${task.id}\\.web\\.[A-Za-z0-9_-]{43}$`));
+      assert.match(
+        task.hooks[0]?.path ?? '',
+        new RegExp(`^/hooks/${task.id}\\.web\\.[A-Za-z0-9_-]{43}$`),
+      );
       const got = await alice.get(`/api/v1/tasks/${task.id}`);
       assert.deepEqual(got.body.hooks, task.hooks);
       assert.deepEqual(got.body.triggers[0].config, { methods: ['GET', 'POST'], rotation: 0 });
@@ -80,7 +94,9 @@ for (const backend of await backends()) {
 
     it('GET with query parameters starts a run (cause http) with them as placeholders', async () => {
       const task = await create(alice, hookedTask('get'));
-      const { run, output } = await startedRun(await call('GET', `${task.hooks[0]?.path}?who=world&n=1&n=2`));
+      const { run, output } = await startedRun(
+        await call('GET', `${task.hooks[0]?.path}?who=world&n=1&n=2`),
+      );
       assert.equal(run.status, 'succeeded', JSON.stringify(run));
       assert.equal(run.cause, 'http');
       assert.equal(run.triggerId, 'web');
@@ -91,7 +107,9 @@ for (const backend of await backends()) {
     it('POST with a form or JSON body starts a run; body values win over the query', async () => {
       const task = await create(alice, hookedTask('post'));
       const path = task.hooks[0]?.path ?? '';
-      const form = await startedRun(await call('POST', `${path}?who=query&n=0`, 'who=form+user&n=3', FORM));
+      const form = await startedRun(
+        await call('POST', `${path}?who=query&n=0`, 'who=form+user&n=3', FORM),
+      );
       assert.deepEqual(form.run.parameters, { who: 'form user', n: '3' });
       assert.equal(form.output, 'form user/3/http');
       const json = await startedRun(

@@ -99,7 +99,8 @@ for (const backend of await backends()) {
     });
 
     it('leaves unknown placeholders and mere braces as written', async () => {
-      const text = '{no.such} {job.nope.exitCode} { task.name } {task.name {9x} {a b} {{run.cause}}';
+      const text =
+        '{no.such} {job.nope.exitCode} { task.name } {task.name {9x} {a b} {{run.cause}}';
       const taskId = await createTask(alice, { name: 'braces', jobs: [fileJob(text)] });
       const { run, files } = await runNow(t, alice, taskId);
       assert.equal(run.status, 'succeeded', JSON.stringify(run));
@@ -218,7 +219,11 @@ for (const backend of await backends()) {
       const taskId = await createTask(alice, {
         name: 'failing probe',
         jobs: [
-          { id: 'probe', kind: 'command', config: { program: NODE, arguments: ['-e', 'process.exit(4)'] } },
+          {
+            id: 'probe',
+            kind: 'command',
+            config: { program: NODE, arguments: ['-e', 'process.exit(4)'] },
+          },
           { kind: 'text', config: { text: 'something to report' } },
         ],
         actions: [{ kind: 'collect', config: { sink: sink('failed') } }],

@@ -53,14 +53,14 @@ for (const backend of await backends()) {
     async function stored(taskId: string) {
       const task = await t.services.store.tasks.get(taskId);
       assert.ok(task, `task ${taskId} is stored`);
-      const job = task.jobs.find((each) => each.id === 'fetch')?.config;
+      const job = task.jobs.find((each) => each.id === 'fetch')?.config as
+        { authorization?: string } | undefined;
       const mail = task.actions.find((each) => each.id === 'mail')?.config as
-        | { smtp?: { password?: string } }
-        | undefined;
+        { smtp?: { password?: string } } | undefined;
       return {
         task,
-        authorization: String(job?.authorization ?? ''),
-        password: String(mail?.smtp?.password ?? ''),
+        authorization: job?.authorization ?? '',
+        password: mail?.smtp?.password ?? '',
       };
     }
 
@@ -113,13 +113,17 @@ for (const backend of await backends()) {
     it('masks secrets in GET, in the task list and in the export; an empty one stays empty', async () => {
       const taskId = await create(
         definition(peer, {
-          jobs: [{ id: 'fetch', kind: 'http', config: { url: `${peer.url}/ok`, authorization: TOKEN } }],
+          jobs: [
+            { id: 'fetch', kind: 'http', config: { url: `${peer.url}/ok`, authorization: TOKEN } },
+          ],
         }),
       );
       const none = await create(
         definition(peer, {
           name: 'no secret',
-          jobs: [{ id: 'fetch', kind: 'http', config: { url: `${peer.url}/ok`, authorization: '' } }],
+          jobs: [
+            { id: 'fetch', kind: 'http', config: { url: `${peer.url}/ok`, authorization: '' } },
+          ],
           actions: [],
         }),
       );
@@ -127,7 +131,10 @@ for (const backend of await backends()) {
       assert.equal(got.status, 200);
       assert.equal(got.body.jobs[0].config.authorization, SECRET_MASK);
       assert.equal(got.body.actions[0].config.smtp.password, SECRET_MASK);
-      assert.equal((await alice.client.get(`/api/v1/tasks/${none}`)).body.jobs[0].config.authorization, '');
+      assert.equal(
+        (await alice.client.get(`/api/v1/tasks/${none}`)).body.jobs[0].config.authorization,
+        '',
+      );
       const listed = await t.admin.get('/api/v1/tasks?owner=all&limit=500');
       assert.equal(listed.status, 200);
       assertAbsent(JSON.stringify(listed.body), 'the task list', TOKEN, SMTP_PASSWORD);
@@ -174,7 +181,11 @@ for (const backend of await backends()) {
         `/api/v1/tasks/${taskId}`,
         {
           jobs: [
-            { id: 'fetch', kind: 'http', config: { url: `${peer.url}/ok`, authorization: 'Bearer rotated-77' } },
+            {
+              id: 'fetch',
+              kind: 'http',
+              config: { url: `${peer.url}/ok`, authorization: 'Bearer rotated-77' },
+            },
           ],
         },
         { 'if-match': `"${patched.body.revision}"` },
@@ -192,7 +203,13 @@ for (const backend of await backends()) {
       const masked = await alice.client.post(
         '/api/v1/tasks',
         definition(peer, {
-          jobs: [{ id: 'fetch', kind: 'http', config: { url: `${peer.url}/ok`, authorization: SECRET_MASK } }],
+          jobs: [
+            {
+              id: 'fetch',
+              kind: 'http',
+              config: { url: `${peer.url}/ok`, authorization: SECRET_MASK },
+            },
+          ],
         }),
       );
       assert.equal(masked.status, 400, JSON.stringify(masked.body));
@@ -233,11 +250,16 @@ for (const backend of await backends()) {
         { 'if-match': `"${view.revision}"` },
       );
       assert.equal(added.status, 400, JSON.stringify(added.body));
-      assert.ok(added.body.errors.some((issue: { path: string }) => issue.path === '/actions/1/config'));
+      assert.ok(
+        added.body.errors.some((issue: { path: string }) => issue.path === '/actions/1/config'),
+      );
       const after = await stored(taskId);
       assert.equal(after.task.revision, before.task.revision);
       assert.equal(after.authorization, before.authorization);
-      assert.deepEqual(after.task.actions.map((action) => action.id), ['mail']);
+      assert.deepEqual(
+        after.task.actions.map((action) => action.id),
+        ['mail'],
+      );
     });
 
     it('refuses a secret longer than its field allows, naming the field', async () => {
@@ -246,7 +268,11 @@ for (const backend of await backends()) {
         '/api/v1/tasks',
         definition(peer, {
           jobs: [
-            { id: 'fetch', kind: 'http', config: { url: `${peer.url}/ok`, authorization: 'x'.repeat(8193) } },
+            {
+              id: 'fetch',
+              kind: 'http',
+              config: { url: `${peer.url}/ok`, authorization: 'x'.repeat(8193) },
+            },
           ],
         }),
       );
@@ -265,7 +291,13 @@ for (const backend of await backends()) {
       const taskId = await create(
         definition(peer, {
           name: 'sender',
-          jobs: [{ id: 'fetch', kind: 'http', config: { url: `${peer.url}/ok?task={task.name}`, authorization: literal } }],
+          jobs: [
+            {
+              id: 'fetch',
+              kind: 'http',
+              config: { url: `${peer.url}/ok?task={task.name}`, authorization: literal },
+            },
+          ],
           actions: [],
         }),
       );
@@ -282,7 +314,13 @@ for (const backend of await backends()) {
     it('writes the secret as *** in the run log even when a component logs it', async () => {
       const taskId = await create(
         definition(peer, {
-          jobs: [{ id: 'fetch', kind: 'http', config: { url: `${peer.url}/reject`, authorization: TOKEN } }],
+          jobs: [
+            {
+              id: 'fetch',
+              kind: 'http',
+              config: { url: `${peer.url}/reject`, authorization: TOKEN },
+            },
+          ],
           actions: [],
         }),
       );
@@ -298,7 +336,13 @@ for (const backend of await backends()) {
     it('shows the clear secret in no run view, run list or audit answer', async () => {
       const taskId = await create(
         definition(peer, {
-          jobs: [{ id: 'fetch', kind: 'http', config: { url: `${peer.url}/reject`, authorization: TOKEN } }],
+          jobs: [
+            {
+              id: 'fetch',
+              kind: 'http',
+              config: { url: `${peer.url}/reject`, authorization: TOKEN },
+            },
+          ],
           actions: [],
         }),
       );
@@ -323,17 +367,27 @@ for (const backend of await backends()) {
       const bobs = await bob.client.post('/api/v1/tasks', {
         name: 'bob',
         enabled: false,
-        jobs: [{ id: 'fetch', kind: 'http', config: { url: 'https://example.com/', authorization: bobsSecret } }],
+        jobs: [
+          {
+            id: 'fetch',
+            kind: 'http',
+            config: { url: 'https://example.com/', authorization: bobsSecret },
+          },
+        ],
       });
       assert.equal(bobs.status, 201, JSON.stringify(bobs.body));
-      const sealed = String((await t.services.store.tasks.get(bobs.body.id))?.jobs[0]?.config.authorization);
+      const sealed = String(
+        (await t.services.store.tasks.get(bobs.body.id))?.jobs[0]?.config.authorization,
+      );
       assert.match(sealed, /^enc:v1:/);
 
       // Someone who saw the sealed value (a backup, a database dump) but not the key.
       const planted = await alice.client.post('/api/v1/tasks', {
         name: 'planted',
         enabled: false,
-        jobs: [{ id: 'fetch', kind: 'http', config: { url: `${peer.url}/ok`, authorization: sealed } }],
+        jobs: [
+          { id: 'fetch', kind: 'http', config: { url: `${peer.url}/ok`, authorization: sealed } },
+        ],
       });
       if (planted.status === 400) return;
       assert.equal(planted.status, 201, JSON.stringify(planted.body));

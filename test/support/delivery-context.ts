@@ -29,7 +29,7 @@ export interface DeliveryContext {
   context: ActionContext;
   log: LogLine[];
   abort: AbortController;
-  /** A folder for the test's own files (results, roots), removed by dispose. */
+  /** A folder for the results' files and the work folder, removed by dispose. */
   scratch: string;
   /**
    * The config as a run gives it to the kind: checked against the kind's schema and check()
@@ -66,11 +66,11 @@ function hostFor(settings: ServerSettings): RunHost {
   };
 }
 
-function configFor<C>(
+function configFor(
   kind: ActionKind,
   config: Record<string, unknown>,
   context: ActionContext,
-): C {
+): never {
   const registry = new ComponentRegistry();
   registry.register(kind);
   const copy = structuredClone(config);

@@ -209,6 +209,8 @@ export const emailAction: ActionKind = {
   configSchema: EmailConfig,
   permission: 'action.email',
   accepts: ['file'],
+  // A mail that only reports (a task with no jobs, or none that made a file) still goes out.
+  runsWithoutResults: true,
   check: checkRecipients,
   run: (config: EmailConfig, context: ActionContext) => sendEmail(config, context),
 };
