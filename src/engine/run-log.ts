@@ -32,6 +32,11 @@ export class RunLog implements RunLogger {
     );
   }
 
+  /** The text with this run's secrets written as ***. */
+  redactText(text: string): string {
+    return this.#secrets.reduce((result, secret) => result.replaceAll(secret, '***'), text);
+  }
+
   /** The whole log so far. */
   get text(): string {
     return this.#dropped === 0
@@ -53,8 +58,7 @@ export class RunLog implements RunLogger {
   }
 
   #write(level: string, message: string): void {
-    const lines = this.#secrets
-      .reduce((text, secret) => text.replaceAll(secret, '***'), message)
+    const lines = this.redactText(message)
       .replace(/\r\n?/g, '\n')
       .split('\n')
       .map((line) => `${new Date(this.now()).toISOString()} ${level} ${line}\n`)

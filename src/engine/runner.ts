@@ -72,6 +72,19 @@ function runPlaceholders(ticket: RunTicket, task: Task): Record<string, unknown>
   };
 }
 
+/** The execution with the task's secrets written as *** in every message and the reason. */
+function redacted(execution: Execution, log: RunLog): Execution {
+  const hide = (text: string | null) => (text === null ? null : log.redactText(text));
+  return {
+    ...execution,
+    reason: hide(execution.reason),
+    items: execution.items.map((item) => ({
+      ...item,
+      components: item.components.map((c) => ({ ...c, message: hide(c.message) })),
+    })),
+  };
+}
+
 const STOPPED: Record<StopReason, RunStatus> = {
   canceled: 'canceled',
   'timed-out': 'timed-out',
@@ -96,7 +109,7 @@ export class Runner {
     if (problem || !owner) return { status: 'failed', reason: problem, items: [], results: [] };
     const workDir = { path: join(this.options.workRoot, ticket.id), used: false };
     try {
-      return await this.#executeAs(ticket, task, owner, log, signal, workDir);
+      return redacted(await this.#executeAs(ticket, task, owner, log, signal, workDir), log);
     } finally {
       if (workDir.used) await rm(workDir.path, { recursive: true, force: true });
     }

@@ -18,6 +18,8 @@ export function sealSecrets(
   return mapConfigStrings(schema, config, (text, field, path) => {
     if (!field.secret) return text;
     const stored = previousSecrets.get(path);
+    // What was stored comes back as it is (a merged patch); anything else sent is a new secret.
+    if (stored !== undefined && text === stored && SecretBox.isSealed(text)) return text;
     if (text !== SECRET_MASK) return box.seal(text);
     if (stored === undefined || stored === '') throw new MaskedSecretError();
     return stored;

@@ -20,8 +20,9 @@ export class SecretBox {
     return text.startsWith(PREFIX);
   }
 
+  /** Encrypts any non-empty text, even one that looks sealed (it is then a password like any). */
   seal(clear: string): string {
-    if (clear === '' || SecretBox.isSealed(clear)) return clear;
+    if (clear === '') return clear;
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.#key, iv);
     const data = Buffer.concat([cipher.update(clear, 'utf8'), cipher.final()]);

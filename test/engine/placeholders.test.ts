@@ -138,7 +138,7 @@ for (const backend of await backends()) {
       assert.equal((await runsOf(t, taskId)).length, 1);
     });
 
-    it('gives every series item its fields as placeholders (list series)', async () => {
+    it('gives every series item its fields as placeholders, over a run parameter of the same name', async () => {
       const taskId = await createTask(alice, {
         name: 'per region',
         series: {

@@ -31,30 +31,30 @@ export function hookRoutes(services: Services): FastifyPluginAsyncTypebox {
         done(null, Object.fromEntries(new URLSearchParams(body as string)));
       },
     );
-    for (const method of ['GET', 'POST'] as const) {
-      app.route({
-        method,
-        url: '/:token',
-        bodyLimit: FORM_LIMIT_BYTES,
-        config: {
-          rateLimit: {
-            max: CALLS_PER_MINUTE,
-            timeWindow: '1 minute',
-            keyGenerator: (request) => (request.params as { token?: string }).token ?? request.ip,
-          },
+    // One route for both methods: one URL shares one allowance of calls.
+    app.route({
+      method: ['GET', 'POST'],
+      url: '/:token',
+      bodyLimit: FORM_LIMIT_BYTES,
+      config: {
+        rateLimit: {
+          max: CALLS_PER_MINUTE,
+          timeWindow: '1 minute',
+          keyGenerator: (request) => (request.params as { token?: string }).token ?? request.ip,
         },
-        schema: {
-          tags: ['hooks'],
-          summary: `Start a task through its HTTP trigger (${method}); parameters become placeholders`,
-          params: TokenParams,
-          response: responses({ 202: Type.Object({ runId: Type.String() }) }),
-        },
-        handler: async (request, reply) => {
-          const parameters = parametersOf(request.query, request.body);
-          const runId = await services.hooks.start(request.params.token, method, parameters);
-          return reply.status(202).header('location', `/api/v1/runs/${runId}`).send({ runId });
-        },
-      });
-    }
+      },
+      schema: {
+        tags: ['hooks'],
+        summary:
+          'Start a task through its HTTP trigger (GET or POST); parameters become placeholders',
+        params: TokenParams,
+        response: responses({ 202: Type.Object({ runId: Type.String() }) }),
+      },
+      handler: async (request, reply) => {
+        const parameters = parametersOf(request.query, request.body);
+        const runId = await services.hooks.start(request.params.token, request.method, parameters);
+        return reply.status(202).header('location', `/api/v1/runs/${runId}`).send({ runId });
+      },
+    });
   };
 }

@@ -1,6 +1,7 @@
 import type { Plugin } from '../plugin.ts';
 import { auditExportJob } from './jobs/audit-export.ts';
-import { SQL_PERMISSION, sqlReportJob } from './jobs/sql-report.ts';
+import { sqlReportJob } from './jobs/sql-report.ts';
+import { SQL_PERMISSION } from './sql-fields.ts';
 import { csvSeries, FILES_PERMISSION } from './series/csv.ts';
 import { GROUP_PERMISSION, groupSeries } from './series/group.ts';
 import { jsonSeries } from './series/json.ts';

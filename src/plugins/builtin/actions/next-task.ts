@@ -11,6 +11,7 @@ const NextTaskConfig = Type.Object(
       {
         default: {},
         maxProperties: 100,
+        additionalProperties: false,
         description: 'Placeholders for the started task (placeholders of this run are filled in)',
       },
     ),

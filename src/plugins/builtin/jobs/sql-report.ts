@@ -3,25 +3,15 @@ import { Type, type Static } from '@sinclair/typebox';
 import { REPORT_FORMATS, writeReport, type ReportFormat } from '../../../reports/write-report.ts';
 import type { JobKind } from '../../component-kind.ts';
 import type { JobContext } from '../../run-context.ts';
+import { DataSourceField, QueryField, SQL_PERMISSION } from '../sql-fields.ts';
 import { reportFileName } from './report-file.ts';
-
-/** The permission to run SQL on the data sources an administrator shares. */
-export const SQL_PERMISSION = 'job.sql';
 
 const SqlReportConfig = Type.Object(
   {
-    dataSource: Type.String({
-      minLength: 1,
-      maxLength: 200,
-      description: 'The name of the data source to query (an administrator sets them up)',
-    }),
-    query: Type.String({
-      minLength: 1,
-      maxLength: 100_000,
-      placeholders: false,
-      description:
-        'The SQL query; {name} placeholders become bound parameters, never text pasted into the SQL',
-    }),
+    dataSource: DataSourceField,
+    query: QueryField(
+      'The SQL query; {name} placeholders become bound parameters, never text pasted into the SQL',
+    ),
     format: Type.Union(
       [Type.Literal('csv'), Type.Literal('xlsx'), Type.Literal('json'), Type.Literal('html')],
       { default: 'csv', description: 'The file format: CSV, Excel workbook, JSON or HTML table' },

@@ -1,23 +1,15 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { SeriesKind } from '../../component-kind.ts';
 import type { SeriesContext } from '../../run-context.ts';
-import { SQL_PERMISSION } from '../jobs/sql-report.ts';
+import { DataSourceField, QueryField, SQL_PERMISSION } from '../sql-fields.ts';
 import { MAX_SERIES_ITEMS, tooManyItems } from './series-limit.ts';
 
 const SqlConfig = Type.Object(
   {
-    dataSource: Type.String({
-      minLength: 1,
-      maxLength: 200,
-      description: 'The name of the data source to query (an administrator sets them up)',
-    }),
-    query: Type.String({
-      minLength: 1,
-      maxLength: 100_000,
-      placeholders: false,
-      description:
-        "The SQL query; each row is a value, its columns the fields. {name} placeholders (the run's parameters) become bound parameters",
-    }),
+    dataSource: DataSourceField,
+    query: QueryField(
+      "The SQL query; each row is a value, its columns the fields. {name} placeholders (the run's parameters) become bound parameters",
+    ),
   },
   { additionalProperties: false },
 );

@@ -30,12 +30,15 @@ const FileChangeConfig = Type.Object(
 );
 type FileChangeConfig = Static<typeof FileChangeConfig>;
 
-/** The latest modification among the paths that still exist (ms), or undefined. */
+/**
+ * The latest status change among the paths that still exist (ms), or undefined. Unlike the
+ * modification time, no copy that keeps times (cp -p, rsync -t) can set it back.
+ */
 async function latestChange(paths: readonly string[]): Promise<number | undefined> {
   const times = await Promise.all(
     paths.map((path) =>
       stat(path).then(
-        (info) => Math.floor(info.mtimeMs),
+        (info) => Math.floor(info.ctimeMs),
         () => undefined,
       ),
     ),
@@ -52,12 +55,14 @@ function watchChanges(root: string, config: FileChangeConfig, context: TriggerCo
   const settle = async () => {
     const paths = [...changed].sort();
     changed.clear();
+    // The allowed folders may have changed since the watch began.
+    await context.host.allowedPath(config.path);
     const parameters = {
       changed: paths.join('\n'),
       changedCount: String(paths.length),
       file: paths[0] ?? '',
     };
-    // Nodes watching one shared folder see the same modification time: one run, not one each.
+    // Nodes watching one shared folder see the same change time: one run, not one each.
     const runId = await context.fire('file', parameters, await latestChange(paths));
     if (runId) context.log.info(`file-change: ${paths.length} changed paths started run ${runId}`);
   };
