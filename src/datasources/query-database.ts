@@ -109,7 +109,7 @@ async function queryMysql(
     // execute() prepares the statement: values travel apart from the SQL.
     const [rows, fields] = await connection.execute({
       sql,
-      values: parameters as mysql.ExecuteValues[],
+      values: parameters,
       rowsAsArray: true,
     });
     if (!Array.isArray(rows) || !fields) throw new Error('the query must return rows (a SELECT)');

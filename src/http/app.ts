@@ -8,7 +8,7 @@ import { AppError } from '../domain/errors.ts';
 import { compileCheck } from '../domain/validation.ts';
 import type { Services } from '../services.ts';
 import { registerAuthentication } from './authentication.ts';
-import { registerHomePage } from './home-page.ts';
+import { isUiPage, registerWebUi, sendUiPage } from './web-ui.ts';
 import { registerOpenApi } from './openapi.ts';
 import { dataSourceRoutes } from './routes/data-sources.ts';
 import { hookRoutes } from './routes/hooks.ts';
@@ -79,7 +79,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     compileCheck(schema, httpPart === 'body' ? 'body' : 'text'),
   );
   app.setErrorHandler(sendProblem);
-  app.setNotFoundHandler((request) => {
+  app.setNotFoundHandler((request, reply) => {
+    if (isUiPage(request)) return sendUiPage(reply);
     throw new AppError(
       'NOT_FOUND',
       `No route ${request.method} ${request.url.split('?')[0] ?? ''}`,
@@ -117,6 +118,6 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(settingsRoutes(services), { prefix: '/api/v1/settings' });
   await app.register(dataSourceRoutes(services), { prefix: '/api/v1/data-sources' });
   await app.register(hookRoutes(services), { prefix: '/hooks' });
-  registerHomePage(app);
+  await registerWebUi(app);
   return app;
 }

@@ -65,6 +65,10 @@ export const TaskSchema = Type.Object(
     hooks: Type.Array(Type.Object({ triggerId: Type.String(), path: Type.String() }), {
       description: 'The URL paths of its HTTP triggers: GET or POST starts the task',
     }),
+    startsWhen: Type.String({
+      description:
+        'What starts it, in words, e.g. "Every 2 weeks on Monday and Wednesday at 09:00"',
+    }),
     revision: Type.Integer(),
     createdAt: Timestamp,
     updatedAt: Timestamp,
@@ -199,6 +203,7 @@ export const MeSchema = Type.Object({
     usePlanner: Type.Boolean(),
     administerTasks: Type.Boolean(),
     manageUsers: Type.Boolean(),
+    manageSettings: Type.Boolean(),
   }),
   authenticatedBy: Type.String({ description: 'session, token or basic' }),
   csrfToken: Type.Union([Type.String(), Type.Null()], {

@@ -6,6 +6,7 @@ import { lastRunView } from './run-views.ts';
 import type { ComponentRegistry } from '../plugins/registry.ts';
 import type { HookService } from '../runs/hook-service.ts';
 import { definitionOf, definitionToInput } from '../tasks/task-definition.ts';
+import { describeTriggers } from '../tasks/describe-triggers.ts';
 import { maskTaskSecrets } from '../tasks/task-secrets.ts';
 
 /** A task as the API shows it, with its latest run and next fire time. */
@@ -24,6 +25,7 @@ export function taskView(
     lastRun: lastRunView(status?.lastRun ?? null),
     nextRunAt: status?.nextRunAt?.toISOString() ?? null,
     hooks: services.hooks.pathsOf(task),
+    startsWhen: describeTriggers(task, registry),
     revision: task.revision,
     createdAt: task.createdAt.toISOString(),
     updatedAt: task.updatedAt.toISOString(),
@@ -75,6 +77,7 @@ export function meView(
       usePlanner: planner.use,
       administerTasks: planner.admin,
       manageUsers: permissions.has(PERMISSIONS.usersManage),
+      manageSettings: permissions.has(PERMISSIONS.settingsManage),
     },
     authenticatedBy: via,
     csrfToken,

@@ -28,6 +28,8 @@ export interface TriggerKind extends KindBase<'trigger'> {
   schedule?: (config: never, timezone: string) => FireTimes;
   /** Triggers that follow another task of the same owner: which task, and on which outcomes. */
   follows?: (config: never) => { taskId: string; on: 'success' | 'failure' | 'always' };
+  /** What starts the task, in words for people ("Every day at 09:00"); default: the title. */
+  describe?: (config: never, timezone: string) => string;
   /** Event triggers: started while the task is enabled; returns how to stop. */
   start?: (config: never, context: TriggerContext) => (() => void | Promise<void>) | void;
 }

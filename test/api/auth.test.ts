@@ -43,7 +43,12 @@ for (const backend of await backends()) {
       assert.equal(cookie.sameSite, 'Lax');
       const me = await t.admin.get('/api/v1/me');
       assert.equal(me.body.login, 'admin');
-      assert.deepEqual(me.body.can, { usePlanner: true, administerTasks: true, manageUsers: true });
+      assert.deepEqual(me.body.can, {
+        usePlanner: true,
+        administerTasks: true,
+        manageUsers: true,
+        manageSettings: true,
+      });
       assert.equal(me.body.authenticatedBy, 'session');
       assert.equal(typeof me.body.csrfToken, 'string');
     });

@@ -5,7 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { auditExportJob, periodRange } from '../../src/plugins/builtin/jobs/audit-export.ts';
 import type { FileResult } from '../../src/plugins/results.ts';
 import { backends, type TestStore } from '../support/backends.ts';
-import { dataContext } from '../support/data-context.ts';
+import { componentHarness } from '../support/component-context.ts';
 
 const iso = (range: { from: Date; to: Date }) => [range.from.toISOString(), range.to.toISOString()];
 
@@ -106,13 +106,13 @@ for (const backend of await backends()) {
     });
 
     it("writes the events of the previous day in the task's zone into a CSV file", async () => {
-      const context = await dataContext({
+      const context = await componentHarness({
         timezone: 'Europe/Berlin',
         scheduledFor: new Date('2026-03-04T05:00:00Z'),
         host: { auditEvents: (from, to) => opened.store.audit.between(from, to, 1000) },
       });
       try {
-        const config = context.config(auditExportJob, { period: 'previous-day' });
+        const config = context.configFor(auditExportJob, { period: 'previous-day' });
         const [file] = (await auditExportJob.run(config, context.job)) as FileResult[];
         assert.ok(file);
         assert.equal(file.name, 'audit-2026-03-03.csv');
@@ -151,11 +151,11 @@ for (const backend of await backends()) {
     });
 
     it("names the file after a custom period's first and last day", async () => {
-      const context = await dataContext({
+      const context = await componentHarness({
         host: { auditEvents: (from, to) => opened.store.audit.between(from, to, 1000) },
       });
       try {
-        const config = context.config(auditExportJob, {
+        const config = context.configFor(auditExportJob, {
           period: { from: '2026-03-01', to: '2026-03-03' },
           fileName: 'log {from} to {to}',
         });

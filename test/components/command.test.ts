@@ -6,19 +6,11 @@ import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { commandJob, KILL_GRACE_MS } from '../../src/plugins/builtin/jobs/command.ts';
 import type { FileResult, JobResult } from '../../src/plugins/results.ts';
-import type { JobContext } from '../../src/plugins/run-context.ts';
 import type { ApiClient } from '../support/api-client.ts';
 import { backends } from '../support/backends.ts';
 import { startEngineApp, type EngineApp } from '../support/engine-app.ts';
-import { eventually } from '../support/engine-runs.ts';
-import {
-  componentOf,
-  jobHarness,
-  logText,
-  runLog,
-  runThroughEngine,
-  type ComponentHarness,
-} from '../support/process-context.ts';
+import { componentHarness, logText, type ComponentHarness } from '../support/component-context.ts';
+import { componentOf, eventually, runLog, runTask } from '../support/engine-runs.ts';
 
 const NODE = process.execPath;
 
@@ -27,8 +19,8 @@ function config(overrides: Record<string, unknown>) {
   return { arguments: [], environment: {}, validExitCodes: [0], ...overrides };
 }
 
-function run(h: ComponentHarness<JobContext>, overrides: Record<string, unknown>) {
-  return commandJob.run(config(overrides) as never, h.context);
+function run(h: ComponentHarness, overrides: Record<string, unknown>) {
+  return commandJob.run(config(overrides) as never, h.job);
 }
 
 /** A node program given as `node -e script`. */
@@ -59,12 +51,12 @@ function files(results: JobResult[]): FileResult[] {
 }
 
 describe('command job', () => {
-  let h: ComponentHarness<JobContext>;
+  let h: ComponentHarness;
   let scratch: string;
 
   beforeEach(async () => {
     scratch = await realpath(await mkdtemp(join(tmpdir(), 'tp-command-')));
-    h = await jobHarness({ folderRoots: [scratch] });
+    h = await componentHarness({ folderRoots: [scratch] });
   });
 
   afterEach(async () => {
@@ -169,7 +161,7 @@ describe('command job', () => {
       ),
       { message: `program '${NODE}' exited with code 3, not one of the valid exit codes (0)` },
     );
-    assert.equal(h.outputs.get('exitCode'), 3);
+    assert.equal(h.outputs.exitCode, 3);
   });
 
   it('accepts the exit codes listed as valid', async () => {
@@ -182,7 +174,7 @@ describe('command job', () => {
         },
       ),
     );
-    assert.equal(h.outputs.get('exitCode'), 3);
+    assert.equal(h.outputs.exitCode, 3);
     assert.deepEqual(
       results.map((result) => [result.name, result.valid ?? true]),
       [['x', true]],
@@ -251,7 +243,7 @@ describe('command job', () => {
     );
 
     await assert.rejects(run(h, node('1', { workingFolder: tmpdir() })), {
-      message: `path ${tmpdir()} is outside the allowed folders`,
+      message: `the path ${tmpdir()} is outside the allowed folders`,
     });
     await assert.rejects(run(h, node('1', { workingFolder: join(scratch, 'nope') })), {
       message: `working folder ${join(scratch, 'nope')} is not an existing folder`,
@@ -297,7 +289,7 @@ for (const backend of await backends()) {
         kind: 'command',
         config: { program: NODE, arguments: ['-e', script, '{who}', 'task {task.name}'] },
       };
-      const run = await runThroughEngine(
+      const run = await runTask(
         t,
         alice,
         { name: 'Argv dump', jobs: [job] },
@@ -323,7 +315,7 @@ for (const backend of await backends()) {
         kind: 'command',
         config: { program: NODE, arguments: ['-e', 'process.exit(4)'] },
       };
-      const run = await runThroughEngine(t, alice, { jobs: [job] });
+      const run = await runTask(t, alice, { jobs: [job] });
       assert.equal(run.status, 'failed');
       assert.match(componentOf(run, 'exit').message ?? '', /exited with code 4/);
     });
@@ -361,7 +353,7 @@ for (const backend of await backends()) {
           arguments: ['-e', `require('fs').writeFileSync('${canary}', 'ran')`],
         },
       };
-      const run = await runThroughEngine(t, bob, { jobs: [job] });
+      const run = await runTask(t, bob, { jobs: [job] });
       assert.equal(run.status, 'failed');
       assert.equal(componentOf(run, 'cmd').status, 'failed');
       assert.match(componentOf(run, 'cmd').message ?? '', /needs the permission 'job\.command'/);

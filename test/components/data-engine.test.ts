@@ -9,6 +9,7 @@ import type { ApiClient } from '../support/api-client.ts';
 import { backends } from '../support/backends.ts';
 import { DATABASE_KINDS, seedOrders, type SeededDatabase } from '../support/data-databases.ts';
 import { startEngineApp, type EngineApp } from '../support/engine-app.ts';
+import { runTask } from '../support/engine-runs.ts';
 
 /** Every permission the data kinds use. */
 const DATA_PERMISSIONS = ['taskplanner', 'job.sql', 'series.files', 'series.group', 'audit.read'];
@@ -40,21 +41,6 @@ for (const backend of await backends()) {
     let t: EngineApp;
     let alice: ApiClient;
     let bob: ApiClient;
-
-    async function run(
-      client: ApiClient,
-      task: Record<string, unknown>,
-      parameters?: Record<string, string>,
-    ): Promise<Run> {
-      const created = await client.post('/api/v1/tasks', { name: 'data task', ...task });
-      assert.equal(created.status, 201, JSON.stringify(created.body));
-      const started = await client.post(
-        `/api/v1/tasks/${created.body.id}/run`,
-        parameters ? { parameters } : undefined,
-      );
-      assert.equal(started.status, 202, JSON.stringify(started.body));
-      return t.ended(started.body.runId);
-    }
 
     async function artifactText(client: ApiClient, run: Run): Promise<string> {
       const artifactId = run.results[0]?.artifactId;
@@ -106,7 +92,7 @@ for (const backend of await backends()) {
           },
           condition: { hasRows: true },
         };
-        const matched = await run(alice, { jobs: [job] }, { who: "x' OR '1'='1" });
+        const matched = await runTask(t, alice, { jobs: [job] }, { who: "x' OR '1'='1" });
         assert.equal(matched.status, 'succeeded', failure(matched));
         assert.equal(matched.results[0]?.name, "orders of x' OR '1'='1.csv");
         assert.equal(matched.results[0]?.valid, true);
@@ -117,7 +103,7 @@ for (const backend of await backends()) {
           records.map((record) => record.customer),
           ["x' OR '1'='1"],
         );
-        const injected = await run(alice, { jobs: [job] }, { who: "none' OR '1'='1" });
+        const injected = await runTask(t, alice, { jobs: [job] }, { who: "none' OR '1'='1" });
         assert.equal(injected.status, 'succeeded', failure(injected));
         assert.equal(injected.results[0]?.valid, false, 'no rows: the file is not valid');
       });
@@ -125,10 +111,10 @@ for (const backend of await backends()) {
 
     it('sql-report fails for an owner without job.sql, and on a data source the owner may not use', async () => {
       const job = { kind: 'sql-report', config: { dataSource: 'shop-sqlite', query: 'select 1' } };
-      const refused = await run(bob, { jobs: [job] });
+      const refused = await runTask(t, bob, { jobs: [job] });
       assert.equal(refused.status, 'failed');
       assert.match(failure(refused), /needs the permission 'job\.sql'/);
-      const closed = await run(alice, {
+      const closed = await runTask(t, alice, {
         jobs: [{ kind: 'sql-report', config: { dataSource: 'closed', query: 'select 1' } }],
       });
       assert.equal(closed.status, 'failed');
@@ -143,7 +129,7 @@ for (const backend of await backends()) {
         kind: 'audit-export',
         config: { period: { from: '2026-01-01', to: '2027-01-01' } },
       };
-      const exported = await run(alice, { jobs: [job] });
+      const exported = await runTask(t, alice, { jobs: [job] });
       assert.equal(exported.status, 'succeeded', failure(exported));
       assert.equal(exported.results[0]?.name, 'audit-2026-01-01.csv');
       const records = parse<Record<string, string>>(await artifactText(alice, exported), {
@@ -155,7 +141,7 @@ for (const backend of await backends()) {
       );
       assert.ok(created, JSON.stringify(records));
       assert.equal(created.actor, 'admin');
-      const refused = await run(bob, { jobs: [job] });
+      const refused = await runTask(t, bob, { jobs: [job] });
       assert.equal(refused.status, 'failed');
       assert.match(failure(refused), /needs the permission 'audit\.read'/);
     });
@@ -165,7 +151,7 @@ for (const backend of await backends()) {
         series: { kind: 'csv', config: { file: join(folder, 'people.csv') } },
         jobs: [{ kind: 'text', config: { text: 'hello {name}' } }],
       };
-      const ran = await run(alice, task);
+      const ran = await runTask(t, alice, task);
       assert.equal(ran.status, 'succeeded', failure(ran));
       assert.deepEqual(
         ran.items.map((item) => item.values),
@@ -178,26 +164,26 @@ for (const backend of await backends()) {
         ran.results.map((result) => result.text),
         ['hello Smith, Ann', 'hello Bob'],
       );
-      const refused = await run(bob, task);
+      const refused = await runTask(t, bob, task);
       assert.equal(refused.status, 'failed');
       assert.match(failure(refused), /needs the permission 'series\.files'/);
     });
 
     it('series json: items need no permission, a file needs series.files', async () => {
       const inline = { series: { kind: 'json', config: { items: [{ n: 1 }, { n: 2 }] } } };
-      const ran = await run(bob, { ...inline, jobs: [{ kind: 'noop' }] });
+      const ran = await runTask(t, bob, { ...inline, jobs: [{ kind: 'noop' }] });
       assert.equal(ran.status, 'succeeded', failure(ran));
       assert.deepEqual(
         ran.items.map((item) => item.values),
         [{ n: 1 }, { n: 2 }],
       );
       const fromFile = { series: { kind: 'json', config: { file: join(folder, 'people.json') } } };
-      const read = await run(alice, { ...fromFile, jobs: [{ kind: 'noop' }] });
+      const read = await runTask(t, alice, { ...fromFile, jobs: [{ kind: 'noop' }] });
       assert.deepEqual(
         read.items.map((item) => item.values),
         [{ login: 'carl' }],
       );
-      const refused = await run(bob, { ...fromFile, jobs: [{ kind: 'noop' }] });
+      const refused = await runTask(t, bob, { ...fromFile, jobs: [{ kind: 'noop' }] });
       assert.equal(refused.status, 'failed');
       assert.match(failure(refused), /needs the permission 'series\.files'/);
       const invalid = await bob.post('/api/v1/tasks', {
@@ -219,13 +205,13 @@ for (const backend of await backends()) {
         },
         jobs: [{ kind: 'noop' }],
       };
-      const ran = await run(alice, task, { from: '2' });
+      const ran = await runTask(t, alice, task, { from: '2' });
       assert.equal(ran.status, 'succeeded', failure(ran));
       assert.deepEqual(
         ran.items.map((item) => item.values),
         [{ customer: "x' OR '1'='1" }, { customer: 'Bob, "the builder"' }],
       );
-      const refused = await run(bob, task, { from: '2' });
+      const refused = await runTask(t, bob, task, { from: '2' });
       assert.equal(refused.status, 'failed');
       assert.match(failure(refused), /needs the permission 'job\.sql'/);
     });
@@ -244,13 +230,13 @@ for (const backend of await backends()) {
         series: { kind: 'group', config: { group: 'readers' } },
         jobs: [{ kind: 'text', config: { text: 'to {email}' } }],
       };
-      const ran = await run(alice, task);
+      const ran = await runTask(t, alice, task);
       assert.equal(ran.status, 'succeeded', failure(ran));
       assert.deepEqual(
         ran.items.map((item) => item.values),
         [{ id: carol.id, login: 'carol', name: 'carol', email: null }],
       );
-      const refused = await run(bob, task);
+      const refused = await runTask(t, bob, task);
       assert.equal(refused.status, 'failed');
       assert.match(failure(refused), /needs the permission 'series\.group'/);
     });

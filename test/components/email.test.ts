@@ -6,14 +6,13 @@ import { emailAction } from '../../src/plugins/builtin/actions/email.ts';
 import { SECRET_MASK } from '../../src/secrets/secret-box.ts';
 import type { ApiClient } from '../support/api-client.ts';
 import { backends } from '../support/backends.ts';
-import {
-  actionOutcome,
-  deliveryContext,
-  runTask,
-  type DeliveryContextOptions,
-} from '../support/delivery-context.ts';
+import { componentHarness, type HarnessOptions } from '../support/component-context.ts';
 import { startEngineApp, type EngineApp } from '../support/engine-app.ts';
+import { actionOutcome, runTask } from '../support/engine-runs.ts';
 import { startSmtpPeer, type SmtpPeer } from '../support/smtp-peer.ts';
+
+/** The instant the runs of the action's own tests happen at. */
+const AT = new Date('2026-03-02T08:00:00Z');
 
 describe('email action', () => {
   let peer: SmtpPeer;
@@ -25,16 +24,21 @@ describe('email action', () => {
   /** Runs the action with config as a run would pass it; resolves to the context's parts. */
   async function send(
     config: Record<string, unknown>,
-    options: DeliveryContextOptions & {
+    options: HarnessOptions & {
       files?: Array<[string, string | Uint8Array]>;
     } = {},
   ) {
-    const d = await deliveryContext({ settings: { smtp: peer.settings() }, ...options });
+    const d = await componentHarness({
+      taskName: 'Daily report',
+      at: AT,
+      smtp: peer.settings(),
+      ...options,
+    });
     try {
       for (const [name, content] of options.files ?? []) await d.file(name, content);
       const before = peer.received.length;
-      await emailAction.run(d.configFor(emailAction, config), d.context);
-      return { mails: peer.received.slice(before), log: d.log };
+      await emailAction.run(d.configFor(emailAction, config), d.action);
+      return { mails: peer.received.slice(before), log: d.lines };
     } finally {
       await d.dispose();
     }
@@ -153,19 +157,19 @@ describe('email action', () => {
   });
 
   it('fails clearly when there is no SMTP server at all', async () => {
-    await assert.rejects(send({ to: ['bob@example.com'] }, { settings: { smtp: null } }), {
+    await assert.rejects(send({ to: ['bob@example.com'] }, { smtp: null }), {
       message:
         'no SMTP server: the administrator has set no default SMTP server and the action names none',
     });
   });
 
   it('names the server and login when the login is refused, never the password', async () => {
-    const d = await deliveryContext({
-      settings: { smtp: peer.settings({ user: 'mailer', password: 'Wr0ng-Pa55' }) },
+    const d = await componentHarness({
+      smtp: peer.settings({ user: 'mailer', password: 'Wr0ng-Pa55' }),
     });
     try {
       const error = await emailAction
-        .run(d.configFor(emailAction, { to: ['bob@example.com'] }), d.context)
+        .run(d.configFor(emailAction, { to: ['bob@example.com'] }), d.action)
         .then(
           () => assert.fail('the send succeeded'),
           (caught: Error) => caught,
@@ -174,7 +178,7 @@ describe('email action', () => {
         error.message,
         new RegExp(`^SMTP server 127\\.0\\.0\\.1:${peer.port} refused the login as 'mailer': 535`),
       );
-      assert.doesNotMatch(error.message + JSON.stringify(d.log), /Wr0ng-Pa55/);
+      assert.doesNotMatch(error.message + JSON.stringify(d.lines), /Wr0ng-Pa55/);
     } finally {
       await d.dispose();
     }
@@ -215,14 +219,11 @@ describe('email action', () => {
   it("fails with the server's answer when it refuses a recipient", async () => {
     const strict = await startSmtpPeer({ refuse: ['gone@example.com'] });
     try {
-      await assert.rejects(
-        send({ to: ['gone@example.com'] }, { settings: { smtp: strict.settings() } }),
-        {
-          message: new RegExp(
-            `^SMTP server 127\\.0\\.0\\.1:${strict.port} refused the sender or recipients: .*550`,
-          ),
-        },
-      );
+      await assert.rejects(send({ to: ['gone@example.com'] }, { smtp: strict.settings() }), {
+        message: new RegExp(
+          `^SMTP server 127\\.0\\.0\\.1:${strict.port} refused the sender or recipients: .*550`,
+        ),
+      });
       assert.equal(strict.received.length, 0);
     } finally {
       await strict.close();
@@ -231,14 +232,14 @@ describe('email action', () => {
 
   it('stops sending when the run is stopped', async () => {
     const stuck = await startSmtpPeer({ stall: true });
-    const d = await deliveryContext({ settings: { smtp: stuck.settings() } });
+    const d = await componentHarness({ smtp: stuck.settings() });
     try {
       const sending = emailAction.run(
         d.configFor(emailAction, { to: ['bob@example.com'] }),
-        d.context,
+        d.action,
       );
       await stuck.dataStarted();
-      d.abort.abort('canceled');
+      d.controller.abort('canceled');
       await assert.rejects(sending, { message: 'stopped' });
     } finally {
       await d.dispose();
@@ -274,7 +275,7 @@ for (const backend of await backends()) {
 
     it("mails the jobs' files through the default server, placeholders filled by the run", async () => {
       const before = peer.received.length;
-      const { run } = await runTask(
+      const run = await runTask(
         t,
         alice,
         {
@@ -305,13 +306,13 @@ for (const backend of await backends()) {
     it('keeps its own SMTP password masked in the task and opens it for the run', async () => {
       const own = await startSmtpPeer({ user: 'own', password: 'own-mail-secret' });
       try {
-        const { taskId, run } = await runTask(t, alice, {
+        const run = await runTask(t, alice, {
           jobs: [reportJob],
           actions: [{ kind: 'email', config: { to: ['bob@example.com'], smtp: own.settings() } }],
         });
         assert.equal(run.status, 'succeeded', JSON.stringify(run.items));
         assert.equal(own.received.length, 1);
-        const task = await alice.get(`/api/v1/tasks/${taskId}`);
+        const task = await alice.get(`/api/v1/tasks/${run.taskId}`);
         assert.equal(task.body.actions[0].config.smtp.password, SECRET_MASK);
         const log = await alice.get(`/api/v1/runs/${run.id}/log`);
         assert.match(String(log.body), /sent to 1 recipient\(s\), 1 attachment\(s\), message id/);
@@ -323,7 +324,7 @@ for (const backend of await backends()) {
 
     it('fails for an owner without action.email, sending nothing', async () => {
       const before = peer.received.length;
-      const { run } = await runTask(t, bob, {
+      const run = await runTask(t, bob, {
         jobs: [reportJob],
         actions: [{ id: 'mail', kind: 'email', config: { to: ['bob@example.com'] } }],
       });
@@ -337,7 +338,7 @@ for (const backend of await backends()) {
 
     it('mails from a task that has no jobs, and when no job made a file', async () => {
       const before = peer.received.length;
-      const { run } = await runTask(t, alice, {
+      const run = await runTask(t, alice, {
         actions: [{ kind: 'email', config: { to: ['bob@example.com'], subject: 'Reminder' } }],
       });
       assert.equal(actionOutcome(run).status, 'succeeded', JSON.stringify(run.items));
@@ -345,7 +346,7 @@ for (const backend of await backends()) {
         jobs: [{ kind: 'text', config: { text: 'no file' } }],
         actions: [{ kind: 'email', config: { to: ['bob@example.com'], subject: 'Note' } }],
       });
-      assert.equal(actionOutcome(textOnly.run).status, 'succeeded');
+      assert.equal(actionOutcome(textOnly).status, 'succeeded');
       const mails = peer.received.slice(before);
       assert.deepEqual(
         mails.map((mail) => [mail.mail.subject, mail.mail.attachments.length]),

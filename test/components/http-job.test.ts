@@ -4,17 +4,12 @@ import { createServer } from 'node:net';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { httpJob } from '../../src/plugins/builtin/jobs/http.ts';
 import type { FileResult } from '../../src/plugins/results.ts';
-import type { JobContext } from '../../src/plugins/run-context.ts';
 import { answer, startHttpPeer, type HttpPeer } from '../support/http-peer.ts';
 import type { ApiClient } from '../support/api-client.ts';
 import { backends } from '../support/backends.ts';
 import { startEngineApp, type EngineApp } from '../support/engine-app.ts';
-import {
-  componentOf,
-  jobHarness,
-  runThroughEngine,
-  type ComponentHarness,
-} from '../support/process-context.ts';
+import { componentHarness, type ComponentHarness } from '../support/component-context.ts';
+import { componentOf, runTask } from '../support/engine-runs.ts';
 
 /** The config with the schema's defaults, as the API would have stored it. */
 function config(overrides: Record<string, unknown>) {
@@ -31,11 +26,11 @@ async function closedPort(): Promise<number> {
 }
 
 describe('http job', () => {
-  let h: ComponentHarness<JobContext>;
+  let h: ComponentHarness;
   let peer: HttpPeer;
 
   beforeEach(async () => {
-    h = await jobHarness();
+    h = await componentHarness();
     peer = await startHttpPeer();
   });
 
@@ -45,7 +40,7 @@ describe('http job', () => {
   });
 
   async function fetched(overrides: Record<string, unknown>): Promise<FileResult> {
-    const results = await httpJob.run(config(overrides) as never, h.context);
+    const results = await httpJob.run(config(overrides) as never, h.job);
     assert.equal(results.length, 1);
     const [result] = results;
     assert.equal(result?.type, 'file');
@@ -71,7 +66,7 @@ describe('http job', () => {
     assert.equal(file.mediaType, 'text/csv; charset=utf-8');
     assert.equal(file.path.startsWith(h.workDir), true);
     assert.equal(await readFile(file.path, 'utf8'), csv);
-    assert.equal(h.outputs.get('status'), 200);
+    assert.equal(h.outputs.status, 200);
   });
 
   it('prefers the RFC 5987 filename* of Content-Disposition', async () => {
@@ -135,16 +130,16 @@ describe('http job', () => {
     assert.equal(request.headers['x-trace'], 'abc');
     assert.equal(request.headers.authorization, 'Bearer s3cret');
     assert.equal(request.body.toString(), '{"name":"x"}');
-    assert.equal(h.outputs.get('status'), 201);
+    assert.equal(h.outputs.status, 201);
     assert.ok(!h.lines.some((line) => line.message.includes('s3cret')), 'the secret is not logged');
   });
 
   it('fails on an unexpected status, naming the status and the URL', async () => {
     peer.route('/missing', answer(404, {}, 'nothing here'));
-    await assert.rejects(httpJob.run(config({ url: `${peer.url}/missing` }) as never, h.context), {
+    await assert.rejects(httpJob.run(config({ url: `${peer.url}/missing` }) as never, h.job), {
       message: `GET ${peer.url}/missing answered 404 Not Found, expected any 2xx`,
     });
-    assert.equal(h.outputs.get('status'), 404);
+    assert.equal(h.outputs.status, 404);
   });
 
   it('takes exactly the statuses listed in expectedStatus', async () => {
@@ -154,7 +149,7 @@ describe('http job', () => {
     assert.equal(await readFile(file.path, 'utf8'), 'gone');
 
     await assert.rejects(
-      httpJob.run(config({ url: `${peer.url}/ok`, expectedStatus: [204] }) as never, h.context),
+      httpJob.run(config({ url: `${peer.url}/ok`, expectedStatus: [204] }) as never, h.job),
       { message: `GET ${peer.url}/ok answered 200 OK, expected 204` },
     );
   });
@@ -168,7 +163,7 @@ describe('http job', () => {
       response.end();
     });
     await assert.rejects(
-      httpJob.run(config({ url: `${peer.url}/big`, maxMegabytes: 1 }) as never, h.context),
+      httpJob.run(config({ url: `${peer.url}/big`, maxMegabytes: 1 }) as never, h.job),
       { message: `the answer to GET ${peer.url}/big is larger than 1 MB (maxMegabytes)` },
     );
     assert.deepEqual(await readdir(h.workDir), []);
@@ -180,7 +175,7 @@ describe('http job', () => {
       response.write('only the start');
     });
     await assert.rejects(
-      httpJob.run(config({ url: `${peer.url}/declared`, maxMegabytes: 1 }) as never, h.context),
+      httpJob.run(config({ url: `${peer.url}/declared`, maxMegabytes: 1 }) as never, h.job),
       /is larger than 1 MB/,
     );
   });
@@ -188,14 +183,14 @@ describe('http job', () => {
   it('fails when no complete answer comes within timeoutSeconds', async () => {
     peer.route('/slow', () => {});
     await assert.rejects(
-      httpJob.run(config({ url: `${peer.url}/slow`, timeoutSeconds: 1 }) as never, h.context),
+      httpJob.run(config({ url: `${peer.url}/slow`, timeoutSeconds: 1 }) as never, h.job),
       { message: `GET ${peer.url}/slow got no complete answer within 1 s` },
     );
   });
 
   it('stops the request when the run is aborted', async () => {
     peer.route('/slow', () => {});
-    const ran = httpJob.run(config({ url: `${peer.url}/slow` }) as never, h.context);
+    const ran = httpJob.run(config({ url: `${peer.url}/slow` }) as never, h.job);
     await peer.request(0);
     h.controller.abort('canceled');
     await assert.rejects(ran, { message: `GET ${peer.url}/slow was stopped` });
@@ -203,20 +198,19 @@ describe('http job', () => {
 
   it('says why a server could not be reached', async () => {
     const url = `http://127.0.0.1:${await closedPort()}/x`;
-    await assert.rejects(httpJob.run(config({ url }) as never, h.context), {
+    await assert.rejects(httpJob.run(config({ url }) as never, h.job), {
       message: new RegExp(`^GET ${url} failed: connect ECONNREFUSED`),
     });
   });
 
   it('refuses URLs that are not http(s) or carry credentials', async () => {
-    await assert.rejects(httpJob.run(config({ url: 'file:///etc/passwd' }) as never, h.context), {
+    await assert.rejects(httpJob.run(config({ url: 'file:///etc/passwd' }) as never, h.job), {
       message: 'file: URLs are not supported; use http:// or https://',
     });
-    await assert.rejects(
-      httpJob.run(config({ url: 'http://bob:pw@127.0.0.1/' }) as never, h.context),
-      { message: 'the URL contains credentials; put them in the authorization field instead' },
-    );
-    await assert.rejects(httpJob.run(config({ url: 'reports/today' }) as never, h.context), {
+    await assert.rejects(httpJob.run(config({ url: 'http://bob:pw@127.0.0.1/' }) as never, h.job), {
+      message: 'the URL contains credentials; put them in the authorization field instead',
+    });
+    await assert.rejects(httpJob.run(config({ url: 'reports/today' }) as never, h.job), {
       message: "'reports/today' is not an absolute URL",
     });
   });
@@ -250,7 +244,7 @@ for (const backend of await backends()) {
         kind: 'http',
         config: { url: `${peer.url}/files/{region}.csv`, authorization: 'Bearer tok-123' },
       };
-      const run = await runThroughEngine(t, alice, { jobs: [job] }, { region: 'north' });
+      const run = await runTask(t, alice, { jobs: [job] }, { region: 'north' });
 
       assert.equal(run.status, 'succeeded', componentOf(run, 'fetch').message ?? '');
       const [result] = run.results;
@@ -270,7 +264,7 @@ for (const backend of await backends()) {
 
     it('fails the job on an unexpected status', async () => {
       const job = { id: 'fetch', kind: 'http', config: { url: `${peer.url}/nothing` } };
-      const run = await runThroughEngine(t, alice, { jobs: [job] });
+      const run = await runTask(t, alice, { jobs: [job] });
       assert.equal(run.status, 'failed');
       assert.equal(
         componentOf(run, 'fetch').message,
@@ -281,7 +275,7 @@ for (const backend of await backends()) {
     it('refuses to run for an owner without job.http', async () => {
       const requestsBefore = peer.requests.length;
       const job = { id: 'fetch', kind: 'http', config: { url: `${peer.url}/files/north.csv` } };
-      const run = await runThroughEngine(t, bob, { jobs: [job] });
+      const run = await runTask(t, bob, { jobs: [job] });
       assert.equal(run.status, 'failed');
       assert.match(componentOf(run, 'fetch').message ?? '', /needs the permission 'job\.http'/);
       assert.equal(peer.requests.length, requestsBefore, 'no request was made');

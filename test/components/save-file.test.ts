@@ -16,26 +16,23 @@ import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { saveFileAction } from '../../src/plugins/builtin/actions/save-file.ts';
 import type { ApiClient } from '../support/api-client.ts';
 import { backends } from '../support/backends.ts';
-import {
-  actionOutcome,
-  deliveryContext,
-  runTask,
-  type DeliveryContext,
-} from '../support/delivery-context.ts';
+import { componentHarness, type ComponentHarness } from '../support/component-context.ts';
 import { startEngineApp, type EngineApp } from '../support/engine-app.ts';
+import { actionOutcome, runTask } from '../support/engine-runs.ts';
 
 const DAY_MS = 86_400_000;
 
 describe('save-file action', () => {
   let root: string;
   let outside: string;
-  let d: DeliveryContext;
+  let d: ComponentHarness;
 
   beforeEach(async () => {
     root = await realpath(await mkdtemp(join(tmpdir(), 'tp-root-')));
     outside = await realpath(await mkdtemp(join(tmpdir(), 'tp-outside-')));
-    d = await deliveryContext({
-      settings: { folderRoots: [root] },
+    d = await componentHarness({
+      at: new Date('2026-03-02T08:00:00Z'),
+      folderRoots: [root],
       placeholders: { region: 'north', up: '../..' },
     });
   });
@@ -46,7 +43,7 @@ describe('save-file action', () => {
   });
 
   const save = (config: Record<string, unknown>) =>
-    saveFileAction.run(d.configFor(saveFileAction, config), d.context);
+    saveFileAction.run(d.configFor(saveFileAction, config), d.action);
 
   it('names each file by the format, filled per file, keeping its extension', async () => {
     await d.file('sales.csv', 'a,b\n');
@@ -58,7 +55,7 @@ describe('save-file action', () => {
     ]);
     assert.equal(await readFile(join(root, 'north-sales-2026-03-02.csv'), 'utf8'), 'a,b\n');
     assert.ok(
-      d.log.some(
+      d.lines.some(
         (line) => line.message === `saved sales.csv as north-sales-2026-03-02.csv in ${root}`,
       ),
     );
@@ -92,7 +89,7 @@ describe('save-file action', () => {
   it('deletes older files of the same format and extension, and nothing else', async () => {
     const aged = async (name: string, days: number) => {
       await writeFile(join(root, name), name);
-      const at = new Date(d.context.now().getTime() - days * DAY_MS);
+      const at = new Date(d.action.now().getTime() - days * DAY_MS);
       await utimes(join(root, name), at, at);
     };
     await aged('report-2026-01-01.csv', 40);
@@ -111,7 +108,7 @@ describe('save-file action', () => {
       'report-folder.csv',
     ]);
     assert.ok(
-      d.log.some((line) => line.message === 'deleted report-2026-01-01.csv (older than 30 days)'),
+      d.lines.some((line) => line.message === 'deleted report-2026-01-01.csv (older than 30 days)'),
     );
   });
 
@@ -175,7 +172,7 @@ describe('save-file action', () => {
 
   it('leaves no file behind when the run is stopped', async () => {
     await d.file('data.csv', 'x'.repeat(1_000_000));
-    d.abort.abort('canceled');
+    d.controller.abort('canceled');
     await assert.rejects(save({ folder: root }), { name: 'AbortError' });
     assert.deepEqual(await readdir(root), []);
   });
@@ -211,7 +208,7 @@ for (const backend of await backends()) {
     });
 
     it('saves the job file under its format, filled with the run placeholders', async () => {
-      const { run } = await runTask(
+      const run = await runTask(
         t,
         alice,
         { jobs: [job], actions: [saveInto(join(root, '{region}'))] },
@@ -223,7 +220,7 @@ for (const backend of await backends()) {
     });
 
     it('fails for a folder outside the allowed folders', async () => {
-      const { run } = await runTask(t, alice, { jobs: [job], actions: [saveInto(outside)] });
+      const run = await runTask(t, alice, { jobs: [job], actions: [saveInto(outside)] });
       assert.equal(run.status, 'failed');
       assert.equal(
         actionOutcome(run).message,
@@ -233,7 +230,7 @@ for (const backend of await backends()) {
     });
 
     it('fails for an owner without action.files, writing nothing', async () => {
-      const { run } = await runTask(t, bob, {
+      const run = await runTask(t, bob, {
         jobs: [job],
         actions: [saveInto(join(root, 'bob'))],
       });

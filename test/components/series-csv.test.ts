@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { csvSeries } from '../../src/plugins/builtin/series/csv.ts';
-import { dataContext } from '../support/data-context.ts';
+import { componentHarness } from '../support/component-context.ts';
 
 describe('series csv', () => {
   let root: string;
@@ -20,9 +20,9 @@ describe('series csv', () => {
   });
 
   async function resolve(config: Record<string, unknown>) {
-    const context = await dataContext({ folderRoots: [root] });
+    const context = await componentHarness({ folderRoots: [root] });
     try {
-      return await csvSeries.resolve(context.config(csvSeries, config), context.series);
+      return await csvSeries.resolve(context.configFor(csvSeries, config), context.series);
     } finally {
       await context.dispose();
     }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { jsonSeries } from '../../src/plugins/builtin/series/json.ts';
-import { dataContext } from '../support/data-context.ts';
+import { componentHarness } from '../support/component-context.ts';
 
 describe('series json', () => {
   let root: string;
@@ -17,9 +17,9 @@ describe('series json', () => {
   });
 
   async function resolve(config: Record<string, unknown>, permissions = ['series.files']) {
-    const context = await dataContext({ folderRoots: [root], permissions });
+    const context = await componentHarness({ folderRoots: [root], permissions });
     try {
-      return await jsonSeries.resolve(context.config(jsonSeries, config), context.series);
+      return await jsonSeries.resolve(context.configFor(jsonSeries, config), context.series);
     } finally {
       await context.dispose();
     }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sqlSeries } from '../../src/plugins/builtin/series/sql.ts';
-import { dataContext, type DataContextOptions } from '../support/data-context.ts';
+import { componentHarness, type HarnessOptions } from '../support/component-context.ts';
 import { DATABASE_KINDS, seedOrders, type SeededDatabase } from '../support/data-databases.ts';
 
 for (const kind of DATABASE_KINDS) {
@@ -14,10 +14,10 @@ for (const kind of DATABASE_KINDS) {
       await seeded.drop();
     });
 
-    async function resolve(query: string, options: DataContextOptions = {}) {
-      const context = await dataContext({ dataSources: { shop: seeded.target }, ...options });
+    async function resolve(query: string, options: HarnessOptions = {}) {
+      const context = await componentHarness({ dataSources: { shop: seeded.target }, ...options });
       try {
-        const config = context.config(sqlSeries, { dataSource: 'shop', query });
+        const config = context.configFor(sqlSeries, { dataSource: 'shop', query });
         return await sqlSeries.resolve(config, context.series);
       } finally {
         await context.dispose();

@@ -8,17 +8,15 @@ import { sftpUploadAction } from '../../src/plugins/builtin/actions/sftp-upload.
 import { SECRET_MASK } from '../../src/secrets/secret-box.ts';
 import type { ApiClient } from '../support/api-client.ts';
 import { backends } from '../support/backends.ts';
-import {
-  actionOutcome,
-  deliveryContext,
-  runTask,
-  type DeliveryContext,
-} from '../support/delivery-context.ts';
+import { componentHarness, type ComponentHarness } from '../support/component-context.ts';
 import { startEngineApp, type EngineApp } from '../support/engine-app.ts';
+import { actionOutcome, runTask } from '../support/engine-runs.ts';
 import { generateKeys, startSftpPeer, type SftpPeer } from '../support/sftp-peer.ts';
 
 const plainKeys = generateKeys();
 const lockedKeys = generateKeys('open sesame');
+/** The instant the runs of the action's own tests happen at. */
+const AT = new Date('2026-03-02T08:00:00Z');
 
 describe('sftp-upload action', () => {
   let peer: SftpPeer;
@@ -44,11 +42,11 @@ describe('sftp-upload action', () => {
   async function upload(
     config: Record<string, unknown>,
     files: Array<[string, string | Uint8Array]> = [['data.csv', 'a,b\n']],
-  ): Promise<DeliveryContext> {
-    const d = await deliveryContext();
+  ): Promise<ComponentHarness> {
+    const d = await componentHarness({ at: AT });
     try {
       for (const [name, content] of files) await d.file(name, content);
-      await sftpUploadAction.run(d.configFor(sftpUploadAction, config), d.context);
+      await sftpUploadAction.run(d.configFor(sftpUploadAction, config), d.action);
       return d;
     } finally {
       await d.dispose();
@@ -66,14 +64,14 @@ describe('sftp-upload action', () => {
     assert.equal((await remote('report-2026-03-02.csv')).toString(), 'a,b\n1,2\n');
     assert.ok((await remote('blob-2026-03-02.bin')).equals(binary));
     assert.deepEqual(peer.logins.at(-1), { user: 'uploader', method: 'password' });
-    const lines = d.log.map((line) => line.message);
+    const lines = d.lines.map((line) => line.message);
     assert.ok(
       lines.includes(
         `connected to 127.0.0.1:${peer.port} as uploader, host key ${peer.fingerprint}`,
       ),
     );
     assert.ok(lines.includes('uploaded blob.bin to /incoming/blob-2026-03-02.bin (300000 bytes)'));
-    assert.doesNotMatch(JSON.stringify(d.log), /upload-secret/);
+    assert.doesNotMatch(JSON.stringify(d.lines), /upload-secret/);
   });
 
   it('logs in with a private key, and with one locked by a passphrase', async () => {
@@ -157,13 +155,13 @@ describe('sftp-upload action', () => {
       stallWrites: true,
     });
     await mkdir(join(stuck.root, 'incoming'));
-    const d = await deliveryContext();
+    const d = await componentHarness();
     try {
       await d.file('data.csv', 'a,b\n');
       const config = d.configFor(sftpUploadAction, { ...base(), port: stuck.port });
-      const uploading = sftpUploadAction.run(config, d.context);
+      const uploading = sftpUploadAction.run(config, d.action);
       await stuck.writeStarted();
-      d.abort.abort('canceled');
+      d.controller.abort('canceled');
       await assert.rejects(uploading, { message: 'stopped' });
     } finally {
       await d.dispose();
@@ -217,10 +215,10 @@ for (const backend of await backends()) {
     });
 
     it('uploads the job file, its password kept masked in the task', async () => {
-      const { taskId, run } = await runTask(t, alice, task());
+      const run = await runTask(t, alice, task());
       assert.equal(run.status, 'succeeded', JSON.stringify(run.items));
       assert.equal(await readFile(join(peer.root, 'out-2026-03-02.txt'), 'utf8'), 'hello sftp');
-      const stored = await alice.get(`/api/v1/tasks/${taskId}`);
+      const stored = await alice.get(`/api/v1/tasks/${run.taskId}`);
       assert.equal(stored.body.actions[0].config.password, SECRET_MASK);
       const log = await alice.get(`/api/v1/runs/${run.id}/log`);
       assert.match(String(log.body), /uploaded out\.txt to \/out-2026-03-02\.txt \(10 bytes\)/);
@@ -229,7 +227,7 @@ for (const backend of await backends()) {
 
     it('fails for an owner without action.sftp, uploading nothing', async () => {
       const logins = peer.logins.length;
-      const { run } = await runTask(t, bob, task());
+      const run = await runTask(t, bob, task());
       assert.equal(run.status, 'failed');
       assert.equal(
         actionOutcome(run).message,

@@ -7,7 +7,7 @@ import ExcelJS from 'exceljs';
 import { reportFileName } from '../../src/plugins/builtin/jobs/report-file.ts';
 import { sqlReportJob } from '../../src/plugins/builtin/jobs/sql-report.ts';
 import type { FileResult } from '../../src/plugins/results.ts';
-import { dataContext, type DataContextOptions } from '../support/data-context.ts';
+import { componentHarness, logText, type HarnessOptions } from '../support/component-context.ts';
 import {
   DATABASE_KINDS,
   ORDERS,
@@ -25,11 +25,11 @@ for (const kind of DATABASE_KINDS) {
       await seeded.drop();
     });
 
-    async function runReport(config: Record<string, unknown>, options: DataContextOptions = {}) {
-      const context = await dataContext({ dataSources: { shop: seeded.target }, ...options });
+    async function runReport(config: Record<string, unknown>, options: HarnessOptions = {}) {
+      const context = await componentHarness({ dataSources: { shop: seeded.target }, ...options });
       try {
         const results = await sqlReportJob.run(
-          context.config(sqlReportJob, { dataSource: 'shop', ...config }),
+          context.configFor(sqlReportJob, { dataSource: 'shop', ...config }),
           context.job,
         );
         assert.equal(results.length, 1);
@@ -38,7 +38,7 @@ for (const kind of DATABASE_KINDS) {
           file,
           content: await readFile(file.path),
           outputs: context.outputs,
-          log: context.log,
+          log: context.lines,
         };
       } finally {
         await context.dispose();
@@ -85,8 +85,8 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(sheet.rowCount, 3);
       assert.deepEqual(outputs, { rows: 2, columns: 'id, customer, amount' });
       assert.ok(
-        log.some((line) => line.includes("query on 'shop': 2 rows")),
-        log.join('\n'),
+        log.some((line) => line.message.includes("query on 'shop': 2 rows")),
+        logText(log),
       );
     });
 
@@ -126,11 +126,11 @@ for (const kind of DATABASE_KINDS) {
 
 describe('sql-report refusals', () => {
   it('fails on a condition it does not know, before querying', async () => {
-    const context = await dataContext({ condition: { rows: 5 } });
+    const context = await componentHarness({ condition: { rows: 5 } });
     try {
       await assert.rejects(
         sqlReportJob.run(
-          context.config(sqlReportJob, { dataSource: 'shop', query: 'select 1' }),
+          context.configFor(sqlReportJob, { dataSource: 'shop', query: 'select 1' }),
           context.job,
         ),
         /sql-report does not know the condition \{"rows":5\}: use \{"hasRows": true\}/,
@@ -141,11 +141,11 @@ describe('sql-report refusals', () => {
   });
 
   it("fails with the host's message for a data source it cannot use", async () => {
-    const context = await dataContext();
+    const context = await componentHarness();
     try {
       await assert.rejects(
         sqlReportJob.run(
-          context.config(sqlReportJob, { dataSource: 'shop', query: 'select 1' }),
+          context.configFor(sqlReportJob, { dataSource: 'shop', query: 'select 1' }),
           context.job,
         ),
         /the data source 'shop' does not exist/,

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { webhookAction } from '../../src/plugins/builtin/actions/webhook.ts';
 import type { DeliveredResult } from '../../src/plugins/results.ts';
-import type { ActionContext } from '../../src/plugins/run-context.ts';
 import {
   answer,
   startHttpPeer,
@@ -15,12 +14,8 @@ import {
 import type { ApiClient } from '../support/api-client.ts';
 import { backends } from '../support/backends.ts';
 import { startEngineApp, type EngineApp } from '../support/engine-app.ts';
-import {
-  actionHarness,
-  componentOf,
-  runThroughEngine,
-  type ComponentHarness,
-} from '../support/process-context.ts';
+import { componentHarness, type ComponentHarness } from '../support/component-context.ts';
+import { componentOf, runTask } from '../support/engine-runs.ts';
 
 const ALL_BYTES = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
 
@@ -41,7 +36,7 @@ async function formData(request: RecordedRequest): Promise<FormData> {
 describe('webhook action', () => {
   let folder: string;
   let results: DeliveredResult[];
-  let h: ComponentHarness<ActionContext>;
+  let h: ComponentHarness;
   let peer: HttpPeer;
 
   before(async () => {
@@ -74,7 +69,8 @@ describe('webhook action', () => {
   });
 
   beforeEach(async () => {
-    h = await actionHarness(results, {
+    h = await componentHarness({
+      results,
       placeholders: { 'job.count.rows': 2, region: 'north', big: 10n },
     });
     peer = await startHttpPeer();
@@ -126,7 +122,7 @@ describe('webhook action', () => {
         headers: { 'x-team': 'ops' },
         authorization: 'Token abc',
       }) as never,
-      h.context,
+      h.action,
     );
 
     const request = await peer.request(0);
@@ -141,7 +137,7 @@ describe('webhook action', () => {
   it('with includeFiles, sends the summary and every file as multipart/form-data', async () => {
     await webhookAction.run(
       config({ url: `${peer.url}/hook`, includeFiles: true }) as never,
-      h.context,
+      h.action,
     );
 
     const request = await peer.request(0);
@@ -166,7 +162,7 @@ describe('webhook action', () => {
   it('fails on a status other than 2xx, naming it', async () => {
     peer.route('/broken', answer(500, {}, 'boom'));
     await assert.rejects(
-      webhookAction.run(config({ url: `${peer.url}/broken` }) as never, h.context),
+      webhookAction.run(config({ url: `${peer.url}/broken` }) as never, h.action),
       {
         message: `webhook POST ${peer.url}/broken answered 500 Internal Server Error, expected any 2xx`,
       },
@@ -176,15 +172,15 @@ describe('webhook action', () => {
   it('fails when no answer comes within timeoutSeconds', async () => {
     peer.route('/slow', () => {});
     await assert.rejects(
-      webhookAction.run(config({ url: `${peer.url}/slow`, timeoutSeconds: 1 }) as never, h.context),
+      webhookAction.run(config({ url: `${peer.url}/slow`, timeoutSeconds: 1 }) as never, h.action),
       { message: `webhook POST ${peer.url}/slow got no complete answer within 1 s` },
     );
   });
 
   it('sends an empty results list when it gets no results', async () => {
-    const empty = await actionHarness([]);
+    const empty = await componentHarness();
     try {
-      await webhookAction.run(config({ url: `${peer.url}/hook` }) as never, empty.context);
+      await webhookAction.run(config({ url: `${peer.url}/hook` }) as never, empty.action);
     } finally {
       await empty.dispose();
     }
@@ -239,7 +235,7 @@ for (const backend of await backends()) {
         },
       };
       const requestsBefore = peer.requests.length;
-      const run = await runThroughEngine(
+      const run = await runTask(
         t,
         alice,
         { name: 'Hooked', jobs: [makeFile], actions: [action] },
@@ -271,7 +267,7 @@ for (const backend of await backends()) {
 
     it('fails the action on a status other than 2xx', async () => {
       const action = { id: 'notify', kind: 'webhook', config: { url: `${peer.url}/broken` } };
-      const run = await runThroughEngine(t, alice, { jobs: [makeFile], actions: [action] });
+      const run = await runTask(t, alice, { jobs: [makeFile], actions: [action] });
       assert.equal(run.status, 'failed');
       assert.equal(
         componentOf(run, 'notify').message,
@@ -282,7 +278,7 @@ for (const backend of await backends()) {
     it('refuses to run for an owner without action.http', async () => {
       const requestsBefore = peer.requests.length;
       const action = { id: 'notify', kind: 'webhook', config: { url: `${peer.url}/hook` } };
-      const run = await runThroughEngine(t, bob, { jobs: [makeFile], actions: [action] });
+      const run = await runTask(t, bob, { jobs: [makeFile], actions: [action] });
       assert.equal(run.status, 'failed');
       assert.equal(componentOf(run, 'make').status, 'succeeded');
       assert.match(componentOf(run, 'notify').message ?? '', /needs the permission 'action\.http'/);
@@ -292,7 +288,7 @@ for (const backend of await backends()) {
     it('fires for a task without jobs, with no results', async () => {
       const requestsBefore = peer.requests.length;
       const action = { id: 'notify', kind: 'webhook', config: { url: `${peer.url}/hook` } };
-      const run = await runThroughEngine(t, alice, { actions: [action] });
+      const run = await runTask(t, alice, { actions: [action] });
       assert.equal(componentOf(run, 'notify').status, 'succeeded', JSON.stringify(run.items));
       const body = JSON.parse((await peer.request(requestsBefore)).body.toString());
       assert.deepEqual(body.results, []);

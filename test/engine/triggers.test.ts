@@ -212,7 +212,9 @@ for (const backend of await backends()) {
         jobs: [{ kind: 'noop' }],
         expiresAt: minute(2.5),
       });
+      // One minute at a time: two ticks before a claim would make minute 1 a misfire.
       await tick(t, MINUTE);
+      await runsUntil(t, taskId, 1);
       await tick(t, MINUTE);
       const runs = await runsUntil(t, taskId, 2);
       await settle(t, taskId);

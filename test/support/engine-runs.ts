@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import type { ComponentOutcome, Run } from '../../src/domain/run.ts';
+import type { ApiClient } from './api-client.ts';
 import type { EngineApp } from './engine-app.ts';
 
 /** A run as GET /api/v1/runs shows it (the fields the engine tests read). */
@@ -39,4 +41,44 @@ export function runsUntil(t: EngineApp, taskId: string, count: number): Promise<
     const runs = await runsOf(t, taskId);
     return runs.length >= count ? runs : undefined;
   });
+}
+
+/** Creates a task as client, starts it at once (with parameters) and resolves with the ended run. */
+export async function runTask(
+  t: EngineApp,
+  client: ApiClient,
+  task: Record<string, unknown>,
+  parameters?: Record<string, string>,
+): Promise<Run> {
+  const created = await client.post('/api/v1/tasks', { name: 'Engine task', ...task });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const started = await client.post(
+    `/api/v1/tasks/${created.body.id}/run`,
+    parameters ? { parameters } : undefined,
+  );
+  assert.equal(started.status, 202, JSON.stringify(started.body));
+  return t.ended(started.body.runId);
+}
+
+/** A component's outcome in the run's first item, by component id. */
+export function componentOf(run: Run, id: string): ComponentOutcome {
+  const found = run.items[0]?.components.find((component) => component.id === id);
+  assert.ok(found, `no component ${id} in ${JSON.stringify(run.items)}`);
+  return found;
+}
+
+/** The outcome of the run's only action. */
+export function actionOutcome(run: Run): ComponentOutcome {
+  const actions = run.items
+    .flatMap((item) => item.components)
+    .filter((c) => c.category === 'action');
+  assert.equal(actions.length, 1, JSON.stringify(run.items));
+  return actions[0] as ComponentOutcome;
+}
+
+/** The run's log as text. */
+export async function runLog(client: ApiClient, run: Run): Promise<string> {
+  const log = await client.get(`/api/v1/runs/${run.id}/log`);
+  assert.equal(log.status, 200);
+  return String(log.body);
 }

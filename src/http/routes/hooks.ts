@@ -14,7 +14,7 @@ function parametersOf(query: unknown, body: unknown): Record<string, string> {
   for (const source of [query, body]) {
     if (typeof source !== 'object' || source === null || Array.isArray(source)) continue;
     for (const [name, value] of Object.entries(source as Record<string, unknown>)) {
-      const last = Array.isArray(value) ? value.at(-1) : value;
+      const last: unknown = Array.isArray(value) ? (value as unknown[]).at(-1) : value;
       if (['string', 'number', 'boolean'].includes(typeof last)) merged[name] = String(last);
     }
   }

@@ -20,6 +20,8 @@ export const afterTaskTrigger: TriggerKind = {
   title: 'After another task',
   description: 'Starts the task when another task of the same owner has ended',
   configSchema: AfterTaskConfig,
+  describe: (config: Static<typeof AfterTaskConfig>) =>
+    `After task ${config.taskId} ends${config.on === 'always' ? '' : ` (on ${config.on})`}`,
   follows: (config: Static<typeof AfterTaskConfig>) => ({
     taskId: config.taskId,
     on: config.on,

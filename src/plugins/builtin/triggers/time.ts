@@ -1,5 +1,6 @@
 import { AppError, underPath } from '../../../domain/errors.ts';
 import { compileSchedule } from '../../../schedule/compile-schedule.ts';
+import { describeSchedule } from '../../../schedule/describe.ts';
 import { ScheduleSchema } from '../../../schedule/schedule-schema.ts';
 import type { TriggerKind } from '../../component-kind.ts';
 
@@ -21,4 +22,5 @@ export const timeTrigger: TriggerKind = {
     }
   },
   schedule: (config: unknown, timezone) => compileSchedule(config, timezone).next,
+  describe: (config: unknown, timezone) => describeSchedule(config, timezone),
 };
