@@ -10,7 +10,7 @@ import { EventTriggers } from './event-triggers.ts';
 import { Finisher } from './finisher.ts';
 import { LeaseKeeper } from './lease-keeper.ts';
 import { sweepExpiredLeases } from './lease-sweeper.ts';
-import type { LiveRuns} from './live-runs.ts';
+import type { LiveRuns } from './live-runs.ts';
 import { type LiveRun, type StopReason } from './live-runs.ts';
 import { OnTimeStarter } from './on-time-starter.ts';
 import type { OwnerState } from './permission-check.ts';
