@@ -1,0 +1,51 @@
+import type { ReactElement } from 'react';
+import { MeProvider, useSession } from './auth.tsx';
+import { Layout } from './components/Layout.tsx';
+import { AdminSettingsPage } from './pages/AdminSettingsPage.tsx';
+import { AdminUsersPage } from './pages/AdminUsersPage.tsx';
+import { LoginPage } from './pages/LoginPage.tsx';
+import { NotFoundPage } from './pages/NotFoundPage.tsx';
+import { RunPage } from './pages/RunPage.tsx';
+import { RunsPage } from './pages/RunsPage.tsx';
+import { TaskEditorPage } from './pages/TaskEditorPage.tsx';
+import { TasksPage } from './pages/TasksPage.tsx';
+import { TokensPage } from './pages/TokensPage.tsx';
+import { match, useLocation } from './router.tsx';
+
+/** The page for a path. */
+function Page({ path }: { path: string }) {
+  const routes: Array<[string, (params: Record<string, string>) => ReactElement]> = [
+    ['/', () => <TasksPage />],
+    ['/tasks', () => <TasksPage />],
+    ['/tasks/new', () => <TaskEditorPage taskId={null} />],
+    ['/tasks/:id', ({ id = '' }) => <TaskEditorPage taskId={id} />],
+    ['/tasks/:id/runs', ({ id = '' }) => <RunsPage taskId={id} />],
+    ['/runs', () => <RunsPage taskId={null} />],
+    ['/runs/:id', ({ id = '' }) => <RunPage runId={id} />],
+    ['/tokens', () => <TokensPage />],
+    ['/admin/users', () => <AdminUsersPage />],
+    ['/admin/settings', () => <AdminSettingsPage />],
+  ];
+  for (const [pattern, render] of routes) {
+    const params = match(pattern, path);
+    if (params) return render(params);
+  }
+  return <NotFoundPage />;
+}
+
+/** The whole UI: the login form until someone is logged in, then the pages. */
+export function App() {
+  const session = useSession();
+  const { path } = useLocation();
+  if (session.isPending) return <p className="loading">Loading…</p>;
+  if (session.isError)
+    return <p role="alert">The server cannot be reached: {session.error.message}</p>;
+  if (!session.data) return <LoginPage />;
+  return (
+    <MeProvider me={session.data}>
+      <Layout>
+        <Page path={path} />
+      </Layout>
+    </MeProvider>
+  );
+}

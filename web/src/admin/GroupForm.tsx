@@ -1,0 +1,59 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { api } from '../api.ts';
+import type { Group } from './admin-types.ts';
+import { fieldError, formError } from './form-errors.ts';
+import { PermissionCheckboxes } from './PermissionCheckboxes.tsx';
+import { TextField } from './TextField.tsx';
+import { GROUPS_KEY } from './use-admin-lists.ts';
+
+/** Creates a group, or renames one and sets its permissions. */
+export function GroupForm({ group, onDone }: { group: Group | null; onDone: () => void }) {
+  const client = useQueryClient();
+  const [name, setName] = useState(group?.name ?? '');
+  const [permissions, setPermissions] = useState(group?.permissions ?? []);
+  const save = useMutation({
+    mutationFn: () =>
+      group
+        ? api('PATCH', `/groups/${encodeURIComponent(group.id)}`, { name, permissions })
+        : api('POST', '/groups', { name, permissions }),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: GROUPS_KEY });
+      onDone();
+    },
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    save.mutate();
+  };
+  const problem = formError(save.error, ['/name', '/permissions']);
+  const headingId = group ? `group-${group.id}-heading` : 'new-group-heading';
+  return (
+    <form className="card" onSubmit={submit} aria-labelledby={headingId}>
+      <h3 id={headingId}>{group ? `Edit group ${group.name}` : 'New group'}</h3>
+      <TextField
+        label="Name"
+        required
+        maxLength={100}
+        value={name}
+        onChange={setName}
+        error={fieldError(save.error, '/name')}
+      />
+      <PermissionCheckboxes
+        legend="Permissions of its members"
+        value={permissions}
+        onChange={setPermissions}
+        error={fieldError(save.error, '/permissions')}
+      />
+      {problem && <p role="alert">{problem}</p>}
+      <div className="actions">
+        <button type="submit" className="primary" disabled={save.isPending}>
+          {group ? 'Save group' : 'Create group'}
+        </button>
+        <button type="button" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

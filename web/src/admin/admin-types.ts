@@ -1,0 +1,56 @@
+/** A user as GET /users returns it. */
+export interface User {
+  id: string;
+  login: string;
+  displayName: string;
+  email: string | null;
+  disabled: boolean;
+  /** Granted directly, not through groups. */
+  permissions: string[];
+  groupIds: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A group whose members share its permissions. */
+export interface Group {
+  id: string;
+  name: string;
+  permissions: string[];
+  memberIds: string[];
+}
+
+/** A permission a user or group can be granted. */
+export interface Permission {
+  name: string;
+  description: string;
+}
+
+/** The default SMTP server; its password comes back masked. */
+export interface Smtp {
+  host: string;
+  port: number;
+  secure: boolean;
+  user: string;
+  password?: string;
+  from: string;
+}
+
+/** Server-wide settings (GET /settings). */
+export interface Settings {
+  smtp: Smtp | null;
+  folderRoots: string[];
+}
+
+export type DataSourceKind = 'sqlite' | 'postgres' | 'mysql';
+
+/** A database tasks may query (GET /data-sources, as an administrator sees it). */
+export interface DataSource {
+  id: string;
+  name: string;
+  kind: DataSourceKind;
+  location: string;
+  password: string;
+  access: { everyone: boolean; userIds: string[]; groupIds: string[] };
+  updatedAt: string;
+}

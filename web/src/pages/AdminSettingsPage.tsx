@@ -1,0 +1,40 @@
+import { useMe } from '../auth.tsx';
+import { Link } from '../router.tsx';
+import { DataSourcesSection } from '../admin/DataSourcesSection.tsx';
+import { FolderRootsForm } from '../admin/FolderRootsForm.tsx';
+import { SmtpForm } from '../admin/SmtpForm.tsx';
+import { useSettings } from '../admin/use-settings.ts';
+import '../admin/admin.css';
+
+/** Server-wide settings: the SMTP server, the allowed folders, the data sources. */
+export function AdminSettingsPage() {
+  const me = useMe();
+  const settings = useSettings();
+  if (!me.can.manageSettings) {
+    return (
+      <section>
+        <h1>Settings</h1>
+        <p role="alert">Changing the settings needs the settings.manage permission.</p>
+      </section>
+    );
+  }
+  return (
+    <section>
+      <h1>Settings</h1>
+      {me.can.administerTasks && (
+        <p>
+          <Link href="/tasks?owner=all">All users’ tasks</Link>
+        </p>
+      )}
+      {settings.isPending && <p className="loading">Loading settings…</p>}
+      {settings.isError && <p role="alert">{settings.error.message}</p>}
+      {settings.data && (
+        <>
+          <SmtpForm smtp={settings.data.smtp} />
+          <FolderRootsForm roots={settings.data.folderRoots} />
+        </>
+      )}
+      <DataSourcesSection />
+    </section>
+  );
+}

@@ -1,0 +1,64 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { ApiError } from '../api.ts';
+import { logIn } from '../auth.tsx';
+
+/** The login form. */
+export function LoginPage() {
+  const client = useQueryClient();
+  const [login, setLogin] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      client.setQueryData(['me'], await logIn(login, password));
+    } catch (caught) {
+      setError(caught instanceof ApiError ? caught.message : 'The server cannot be reached');
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <main id="main" className="login">
+      <h1>Task Planner</h1>
+      <form
+        onSubmit={(event) => void submit(event)}
+        aria-describedby={error ? 'login-error' : undefined}
+      >
+        <label>
+          Login
+          <input
+            name="login"
+            autoComplete="username"
+            required
+            value={login}
+            onChange={(event) => setLogin(event.target.value)}
+          />
+        </label>
+        <label>
+          Password
+          <input
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+          />
+        </label>
+        {error && (
+          <p id="login-error" role="alert" className="error">
+            {error}
+          </p>
+        )}
+        <button type="submit" disabled={busy}>
+          Log in
+        </button>
+      </form>
+    </main>
+  );
+}

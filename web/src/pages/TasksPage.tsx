@@ -1,0 +1,74 @@
+import { useMe } from '../auth.tsx';
+import { Link } from '../router.tsx';
+import { TaskDeleteDialog } from '../tasks/TaskDeleteDialog.tsx';
+import { TaskListFilters } from '../tasks/TaskListFilters.tsx';
+import { TaskPager } from '../tasks/TaskPager.tsx';
+import { useTaskList } from '../tasks/task-queries.ts';
+import { TaskTable } from '../tasks/TaskTable.tsx';
+import { useTaskListState } from '../tasks/useTaskListState.ts';
+import { useTaskRowActions, type TaskNotice } from '../tasks/useTaskRowActions.ts';
+import '../tasks/tasks.css';
+
+/** The task list: search and filters, one page at a time, and each task's actions. */
+export function TasksPage() {
+  const me = useMe();
+  const isAdmin = me.can.administerTasks;
+  const list = useTaskListState(isAdmin);
+  const tasks = useTaskList(list.params);
+  const actions = useTaskRowActions();
+  const filtered =
+    list.filters.q !== '' || list.filters.enabled !== '' || list.filters.owner !== '';
+  return (
+    <section className="tasks-page" aria-busy={tasks.isFetching || undefined}>
+      <div className="page-head">
+        <h1>Tasks</h1>
+        <Link href="/tasks/new" className="button primary">
+          New task
+        </Link>
+      </div>
+      <TaskListFilters filters={list.filters} onChange={list.setFilters} isAdmin={isAdmin} />
+      <Notice notice={actions.notice} />
+      {tasks.isError ? <p role="alert">The tasks cannot be loaded: {tasks.error.message}</p> : null}
+      {tasks.isPending ? <p className="loading">Loading…</p> : null}
+      {tasks.data && tasks.data.items.length === 0 ? (
+        <p className="muted">
+          {filtered ? 'No task matches.' : 'No tasks yet: create one with “New task”.'}
+        </p>
+      ) : null}
+      {tasks.data && tasks.data.items.length > 0 ? (
+        <TaskTable
+          tasks={tasks.data.items}
+          showOwner={isAdmin}
+          busy={actions.busy}
+          actions={actions}
+        />
+      ) : null}
+      <TaskPager
+        pageNumber={list.pageNumber}
+        nextCursor={tasks.data?.nextCursor ?? null}
+        onPrevious={list.previous}
+        onNext={list.next}
+      />
+      <TaskDeleteDialog
+        task={actions.toDelete}
+        busy={actions.toDelete ? actions.busy.has(actions.toDelete.id) : false}
+        onCancel={() => actions.askDelete(null)}
+        onConfirm={actions.confirmDelete}
+      />
+    </section>
+  );
+}
+
+/** The outcome of the last row action; a live region, so screen readers hear it. */
+function Notice({ notice }: { notice: TaskNotice | null }) {
+  return (
+    <div role="status" className={notice?.error ? 'notice notice-error' : 'notice'}>
+      {notice ? (
+        <p>
+          {notice.text}{' '}
+          {notice.link ? <Link href={notice.link.href}>{notice.link.label}</Link> : null}
+        </p>
+      ) : null}
+    </div>
+  );
+}

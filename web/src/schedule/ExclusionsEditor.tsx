@@ -1,0 +1,120 @@
+import { Field } from './Field.tsx';
+import { removedAt, replacedAt } from './list-edits.ts';
+import type { Exclusion, ScheduleIssueAt } from './schedule-types.ts';
+import { ordinal } from './ordinal.ts';
+
+/** The dates and date ranges on which the schedule does not fire. */
+export function ExclusionsEditor({
+  exclude,
+  start,
+  issueAt,
+  onChange,
+}: {
+  exclude: Exclusion[];
+  start: string;
+  issueAt: ScheduleIssueAt;
+  onChange: (exclude: Exclusion[]) => void;
+}) {
+  const firstDay = start.slice(0, 10);
+  return (
+    <fieldset className="group exclusions">
+      <legend>Excluded dates</legend>
+      {exclude.length === 0 && (
+        <p className="muted">None: the schedule fires on every day it names.</p>
+      )}
+      {exclude.map((entry, index) => (
+        <div className="exclusion-row" key={index}>
+          <ExclusionFields
+            entry={entry}
+            number={index + 1}
+            issueAt={(path) => issueAt(`/exclude/${index}${path}`)}
+            onChange={(next) => onChange(replacedAt(exclude, index, next))}
+          />
+          <button
+            type="button"
+            aria-label={`Remove the ${ordinal(index + 1)} exclusion`}
+            onClick={() => onChange(removedAt(exclude, index))}
+          >
+            Remove
+          </button>
+        </div>
+      ))}
+      <div className="button-row">
+        <button type="button" onClick={() => onChange([...exclude, firstDay])}>
+          Exclude a date
+        </button>
+        <button
+          type="button"
+          onClick={() => onChange([...exclude, { from: firstDay, to: firstDay }])}
+        >
+          Exclude a range of dates
+        </button>
+      </div>
+    </fieldset>
+  );
+}
+
+function ExclusionFields({
+  entry,
+  number,
+  issueAt,
+  onChange,
+}: {
+  entry: Exclusion;
+  number: number;
+  issueAt: ScheduleIssueAt;
+  onChange: (entry: Exclusion) => void;
+}) {
+  if (typeof entry === 'string') {
+    return (
+      <Field label={`Excluded date ${number}`} error={issueAt('')}>
+        {(control) => (
+          <input
+            {...control}
+            type="date"
+            value={entry}
+            onChange={(event) => onChange(event.target.value)}
+          />
+        )}
+      </Field>
+    );
+  }
+  return (
+    <>
+      <Field
+        label={
+          <>
+            From<span className="visually-hidden"> (excluded range {number})</span>
+          </>
+        }
+        error={issueAt('/from')}
+      >
+        {(control) => (
+          <input
+            {...control}
+            type="date"
+            value={entry.from}
+            onChange={(event) => onChange({ ...entry, from: event.target.value })}
+          />
+        )}
+      </Field>
+      <Field
+        label={
+          <>
+            To, included<span className="visually-hidden"> (excluded range {number})</span>
+          </>
+        }
+        error={issueAt('/to')}
+      >
+        {(control) => (
+          <input
+            {...control}
+            type="date"
+            value={entry.to}
+            onChange={(event) => onChange({ ...entry, to: event.target.value })}
+          />
+        )}
+      </Field>
+    </>
+  );
+}

@@ -1,0 +1,166 @@
+import { useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { ApiError } from '../api.ts';
+import { ComponentsEditor } from '../components/ComponentsEditor.tsx';
+import { TriggersEditor } from '../components/TriggersEditor.tsx';
+import { Link } from '../router.tsx';
+import type { ComponentKind, Task } from '../types.ts';
+import { TaskErrorSummary } from './TaskErrorSummary.tsx';
+import { TaskGeneralTab } from './TaskGeneralTab.tsx';
+import { controlIdOf, tabOf, type TaskTabId } from './task-issues.ts';
+import { TaskRightsTab } from './TaskRightsTab.tsx';
+import { TabPanel, TaskTabs } from './TaskTabs.tsx';
+import { useTaskEditor } from './useTaskEditor.ts';
+import { useUnsavedChangesWarning } from './useUnsavedChangesWarning.ts';
+
+const TAB_LABELS: Array<[TaskTabId, string]> = [
+  ['general', 'General'],
+  ['triggers', 'Triggers'],
+  ['jobs', 'Jobs'],
+  ['actions', 'Actions'],
+  ['series', 'Series'],
+  ['rights', 'Rights'],
+];
+
+/** The task editor: tabs over the draft, saved as a whole. */
+export function TaskEditorForm({ task, kinds }: { task: Task | null; kinds: ComponentKind[] }) {
+  const editor = useTaskEditor(task);
+  const { base, draft, error } = editor;
+  const [tab, setTab] = useState<TaskTabId>('general');
+  const summary = useRef<HTMLDivElement>(null);
+  useUnsavedChangesWarning(editor.dirty);
+
+  const submit = async (event?: FormEvent) => {
+    event?.preventDefault();
+    if (!(await editor.save())) requestAnimationFrame(() => summary.current?.focus());
+  };
+  const saveShortcut = (event: KeyboardEvent) => {
+    if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 's') {
+      event.preventDefault();
+      void submit();
+    }
+  };
+  const goTo = (path: string) => {
+    const target = tabOf(path);
+    if (target) setTab(target);
+    requestAnimationFrame(() => document.getElementById(controlIdOf(path))?.focus());
+  };
+  const counts: Partial<Record<TaskTabId, number>> = {
+    triggers: draft.triggers.length,
+    jobs: draft.jobs.length,
+    actions: draft.actions.length,
+    series: draft.series ? 1 : 0,
+  };
+  const tabs = TAB_LABELS.map(([id, label]) => ({
+    id,
+    label: counts[id] ? `${label} (${counts[id]})` : label,
+    hasError: error instanceof ApiError && error.issues.some((issue) => tabOf(issue.path) === id),
+  }));
+
+  return (
+    <form
+      className="task-editor"
+      onSubmit={(event) => void submit(event)}
+      onKeyDown={saveShortcut}
+      noValidate
+    >
+      <div className="page-head">
+        <h1>{base ? `Task: ${base.name}` : 'New task'}</h1>
+        <nav aria-label="Task" className="page-head-links">
+          <Link href="/tasks">All tasks</Link>
+          {base ? <Link href={`/tasks/${encodeURIComponent(base.id)}/runs`}>History</Link> : null}
+        </nav>
+      </div>
+      <TaskErrorSummary
+        ref={summary}
+        error={error}
+        onGoTo={goTo}
+        onReload={() => void editor.reload()}
+      />
+      <TaskTabs label="Parts of the task" tabs={tabs} selected={tab} onSelect={setTab} />
+      {/* Every panel stays mounted, so half-typed text survives a look at another tab. */}
+      {TAB_LABELS.map(([id]) => (
+        <TabPanel key={id} id={id} hidden={id !== tab}>
+          <TaskTabContent tab={id} editor={editor} kinds={kinds} />
+        </TabPanel>
+      ))}
+      <div className="save-bar">
+        <button type="submit" className="primary" disabled={editor.saving}>
+          {editor.saving ? 'Saving…' : base ? 'Save' : 'Create task'}
+        </button>
+        <span className="muted">
+          {editor.dirty ? 'Unsaved changes (Ctrl+S saves)' : 'No unsaved changes'}
+        </span>
+        <span role="status" className="save-notice">
+          {editor.notice}
+        </span>
+      </div>
+    </form>
+  );
+}
+
+/** The fields of one tab. */
+function TaskTabContent({
+  tab,
+  editor,
+  kinds,
+}: {
+  tab: TaskTabId;
+  editor: ReturnType<typeof useTaskEditor>;
+  kinds: ComponentKind[];
+}) {
+  const { draft, change, issueAt } = editor;
+  const shared = { kinds, issueAt };
+  switch (tab) {
+    case 'general':
+      return <TaskGeneralTab draft={draft} onChange={change} issueAt={issueAt} />;
+    case 'triggers':
+      return (
+        <TriggersEditor
+          triggers={draft.triggers}
+          onChange={(triggers) => change({ triggers })}
+          timezone={draft.timezone}
+          issueAt={issueAt}
+        />
+      );
+    case 'jobs':
+      return (
+        <ComponentsEditor
+          {...shared}
+          category="job"
+          components={draft.jobs}
+          onChange={(jobs) => change({ jobs })}
+          pointerOf={(index) => `/jobs/${index}`}
+        />
+      );
+    case 'actions':
+      return (
+        <ComponentsEditor
+          {...shared}
+          category="action"
+          components={draft.actions}
+          onChange={(actions) => change({ actions })}
+          pointerOf={(index) => `/actions/${index}`}
+          reorderable
+        />
+      );
+    case 'series':
+      return (
+        <>
+          <p className="muted">
+            A series runs the jobs and actions once for each of its values, whose fields become
+            placeholders.
+          </p>
+          <ComponentsEditor
+            {...shared}
+            category="series"
+            components={draft.series ? [draft.series] : []}
+            onChange={(series) => change({ series: series[0] ?? null })}
+            pointerOf={() => '/series'}
+            max={1}
+          />
+        </>
+      );
+    case 'rights':
+      return <TaskRightsTab task={editor.base} onTransferred={editor.transferred} />;
+  }
+}

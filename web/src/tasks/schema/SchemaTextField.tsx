@@ -1,0 +1,45 @@
+import { describedBy, Field } from '../Field.tsx';
+import type { SchemaFieldProps } from './schema-field-props.ts';
+import { SchemaLabel } from './SchemaLabel.tsx';
+import { fieldId, helpOf, SECRET_MASK, textOf } from './schema-shape.ts';
+
+const KEEP_SECRET_HELP =
+  'A secret is stored: leave the mask as it is to keep it, or type a new one.';
+
+/** A text field; a secret one is a password input that shows the API's mask. */
+export function SchemaTextField(props: SchemaFieldProps & { multiline: boolean; secret: boolean }) {
+  const { name, schema, value, required, onChange, pointer, issueAt, multiline, secret } = props;
+  const id = fieldId(pointer);
+  const error = issueAt(pointer);
+  const text = textOf(value);
+  const masked = secret && text === SECRET_MASK;
+  const help = [helpOf(name, schema), masked ? KEEP_SECRET_HELP : ''].filter(Boolean).join(' ');
+  const control = {
+    ...describedBy(id, help !== '', error),
+    value: text,
+    onChange: (event: { target: { value: string } }) =>
+      onChange(event.target.value === '' && !required ? undefined : event.target.value),
+  };
+  return (
+    <Field
+      id={id}
+      label={<SchemaLabel name={name} schema={schema} required={required} />}
+      help={help}
+      error={error}
+    >
+      {multiline ? (
+        <textarea {...control} rows={6} spellCheck={false} />
+      ) : secret ? (
+        <input
+          {...control}
+          type="password"
+          autoComplete="new-password"
+          // Typing over the whole mask replaces the secret instead of appending to it.
+          onFocus={(event) => masked && event.currentTarget.select()}
+        />
+      ) : (
+        <input {...control} type="text" />
+      )}
+    </Field>
+  );
+}

@@ -1,0 +1,70 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import { api, ApiError } from '../api.ts';
+import { navigate } from '../router.tsx';
+import type { Task } from '../types.ts';
+import { draftOf, newDraft, type TaskDraft } from './task-draft.ts';
+import { leaveNotice, takeNotice } from './task-notice.ts';
+import { refreshTasks, saveTask } from './task-queries.ts';
+
+/** The editor's state: the draft, the task it started from, saving and its outcome. */
+export function useTaskEditor(task: Task | null) {
+  const client = useQueryClient();
+  const [base, setBase] = useState(task);
+  const [draft, setDraft] = useState<TaskDraft>(() => (task ? draftOf(task) : newDraft()));
+  const [error, setError] = useState<Error | null>(null);
+  const [notice, setNotice] = useState(() => takeNotice(task?.id));
+  const [saving, setSaving] = useState(false);
+  const saved = useMemo(() => (base ? draftOf(base) : newDraft()), [base]);
+  const dirty = JSON.stringify(draft) !== JSON.stringify(saved);
+
+  const change = (partial: Partial<TaskDraft>) => {
+    setDraft((current) => ({ ...current, ...partial }));
+    setNotice('');
+  };
+  const issueAt = (path: string) => (error instanceof ApiError ? error.issueAt(path) : undefined);
+
+  /** Saves; resolves to whether it worked (errors are kept in the state for the form). */
+  const save = async (): Promise<boolean> => {
+    setSaving(true);
+    setNotice('');
+    try {
+      const stored = await saveTask(draft, base);
+      await refreshTasks(client, stored);
+      setError(null);
+      if (!base) {
+        leaveNotice(stored.id, `Created “${stored.name}”.`);
+        navigate(`/tasks/${encodeURIComponent(stored.id)}`, { replace: true });
+        return true;
+      }
+      setBase(stored);
+      setDraft(draftOf(stored));
+      setNotice('Saved.');
+      return true;
+    } catch (caught) {
+      setError(caught instanceof Error ? caught : new Error(String(caught)));
+      return false;
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  /** Replaces the draft with the stored task (after a revision conflict). */
+  const reload = async () => {
+    if (!base) return;
+    const latest = await api<Task>('GET', `/tasks/${encodeURIComponent(base.id)}`);
+    await refreshTasks(client, latest);
+    setBase(latest);
+    setDraft(draftOf(latest));
+    setError(null);
+    setNotice('Loaded the latest version.');
+  };
+
+  /** Takes a transfer's answer: a new owner and revision, the draft untouched. */
+  const transferred = (moved: Task) => {
+    setBase(moved);
+    void refreshTasks(client, moved);
+  };
+
+  return { base, draft, change, dirty, saving, save, error, issueAt, notice, reload, transferred };
+}

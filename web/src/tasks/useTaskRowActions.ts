@@ -1,0 +1,73 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { ApiError } from '../api.ts';
+import type { Task } from '../types.ts';
+import { copyTask, deleteTask, refreshTasks, runTaskNow, setTaskEnabled } from './task-queries.ts';
+
+/** What the last action on the list did, shown above it (and read out). */
+export interface TaskNotice {
+  text: string;
+  error: boolean;
+  link?: { href: string; label: string };
+}
+
+/** The row actions of the task list: switch, run, copy, delete; each reports in a notice. */
+export function useTaskRowActions() {
+  const client = useQueryClient();
+  const [notice, setNotice] = useState<TaskNotice | null>(null);
+  const [busy, setBusy] = useState<ReadonlySet<string>>(new Set());
+  const [toDelete, setToDelete] = useState<Task | null>(null);
+
+  /** Runs one action on a task, marking the row busy and turning failures into a notice. */
+  const act = async (task: Task, work: () => Promise<TaskNotice>) => {
+    setBusy((current) => new Set(current).add(task.id));
+    try {
+      setNotice(await work());
+    } catch (caught) {
+      const message = caught instanceof ApiError ? caught.message : String(caught);
+      setNotice({ text: `“${task.name}”: ${message}`, error: true });
+    } finally {
+      setBusy((current) => new Set([...current].filter((id) => id !== task.id)));
+      await refreshTasks(client);
+    }
+  };
+
+  const toggle = (task: Task) =>
+    void act(task, async () => {
+      const changed = await setTaskEnabled(task.id, !task.enabled);
+      return {
+        text: `“${changed.name}” is ${changed.enabled ? 'enabled' : 'disabled'}.`,
+        error: false,
+      };
+    });
+  const run = (task: Task) =>
+    void act(task, async () => {
+      const runId = await runTaskNow(task.id);
+      await client.invalidateQueries({ queryKey: ['runs'] });
+      return {
+        text: `“${task.name}” started.`,
+        error: false,
+        link: { href: `/runs/${encodeURIComponent(runId)}`, label: 'Follow the run' },
+      };
+    });
+  const copy = (task: Task) =>
+    void act(task, async () => {
+      const copied = await copyTask(task.id);
+      return {
+        text: `Copied “${task.name}” as “${copied.name}”.`,
+        error: false,
+        link: { href: `/tasks/${encodeURIComponent(copied.id)}`, label: 'Edit the copy' },
+      };
+    });
+  const confirmDelete = (task: Task) =>
+    void act(task, async () => {
+      try {
+        await deleteTask(task.id);
+      } finally {
+        setToDelete(null);
+      }
+      return { text: `Deleted “${task.name}”.`, error: false };
+    });
+
+  return { notice, busy, toggle, run, copy, toDelete, askDelete: setToDelete, confirmDelete };
+}

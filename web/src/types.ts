@@ -1,0 +1,148 @@
+/** Who is logged in and what they may do (GET /me). */
+export interface Me {
+  id: string;
+  login: string;
+  displayName: string;
+  email: string | null;
+  permissions: string[];
+  can: {
+    usePlanner: boolean;
+    administerTasks: boolean;
+    manageUsers: boolean;
+    manageSettings: boolean;
+  };
+  csrfToken: string | null;
+}
+
+/** A component of a task: a trigger, job, action or series source. */
+export interface Component {
+  id?: string;
+  kind: string;
+  config: Record<string, unknown>;
+  condition?: Record<string, unknown> | null;
+  qualification?: 'always' | 'all-valid' | 'any-valid' | 'none-valid';
+}
+
+/** How a task treats overlaps, missed fires, time-outs and failures. */
+export interface Policy {
+  overlap: 'skip' | 'queue' | 'parallel';
+  misfire: 'once' | 'all' | 'skip';
+  misfireLimit: number;
+  timeoutSeconds: number | null;
+  retries: number;
+  retryBackoffSeconds: number;
+  keepRuns: number;
+  keepDays: number;
+  keepFailedDays: number;
+}
+
+/** A run as a task's lastRun shows it. */
+export interface RunSummary {
+  id: string;
+  status: string;
+  cause: string;
+  queuedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+/** A task as the API returns it. */
+export interface Task {
+  id: string;
+  ownerId: string;
+  ownerLogin: string;
+  name: string;
+  description: string;
+  enabled: boolean;
+  timezone: string;
+  triggers: Component[];
+  jobs: Component[];
+  actions: Component[];
+  series: Component | null;
+  policy: Policy;
+  expiresAt: string | null;
+  hidden: boolean;
+  lastRun: RunSummary | null;
+  nextRunAt: string | null;
+  hooks: Array<{ triggerId: string; path: string }>;
+  startsWhen: string;
+  revision: number;
+}
+
+/** One component's outcome in a run item. */
+export interface ComponentOutcome {
+  id: string;
+  category: 'job' | 'action';
+  kind: string;
+  status: string;
+  message: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+/** A run (GET /runs/{id}). */
+export interface Run extends RunSummary {
+  taskId: string;
+  taskName?: string;
+  scheduledFor: string | null;
+  durationMs: number | null;
+  reason: string | null;
+  attempt: number;
+  parameters: Record<string, string>;
+  items: Array<{
+    index: number;
+    values: Record<string, unknown>;
+    status: string;
+    components: ComponentOutcome[];
+  }>;
+  results: Array<{
+    type: string;
+    name: string;
+    jobId: string;
+    valid: boolean;
+    artifactId?: string;
+    text?: string;
+  }>;
+}
+
+/** A page of a listing. */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** A component kind (GET /components). */
+export interface ComponentKind {
+  category: 'trigger' | 'job' | 'action' | 'series';
+  kind: string;
+  title: string;
+  description: string;
+  configSchema: JsonSchema;
+  permission: string | null;
+  allowed: boolean;
+  produces?: string[];
+  accepts?: string[];
+}
+
+/** The subset of JSON Schema the forms understand. */
+export interface JsonSchema {
+  type?: string;
+  title?: string;
+  description?: string;
+  default?: unknown;
+  enum?: unknown[];
+  const?: unknown;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  items?: JsonSchema;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  pattern?: string;
+  secret?: boolean;
+  additionalProperties?: boolean | JsonSchema;
+  patternProperties?: Record<string, JsonSchema>;
+}
