@@ -1,12 +1,13 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useId, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { api } from '../api.ts';
 import type { DataSource, DataSourceKind } from './admin-types.ts';
-import { CheckboxField } from './CheckboxField.tsx';
+import { CheckboxField } from '../components/CheckboxField.tsx';
 import { fieldError, formError } from './form-errors.ts';
 import { GroupCheckboxes } from './GroupCheckboxes.tsx';
-import { TextField } from './TextField.tsx';
+import { TextField } from '../components/TextField.tsx';
 import { DATA_SOURCES_KEY } from './use-data-sources.ts';
+import { Field } from '../components/Field.tsx';
 
 type Draft = Omit<DataSource, 'id' | 'updatedAt'>;
 
@@ -39,22 +40,22 @@ function KindField({
   value: DataSourceKind;
   onChange: (kind: DataSourceKind) => void;
 }) {
-  const id = useId();
   return (
-    <div className="field">
-      <label htmlFor={id}>Kind</label>
-      <select
-        id={id}
-        value={value}
-        onChange={(event) => onChange(event.target.value as DataSourceKind)}
-      >
-        {KINDS.map((kind) => (
-          <option key={kind.value} value={kind.value}>
-            {kind.label}
-          </option>
-        ))}
-      </select>
-    </div>
+    <Field label="Kind">
+      {(control) => (
+        <select
+          {...control}
+          value={value}
+          onChange={(event) => onChange(event.target.value as DataSourceKind)}
+        >
+          {KINDS.map((kind) => (
+            <option key={kind.value} value={kind.value}>
+              {kind.label}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
   );
 }
 
@@ -106,7 +107,7 @@ export function DataSourceForm({
           value={draft.name}
           onChange={set('name')}
           error={fieldError(save.error, '/name')}
-          hint="What tasks call it: letters, digits, space, _ . -"
+          help="What tasks call it: letters, digits, space, _ . -"
         />
         <KindField value={draft.kind} onChange={set('kind')} />
         <TextField
@@ -115,7 +116,7 @@ export function DataSourceForm({
           value={draft.location}
           onChange={set('location')}
           error={fieldError(save.error, '/location')}
-          hint={`e.g. ${example ?? ''}${draft.kind === 'sqlite' ? '' : ' (the password goes below)'}`}
+          help={`e.g. ${example ?? ''}${draft.kind === 'sqlite' ? '' : ' (the password goes below)'}`}
         />
         {draft.kind !== 'sqlite' && (
           <TextField
@@ -125,7 +126,7 @@ export function DataSourceForm({
             value={draft.password}
             onChange={set('password')}
             error={fieldError(save.error, '/password')}
-            hint={
+            help={
               source ? 'Shown masked: leave it as it is to keep the stored password' : undefined
             }
           />
@@ -133,7 +134,7 @@ export function DataSourceForm({
       </div>
       <CheckboxField
         label="Every user of the planner may query it"
-        hint="Administrators always may; otherwise only the groups below (users with job.sql)"
+        help="Administrators always may; otherwise only the groups below (users with job.sql)"
         checked={draft.access.everyone}
         onChange={(everyone) => setAccess({ everyone })}
       />

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { fieldError, formError } from './form-errors.ts';
-import { TextField } from './TextField.tsx';
+import { TextField } from '../components/TextField.tsx';
 import { useSaveSettings } from './use-settings.ts';
 
 /** The folders tasks may read, write and watch: a list to edit, saved as a whole. */

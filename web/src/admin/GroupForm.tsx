@@ -4,7 +4,7 @@ import { api } from '../api.ts';
 import type { Group } from './admin-types.ts';
 import { fieldError, formError } from './form-errors.ts';
 import { PermissionCheckboxes } from './PermissionCheckboxes.tsx';
-import { TextField } from './TextField.tsx';
+import { TextField } from '../components/TextField.tsx';
 import { GROUPS_KEY } from './use-admin-lists.ts';
 
 /** Creates a group, or renames one and sets its permissions. */

@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import type { Smtp } from './admin-types.ts';
-import { CheckboxField } from './CheckboxField.tsx';
+import { CheckboxField } from '../components/CheckboxField.tsx';
 import { fieldError, formError } from './form-errors.ts';
-import { TextField } from './TextField.tsx';
+import { TextField } from '../components/TextField.tsx';
 import { useSaveSettings } from './use-settings.ts';
 
 const EMPTY: Smtp = { host: '', port: 587, secure: false, user: '', password: '', from: '' };
@@ -62,7 +62,7 @@ export function SmtpForm({ smtp }: { smtp: Smtp | null }) {
           value={draft.user}
           onChange={set('user')}
           error={error('user')}
-          hint="Empty for none"
+          help="Empty for none"
         />
         <TextField
           label="Password"
@@ -71,7 +71,7 @@ export function SmtpForm({ smtp }: { smtp: Smtp | null }) {
           value={draft.password ?? ''}
           onChange={set('password')}
           error={error('password')}
-          hint={smtp ? 'Shown masked: leave it as it is to keep the stored password' : undefined}
+          help={smtp ? 'Shown masked: leave it as it is to keep the stored password' : undefined}
         />
         <TextField
           label="Sender address"
@@ -79,12 +79,12 @@ export function SmtpForm({ smtp }: { smtp: Smtp | null }) {
           value={draft.from}
           onChange={set('from')}
           error={error('from')}
-          hint="e.g. Task Planner <planner@example.com>"
+          help="e.g. Task Planner <planner@example.com>"
         />
       </div>
       <CheckboxField
         label="TLS from the start (usually port 465)"
-        hint="Otherwise STARTTLS is used when the server offers it"
+        help="Otherwise STARTTLS is used when the server offers it"
         checked={draft.secure}
         onChange={set('secure')}
       />

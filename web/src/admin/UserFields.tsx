@@ -1,5 +1,5 @@
 import { fieldError } from './form-errors.ts';
-import { TextField } from './TextField.tsx';
+import { TextField } from '../components/TextField.tsx';
 
 /** What the user forms edit besides permissions. */
 export interface UserDraft {
@@ -56,7 +56,7 @@ export function UserFields({
         minLength={8}
         value={draft.password}
         onChange={set('password')}
-        hint={passwordRequired ? 'At least 8 characters' : 'Leave empty to keep the current one'}
+        help={passwordRequired ? 'At least 8 characters' : 'Leave empty to keep the current one'}
         error={fieldError(error, '/password')}
       />
     </div>

@@ -1,10 +1,11 @@
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { Pager } from '../runs/Pager.tsx';
 import { useCursorPages } from '../runs/use-cursor-pages.ts';
 import type { User } from './admin-types.ts';
 import { useDebounced } from './use-debounced.ts';
 import { useUsers } from './use-users.ts';
 import { UserStatusButton } from './UserStatusButton.tsx';
+import { Field } from '../components/Field.tsx';
 
 function UserRow({ user, onEdit }: { user: User; onEdit: (user: User) => void }) {
   return (
@@ -34,7 +35,6 @@ function UserRow({ user, onEdit }: { user: User; onEdit: (user: User) => void })
 
 /** The users, searched by login, name or e-mail, a page at a time. */
 export function UserList({ onEdit }: { onEdit: (user: User) => void }) {
-  const searchId = useId();
   const [search, setSearch] = useState('');
   const settled = useDebounced(search.trim());
   const pages = useCursorPages(settled);
@@ -42,15 +42,16 @@ export function UserList({ onEdit }: { onEdit: (user: User) => void }) {
   return (
     <>
       <div className="toolbar" role="search">
-        <div className="field">
-          <label htmlFor={searchId}>Search users</label>
-          <input
-            id={searchId}
-            type="search"
-            value={search}
-            onChange={(event) => setSearch(event.target.value)}
-          />
-        </div>
+        <Field label="Search users">
+          {(control) => (
+            <input
+              {...control}
+              type="search"
+              value={search}
+              onChange={(event) => setSearch(event.target.value)}
+            />
+          )}
+        </Field>
       </div>
       {users.isPending && <p className="loading">Loading users…</p>}
       {users.isError && <p role="alert">{users.error.message}</p>}

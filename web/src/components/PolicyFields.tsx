@@ -1,4 +1,4 @@
-import { describedBy, Field } from '../tasks/Field.tsx';
+import { Field } from './Field.tsx';
 import { NumberInput } from '../tasks/NumberInput.tsx';
 import type { PolicyDraft } from '../tasks/task-draft.ts';
 import type { Policy } from '../types.ts';
@@ -45,13 +45,15 @@ function PolicyNumber({
   };
   return (
     <Field id={id} label={label} help={help} error={error}>
-      <NumberInput
-        {...describedBy(id, true, error)}
-        value={policy[field]}
-        integer
-        min={field === 'retries' ? 0 : 1}
-        onValue={setValue}
-      />
+      {(control) => (
+        <NumberInput
+          {...control}
+          value={policy[field]}
+          integer
+          min={field === 'retries' ? 0 : 1}
+          onValue={setValue}
+        />
+      )}
     </Field>
   );
 }
@@ -68,17 +70,19 @@ function PolicyChoice({
   const options: Array<[string, string]> = CHOICES[field];
   return (
     <Field id={id} label={label} error={error}>
-      <select
-        {...describedBy(id, false, error)}
-        value={policy[field] ?? options[0]?.[0]}
-        onChange={(event) => onChange({ ...policy, [field]: event.target.value })}
-      >
-        {options.map(([value, text]) => (
-          <option key={value} value={value}>
-            {text}
-          </option>
-        ))}
-      </select>
+      {(control) => (
+        <select
+          {...control}
+          value={policy[field] ?? options[0]?.[0]}
+          onChange={(event) => onChange({ ...policy, [field]: event.target.value })}
+        >
+          {options.map(([value, text]) => (
+            <option key={value} value={value}>
+              {text}
+            </option>
+          ))}
+        </select>
+      )}
     </Field>
   );
 }

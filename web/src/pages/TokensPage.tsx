@@ -2,11 +2,12 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { api } from '../api.ts';
 import { CopyButton } from '../admin/CopyButton.tsx';
-import { TextField } from '../admin/TextField.tsx';
+import { TextField } from '../components/TextField.tsx';
 import { fieldError, formError } from '../admin/form-errors.ts';
 import { browserZone } from '../runs/format.ts';
 import { Time } from '../runs/Time.tsx';
 import '../admin/admin.css';
+import { Field } from '../components/Field.tsx';
 
 interface Token {
   id: string;
@@ -47,19 +48,19 @@ function ExpiryField({
   onDate: (value: string) => void;
   error: string | undefined;
 }) {
-  const id = useId();
   return (
     <>
-      <div className="field">
-        <label htmlFor={id}>Expires</label>
-        <select id={id} value={choice} onChange={(event) => onChoice(event.target.value)}>
-          {EXPIRY_CHOICES.map((option) => (
-            <option key={option.value} value={option.value}>
-              {option.label}
-            </option>
-          ))}
-        </select>
-      </div>
+      <Field label="Expires">
+        {(control) => (
+          <select {...control} value={choice} onChange={(event) => onChoice(event.target.value)}>
+            {EXPIRY_CHOICES.map((option) => (
+              <option key={option.value} value={option.value}>
+                {option.label}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
       {choice === 'date' && (
         <TextField
           label={`Expiry date (end of the day, ${browserZone})`}
@@ -102,7 +103,7 @@ function CreateTokenForm({ onCreated }: { onCreated: (secret: string, name: stri
       <h2 id="new-token-heading">New token</h2>
       <TextField
         label="Name"
-        hint="What uses it, e.g. “backup script”"
+        help="What uses it, e.g. “backup script”"
         required
         pattern=".*\S.*"
         title="At least one character that is not a space"

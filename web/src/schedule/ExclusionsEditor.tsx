@@ -1,4 +1,4 @@
-import { Field } from './Field.tsx';
+import { Field } from '../components/Field.tsx';
 import { removedAt, replacedAt } from './list-edits.ts';
 import type { Exclusion, ScheduleIssueAt } from './schedule-types.ts';
 import { ordinal } from './ordinal.ts';

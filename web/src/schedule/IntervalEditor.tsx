@@ -1,4 +1,4 @@
-import { Field } from './Field.tsx';
+import { Field } from '../components/Field.tsx';
 import { intervalOfKind } from './schedule-defaults.ts';
 import { INTERVAL_KIND_LABELS } from './schedule-vocabulary.ts';
 import type { Interval, IntervalKind, ScheduleIssueAt } from './schedule-types.ts';

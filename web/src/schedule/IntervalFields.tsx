@@ -1,5 +1,5 @@
 import { EveryField } from './EveryField.tsx';
-import { Field } from './Field.tsx';
+import { Field } from '../components/Field.tsx';
 import { withOptional } from './list-edits.ts';
 import { MonthDayFields } from './MonthDayFields.tsx';
 import { EVERY_UNITS } from './schedule-vocabulary.ts';
@@ -90,42 +90,55 @@ function OnceFields({ interval, issueAt, onChange }: FieldsProps<IntervalOf<'onc
   );
 }
 
-function CronFields({ interval, issueAt, onChange }: FieldsProps<IntervalOf<'cron'>>) {
+/** A one-line expression in a fixed-width font, with the API's error about it. */
+function ExpressionField({
+  label,
+  help,
+  error,
+  value,
+  onChange,
+}: {
+  label: string;
+  help: string;
+  error: string | undefined;
+  value: string;
+  onChange: (value: string) => void;
+}) {
   return (
-    <Field
-      label="Cron expression"
-      hint="5 fields (minute hour day-of-month month day-of-week), or 6 with seconds first; L, W, # and @daily work. Day of month and day of week combine with OR."
-      error={issueAt('/expression')}
-    >
+    <Field label={label} help={help} error={error}>
       {(control) => (
         <input
           {...control}
           className="mono"
           spellCheck={false}
-          value={interval.expression}
-          onChange={(event) => onChange({ ...interval, expression: event.target.value })}
+          value={value}
+          onChange={(event) => onChange(event.target.value)}
         />
       )}
     </Field>
   );
 }
 
+function CronFields({ interval, issueAt, onChange }: FieldsProps<IntervalOf<'cron'>>) {
+  return (
+    <ExpressionField
+      label="Cron expression"
+      help="5 fields (minute hour day-of-month month day-of-week), or 6 with seconds first; L, W, # and @daily work. Day of month and day of week combine with OR."
+      error={issueAt('/expression')}
+      value={interval.expression}
+      onChange={(expression) => onChange({ ...interval, expression })}
+    />
+  );
+}
+
 function RruleFields({ interval, issueAt, onChange }: FieldsProps<IntervalOf<'rrule'>>) {
   return (
-    <Field
+    <ExpressionField
       label="RRULE"
-      hint="An RFC 5545 rule such as FREQ=MONTHLY;BYDAY=-1FR;COUNT=12 (with COUNT or UNTIL); the schedule’s start is its DTSTART."
+      help="An RFC 5545 rule such as FREQ=MONTHLY;BYDAY=-1FR;COUNT=12 (with COUNT or UNTIL); the schedule’s start is its DTSTART."
       error={issueAt('/rrule')}
-    >
-      {(control) => (
-        <input
-          {...control}
-          className="mono"
-          spellCheck={false}
-          value={interval.rrule}
-          onChange={(event) => onChange({ ...interval, rrule: event.target.value })}
-        />
-      )}
-    </Field>
+      value={interval.rrule}
+      onChange={(rrule) => onChange({ ...interval, rrule })}
+    />
   );
 }

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { Check, Group } from './Field.tsx';
+import { Check, FieldGroup } from '../components/Field.tsx';
 import { toggled, withOptional } from './list-edits.ts';
 import { NthWeekdayList } from './NthWeekdayList.tsx';
 import { dateParts, MONTH_NAMES } from './schedule-vocabulary.ts';
@@ -37,11 +37,11 @@ export function MonthDayFields({
       : 'None ticked: every month (or every N months, counted from the start).';
   return (
     <>
-      <Group
+      <FieldGroup
         legend="In months"
         className="month-checks"
         error={issueAt('/months')}
-        {...(interval.months?.length ? {} : { hint: monthsHint })}
+        {...(interval.months?.length ? {} : { help: monthsHint })}
       >
         {MONTH_NAMES.map((name, index) => (
           <Check
@@ -59,11 +59,11 @@ export function MonthDayFields({
             }
           />
         ))}
-      </Group>
+      </FieldGroup>
       <DayChecks
         days={interval.days}
         issueAt={issueAt}
-        {...(noDays ? { hint: `None chosen: day ${startDate.day} (the start’s day).` } : {})}
+        {...(noDays ? { help: `None chosen: day ${startDate.day} (the start’s day).` } : {})}
         onChange={(days) => onChange(withOptional(interval, 'days', days))}
       />
       <NthWeekdayList
@@ -77,12 +77,12 @@ export function MonthDayFields({
 
 function DayChecks({
   days,
-  hint,
+  help,
   issueAt,
   onChange,
 }: {
   days: number[] | undefined;
-  hint?: string;
+  help?: string;
   issueAt: ScheduleIssueAt;
   onChange: (days: number[]) => void;
 }) {
@@ -97,11 +97,11 @@ function DayChecks({
     />
   );
   return (
-    <Group
+    <FieldGroup
       legend="On days of the month"
       className="day-checks"
       error={issueAt('/days')}
-      {...(hint ? { hint: `${hint} A day a month lacks (the 31st in April) is skipped.` } : {})}
+      {...(help ? { help: `${help} A day a month lacks (the 31st in April) is skipped.` } : {})}
     >
       {DAYS.map((day) =>
         check(
@@ -115,6 +115,6 @@ function DayChecks({
       )}
       {check(-1, dayName(-1))}
       {extra.map((day) => check(day, dayName(day)))}
-    </Group>
+    </FieldGroup>
   );
 }

@@ -1,4 +1,4 @@
-import { Field } from './Field.tsx';
+import { Field } from '../components/Field.tsx';
 import { removedAt, replacedAt } from './list-edits.ts';
 import { NTH_CHOICES, WEEKDAYS } from './schedule-vocabulary.ts';
 import type { NthWeekday, ScheduleIssueAt, WeekdayCode } from './schedule-types.ts';

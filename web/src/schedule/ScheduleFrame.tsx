@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import { Field } from './Field.tsx';
+import { Field } from '../components/Field.tsx';
 import { withOptional } from './list-edits.ts';
 import type { Schedule, ScheduleIssueAt } from './schedule-types.ts';
 
@@ -23,7 +23,7 @@ export function ScheduleFrame({
       <legend>Start, end and time zone</legend>
       <Field
         label="Starts"
-        hint="Nothing fires before it; every N days or weeks is counted from it."
+        help="Nothing fires before it; every N days or weeks is counted from it."
         error={issueAt('/start')}
       >
         {(control) => (
@@ -36,7 +36,7 @@ export function ScheduleFrame({
           />
         )}
       </Field>
-      <Field label="Ends (optional)" hint="Nothing fires after it." error={issueAt('/end')}>
+      <Field label="Ends (optional)" help="Nothing fires after it." error={issueAt('/end')}>
         {(control) => (
           <input
             {...control}
@@ -50,7 +50,7 @@ export function ScheduleFrame({
       </Field>
       <Field
         label="Schedule’s time zone"
-        hint={`Empty: the task’s zone${taskZone ? ` (${taskZone})` : ''}.`}
+        help={`Empty: the task’s zone${taskZone ? ` (${taskZone})` : ''}.`}
         error={issueAt('/timezone')}
       >
         {(control) => (

@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import { Field, Group } from './Field.tsx';
+import { Field, FieldGroup } from '../components/Field.tsx';
 import { removedAt, replacedAt, withOptional } from './list-edits.ts';
 import type { CalendarInterval, DayRepeat, ScheduleIssueAt } from './schedule-types.ts';
 import { ordinal } from './ordinal.ts';
@@ -25,7 +25,7 @@ export function TimesOfDayFields({
   const chooseRepeat = () =>
     onChange(withOptional(withOptional(interval, 'times', undefined), 'repeat', DEFAULT_REPEAT));
   return (
-    <Group legend="Time of day" className="times-of-day">
+    <FieldGroup legend="Time of day" className="times-of-day">
       <div className="radio-row">
         <label className="check">
           <input type="radio" name={name} checked={!repeating} onChange={chooseTimes} />
@@ -50,7 +50,7 @@ export function TimesOfDayFields({
           onChange={(times) => onChange(withOptional(interval, 'times', times))}
         />
       )}
-    </Group>
+    </FieldGroup>
   );
 }
 

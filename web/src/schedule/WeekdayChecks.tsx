@@ -1,4 +1,4 @@
-import { Check, Group } from './Field.tsx';
+import { Check, FieldGroup } from '../components/Field.tsx';
 import { toggled } from './list-edits.ts';
 import { dateParts, WEEKDAYS } from './schedule-vocabulary.ts';
 import type { ScheduleIssueAt, WeekdayCode } from './schedule-types.ts';
@@ -20,13 +20,13 @@ export function WeekdayChecks({
 }) {
   const startDay = WEEKDAYS[dateParts(start).weekday]?.name;
   return (
-    <Group
+    <FieldGroup
       legend="On"
       className="weekday-checks"
       error={issueAt('/weekdays')}
       {...(weekdays?.length
         ? {}
-        : { hint: `None ticked: on the start’s weekday (${startDay ?? '?'}).` })}
+        : { help: `None ticked: on the start’s weekday (${startDay ?? '?'}).` })}
     >
       {WEEKDAYS.map(({ code, name }) => (
         <Check
@@ -36,6 +36,6 @@ export function WeekdayChecks({
           onChange={(on) => onChange(toggled(weekdays, code, on, byWeek))}
         />
       ))}
-    </Group>
+    </FieldGroup>
   );
 }

@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import { SchemaForm } from '../components/SchemaForm.tsx';
 import type { Component, ComponentKind } from '../types.ts';
 import { ActionQualificationField, JobConditionField } from './ComponentExtras.tsx';
-import { describedBy, Field } from './Field.tsx';
+import { Field } from '../components/Field.tsx';
 import { JsonTextArea } from './JsonTextArea.tsx';
 import { fieldId } from './schema/schema-shape.ts';
 import { isRecord, type EditableCategory } from './task-draft.ts';
@@ -102,15 +102,17 @@ function ComponentIdField({ component, pointer, issueAt, onChange, category }: C
       : 'Letters, digits, _ and -.';
   return (
     <Field id={id} label="Id" help={help} error={error}>
-      <input
-        {...describedBy(id, true, error)}
-        type="text"
-        value={component.id ?? ''}
-        onChange={(event) => {
-          const { id: _old, ...rest } = component;
-          onChange(event.target.value === '' ? rest : { ...rest, id: event.target.value });
-        }}
-      />
+      {(control) => (
+        <input
+          {...control}
+          type="text"
+          value={component.id ?? ''}
+          onChange={(event) => {
+            const { id: _old, ...rest } = component;
+            onChange(event.target.value === '' ? rest : { ...rest, id: event.target.value });
+          }}
+        />
+      )}
     </Field>
   );
 }

@@ -1,4 +1,4 @@
-import { describedBy, Field } from './Field.tsx';
+import { Field } from '../components/Field.tsx';
 import { JsonTextArea } from './JsonTextArea.tsx';
 import type { Component } from '../types.ts';
 import { fieldId } from './schema/schema-shape.ts';
@@ -47,19 +47,21 @@ export function ActionQualificationField(props: {
   const error = issueAt(path);
   return (
     <Field id={id} label="Runs" error={error}>
-      <select
-        {...describedBy(id, false, error)}
-        value={component.qualification ?? 'always'}
-        onChange={(event) =>
-          onChange({ ...component, qualification: event.target.value as Qualification })
-        }
-      >
-        {QUALIFICATIONS.map(([value, label]) => (
-          <option key={value} value={value}>
-            {label}
-          </option>
-        ))}
-      </select>
+      {(control) => (
+        <select
+          {...control}
+          value={component.qualification ?? 'always'}
+          onChange={(event) =>
+            onChange({ ...component, qualification: event.target.value as Qualification })
+          }
+        >
+          {QUALIFICATIONS.map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </select>
+      )}
     </Field>
   );
 }

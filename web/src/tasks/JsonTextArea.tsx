@@ -1,5 +1,5 @@
 import { useState, type ReactNode } from 'react';
-import { describedBy, Field } from './Field.tsx';
+import { Field } from '../components/Field.tsx';
 
 /** Props of a JSON text area. */
 export interface JsonTextAreaProps {
@@ -35,14 +35,16 @@ export function JsonTextArea({ id, label, help, value, onChange, error }: JsonTe
   const shownError = parseError ?? error;
   return (
     <Field id={id} label={label} help={help} error={shownError}>
-      <textarea
-        {...describedBy(id, !!help, shownError)}
-        className="json"
-        rows={Math.min(12, Math.max(3, text.split('\n').length))}
-        spellCheck={false}
-        value={text}
-        onChange={(event) => change(event.target.value)}
-      />
+      {(control) => (
+        <textarea
+          {...control}
+          className="json"
+          rows={Math.min(12, Math.max(3, text.split('\n').length))}
+          spellCheck={false}
+          value={text}
+          onChange={(event) => change(event.target.value)}
+        />
+      )}
     </Field>
   );
 }

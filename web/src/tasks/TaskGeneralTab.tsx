@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { PolicyFields } from '../components/PolicyFields.tsx';
-import { describedBy, Field } from './Field.tsx';
+import { Field } from '../components/Field.tsx';
 import { browserZone, fromLocalInput, timeZones, toLocalInput } from './format.ts';
 import type { TaskDraft } from './task-draft.ts';
 
@@ -23,12 +23,14 @@ export function TaskGeneralTab({ draft, onChange, issueAt }: TaskGeneralTabProps
         error={issueAt('/enabled')}
         inline
       >
-        <input
-          {...describedBy('task-enabled', false, issueAt('/enabled'))}
-          type="checkbox"
-          checked={draft.enabled}
-          onChange={(event) => onChange({ enabled: event.target.checked })}
-        />
+        {(control) => (
+          <input
+            {...control}
+            type="checkbox"
+            checked={draft.enabled}
+            onChange={(event) => onChange({ enabled: event.target.checked })}
+          />
+        )}
       </Field>
       <TimeZoneField draft={draft} onChange={onChange} issueAt={issueAt} />
       <ExpiresField draft={draft} onChange={onChange} issueAt={issueAt} />
@@ -45,13 +47,15 @@ function NameField({ draft, onChange, issueAt }: TaskGeneralTabProps) {
   const error = issueAt('/name');
   return (
     <Field id="task-name" label="Name" error={error}>
-      <input
-        {...describedBy('task-name', false, error)}
-        type="text"
-        value={draft.name}
-        maxLength={200}
-        onChange={(event) => onChange({ name: event.target.value })}
-      />
+      {(control) => (
+        <input
+          {...control}
+          type="text"
+          value={draft.name}
+          maxLength={200}
+          onChange={(event) => onChange({ name: event.target.value })}
+        />
+      )}
     </Field>
   );
 }
@@ -60,12 +64,14 @@ function DescriptionField({ draft, onChange, issueAt }: TaskGeneralTabProps) {
   const error = issueAt('/description');
   return (
     <Field id="task-description" label="Description" error={error}>
-      <textarea
-        {...describedBy('task-description', false, error)}
-        rows={3}
-        value={draft.description}
-        onChange={(event) => onChange({ description: event.target.value })}
-      />
+      {(control) => (
+        <textarea
+          {...control}
+          rows={3}
+          value={draft.description}
+          onChange={(event) => onChange({ description: event.target.value })}
+        />
+      )}
     </Field>
   );
 }
@@ -80,17 +86,19 @@ function TimeZoneField({ draft, onChange, issueAt }: TaskGeneralTabProps) {
       help={`Schedules without a zone of their own use it. Yours is ${browserZone}.`}
       error={error}
     >
-      <select
-        {...describedBy('task-timezone', true, error)}
-        value={draft.timezone}
-        onChange={(event) => onChange({ timezone: event.target.value })}
-      >
-        {zones.map((zone) => (
-          <option key={zone} value={zone}>
-            {zone}
-          </option>
-        ))}
-      </select>
+      {(control) => (
+        <select
+          {...control}
+          value={draft.timezone}
+          onChange={(event) => onChange({ timezone: event.target.value })}
+        >
+          {zones.map((zone) => (
+            <option key={zone} value={zone}>
+              {zone}
+            </option>
+          ))}
+        </select>
+      )}
     </Field>
   );
 }
@@ -104,12 +112,14 @@ function ExpiresField({ draft, onChange, issueAt }: TaskGeneralTabProps) {
       help="Nothing starts it by schedule after this. Empty: never ends."
       error={error}
     >
-      <input
-        {...describedBy('task-expires', true, error)}
-        type="datetime-local"
-        value={toLocalInput(draft.expiresAt)}
-        onChange={(event) => onChange({ expiresAt: fromLocalInput(event.target.value) })}
-      />
+      {(control) => (
+        <input
+          {...control}
+          type="datetime-local"
+          value={toLocalInput(draft.expiresAt)}
+          onChange={(event) => onChange({ expiresAt: fromLocalInput(event.target.value) })}
+        />
+      )}
     </Field>
   );
 }

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { ApiError } from '../api.ts';
 import { useMe } from '../auth.tsx';
 import type { Task } from '../types.ts';
-import { describedBy, Field } from './Field.tsx';
+import { Field } from '../components/Field.tsx';
 import { transferTask } from './task-queries.ts';
 import { useUserSearch } from './useUserSearch.ts';
 
@@ -53,14 +53,16 @@ export function TaskTransferForm({
         help="The transfer is saved at once; unsaved changes to the task stay in the form."
         error={error}
       >
-        <input
-          {...describedBy('transfer-owner', true, error)}
-          type="text"
-          list={me.can.manageUsers ? 'transfer-owner-users' : undefined}
-          autoComplete="off"
-          value={text}
-          onChange={(event) => setText(event.target.value)}
-        />
+        {(control) => (
+          <input
+            {...control}
+            type="text"
+            list={me.can.manageUsers ? 'transfer-owner-users' : undefined}
+            autoComplete="off"
+            value={text}
+            onChange={(event) => setText(event.target.value)}
+          />
+        )}
       </Field>
       {me.can.manageUsers ? (
         <datalist id="transfer-owner-users">

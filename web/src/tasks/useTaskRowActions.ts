@@ -21,15 +21,17 @@ export function useTaskRowActions() {
   /** Runs one action on a task, marking the row busy and turning failures into a notice. */
   const act = async (task: Task, work: () => Promise<TaskNotice>) => {
     setBusy((current) => new Set(current).add(task.id));
+    let result: TaskNotice;
     try {
-      setNotice(await work());
+      result = await work();
     } catch (caught) {
       const message = caught instanceof ApiError ? caught.message : String(caught);
-      setNotice({ text: `“${task.name}”: ${message}`, error: true });
-    } finally {
-      setBusy((current) => new Set([...current].filter((id) => id !== task.id)));
-      await refreshTasks(client);
+      result = { text: `“${task.name}”: ${message}`, error: true };
     }
+    // The list shows the change before the notice announces it.
+    await refreshTasks(client);
+    setBusy((current) => new Set([...current].filter((id) => id !== task.id)));
+    setNotice(result);
   };
 
   const toggle = (task: Task) =>

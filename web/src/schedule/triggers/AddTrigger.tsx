@@ -1,5 +1,6 @@
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import type { ComponentKind } from '../../types.ts';
+import { Field } from '../../components/Field.tsx';
 
 /** Picks a kind and adds a trigger of it. */
 export function AddTrigger({
@@ -9,7 +10,6 @@ export function AddTrigger({
   kinds: ComponentKind[];
   onAdd: (kind: ComponentKind) => void;
 }) {
-  const id = useId();
   const usable = kinds.filter((kind) => kind.allowed);
   const [chosen, setChosen] = useState(
     () => (usable.find((kind) => kind.kind === 'time') ?? usable[0])?.kind ?? '',
@@ -17,17 +17,18 @@ export function AddTrigger({
   const kind = usable.find((candidate) => candidate.kind === chosen);
   return (
     <div className="toolbar add-trigger">
-      <div className="field">
-        <label htmlFor={id}>Kind of trigger</label>
-        <select id={id} value={chosen} onChange={(event) => setChosen(event.target.value)}>
-          {kinds.map((candidate) => (
-            <option key={candidate.kind} value={candidate.kind} disabled={!candidate.allowed}>
-              {candidate.title}
-              {candidate.allowed ? '' : ' (you lack the permission)'}
-            </option>
-          ))}
-        </select>
-      </div>
+      <Field label="Kind of trigger">
+        {(control) => (
+          <select {...control} value={chosen} onChange={(event) => setChosen(event.target.value)}>
+            {kinds.map((candidate) => (
+              <option key={candidate.kind} value={candidate.kind} disabled={!candidate.allowed}>
+                {candidate.title}
+                {candidate.allowed ? '' : ' (you lack the permission)'}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
       <button type="button" disabled={!kind} onClick={() => kind && onAdd(kind)}>
         Add trigger
       </button>

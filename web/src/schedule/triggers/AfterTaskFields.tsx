@@ -2,18 +2,18 @@ import { useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { api, query } from '../../api.ts';
 import type { Page, Task } from '../../types.ts';
-import { Field, Group } from '../Field.tsx';
+import { Field, FieldGroup } from '../../components/Field.tsx';
 import { useDebouncedValue } from '../use-debounced-value.ts';
 import { textOf, type TriggerFormProps } from './trigger-form-props.ts';
 
 const PAGE_SIZE = 50;
 const OUTCOMES = [
-  { value: 'always', label: 'Whenever it ends', hint: 'any end but skipped' },
-  { value: 'success', label: 'When it succeeds', hint: '' },
+  { value: 'always', label: 'Whenever it ends', help: 'any end but skipped' },
+  { value: 'success', label: 'When it succeeds', help: '' },
   {
     value: 'failure',
     label: 'When it fails',
-    hint: 'failed, partly failed, timed out or interrupted',
+    help: 'failed, partly failed, timed out or interrupted',
   },
 ] as const;
 
@@ -52,7 +52,7 @@ export function AfterTaskFields({ config, issueAt, onChange }: TriggerFormProps)
   return (
     <>
       <div className="after-task-pick">
-        <Field label="Find a task" hint="Searches names and descriptions.">
+        <Field label="Find a task" help="Searches names and descriptions.">
           {(control) => (
             <input
               {...control}
@@ -66,7 +66,7 @@ export function AfterTaskFields({ config, issueAt, onChange }: TriggerFormProps)
           label="Task to follow"
           error={issueAt('/taskId')}
           {...(choices.data?.nextCursor
-            ? { hint: `Showing the first ${PAGE_SIZE} by name: search to narrow them.` }
+            ? { help: `Showing the first ${PAGE_SIZE} by name: search to narrow them.` }
             : {})}
         >
           {(control) => (
@@ -91,7 +91,7 @@ export function AfterTaskFields({ config, issueAt, onChange }: TriggerFormProps)
           <p className="field-error">Tasks could not be loaded: {choices.error.message}</p>
         )}
       </div>
-      <Group legend="Start this task" error={issueAt('/on')}>
+      <FieldGroup legend="Start this task" error={issueAt('/on')}>
         {OUTCOMES.map((choice) => (
           <label className="check" key={choice.value}>
             <input
@@ -102,11 +102,11 @@ export function AfterTaskFields({ config, issueAt, onChange }: TriggerFormProps)
             />
             <span>
               {choice.label}
-              {choice.hint && <span className="muted"> ({choice.hint})</span>}
+              {choice.help && <span className="muted"> ({choice.help})</span>}
             </span>
           </label>
         ))}
-      </Group>
+      </FieldGroup>
     </>
   );
 }

@@ -1,4 +1,4 @@
-import { Check, Field } from '../Field.tsx';
+import { Field } from '../../components/Field.tsx';
 import { textOf, type TriggerFormProps } from './trigger-form-props.ts';
 
 /** A file-change trigger: the folder or file watched, which files, and how long changes settle. */
@@ -8,7 +8,7 @@ export function FileChangeFields({ config, issueAt, onChange }: TriggerFormProps
     <>
       <Field
         label="Folder or file to watch"
-        hint="Must be inside the folders an administrator allows."
+        help="Must be inside the folders an administrator allows."
         error={issueAt('/path')}
       >
         {(control) => (
@@ -22,17 +22,19 @@ export function FileChangeFields({ config, issueAt, onChange }: TriggerFormProps
           />
         )}
       </Field>
-      <div className="field">
-        <Check
-          label="Also watch the folders below"
-          checked={config.recursive !== false}
-          onChange={(recursive) => onChange({ ...config, recursive })}
-        />
-        {issueAt('/recursive') && <span className="field-error">{issueAt('/recursive')}</span>}
-      </div>
+      <Field label="Also watch the folders below" error={issueAt('/recursive')} inline>
+        {(control) => (
+          <input
+            {...control}
+            type="checkbox"
+            checked={config.recursive !== false}
+            onChange={(event) => onChange({ ...config, recursive: event.target.checked })}
+          />
+        )}
+      </Field>
       <Field
         label="Only files matching (optional)"
-        hint="A pattern relative to the folder, e.g. **/*.csv. Empty: every file."
+        help="A pattern relative to the folder, e.g. **/*.csv. Empty: every file."
         error={issueAt('/glob')}
       >
         {(control) => (
@@ -47,7 +49,7 @@ export function FileChangeFields({ config, issueAt, onChange }: TriggerFormProps
       </Field>
       <Field
         label="Settle time (seconds)"
-        hint="The task starts once nothing has changed for this long."
+        help="The task starts once nothing has changed for this long."
         error={issueAt('/settleSeconds')}
       >
         {(control) => (

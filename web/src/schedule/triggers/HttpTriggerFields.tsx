@@ -1,4 +1,4 @@
-import { Check, Field, Group } from '../Field.tsx';
+import { Check, Field, FieldGroup } from '../../components/Field.tsx';
 import { toggled } from '../list-edits.ts';
 import type { TriggerFormProps } from './trigger-form-props.ts';
 
@@ -14,7 +14,7 @@ export function HttpTriggerFields({ config, issueAt, onChange }: TriggerFormProp
         The task gets its own secret URL; calling it starts the task, and its query or form
         parameters become placeholders. The URL appears with the task once it is saved.
       </p>
-      <Group legend="Methods that start the task" error={issueAt('/methods')}>
+      <FieldGroup legend="Methods that start the task" error={issueAt('/methods')}>
         {METHODS.map((method) => (
           <Check
             key={method}
@@ -28,10 +28,10 @@ export function HttpTriggerFields({ config, issueAt, onChange }: TriggerFormProp
             }
           />
         ))}
-      </Group>
+      </FieldGroup>
       <Field
         label="URL rotation"
-        hint="Raise it to get a new URL (after saving); the old one stops working."
+        help="Raise it to get a new URL (after saving); the old one stops working."
         error={issueAt('/rotation')}
       >
         {(control) => (

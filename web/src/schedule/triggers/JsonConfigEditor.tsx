@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { JsonSchema } from '../../types.ts';
-import { Field } from '../Field.tsx';
+import { Field } from '../../components/Field.tsx';
 
 function parseObject(text: string): { config: Record<string, unknown> } | { error: string } {
   try {
@@ -45,7 +45,7 @@ export function JsonConfigEditor({
         label="Settings (JSON)"
         error={parseError ?? error}
         {...(parseError
-          ? { hint: 'The last valid settings are kept until the text is valid.' }
+          ? { help: 'The last valid settings are kept until the text is valid.' }
           : {})}
       >
         {(control) => (

@@ -1,4 +1,4 @@
-import { describedBy, Field } from '../Field.tsx';
+import { Field } from '../../components/Field.tsx';
 import type { SchemaFieldProps } from './schema-field-props.ts';
 import { labelOf, fieldId, helpOf } from './schema-shape.ts';
 
@@ -17,12 +17,14 @@ export function SchemaBooleanField({
   const checked = typeof value === 'boolean' ? value : schema.default === true;
   return (
     <Field id={id} label={labelOf(name, schema)} help={help} error={error} inline>
-      <input
-        {...describedBy(id, !!help, error)}
-        type="checkbox"
-        checked={checked}
-        onChange={(event) => onChange(event.target.checked)}
-      />
+      {(control) => (
+        <input
+          {...control}
+          type="checkbox"
+          checked={checked}
+          onChange={(event) => onChange(event.target.checked)}
+        />
+      )}
     </Field>
   );
 }

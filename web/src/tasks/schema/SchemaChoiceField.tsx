@@ -1,6 +1,5 @@
-import { describedBy, Field } from '../Field.tsx';
 import type { SchemaFieldProps } from './schema-field-props.ts';
-import { SchemaLabel } from './SchemaLabel.tsx';
+import { SchemaSelect } from './SchemaSelect.tsx';
 import { fieldId, helpOf } from './schema-shape.ts';
 
 /** One of fixed values (an enum, or a union of literals) as a select. */
@@ -11,31 +10,17 @@ export function SchemaChoiceField(
   const id = fieldId(pointer);
   const help = helpOf(name, schema);
   const error = issueAt(pointer);
-  // Options are told apart by position, since their values need not be strings.
-  const selected = options.findIndex((option) => option.value === (value ?? schema.default));
   return (
-    <Field
+    <SchemaSelect
       id={id}
-      label={<SchemaLabel name={name} schema={schema} required={required} />}
+      name={name}
+      schema={schema}
+      required={required}
       help={help}
       error={error}
-    >
-      <select
-        {...describedBy(id, !!help, error)}
-        value={selected === -1 ? '' : String(selected)}
-        onChange={(event) =>
-          onChange(
-            event.target.value === '' ? undefined : options[Number(event.target.value)]?.value,
-          )
-        }
-      >
-        {selected === -1 || !required ? <option value="">(not set)</option> : null}
-        {options.map((option, index) => (
-          <option key={index} value={String(index)}>
-            {option.label}
-          </option>
-        ))}
-      </select>
-    </Field>
+      labels={options.map((option) => option.label)}
+      selected={options.findIndex((option) => option.value === (value ?? schema.default))}
+      onPick={(index) => onChange(index === undefined ? undefined : options[index]?.value)}
+    />
   );
 }

@@ -1,3 +1,4 @@
+import { controlProps } from '../../components/Field.tsx';
 import type { JsonSchema } from '../../types.ts';
 import { labelOf } from './schema-shape.ts';
 
@@ -25,6 +26,5 @@ export function groupDescription(
   help: string | undefined,
   error: string | undefined,
 ): string | undefined {
-  const ids = [help ? `${id}-help` : '', error ? `${id}-error` : ''].filter(Boolean);
-  return ids.length > 0 ? ids.join(' ') : undefined;
+  return controlProps(id, !!help, error)['aria-describedby'];
 }

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
-import { describedBy } from '../Field.tsx';
+import { controlProps } from '../../components/Field.tsx';
 import type { SchemaFieldProps } from './schema-field-props.ts';
-import { groupDescription, SchemaLabel } from './SchemaLabel.tsx';
+import { RemoveRowButton, SchemaRows } from './SchemaRows.tsx';
 import { fieldId, labelOf, textOf, helpOf } from './schema-shape.ts';
 
 /** Text as the list's item type wants it; text that is no number stays for the server to name. */
@@ -40,54 +40,40 @@ export function SchemaListField(
   };
 
   return (
-    <fieldset className="schema-list" aria-describedby={groupDescription(id, help, listError)}>
-      <legend>
-        <SchemaLabel name={name} schema={schema} required={required} />
-      </legend>
-      {help ? (
-        <small id={`${id}-help`} className="muted field-help">
-          {help}
-        </small>
-      ) : null}
-      <ol className="schema-rows">
-        {items.map((item, index) => {
-          const rowId = `${id}-${index}`;
-          return (
-            <li key={index}>
-              <label htmlFor={rowId} className="visually-hidden">
-                {label} {index + 1}
-              </label>
-              <input
-                {...describedBy(rowId, false, rowErrors[index])}
-                type="text"
-                inputMode={itemType === 'string' ? 'text' : 'numeric'}
-                value={textOf(item)}
-                onChange={(event) => setItem(index, event.target.value)}
-              />
-              <button type="button" onClick={() => remove(index)}>
-                Remove
-                <span className="visually-hidden">
-                  {' '}
-                  {label} {index + 1}
-                </span>
-              </button>
-              {rowErrors[index] ? (
-                <span id={`${rowId}-error`} className="field-error">
-                  {rowErrors[index]}
-                </span>
-              ) : null}
-            </li>
-          );
-        })}
-      </ol>
-      <button type="button" id={`${id}-add`} onClick={add}>
-        Add<span className="visually-hidden"> to {label}</span>
-      </button>
-      {listError ? (
-        <p id={`${id}-error`} className="field-error">
-          {listError}
-        </p>
-      ) : null}
-    </fieldset>
+    <SchemaRows
+      id={id}
+      name={name}
+      schema={schema}
+      required={required}
+      help={help}
+      label={label}
+      error={listError}
+      className="schema-list"
+      onAdd={add}
+    >
+      {items.map((item, index) => {
+        const rowId = `${id}-${index}`;
+        return (
+          <li key={index}>
+            <label htmlFor={rowId} className="visually-hidden">
+              {label} {index + 1}
+            </label>
+            <input
+              {...controlProps(rowId, false, rowErrors[index])}
+              type="text"
+              inputMode={itemType === 'string' ? 'text' : 'numeric'}
+              value={textOf(item)}
+              onChange={(event) => setItem(index, event.target.value)}
+            />
+            <RemoveRowButton label={label} number={index + 1} onRemove={() => remove(index)} />
+            {rowErrors[index] ? (
+              <span id={`${rowId}-error`} className="field-error">
+                {rowErrors[index]}
+              </span>
+            ) : null}
+          </li>
+        );
+      })}
+    </SchemaRows>
   );
 }

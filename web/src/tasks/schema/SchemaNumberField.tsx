@@ -1,4 +1,4 @@
-import { describedBy, Field } from '../Field.tsx';
+import { Field } from '../../components/Field.tsx';
 import { NumberInput } from '../NumberInput.tsx';
 import type { SchemaFieldProps } from './schema-field-props.ts';
 import { SchemaLabel } from './SchemaLabel.tsx';
@@ -17,14 +17,16 @@ export function SchemaNumberField(props: SchemaFieldProps & { integer: boolean }
       help={help}
       error={error}
     >
-      <NumberInput
-        {...describedBy(id, !!help, error)}
-        value={value}
-        integer={integer}
-        min={schema.minimum}
-        max={schema.maximum}
-        onValue={onChange}
-      />
+      {(control) => (
+        <NumberInput
+          {...control}
+          value={value}
+          integer={integer}
+          min={schema.minimum}
+          max={schema.maximum}
+          onValue={onChange}
+        />
+      )}
     </Field>
   );
 }

@@ -1,5 +1,5 @@
 import { SchemaForm } from '../../components/SchemaForm.tsx';
-import { describedBy } from '../Field.tsx';
+import { controlProps } from '../../components/Field.tsx';
 import { isRecord } from '../task-draft.ts';
 import type { SchemaFieldProps } from './schema-field-props.ts';
 import { defaultValue, fieldId, labelOf, helpOf } from './schema-shape.ts';
@@ -23,7 +23,7 @@ export function SchemaObjectField(props: SchemaFieldProps) {
         <div className="field field-inline">
           <span className="field-inline-row">
             <input
-              {...describedBy(`${id}-use`, !!help, undefined)}
+              {...controlProps(`${id}-use`, !!help, undefined)}
               type="checkbox"
               checked={present}
               onChange={(event) => toggle(event.target.checked)}

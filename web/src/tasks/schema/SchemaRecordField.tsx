@@ -1,8 +1,8 @@
 import { useRef, useState } from 'react';
-import { describedBy } from '../Field.tsx';
+import { controlProps } from '../../components/Field.tsx';
 import { isRecord } from '../task-draft.ts';
 import type { SchemaFieldProps } from './schema-field-props.ts';
-import { groupDescription, SchemaLabel } from './SchemaLabel.tsx';
+import { RemoveRowButton, SchemaRows } from './SchemaRows.tsx';
 import { fieldId, labelOf, helpOf } from './schema-shape.ts';
 
 interface Row {
@@ -54,65 +54,51 @@ export function SchemaRecordField(props: SchemaFieldProps) {
 
   const recordError = rows.some(rowError) ? undefined : issueAt(pointer);
   return (
-    <fieldset className="schema-record" aria-describedby={groupDescription(id, help, recordError)}>
-      <legend>
-        <SchemaLabel name={name} schema={schema} required={required} />
-      </legend>
-      {help ? (
-        <small id={`${id}-help`} className="muted field-help">
-          {help}
-        </small>
-      ) : null}
-      <ol className="schema-rows">
-        {rows.map((row, index) => {
-          const rowId = `${id}-${row.rowKey}`;
-          const error = rowError(row);
-          return (
-            <li key={row.rowKey}>
-              <label htmlFor={`${rowId}-name`} className="visually-hidden">
-                {label} {index + 1}: name
-              </label>
-              <input
-                {...describedBy(`${rowId}-name`, false, error)}
-                type="text"
-                placeholder="Name"
-                value={row.name}
-                onChange={(event) => edit(row.rowKey, { name: event.target.value })}
-              />
-              <label htmlFor={`${rowId}-value`} className="visually-hidden">
-                {label} {index + 1}: value
-              </label>
-              <input
-                id={`${rowId}-value`}
-                type="text"
-                placeholder="Value"
-                value={row.value}
-                onChange={(event) => edit(row.rowKey, { value: event.target.value })}
-              />
-              <button type="button" onClick={() => remove(row.rowKey)}>
-                Remove
-                <span className="visually-hidden">
-                  {' '}
-                  {label} {index + 1}
-                </span>
-              </button>
-              {error ? (
-                <span id={`${rowId}-name-error`} className="field-error">
-                  {error}
-                </span>
-              ) : null}
-            </li>
-          );
-        })}
-      </ol>
-      <button type="button" id={`${id}-add`} onClick={add}>
-        Add<span className="visually-hidden"> to {label}</span>
-      </button>
-      {recordError ? (
-        <p id={`${id}-error`} className="field-error">
-          {recordError}
-        </p>
-      ) : null}
-    </fieldset>
+    <SchemaRows
+      id={id}
+      name={name}
+      schema={schema}
+      required={required}
+      help={help}
+      label={label}
+      error={recordError}
+      className="schema-record"
+      onAdd={add}
+    >
+      {rows.map((row, index) => {
+        const rowId = `${id}-${row.rowKey}`;
+        const error = rowError(row);
+        return (
+          <li key={row.rowKey}>
+            <label htmlFor={`${rowId}-name`} className="visually-hidden">
+              {label} {index + 1}: name
+            </label>
+            <input
+              {...controlProps(`${rowId}-name`, false, error)}
+              type="text"
+              placeholder="Name"
+              value={row.name}
+              onChange={(event) => edit(row.rowKey, { name: event.target.value })}
+            />
+            <label htmlFor={`${rowId}-value`} className="visually-hidden">
+              {label} {index + 1}: value
+            </label>
+            <input
+              id={`${rowId}-value`}
+              type="text"
+              placeholder="Value"
+              value={row.value}
+              onChange={(event) => edit(row.rowKey, { value: event.target.value })}
+            />
+            <RemoveRowButton label={label} number={index + 1} onRemove={() => remove(row.rowKey)} />
+            {error ? (
+              <span id={`${rowId}-name-error`} className="field-error">
+                {error}
+              </span>
+            ) : null}
+          </li>
+        );
+      })}
+    </SchemaRows>
   );
 }

@@ -1,4 +1,4 @@
-import { describedBy, Field } from '../Field.tsx';
+import { Field, type ControlProps } from '../../components/Field.tsx';
 import type { SchemaFieldProps } from './schema-field-props.ts';
 import { SchemaLabel } from './SchemaLabel.tsx';
 import { fieldId, helpOf, SECRET_MASK, textOf } from './schema-shape.ts';
@@ -14,12 +14,12 @@ export function SchemaTextField(props: SchemaFieldProps & { multiline: boolean; 
   const text = textOf(value);
   const masked = secret && text === SECRET_MASK;
   const help = [helpOf(name, schema), masked ? KEEP_SECRET_HELP : ''].filter(Boolean).join(' ');
-  const control = {
-    ...describedBy(id, help !== '', error),
+  const textProps = (wiring: ControlProps) => ({
+    ...wiring,
     value: text,
     onChange: (event: { target: { value: string } }) =>
       onChange(event.target.value === '' && !required ? undefined : event.target.value),
-  };
+  });
   return (
     <Field
       id={id}
@@ -27,19 +27,21 @@ export function SchemaTextField(props: SchemaFieldProps & { multiline: boolean; 
       help={help}
       error={error}
     >
-      {multiline ? (
-        <textarea {...control} rows={6} spellCheck={false} />
-      ) : secret ? (
-        <input
-          {...control}
-          type="password"
-          autoComplete="new-password"
-          // Typing over the whole mask replaces the secret instead of appending to it.
-          onFocus={(event) => masked && event.currentTarget.select()}
-        />
-      ) : (
-        <input {...control} type="text" />
-      )}
+      {(wiring) =>
+        multiline ? (
+          <textarea {...textProps(wiring)} rows={6} spellCheck={false} />
+        ) : secret ? (
+          <input
+            {...textProps(wiring)}
+            type="password"
+            autoComplete="new-password"
+            // Typing over the whole mask replaces the secret instead of appending to it.
+            onFocus={(event) => masked && event.currentTarget.select()}
+          />
+        ) : (
+          <input {...textProps(wiring)} type="text" />
+        )
+      }
     </Field>
   );
 }

@@ -1,10 +1,9 @@
 import type { JsonSchema } from '../../types.ts';
 import { SchemaForm } from '../../components/SchemaForm.tsx';
-import { describedBy, Field } from '../Field.tsx';
 import { isRecord } from '../task-draft.ts';
 import { JsonTextArea } from '../JsonTextArea.tsx';
 import type { SchemaFieldProps } from './schema-field-props.ts';
-import { SchemaLabel } from './SchemaLabel.tsx';
+import { SchemaSelect } from './SchemaSelect.tsx';
 import { defaultValue, fieldId, helpOf } from './schema-shape.ts';
 
 const isConstant = (variant: JsonSchema) => 'const' in variant;
@@ -35,37 +34,23 @@ export function SchemaUnionField(props: SchemaFieldProps & { variants: JsonSchem
   const index = variantIndex(variants, value ?? schema.default);
   const chosen = variants[index];
   const error = chosen && !isConstant(chosen) ? undefined : issueAt(pointer);
-  const choose = (text: string) => {
-    const variant = variants[Number(text)];
-    onChange(
-      text === '' || !variant
-        ? undefined
-        : isConstant(variant)
-          ? variant.const
-          : defaultValue(variant),
-    );
+  const choose = (at: number | undefined) => {
+    const variant = at === undefined ? undefined : variants[at];
+    onChange(!variant ? undefined : isConstant(variant) ? variant.const : defaultValue(variant));
   };
   return (
     <>
-      <Field
+      <SchemaSelect
         id={id}
-        label={<SchemaLabel name={name} schema={schema} required={required} />}
+        name={name}
+        schema={schema}
+        required={required}
         help={help}
         error={error}
-      >
-        <select
-          {...describedBy(id, !!help, error)}
-          value={index === -1 ? '' : String(index)}
-          onChange={(event) => choose(event.target.value)}
-        >
-          {index === -1 || !required ? <option value="">(not set)</option> : null}
-          {variants.map((variant, at) => (
-            <option key={at} value={String(at)}>
-              {variantLabel(variant)}
-            </option>
-          ))}
-        </select>
-      </Field>
+        labels={variants.map((variant) => variantLabel(variant))}
+        selected={index}
+        onPick={choose}
+      />
       {chosen && !isConstant(chosen) ? (
         chosen.type === 'object' && isRecord(value) ? (
           <div className="schema-nested">

@@ -1,28 +1,28 @@
 import type { ReactNode } from 'react';
+import { Field } from './Field.tsx';
 
-/** A labelled checkbox with an optional hint below. */
+/** A labelled checkbox on its own line, with optional help text below. */
 export function CheckboxField({
   label,
   checked,
   onChange,
-  hint,
+  help,
 }: {
   label: ReactNode;
   checked: boolean;
   onChange: (checked: boolean) => void;
-  hint?: ReactNode;
+  help?: ReactNode;
 }) {
   return (
-    <div className="field">
-      <label className="inline">
+    <Field label={label} help={help} inline>
+      {(control) => (
         <input
+          {...control}
           type="checkbox"
           checked={checked}
           onChange={(event) => onChange(event.target.checked)}
         />
-        {label}
-      </label>
-      {hint && <span className="muted">{hint}</span>}
-    </div>
+      )}
+    </Field>
   );
 }
