@@ -6,6 +6,7 @@ import { Link } from '../router.tsx';
 import type { ComponentKind, Task } from '../types.ts';
 import { TaskErrorSummary } from './TaskErrorSummary.tsx';
 import { TaskGeneralTab } from './TaskGeneralTab.tsx';
+import { TaskHookUrls } from './TaskHookUrls.tsx';
 import { controlIdOf, tabOf, type TaskTabId } from './task-issues.ts';
 import { TaskRightsTab } from './TaskRightsTab.tsx';
 import { TabPanel, TaskTabs } from './TaskTabs.tsx';
@@ -115,12 +116,15 @@ function TaskTabContent({
       return <TaskGeneralTab draft={draft} onChange={change} issueAt={issueAt} />;
     case 'triggers':
       return (
-        <TriggersEditor
-          triggers={draft.triggers}
-          onChange={(triggers) => change({ triggers })}
-          timezone={draft.timezone}
-          issueAt={issueAt}
-        />
+        <>
+          <TriggersEditor
+            triggers={draft.triggers}
+            onChange={(triggers) => change({ triggers })}
+            timezone={draft.timezone}
+            issueAt={issueAt}
+          />
+          <TaskHookUrls task={editor.base} />
+        </>
       );
     case 'jobs':
       return (
