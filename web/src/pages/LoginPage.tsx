@@ -34,6 +34,7 @@ export function LoginPage() {
           <input
             name="login"
             autoComplete="username"
+            autoFocus
             required
             value={login}
             onChange={(event) => setLogin(event.target.value)}

@@ -38,12 +38,12 @@ export function RunPage({ runId }: { runId: string }) {
     <section>
       <div className="run-header">
         <h1>
-          Run of <Link href={`/tasks/${data.taskId}`}>{data.taskName}</Link>
+          Run of <Link href={`/tasks/${encodeURIComponent(data.taskId)}`}>{data.taskName}</Link>
         </h1>
         {isActive(data.status) && <CancelRunButton run={data} />}
       </div>
       <p>
-        <Link href={`/tasks/${data.taskId}/runs`}>Runs of this task</Link> ·{' '}
+        <Link href={`/tasks/${encodeURIComponent(data.taskId)}/runs`}>Runs of this task</Link> ·{' '}
         <Link href="/runs">All runs</Link>
       </p>
       <RunFacts run={data} />

@@ -17,7 +17,8 @@ function Heading({ taskId }: { taskId: string | null }) {
     <>
       <h1>Runs of {taskName ?? 'a task'}</h1>
       <p>
-        <Link href={`/tasks/${taskId}`}>Edit the task</Link> · <Link href="/runs">All runs</Link>
+        <Link href={`/tasks/${encodeURIComponent(taskId)}`}>Edit the task</Link> ·{' '}
+        <Link href="/runs">All runs</Link>
       </p>
     </>
   );

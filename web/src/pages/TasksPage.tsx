@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { useMe } from '../auth.tsx';
 import { Link } from '../router.tsx';
 import { TaskDeleteDialog } from '../tasks/TaskDeleteDialog.tsx';
@@ -61,8 +62,17 @@ export function TasksPage() {
 
 /** The outcome of the last row action; a live region, so screen readers hear it. */
 function Notice({ notice }: { notice: TaskNotice | null }) {
+  const region = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (notice?.focus) region.current?.focus();
+  }, [notice]);
   return (
-    <div role="status" className={notice?.error ? 'notice notice-error' : 'notice'}>
+    <div
+      ref={region}
+      role="status"
+      tabIndex={-1}
+      className={notice?.error ? 'notice notice-error' : 'notice'}
+    >
       {notice ? (
         <p>
           {notice.text}{' '}

@@ -9,6 +9,8 @@ export interface TaskNotice {
   text: string;
   error: boolean;
   link?: { href: string; label: string };
+  /** Take the focus: the row whose control had it is gone. */
+  focus?: boolean;
 }
 
 /** The row actions of the task list: switch, run, copy, delete; each reports in a notice. */
@@ -68,7 +70,7 @@ export function useTaskRowActions() {
       } finally {
         setToDelete(null);
       }
-      return { text: `Deleted “${task.name}”.`, error: false };
+      return { text: `Deleted “${task.name}”.`, error: false, focus: true };
     });
 
   return { notice, busy, toggle, run, copy, toDelete, askDelete: setToDelete, confirmDelete };
