@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Pager } from '../runs/Pager.tsx';
 import { useCursorPages } from '../runs/use-cursor-pages.ts';
 import type { User } from './admin-types.ts';
-import { useDebounced } from './use-debounced.ts';
+import { useDebounced } from '../use-debounced.ts';
 import { useUsers } from './use-users.ts';
 import { UserStatusButton } from './UserStatusButton.tsx';
 import { Field } from '../components/Field.tsx';

@@ -1,17 +1,7 @@
 import type { Run } from '../types.ts';
 
-/** Every status a run can have, in the order of its life. */
-export const RUN_STATUSES = [
-  'queued',
-  'running',
-  'succeeded',
-  'failed',
-  'partially-failed',
-  'canceled',
-  'timed-out',
-  'interrupted',
-  'skipped',
-] as const;
+/** Every status a run can have, in the order of its life: the server's own list. */
+export { RUN_STATUSES } from '../../../src/domain/run.ts';
 
 /** A result a job produced, as GET /runs/{id} lists it. */
 export interface RunResult {

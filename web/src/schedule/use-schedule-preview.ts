@@ -1,7 +1,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api, ApiError } from '../api.ts';
 import type { Schedule, SchedulePreviewAnswer } from './schedule-types.ts';
-import { useDebouncedValue } from './use-debounced-value.ts';
+import { useDebounced } from '../use-debounced.ts';
 
 /** Where the preview begins: the next runs from now, or the first runs from the start. */
 export type PreviewFrom = 'now' | 'start';
@@ -46,7 +46,7 @@ export function useSchedulePreview(
 ): PreviewState {
   // A string key: the schedule object is rebuilt on each edit, its text only when it changes.
   const body = JSON.stringify(withZone(schedule, taskZone));
-  const settled = useDebouncedValue(body, DEBOUNCE_MS);
+  const settled = useDebounced(body, DEBOUNCE_MS);
   const query = useQuery({
     queryKey: ['schedule-preview', settled, from],
     queryFn: () =>

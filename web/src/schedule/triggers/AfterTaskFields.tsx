@@ -3,7 +3,7 @@ import { useId, useState } from 'react';
 import { api, query } from '../../api.ts';
 import type { Page, Task } from '../../types.ts';
 import { Field, FieldGroup } from '../../components/Field.tsx';
-import { useDebouncedValue } from '../use-debounced-value.ts';
+import { useDebounced } from '../../use-debounced.ts';
 import { textOf, type TriggerFormProps } from './trigger-form-props.ts';
 
 const PAGE_SIZE = 50;
@@ -41,7 +41,7 @@ function useTaskName(taskId: string, known: boolean) {
 /** An after-task trigger: which of the user's tasks it follows, and on which outcome. */
 export function AfterTaskFields({ config, issueAt, onChange }: TriggerFormProps) {
   const [search, setSearch] = useState('');
-  const settledSearch = useDebouncedValue(search.trim(), 300);
+  const settledSearch = useDebounced(search.trim(), 300);
   const choices = useTaskChoices(settledSearch);
   const taskId = textOf(config, 'taskId');
   const tasks = choices.data?.items ?? [];

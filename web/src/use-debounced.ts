@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 
-/** A value that follows another after it has stopped changing for a moment (for searches). */
+/** The value as it was once it stopped changing for `delayMs` (so typing does not flood the API). */
 export function useDebounced<T>(value: T, delayMs = 300): T {
   const [settled, setSettled] = useState(value);
   useEffect(() => {
