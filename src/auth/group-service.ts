@@ -7,6 +7,7 @@ import { GroupCreateInput, GroupUpdateInput } from '../domain/user-schema.ts';
 import { compileValidator } from '../domain/validation.ts';
 import type { Store } from '../store/store.ts';
 import { requirePermission, type Caller } from './caller.ts';
+import { requireHoldsAll, requireUserWithin } from './grant-limits.ts';
 
 const validateCreate = compileValidator(GroupCreateInput);
 const validateUpdate = compileValidator(GroupUpdateInput);
@@ -41,9 +42,11 @@ export class GroupService {
       memberIds: [...new Set(input.memberIds ?? [])],
     };
     this.catalog.requireKnown(group.permissions, '/permissions');
+    requireHoldsAll(caller, group.permissions);
     const now = this.now();
     await this.store.transaction(async (store) => {
       await requireUsers(store, group.memberIds);
+      await requireMembersWithin(store, caller, group.memberIds);
       if (!(await store.groups.insert(group, now))) {
         throw new AppError('NAME_TAKEN', `A group named '${group.name}' already exists`);
       }
@@ -67,12 +70,18 @@ export class GroupService {
     await this.store.transaction(async (store) => {
       const before = await store.groups.get(id);
       if (!before) throw notFound('Group');
-      if (input.name !== undefined) await store.groups.rename(id, input.name.trim());
-      if (input.permissions) await store.groups.setPermissions(id, input.permissions);
+      requireHoldsAll(caller, [...before.permissions, ...(input.permissions ?? [])]);
       if (input.memberIds) {
         await requireUsers(store, input.memberIds);
-        await store.groups.setMembers(id, input.memberIds);
+        await requireMembersWithin(
+          store,
+          caller,
+          membersChanged(before.memberIds, input.memberIds),
+        );
       }
+      if (input.name !== undefined) await store.groups.rename(id, input.name.trim());
+      if (input.permissions) await store.groups.setPermissions(id, input.permissions);
+      if (input.memberIds) await store.groups.setMembers(id, input.memberIds);
       const details = { name: before.name, ...describeGroupChange(before, input) };
       await store.audit.append(
         auditEvent(caller.actor, 'group.update', 'group', id, details),
@@ -87,6 +96,8 @@ export class GroupService {
     await this.store.transaction(async (store) => {
       const group = await store.groups.get(id);
       if (!group) throw notFound('Group');
+      requireHoldsAll(caller, group.permissions);
+      await requireMembersWithin(store, caller, group.memberIds);
       await store.groups.delete(id);
       const details = { name: group.name, permissions: group.permissions };
       await store.audit.append(
@@ -103,6 +114,24 @@ async function requireUsers(store: Store, userIds: readonly string[]): Promise<v
     existing.has(userId) ? [] : [{ path: `/memberIds/${index}`, message: 'is not a user' }],
   );
   if (issues.length > 0) throw validationError(issues);
+}
+
+/** The users who join or leave when a group's members become `after`. */
+function membersChanged(before: readonly string[], after: readonly string[]): string[] {
+  const kept = new Set(before.filter((id) => after.includes(id)));
+  return [...new Set([...before, ...after])].filter((id) => !kept.has(id));
+}
+
+/** A manager adds or removes only members who hold nothing the manager lacks. */
+async function requireMembersWithin(
+  store: Store,
+  caller: Caller,
+  userIds: readonly string[],
+): Promise<void> {
+  for (const userId of new Set(userIds)) {
+    const user = await store.users.get(userId);
+    if (user) await requireUserWithin(store, caller, user);
+  }
 }
 
 /** What an update changed, for the audit log: permissions and members as before/after. */

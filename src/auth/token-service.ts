@@ -5,6 +5,7 @@ import { PERMISSIONS } from '../domain/permissions.ts';
 import type { ApiToken } from '../domain/user.ts';
 import type { Store } from '../store/store.ts';
 import type { Caller } from './caller.ts';
+import { requireUserWithin } from './grant-limits.ts';
 import { isWorthRecording } from './last-use.ts';
 import { hashSecretToken, newSecretToken } from './secret-token.ts';
 
@@ -18,11 +19,16 @@ export class TokenService {
     private readonly now: () => Date,
   ) {}
 
-  /** Who a token may be made for: oneself, or anyone with users.manage. */
-  #requireSelfOrManager(caller: Caller, userId: string): void {
-    if (caller.user?.id !== userId && !caller.permissions.has(PERMISSIONS.usersManage)) {
-      throw notFound('User');
-    }
+  /**
+   * Whose tokens the caller may handle: their own, or, with users.manage, those of a user who
+   * holds nothing the caller lacks (a token is as good as the account).
+   */
+  async #requireSelfOrManaged(caller: Caller, userId: string): Promise<void> {
+    if (caller.user?.id === userId) return;
+    if (!caller.permissions.has(PERMISSIONS.usersManage)) throw notFound('User');
+    const user = await this.store.users.get(userId);
+    if (!user) throw notFound('User');
+    await requireUserWithin(this.store, caller, user);
   }
 
   async create(
@@ -30,7 +36,7 @@ export class TokenService {
     userId: string,
     input: { name: string; expiresAt?: Date | null },
   ): Promise<{ token: ApiToken; secret: string }> {
-    this.#requireSelfOrManager(caller, userId);
+    await this.#requireSelfOrManaged(caller, userId);
     const user = await this.store.users.get(userId);
     if (!user) throw notFound('User');
     const now = this.now();
@@ -60,12 +66,12 @@ export class TokenService {
   }
 
   async list(caller: Caller, userId: string): Promise<ApiToken[]> {
-    this.#requireSelfOrManager(caller, userId);
+    await this.#requireSelfOrManaged(caller, userId);
     return this.store.apiTokens.listForUser(userId);
   }
 
   async revoke(caller: Caller, userId: string, tokenId: string): Promise<void> {
-    this.#requireSelfOrManager(caller, userId);
+    await this.#requireSelfOrManaged(caller, userId);
     await this.store.transaction(async (store) => {
       if (!(await store.apiTokens.delete(tokenId, userId))) throw notFound('Token');
       await store.audit.append(

@@ -12,24 +12,11 @@ import { compileValidator } from '../domain/validation.ts';
 import type { Page, Store, UserChanges } from '../store/store.ts';
 import { requirePermission, type Caller } from './caller.ts';
 import type { CredentialChecker } from './credentials.ts';
+import { requireHoldsAll, requireUserWithin } from './grant-limits.ts';
 import { hashPassword } from './password.ts';
 
 const validateCreate = compileValidator(UserCreateInput);
 const validateUpdate = compileValidator(UserUpdateInput);
-
-/**
- * A user manager can grant only permissions they hold, and change only users who hold
- * nothing they lack: users.manage is not a way to become more than one is.
- */
-function requireNoEscalation(caller: Caller, permissions: readonly string[]): void {
-  const beyond = permissions.filter((permission) => !caller.permissions.has(permission));
-  if (beyond.length > 0) {
-    throw new AppError(
-      'FORBIDDEN',
-      `You do not hold ${beyond.map((p) => `'${p}'`).join(', ')} yourself`,
-    );
-  }
-}
 
 /** Managing users: creating, changing, disabling and deleting them, with an audit trail. */
 export class UserService {
@@ -46,7 +33,7 @@ export class UserService {
     const requested = input.permissions ?? [PERMISSIONS.planner];
     this.catalog.requireKnown(requested, '/permissions');
     const permissions = [...new Set(requested)].sort();
-    requireNoEscalation(caller, permissions);
+    requireHoldsAll(caller, permissions);
     const now = this.now();
     const user = {
       id: randomUUID(),
@@ -95,13 +82,13 @@ export class UserService {
     const input = validateUpdate(raw);
     if (input.permissions) {
       this.catalog.requireKnown(input.permissions, '/permissions');
-      requireNoEscalation(caller, input.permissions);
+      requireHoldsAll(caller, input.permissions);
     }
     if (input.disabled === true && caller.user?.id === id) {
       throw new AppError('FORBIDDEN', 'You cannot disable your own account');
     }
-    await this.#apply(caller.actor, id, input, (target) =>
-      requireNoEscalation(caller, target.permissions),
+    await this.#apply(caller.actor, id, input, (store, target) =>
+      requireUserWithin(store, caller, target),
     );
     return this.get(caller, id);
   }
@@ -114,14 +101,14 @@ export class UserService {
   ): Promise<User> {
     requirePermission(caller, PERMISSIONS.usersManage);
     this.catalog.requireKnown(change.grant, '/grant');
-    requireNoEscalation(caller, [...change.grant, ...change.revoke]);
+    requireHoldsAll(caller, [...change.grant, ...change.revoke]);
     await this.store.transaction(async (store) => {
       const target = await store.users.get(id);
       if (!target) throw notFound('User');
       const held = new Set(target.permissions);
       for (const permission of change.grant) held.add(permission);
       for (const permission of change.revoke) held.delete(permission);
-      const check = (current: User) => requireNoEscalation(caller, current.permissions);
+      const check = (inner: Store, current: User) => requireUserWithin(inner, caller, current);
       await this.withStore(store).#apply(caller.actor, id, { permissions: [...held] }, check);
     });
     return this.get(caller, id);
@@ -135,7 +122,8 @@ export class UserService {
       input.currentPassword,
       caller.actor.address,
     );
-    await this.#apply(caller.actor, user.id, { password: input.newPassword }, () => {});
+    const own = async () => {};
+    await this.#apply(caller.actor, user.id, { password: input.newPassword }, own);
   }
 
   /** Deletes a user who owns no tasks (transfer or delete them first). */
@@ -147,7 +135,7 @@ export class UserService {
       // Locking the user first keeps a task from being given to them while they are deleted.
       const user = (await store.users.lock(id)) ? await store.users.get(id) : undefined;
       if (!user) throw notFound('User');
-      requireNoEscalation(caller, user.permissions);
+      await requireUserWithin(store, caller, user);
       const owned = await store.tasks.countByOwner(id);
       if (owned > 0) {
         throw new AppError(
@@ -172,22 +160,24 @@ export class UserService {
     actor: Actor,
     id: string,
     input: UserUpdateInput,
-    check: (target: User) => void,
+    check: (store: Store, target: User) => Promise<void>,
   ): Promise<void> {
     const now = this.now();
     const changes = await changesOf(input, now);
     await this.store.transaction(async (store) => {
       const before = await store.users.get(id);
       if (!before) throw notFound('User');
-      check(before);
+      await check(store, before);
       await store.users.update(id, changes);
       if (input.permissions) await store.users.setPermissions(id, input.permissions);
       if (input.disabled === true || input.password !== undefined)
         await store.sessions.deleteForUser(id);
-      await store.audit.append(
-        auditEvent(actor, 'user.update', 'user', id, describeUserChange(before, input)),
-        now,
-      );
+      // A reset means the account may be in the wrong hands: its tokens go with the password.
+      const isReset = input.password !== undefined && actor.userId !== id;
+      const tokensRevoked = isReset ? await store.apiTokens.deleteForUser(id) : 0;
+      const details = describeUserChange(before, input);
+      if (tokensRevoked > 0) details.tokensRevoked = tokensRevoked;
+      await store.audit.append(auditEvent(actor, 'user.update', 'user', id, details), now);
     });
   }
 }

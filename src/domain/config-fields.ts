@@ -1,11 +1,15 @@
 /**
- * Annotations a component's config schema may put on a string field:
- * `secret: true` (encrypted at rest, masked in the API, never filled with placeholders) and
- * `placeholders: false` (passed as written; the component binds placeholders itself, as SQL does).
+ * Annotations a component's config schema may put on a string field (or on an object, for
+ * every string in it):
+ * `secret: true` (encrypted at rest, masked in the API, never filled with placeholders),
+ * `placeholders: false` (passed as written; the component binds placeholders itself, as SQL does)
+ * and `destination: true` (where the component sends data: a stored secret is not kept when
+ * it changes, so a new destination cannot receive the old secret).
  */
 export interface FieldAnnotations {
   secret: boolean;
   placeholders: boolean;
+  destination: boolean;
 }
 
 type Schema = Record<string, unknown>;
@@ -27,6 +31,7 @@ function annotationsOf(schemas: readonly Schema[], inherited: FieldAnnotations):
     secret: inherited.secret || schemas.some((schema) => schema.secret === true),
     placeholders:
       inherited.placeholders && !schemas.some((schema) => schema.placeholders === false),
+    destination: inherited.destination || schemas.some((schema) => schema.destination === true),
   };
 }
 
@@ -81,7 +86,7 @@ function mapValue(
  */
 export function mapConfigStrings(schema: unknown, config: unknown, fn: StringMapper): unknown {
   const root = isObject(schema) ? branches(schema) : [];
-  return mapValue(config, root, { secret: false, placeholders: true }, '', fn);
+  return mapValue(config, root, { secret: false, placeholders: true, destination: false }, '', fn);
 }
 
 /** Whether the schema marks any field secret (so configs of this kind need protecting). */

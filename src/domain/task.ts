@@ -64,6 +64,18 @@ export interface TaskDefinition {
   expiresAt: Date | null;
 }
 
+/** The components of a definition, each with its category. */
+export function componentsOf(
+  definition: Pick<TaskDefinition, 'triggers' | 'jobs' | 'actions' | 'series'>,
+): Array<[ComponentCategory, Component]> {
+  return [
+    ...definition.triggers.map((c): [ComponentCategory, Component] => ['trigger', c]),
+    ...definition.jobs.map((c): [ComponentCategory, Component] => ['job', c]),
+    ...definition.actions.map((c): [ComponentCategory, Component] => ['action', c]),
+    ...(definition.series ? [['series', definition.series] as [ComponentCategory, Component]] : []),
+  ];
+}
+
 /** A stored task. */
 export interface Task extends TaskDefinition {
   id: string;

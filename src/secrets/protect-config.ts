@@ -4,15 +4,35 @@ import { SECRET_MASK, SecretBox } from './secret-box.ts';
 /** A secret field sent back masked, with nothing stored to keep. */
 export class MaskedSecretError extends Error {}
 
+/** The destination fields' values by JSON pointer. */
+function destinationValues(schema: unknown, config: unknown): Map<string, string> {
+  const found = new Map<string, string>();
+  if (config === undefined || config === null) return found;
+  mapConfigStrings(schema, config, (text, field, path) => {
+    if (field.destination) found.set(path, text);
+    return text;
+  });
+  return found;
+}
+
+/** Whether any field marked `destination` differs between the two configs. */
+export function destinationChanged(schema: unknown, config: unknown, previous: unknown): boolean {
+  const before = destinationValues(schema, previous);
+  const after = destinationValues(schema, config);
+  if (before.size !== after.size) return true;
+  return [...after].some(([path, value]) => before.get(path) !== value);
+}
+
 /**
  * The config as it is stored: secret fields sealed. A field sent back as the mask keeps its
- * stored value, found at the same place in the previous config.
+ * stored value, found at the same place in the previous config, unless keepMasked is false.
  */
 export function sealSecrets(
   box: SecretBox,
   schema: unknown,
   config: unknown,
   previous: unknown,
+  keepMasked = true,
 ): unknown {
   const previousSecrets = secretValues(schema, previous);
   return mapConfigStrings(schema, config, (text, field, path) => {
@@ -21,7 +41,7 @@ export function sealSecrets(
     // What was stored comes back as it is (a merged patch); anything else sent is a new secret.
     if (stored !== undefined && text === stored && SecretBox.isSealed(text)) return text;
     if (text !== SECRET_MASK) return box.seal(text);
-    if (stored === undefined || stored === '') throw new MaskedSecretError();
+    if (!keepMasked || stored === undefined || stored === '') throw new MaskedSecretError();
     return stored;
   });
 }

@@ -78,6 +78,8 @@ export interface ApiTokenRepository {
   touch(id: string, lastUsedAt: Date): Promise<void>;
   /** Deletes the user's token; false when it is not theirs or does not exist. */
   delete(id: string, userId: string): Promise<boolean>;
+  /** Revokes every token of the user; how many there were. */
+  deleteForUser(userId: string): Promise<number>;
 }
 
 /** Tasks with their components. */

@@ -13,7 +13,7 @@ import type { TaskCreateInput } from '../domain/task-schema.ts';
 import { isValidTimeZone } from '../domain/timezone.ts';
 import type { ComponentRegistry } from '../plugins/registry.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
-import { sealComponentSecrets } from './task-secrets.ts';
+import { sealComponentSecrets, type SecretKeeping } from './task-secrets.ts';
 
 type ComponentInput = { id?: string; kind: string; config?: Record<string, unknown> };
 
@@ -33,6 +33,7 @@ class DefinitionBuilder {
   constructor(
     private readonly context: DefinitionContext,
     private readonly previous: TaskDefinition | null,
+    private readonly keep: SecretKeeping,
   ) {}
 
   component(category: ComponentCategory, input: ComponentInput, path: string): Component {
@@ -52,6 +53,7 @@ class DefinitionBuilder {
       this.previous,
       path,
       this.issues,
+      this.keep,
     );
     return { ...component, config: sealed };
   }
@@ -74,14 +76,16 @@ function timezoneOf(input: TaskCreateInput, fallback: string, issues: FieldIssue
 /**
  * Turns schema-valid input into a task definition: fills defaults, gives components
  * ids, checks every component against its kind and seals its secrets (a masked secret keeps
- * the previous definition's value). Throws with all issues found.
+ * the previous definition's value when the owner edits and the destination is the same).
+ * Throws with all issues found.
  */
 export function buildDefinition(
   input: TaskCreateInput,
   context: DefinitionContext,
   previous: TaskDefinition | null = null,
+  keep: SecretKeeping = 'owner-edit',
 ): TaskDefinition {
-  const builder = new DefinitionBuilder(context, previous);
+  const builder = new DefinitionBuilder(context, previous, keep);
   const triggers = (input.triggers ?? []).map((t, i) =>
     builder.component('trigger', t, `/triggers/${i}`),
   );

@@ -1,19 +1,44 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { FieldIssue } from '../domain/errors.ts';
-import type { Component, ComponentCategory, TaskDefinition } from '../domain/task.ts';
+import {
+  componentsOf,
+  type Component,
+  type ComponentCategory,
+  type TaskDefinition,
+} from '../domain/task.ts';
 import type { ComponentRegistry } from '../plugins/registry.ts';
-import { MaskedSecretError, maskSecrets, sealSecrets } from '../secrets/protect-config.ts';
+import {
+  destinationChanged,
+  MaskedSecretError,
+  maskSecrets,
+  sealSecrets,
+} from '../secrets/protect-config.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 
 type Parts = Pick<TaskDefinition, 'triggers' | 'jobs' | 'actions' | 'series'>;
 
-/** The components of a definition with their category. */
-function componentsOf(definition: Parts): Array<[ComponentCategory, Component]> {
-  return [
-    ...definition.triggers.map((c): [ComponentCategory, Component] => ['trigger', c]),
-    ...definition.jobs.map((c): [ComponentCategory, Component] => ['job', c]),
-    ...definition.actions.map((c): [ComponentCategory, Component] => ['action', c]),
-    ...(definition.series ? [['series', definition.series] as [ComponentCategory, Component]] : []),
-  ];
+/** Whether stored secrets may be kept: only when the owner edits. */
+export type SecretKeeping = 'owner-edit' | 'other-editor';
+
+/** Why the stored secrets of a component may not be kept, or null when they may. */
+function keptSecretsProblem(
+  schema: unknown,
+  config: unknown,
+  before: Component | undefined,
+  keep: SecretKeeping,
+): string | null {
+  if (!before) return null;
+  const untouched = isDeepStrictEqual(
+    maskSecrets(schema, config),
+    maskSecrets(schema, before.config),
+  );
+  if (keep === 'other-editor' && !untouched) {
+    return "type the secret again: only the task's owner can keep a stored secret in a component they change";
+  }
+  if (destinationChanged(schema, config, before.config)) {
+    return 'type the secret again: the destination changed, and a stored secret goes only where it went before';
+  }
+  return null;
 }
 
 /**
@@ -28,20 +53,28 @@ export function sealComponentSecrets(
   previous: Parts | null,
   path: string,
   issues: FieldIssue[],
+  keep: SecretKeeping,
 ): Record<string, unknown> {
   const kind = registry.get(category, component.kind);
   if (!kind) return component.config;
   const before = previous
     ? componentsOf(previous).find(([c, each]) => c === category && each.id === component.id)
     : undefined;
+  const keepable = keptSecretsProblem(kind.configSchema, component.config, before?.[1], keep);
   try {
-    return sealSecrets(box, kind.configSchema, component.config, before?.[1].config) as Record<
-      string,
-      unknown
-    >;
+    const { configSchema } = kind;
+    const sealed = sealSecrets(
+      box,
+      configSchema,
+      component.config,
+      before?.[1].config,
+      keepable === null,
+    );
+    return sealed as Record<string, unknown>;
   } catch (error) {
     if (!(error instanceof MaskedSecretError)) throw error;
-    issues.push({ path: `${path}/config`, message: 'a masked secret has no stored value to keep' });
+    const message = keepable ?? 'a masked secret has no stored value to keep';
+    issues.push({ path: `${path}/config`, message });
     return component.config;
   }
 }

@@ -3,7 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { requirePlanner, type Caller } from '../auth/caller.ts';
 import { auditEvent } from '../domain/audit.ts';
 import { AppError, notFound, validationError } from '../domain/errors.ts';
-import type { Task, TaskDefinition } from '../domain/task.ts';
+import { componentsOf, type Task, type TaskDefinition } from '../domain/task.ts';
 import {
   TaskCreateInput,
   TaskPatchInput,
@@ -19,6 +19,8 @@ import {
   definitionToInput,
   type DefinitionContext,
 } from './task-definition.ts';
+import { changedComponents, isOwnerEdit, requireEditorHolds } from './editor-rights.ts';
+import type { SecretKeeping } from './task-secrets.ts';
 import { syncTriggers } from './trigger-sync.ts';
 
 const validateCreate = compileValidator(TaskCreateInput);
@@ -106,12 +108,11 @@ export class TaskService {
     if (!admin && ownerId !== caller.user?.id)
       throw new AppError('FORBIDDEN', "This needs 'taskplanner.admin'");
     if (!(await this.store.users.get(ownerId))) throw notFound('User');
-    return this.#insert(
-      caller,
-      ownerId,
-      buildDefinition(validateCreate(raw), this.context),
-      'task.import',
-    );
+    const definition = buildDefinition(validateCreate(raw), this.context);
+    if (!isOwnerEdit(caller, ownerId)) {
+      requireEditorHolds(caller, this.registry, changedComponents(null, definition));
+    }
+    return this.#insert(caller, ownerId, definition, 'task.import');
   }
 
   async replace(caller: Caller, id: string, raw: unknown, ifMatch?: number): Promise<Task> {
@@ -119,7 +120,7 @@ export class TaskService {
     const { revision, ...input } = validateReplace(raw);
     const expected = baseRevision(ifMatch, revision);
     return this.#change(caller, id, expected, 'task.update', (task) =>
-      buildDefinition(input, this.context, task),
+      buildDefinition(input, this.context, task, secretKeeping(caller, task)),
     );
   }
 
@@ -136,6 +137,7 @@ export class TaskService {
         },
         this.context,
         task,
+        secretKeeping(caller, task),
       ),
     );
   }
@@ -246,6 +248,7 @@ export class TaskService {
       const ownerId = newOwnerId ?? task.ownerId;
       const definition = edit(task);
       if (ownerId === task.ownerId && sameDefinition(definition, task)) return;
+      this.#requireEditorRights(caller, task, definition, ownerId);
       const updated: Task = { ...task, ...definition, ownerId, revision: base + 1, updatedAt: now };
       if (!(await store.tasks.update(updated, base))) throw revisionConflict(task.revision);
       await syncTriggers(store, updated, this.context.registry, now.getTime());
@@ -254,11 +257,34 @@ export class TaskService {
         ownerId,
         revision: updated.revision,
         ...(newOwnerId ? { previousOwnerId: task.ownerId } : {}),
+        ...(isOwnerEdit(caller, task.ownerId) ? {} : { onBehalfOf: task.ownerLogin }),
       };
       await store.audit.append(auditEvent(caller.actor, action, 'task', id, details), now);
     });
     return this.get(caller, id);
   }
+
+  /**
+   * Someone other than the owner may add or change only components they could use
+   * themselves; moving a task to another owner moves every component into their context.
+   */
+  #requireEditorRights(
+    caller: Caller,
+    task: Task,
+    definition: TaskDefinition,
+    ownerId: string,
+  ): void {
+    if (ownerId !== task.ownerId) {
+      requireEditorHolds(caller, this.registry, componentsOf(definition));
+    } else if (!isOwnerEdit(caller, task.ownerId)) {
+      requireEditorHolds(caller, this.registry, changedComponents(definitionOf(task), definition));
+    }
+  }
+}
+
+/** Stored secrets are kept only when the owner edits their own task. */
+function secretKeeping(caller: Caller, task: Task): SecretKeeping {
+  return isOwnerEdit(caller, task.ownerId) ? 'owner-edit' : 'other-editor';
 }
 
 /** Locks the would-be owner of a task; they must exist and be enabled. */

@@ -17,9 +17,9 @@ function annotations(schema: unknown, config: unknown): Record<string, FieldAnno
   return found;
 }
 
-const PLAIN: FieldAnnotations = { secret: false, placeholders: true };
-const SECRET: FieldAnnotations = { secret: true, placeholders: true };
-const RAW: FieldAnnotations = { secret: false, placeholders: false };
+const PLAIN: FieldAnnotations = { secret: false, placeholders: true, destination: false };
+const SECRET: FieldAnnotations = { secret: true, placeholders: true, destination: false };
+const RAW: FieldAnnotations = { secret: false, placeholders: false, destination: false };
 
 describe('mapConfigStrings', () => {
   it('finds secret and placeholders:false fields through nested objects', () => {

@@ -71,4 +71,12 @@ export class SqlApiTokenRepository implements ApiTokenRepository {
       .executeTakeFirst();
     return result.numDeletedRows > 0n;
   }
+
+  async deleteForUser(userId: string): Promise<number> {
+    const result = await this.db
+      .deleteFrom('api_tokens')
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
 }
