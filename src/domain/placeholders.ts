@@ -98,3 +98,10 @@ export function placeholderNames(template: string): string[] {
 export function placeholderPattern(): RegExp {
   return new RegExp(PLACEHOLDER.source, 'g');
 }
+
+/**
+ * A name a caller may give a parameter (hook, manual start, next task): letters, digits and
+ * _ . -, and nothing under task., run. or job., which the engine fills itself.
+ */
+export const PARAMETER_NAME_PATTERN =
+  '^(?!(?:task|run|job)(?:\\.|$))[A-Za-z_][A-Za-z0-9_.-]{0,63}$';

@@ -9,7 +9,13 @@ import type { Store } from '../store/store.ts';
 export const MAX_ARTIFACT_BYTES = 100 * 1024 * 1024;
 const MAX_INLINE_CHARS = 64 * 1024;
 
-/** Keeps a run's results: files as downloadable artifacts, text and JSON inline (capped). */
+/** The permission needed to download the files of a job (by id), or null for none. */
+export type ArtifactPermission = (jobId: string) => string | null;
+
+/**
+ * Keeps a run's results: files as downloadable artifacts (carrying the permission of the
+ * job that made them), text and JSON inline (capped).
+ */
 export async function recordResults(
   store: Store,
   runId: string,
@@ -17,6 +23,7 @@ export async function recordResults(
   results: readonly DeliveredResult[],
   log: RunLogger,
   now: number,
+  permissionOf: ArtifactPermission,
 ): Promise<RecordedResult[]> {
   const recorded: RecordedResult[] = [];
   for (const result of results) {
@@ -33,7 +40,8 @@ export async function recordResults(
       const json = JSON.stringify(result.value) ?? 'null';
       recorded.push(json.length <= MAX_INLINE_CHARS ? { ...base, value: result.value } : base);
     } else {
-      recorded.push({ ...base, ...(await keepFile(store, runId, result, log, now)) });
+      const permission = permissionOf(result.jobId);
+      recorded.push({ ...base, ...(await keepFile(store, runId, result, log, now, permission)) });
     }
   }
   return recorded;
@@ -45,6 +53,7 @@ async function keepFile(
   result: Extract<DeliveredResult, { type: 'file' }>,
   log: RunLogger,
   now: number,
+  permission: string | null,
 ): Promise<Partial<RecordedResult>> {
   const mediaType = result.mediaType ?? 'application/octet-stream';
   try {
@@ -60,6 +69,7 @@ async function keepFile(
       name: result.name,
       mediaType,
       content: await readFile(result.path),
+      permission,
     });
     return { artifactId: id, size, mediaType };
   } catch (error) {

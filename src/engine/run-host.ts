@@ -1,3 +1,4 @@
+import { PERMISSIONS } from '../domain/permissions.ts';
 import type { PlaceholderScope } from '../domain/placeholders.ts';
 import { placeholderValue } from '../domain/placeholders.ts';
 import type { Task } from '../domain/task.ts';
@@ -52,7 +53,7 @@ export class RunHosts {
         ),
       startTask: (taskId, parameters = {}) => this.#startTask(ticket, owner, taskId, parameters),
       auditEvents: (from, to) => this.store.audit.between(from, to, MAX_AUDIT_EVENTS),
-      groupMembers: (group) => this.#groupMembers(group),
+      groupMembers: (group) => this.#groupMembers(owner, group),
     };
   }
 
@@ -75,13 +76,23 @@ export class RunHosts {
     );
   }
 
-  async #groupMembers(nameOrId: string): Promise<GroupMember[]> {
+  /**
+   * The enabled members of a group the owner may list: one they belong to, or any when they
+   * manage users (who see every group anyway). A group they may not list is reported as
+   * missing, so a task cannot probe which groups exist.
+   */
+  async #groupMembers(owner: OwnerState, nameOrId: string): Promise<GroupMember[]> {
     const groups = await this.store.groups.list();
     const key = nameOrId.toLowerCase();
     const group =
       groups.find((each) => each.id === nameOrId) ??
       groups.find((each) => each.name.toLowerCase() === key);
-    if (!group) throw new Error(`there is no group '${nameOrId}'`);
+    const mayList =
+      group !== undefined &&
+      (group.memberIds.includes(owner.user.id) || owner.permissions.has(PERMISSIONS.usersManage));
+    if (!group || !mayList) {
+      throw new Error(`the owner '${owner.user.login}' is in no group '${nameOrId}'`);
+    }
     const users = await Promise.all(group.memberIds.map((id) => this.store.users.get(id)));
     return users
       .filter((user): user is User => user !== undefined && !user.disabled)

@@ -35,6 +35,8 @@ import {
   UserSchema,
 } from './schemas.ts';
 
+import { redactingLogger } from './log-redaction.ts';
+
 /** What the HTTP app is built from. */
 export interface AppDependencies {
   services: Services;
@@ -64,7 +66,7 @@ function acceptJsonOnly(app: FastifyInstance): void {
 /** Builds the Fastify app: the API under /api/v1, its documentation, health checks. */
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.logger ?? false,
+    logger: redactingLogger(deps.logger ?? false),
     bodyLimit: deps.config.bodyLimitBytes,
     trustProxy: trustedProxies(deps.config.trustProxy),
     return503OnClosing: true,

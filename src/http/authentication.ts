@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type {} from '@fastify/cookie';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Authentication } from '../auth/authenticator.ts';
+import type { Authentication, Credentials } from '../auth/authenticator.ts';
 import type { Caller } from '../auth/caller.ts';
 import { AppError } from '../domain/errors.ts';
 import type { Services } from '../services.ts';
@@ -31,11 +31,7 @@ export function registerAuthentication(app: FastifyInstance, services: Services)
   app.decorateRequest('auth', null);
   app.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/api/v1/')) return;
-    request.auth = await services.authenticator.authenticate({
-      sessionToken: request.cookies[SESSION_COOKIE],
-      authorization: request.headers.authorization,
-      address: request.ip,
-    });
+    request.auth = await services.authenticator.authenticate(credentialsOf(request));
     if (!request.auth && request.routeOptions.config.public !== true) {
       throw new AppError('UNAUTHENTICATED', 'Log in, or send an API token');
     }
@@ -51,6 +47,15 @@ export function registerAuthentication(app: FastifyInstance, services: Services)
       );
     }
   });
+}
+
+/** What a request proves its caller with: session cookie, Authorization header, address. */
+export function credentialsOf(request: FastifyRequest): Credentials {
+  return {
+    sessionToken: request.cookies[SESSION_COOKIE],
+    authorization: request.headers.authorization,
+    address: request.ip,
+  };
 }
 
 /** The authenticated caller, or UNAUTHENTICATED. */

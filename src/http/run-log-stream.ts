@@ -5,6 +5,11 @@ import type { Services } from '../services.ts';
 import type { Caller } from '../auth/caller.ts';
 
 const POLL_MS = 1000;
+/** How often a stream checks that its viewer may still see the run (disabled, logged out…). */
+export const ACCESS_CHECK_MS = 2000;
+
+/** The viewer as they are now: null when they may no longer call the API at all. */
+export type CurrentCaller = () => Promise<Caller | null>;
 
 /** One server-sent event; every line of data gets its own data: field. */
 function event(name: string, data: string): string {
@@ -16,12 +21,15 @@ function event(name: string, data: string): string {
  * A run's log as server-sent events: what is there, then each new piece as it comes
  * ("log" events), then an "end" event with the final status. A run executing on this node
  * streams from memory; one queued or executing elsewhere is followed through the store.
+ * The viewer's access is checked again every few seconds: a stream ends with status
+ * "forbidden" once they are disabled, logged out or lose the right to see the run.
  */
 export async function runLogStream(
   services: Services,
   caller: Caller,
   runId: string,
   request: FastifyRequest,
+  currentCaller: CurrentCaller,
 ) {
   const { run, text } = await services.runs.log(caller, runId);
   const stream = new PassThrough();
@@ -67,5 +75,27 @@ export async function runLogStream(
     cleanups.push(() => clearTimeout(timer));
   };
   void follow().catch(() => finish('unknown'));
+  const access = setInterval(() => {
+    void stillAllowed(services, currentCaller, runId).then((allowed) => {
+      if (!allowed) finish('forbidden');
+    });
+  }, ACCESS_CHECK_MS);
+  cleanups.push(() => clearInterval(access));
   return stream;
+}
+
+/** Whether the viewer, as they are now, may still see the run. */
+async function stillAllowed(
+  services: Services,
+  currentCaller: CurrentCaller,
+  runId: string,
+): Promise<boolean> {
+  try {
+    const caller = await currentCaller();
+    if (!caller) return false;
+    await services.runs.get(caller, runId);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -1,14 +1,20 @@
 import { AppError } from '../domain/errors.ts';
-import type { Task } from '../domain/task.ts';
+import type { Component, Task } from '../domain/task.ts';
 import { enqueueRun } from '../engine/enqueue.ts';
 import type { HttpTriggerConfig } from '../plugins/builtin/triggers/http.ts';
-import { HookLinks } from '../secrets/hook-links.ts';
+import { HookLinks, type HookBinding } from '../secrets/hook-links.ts';
 import type { Store } from '../store/store.ts';
 import { checkParameters } from './run-parameters.ts';
 
 /** Every way a hook can fail to start its task looks the same from outside. */
 function noSuchHook(): AppError {
   return new AppError('NOT_FOUND', 'No task answers at this URL (or its trigger is off)');
+}
+
+/** What the URL of an HTTP trigger of the task is bound to. */
+function bindingOf(task: Task, trigger: Component): HookBinding {
+  const { rotation } = trigger.config as HttpTriggerConfig;
+  return { taskId: task.id, triggerId: trigger.id, rotation, ownerId: task.ownerId };
 }
 
 /** Starts tasks through the URLs of their HTTP triggers. */
@@ -25,10 +31,7 @@ export class HookService {
       .filter((trigger) => trigger.kind === 'http')
       .map((trigger) => ({
         triggerId: trigger.id,
-        path: this.links.path(
-          { taskId: task.id, triggerId: trigger.id },
-          (trigger.config as HttpTriggerConfig).rotation,
-        ),
+        path: this.links.path(bindingOf(task, trigger)),
       }));
   }
 
@@ -45,7 +48,7 @@ export class HookService {
     );
     if (!task || !trigger) throw noSuchHook();
     const config = trigger.config as HttpTriggerConfig;
-    if (!this.links.verify(claimed, config.rotation, claimed.signature)) throw noSuchHook();
+    if (!this.links.verify(bindingOf(task, trigger), claimed.signature)) throw noSuchHook();
     if (!task.enabled || !config.methods.includes(method as 'GET' | 'POST')) throw noSuchHook();
     checkParameters(parameters);
     const runId = await enqueueRun(

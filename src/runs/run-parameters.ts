@@ -1,6 +1,8 @@
 import { validationError, type FieldIssue } from '../domain/errors.ts';
+import { PARAMETER_NAME_PATTERN } from '../domain/placeholders.ts';
 
-const PARAMETER_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
+const PARAMETER_NAME = new RegExp(PARAMETER_NAME_PATTERN);
+const BUILT_IN = /^(?:task|run|job)(?:\.|$)/;
 const MAX_PARAMETERS = 100;
 const MAX_VALUE_CHARS = 10_000;
 
@@ -8,6 +10,11 @@ const MAX_VALUE_CHARS = 10_000;
 export function checkParameters(parameters: Record<string, string>): void {
   const names = Object.keys(parameters);
   const issues: FieldIssue[] = names.flatMap((name) => {
+    if (BUILT_IN.test(name)) {
+      const message =
+        'is a built-in placeholder: names under task., run. and job. are the server’s';
+      return [{ path: `/parameters/${name}`, message }];
+    }
     if (!PARAMETER_NAME.test(name))
       return [{ path: `/parameters/${name}`, message: 'must be a name of letters, digits, _ . -' }];
     if ((parameters[name] ?? '').length > MAX_VALUE_CHARS)

@@ -1,4 +1,4 @@
-import { requirePlanner, type Caller } from '../auth/caller.ts';
+import { requirePermission, requirePlanner, type Caller } from '../auth/caller.ts';
 import { AppError, notFound } from '../domain/errors.ts';
 import {
   isFinal,
@@ -102,6 +102,8 @@ export class RunService {
     await this.get(caller, runId);
     const artifact = await this.store.runs.artifact(runId, artifactId);
     if (!artifact) throw notFound('Artifact');
+    // Seeing a run is not enough for what only some may read (an audit export).
+    if (artifact.permission !== null) requirePermission(caller, artifact.permission);
     return artifact;
   }
 

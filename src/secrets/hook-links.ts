@@ -9,10 +9,17 @@ export interface HookTarget {
   triggerId: string;
 }
 
+/** What a hook URL is bound to: the trigger, its rotation number and the task's owner. */
+export interface HookBinding extends HookTarget {
+  rotation: number;
+  ownerId: string;
+}
+
 /**
- * Unguessable URLs for HTTP triggers: the signature is an HMAC of the task, the trigger and
- * its rotation number under the server's key, so nothing needs storing and raising the
- * rotation (or changing the server key) retires the old URL.
+ * Unguessable URLs for HTTP triggers: the signature is an HMAC of the task, the trigger, its
+ * rotation number and the task's owner under the server's key, so nothing needs storing, and
+ * raising the rotation, giving the task to another owner (whose runs the URL would start) or
+ * changing the server key retires the old URL.
  */
 export class HookLinks {
   readonly #key: Buffer;
@@ -22,8 +29,8 @@ export class HookLinks {
   }
 
   /** The path of a trigger's URL. */
-  path(target: HookTarget, rotation: number): string {
-    return `${HOOK_PREFIX}${target.taskId}.${target.triggerId}.${this.#sign(target, rotation)}`;
+  path(binding: HookBinding): string {
+    return `${HOOK_PREFIX}${binding.taskId}.${binding.triggerId}.${this.#sign(binding)}`;
   }
 
   /** The task and trigger a token claims to name, before its signature is checked. */
@@ -34,16 +41,17 @@ export class HookLinks {
     return { taskId, triggerId, signature };
   }
 
-  /** Whether the signature is this trigger's at this rotation (compared in constant time). */
-  verify(target: HookTarget, rotation: number, signature: string): boolean {
-    const expected = Buffer.from(this.#sign(target, rotation));
+  /** Whether the signature is this binding's (compared in constant time). */
+  verify(binding: HookBinding, signature: string): boolean {
+    const expected = Buffer.from(this.#sign(binding));
     const given = Buffer.from(signature);
     return expected.length === given.length && timingSafeEqual(expected, given);
   }
 
-  #sign(target: HookTarget, rotation: number): string {
+  #sign(binding: HookBinding): string {
+    const { taskId, triggerId, rotation, ownerId } = binding;
     return createHmac('sha256', this.#key)
-      .update(`${target.taskId}\n${target.triggerId}\n${rotation}`)
+      .update(`${taskId}\n${triggerId}\n${rotation}\n${ownerId}`)
       .digest('base64url');
   }
 }

@@ -189,6 +189,8 @@ export interface Artifact {
   name: string;
   mediaType: string;
   content: Buffer;
+  /** Who may download it besides seeing the run: holders of the permission of the job that made it. */
+  permission: string | null;
 }
 
 /** Runs: the history, the queue and the leases. */

@@ -424,6 +424,31 @@ for (const backend of await backends()) {
       });
     });
 
+    describe('log stream access', () => {
+      it('ends a live stream once its viewer is disabled', { timeout: 30_000 }, async () => {
+        const viewer = await t.user('streamviewer', ['taskplanner']);
+        const name = gateName('watched');
+        const taskId = await createTask(viewer.client, { name: 'watched', jobs: [waitJob(name)] });
+        const address = t.app.server.listening
+          ? `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`
+          : await t.app.listen({ port: 0, host: '127.0.0.1' });
+        const token = await tokenOf(viewer.client);
+        const runId = await startRun(viewer.client, taskId);
+        const response = await fetch(`${address}/api/v1/runs/${runId}/log`, {
+          headers: { accept: 'text/event-stream', authorization: `Bearer ${token}` },
+        });
+        assert.ok(response.body);
+        const readUntil = streamReader(response.body);
+        await readUntil('waiting\n');
+        const disabled = await t.admin.post(`/api/v1/users/${viewer.id}/disable`);
+        assert.equal(disabled.status, 200);
+        const events = parseEvents(await readUntil('event: end'));
+        assert.deepEqual(JSON.parse(events.at(-1)?.data ?? ''), { status: 'forbidden' });
+        gate(name).open();
+        await t.ended(runId);
+      });
+    });
+
     describe('cancel', () => {
       it('cancels a queued run at once', async () => {
         const name = gateName('queued');

@@ -219,9 +219,10 @@ for (const backend of await backends()) {
     it('series group runs once per enabled member; refused without series.group', async () => {
       const carol = await t.user('carol', ['taskplanner']);
       const dave = await t.user('dave', ['taskplanner']);
+      const aliceId = (await alice.get('/api/v1/me')).body.id as string;
       const group = await t.admin.post('/api/v1/groups', {
         name: 'Readers',
-        memberIds: [carol.id, dave.id],
+        memberIds: [carol.id, dave.id, aliceId],
       });
       assert.equal(group.status, 201, JSON.stringify(group.body));
       const disabled = await t.admin.patch(`/api/v1/users/${dave.id}`, { disabled: true });
@@ -234,11 +235,35 @@ for (const backend of await backends()) {
       assert.equal(ran.status, 'succeeded', failure(ran));
       assert.deepEqual(
         ran.items.map((item) => item.values),
-        [{ id: carol.id, login: 'carol', name: 'carol', email: null }],
+        [
+          { id: aliceId, login: 'alice', name: 'alice', email: null },
+          { id: carol.id, login: 'carol', name: 'carol', email: null },
+        ],
       );
       const refused = await runTask(t, bob, task);
       assert.equal(refused.status, 'failed');
       assert.match(failure(refused), /needs the permission 'series\.group'/);
+    });
+
+    it('series group lists only a group the owner belongs to; others look like missing ones', async () => {
+      const erin = await t.user('erin', ['taskplanner']);
+      const group = await t.admin.post('/api/v1/groups', { name: 'Payroll', memberIds: [erin.id] });
+      assert.equal(group.status, 201);
+      const foreign = await runTask(t, alice, {
+        series: { kind: 'group', config: { group: 'payroll' } },
+        jobs: [{ kind: 'text', config: { text: 'to {email}' } }],
+      });
+      const missing = await runTask(t, alice, {
+        series: { kind: 'group', config: { group: 'no-such-group' } },
+        jobs: [{ kind: 'text', config: { text: 'to {email}' } }],
+      });
+      assert.equal(foreign.status, 'failed');
+      assert.equal(foreign.items.length, 0, 'no member was listed');
+      assert.match(failure(foreign), /is in no group 'payroll'/);
+      assert.equal(
+        failure(foreign).replace('payroll', 'X'),
+        failure(missing).replace('no-such-group', 'X'),
+      );
     });
   });
 }

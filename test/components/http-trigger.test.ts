@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { isFinal, type RunStatus } from '../../src/domain/run.ts';
+import { redactHookUrl } from '../../src/http/log-redaction.ts';
 import type { ApiClient, ApiResponse } from '../support/api-client.ts';
 import { backends } from '../support/backends.ts';
 import { startEngineApp, type EngineApp } from '../support/engine-app.ts';
@@ -167,6 +168,19 @@ for (const backend of await backends()) {
       const { run } = await startedRun(await call('GET', `${fresh}?who=new`));
       assert.deepEqual(run.parameters, { who: 'new' });
       assert.equal((await runsOf(t, task.id)).length, 1);
+    });
+
+    it('retires the URL when the task changes owner, and keeps its token out of the server log', async () => {
+      const task = await create(alice, hookedTask('given away'));
+      const old = task.hooks[0]?.path ?? '';
+      const bob = await t.user('bob-hooks', ['taskplanner', 'trigger.http']);
+      const moved = await t.admin.post(`/api/v1/tasks/${task.id}/owner`, { ownerId: bob.id });
+      assert.equal(moved.status, 200, JSON.stringify(moved.body));
+      assert.equal((await call('GET', old)).status, 404, "the old owner's URL is retired");
+      const fresh = moved.body.hooks[0]?.path ?? '';
+      assert.notEqual(fresh, old);
+      assert.equal((await call('GET', fresh)).status, 202);
+      assert.equal(redactHookUrl(`${old}?x=1`), '/hooks/***?x=1');
     });
 
     it('answers 429 after 60 calls of one URL within a minute; other URLs are not limited', async () => {

@@ -97,6 +97,17 @@ describe('CSV report', () => {
     assert.equal(bytes.toString('utf8'), 'a,b\r\nplain,"x,y"\r\n');
   });
 
+  it('keeps text that a spreadsheet would run as a formula inert, and numbers as numbers', async () => {
+    const hostile = ['=HYPERLINK("http://x")', '+1+1', '-2+3', '@SUM(A1)', '\tcmd', '\rcmd'];
+    const rows = [...hostile.map((text) => ({ '=cmd': text })), { '=cmd': -5 }];
+    const text = await readFile(await written('csv', { columns: ['=cmd'], rows }), 'utf8');
+    const records: string[][] = parse(text);
+    assert.deepEqual(
+      records.map((record) => record[0]),
+      ["'=cmd", ...hostile.map((cell) => `'${cell}`), '-5'],
+    );
+  });
+
   it('starts with a UTF-8 byte order mark when asked', async () => {
     const bytes = await readFile(
       await written('csv', { columns: ['é'], rows: [{ é: 'ü' }] }, { bom: true }),

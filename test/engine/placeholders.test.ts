@@ -138,6 +138,24 @@ for (const backend of await backends()) {
       assert.equal((await runsOf(t, taskId)).length, 1);
     });
 
+    it('refuses parameters named like built-ins, and a series field cannot spoof them either', async () => {
+      const taskId = await createTask(alice, {
+        name: 'spoof target',
+        series: { kind: 'list', config: { items: [{ 'run.cause': 'schedule', 'task.id': 'X' }] } },
+        jobs: [fileJob('{run.cause}|{task.id}')],
+      });
+      for (const name of ['task.id', 'run.cause', 'job.fetch.status', 'run']) {
+        const started = await alice.post(`/api/v1/tasks/${taskId}/run`, {
+          parameters: { [name]: 'SPOOFED' },
+        });
+        assert.equal(started.status, 400, name);
+        assert.match(started.body.errors[0].message, /built-in placeholder/);
+      }
+      const { run, files } = await runNow(t, alice, taskId);
+      assert.equal(run.status, 'succeeded', JSON.stringify(run));
+      assert.equal(files['out.txt'], `manual|${taskId}`);
+    });
+
     it('gives every series item its fields as placeholders, over a run parameter of the same name', async () => {
       const taskId = await createTask(alice, {
         name: 'per region',

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { requirePlanner } from '../../auth/caller.ts';
 import { RunListParams } from '../../runs/run-schema.ts';
 import type { Services } from '../../services.ts';
-import { callerOf } from '../authentication.ts';
+import { callerOf, credentialsOf } from '../authentication.ts';
 import { runLogStream } from '../run-log-stream.ts';
 import { runView } from '../run-views.ts';
 import { IdParams, PageSchema, RunSchema, responses } from '../schemas.ts';
@@ -88,7 +88,9 @@ export function runRoutes(services: Services): FastifyPluginAsyncTypebox {
       async (request, reply) => {
         const caller = callerOf(request);
         if ((request.headers.accept ?? '').includes('text/event-stream')) {
-          const stream = await runLogStream(services, caller, request.params.id, request);
+          const current = async () =>
+            (await services.authenticator.authenticate(credentialsOf(request)))?.caller ?? null;
+          const stream = await runLogStream(services, caller, request.params.id, request, current);
           return reply
             .type('text/event-stream; charset=utf-8')
             .header('cache-control', 'no-cache')

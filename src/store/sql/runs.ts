@@ -485,6 +485,7 @@ export class SqlRunRepository implements RunRepository {
         media_type: artifact.mediaType,
         size: artifact.content.length,
         content: artifact.content,
+        permission: artifact.permission,
       })
       .execute();
   }
@@ -503,6 +504,7 @@ export class SqlRunRepository implements RunRepository {
         name: row.name,
         mediaType: row.media_type,
         content: Buffer.from(row.content),
+        permission: row.permission,
       }
     );
   }

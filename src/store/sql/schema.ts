@@ -117,6 +117,7 @@ export interface Database {
     media_type: string;
     size: number;
     content: Buffer;
+    permission: string | null;
   };
   audit_events: {
     id: string;

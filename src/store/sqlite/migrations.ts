@@ -186,4 +186,9 @@ export const migrations: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    // An artifact is downloadable only by holders of the permission of the kind that made it.
+    id: '0004_artifact_permission',
+    statements: [`alter table run_artifacts add column permission text`],
+  },
 ];

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { PARAMETER_NAME_PATTERN } from '../../../domain/placeholders.ts';
 import type { ActionKind } from '../../component-kind.ts';
 import type { ActionContext } from '../../run-context.ts';
 
@@ -6,7 +7,7 @@ const NextTaskConfig = Type.Object(
   {
     taskId: Type.String({ minLength: 1, maxLength: 64, description: 'The task to start' }),
     parameters: Type.Record(
-      Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_.-]{0,63}$' }),
+      Type.String({ pattern: PARAMETER_NAME_PATTERN }),
       Type.String({ maxLength: 10_000 }),
       {
         default: {},
