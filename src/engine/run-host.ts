@@ -3,7 +3,7 @@ import type { PlaceholderScope } from '../domain/placeholders.ts';
 import { placeholderValue } from '../domain/placeholders.ts';
 import type { Task } from '../domain/task.ts';
 import type { User } from '../domain/user.ts';
-import type { GroupMember, RunHost, TriggerHost } from '../plugins/run-host.ts';
+import type { GroupMember, RunHost, SavedFiles, TriggerHost } from '../plugins/run-host.ts';
 import type { DataSourceService } from '../settings/data-source-service.ts';
 import { allowedPath } from '../settings/folder-access.ts';
 import type { SettingsService } from '../settings/settings-service.ts';
@@ -54,6 +54,17 @@ export class RunHosts {
       startTask: (taskId, parameters = {}) => this.#startTask(ticket, owner, taskId, parameters),
       auditEvents: (from, to) => this.store.audit.between(from, to, MAX_AUDIT_EVENTS),
       groupMembers: (group) => this.#groupMembers(owner, group),
+      savedFiles: this.#savedFiles(run.task.id),
+    };
+  }
+
+  #savedFiles(taskId: string): SavedFiles {
+    const files = this.store.savedFiles;
+    return {
+      namesIn: (folder) => files.namesOf(taskId, folder),
+      record: (folder, name) =>
+        files.record({ folder, name, taskId, savedAt: new Date(this.now()) }),
+      forget: (folder, name) => files.forget(folder, name),
     };
   }
 

@@ -47,6 +47,18 @@ export interface RunHost {
   auditEvents(from: Date, to: Date): Promise<AuditEvent[]>;
   /** The enabled members of the group of that name (or id). */
   groupMembers(group: string): Promise<GroupMember[]>;
+  /** The files this task saved: the only ones it may replace or delete. */
+  savedFiles: SavedFiles;
+}
+
+/** The files a task saved into folders, by real folder path and file name. */
+export interface SavedFiles {
+  /** The names of the files this task saved in the folder. */
+  namesIn(folder: string): Promise<Set<string>>;
+  /** Notes that this task saved (or replaced) the file. */
+  record(folder: string, name: string): Promise<void>;
+  /** Notes that the file is gone. */
+  forget(folder: string, name: string): Promise<void>;
 }
 
 /** What an event trigger may use: the settings and the folder check. */

@@ -277,6 +277,23 @@ export interface DataSourceRepository {
   delete(id: string): Promise<boolean>;
 }
 
+/** A file a task's save-file action wrote: the only files it may replace or delete. */
+export interface SavedFile {
+  folder: string;
+  name: string;
+  taskId: string;
+  savedAt: Date;
+}
+
+/** Which task wrote which file; a file no task wrote (or whose task is gone) is no one's. */
+export interface SavedFileRepository {
+  /** Records (or takes over, when the task replaced it) the file. */
+  record(file: SavedFile): Promise<void>;
+  /** The names of the files the task wrote in the folder. */
+  namesOf(taskId: string, folder: string): Promise<Set<string>>;
+  forget(folder: string, name: string): Promise<void>;
+}
+
 /** Everything the service keeps, behind semantic operations; the same for every database. */
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
@@ -290,6 +307,7 @@ export interface Store {
   readonly runs: RunRepository;
   readonly settings: SettingsRepository;
   readonly dataSources: DataSourceRepository;
+  readonly savedFiles: SavedFileRepository;
   /** Whether several nodes may share this store (PostgreSQL) or only one process (SQLite). */
   readonly shared: boolean;
   /** The database's clock (epoch ms), or null when the store has none of its own. */

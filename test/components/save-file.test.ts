@@ -86,23 +86,28 @@ describe('save-file action', () => {
     assert.equal(await readFile(join(root, 'report.csv'), 'utf8'), 'new');
   });
 
-  it('deletes older files of the same format and extension, and nothing else', async () => {
-    const aged = async (name: string, days: number) => {
-      await writeFile(join(root, name), name);
-      const at = new Date(d.action.now().getTime() - days * DAY_MS);
-      await utimes(join(root, name), at, at);
-    };
-    await aged('report-2026-01-01.csv', 40);
-    await aged('report-2026-01-01 (1).csv', 40);
-    await aged('report-2026-02-28.csv', 2);
-    await aged('other-2026-01-01.csv', 40);
-    await aged('report-2026-01-01.txt', 40);
+  /** A file this task saved (or, with savedBy 'someone else', another's) some days ago. */
+  const aged = async (name: string, days: number, savedBy: 'this task' | 'someone else') => {
+    await writeFile(join(root, name), name);
+    const at = new Date(d.action.now().getTime() - days * DAY_MS);
+    await utimes(join(root, name), at, at);
+    if (savedBy === 'this task') await d.action.host.savedFiles.record(root, name);
+  };
+
+  it('deletes older files of the same format and extension that it saved, and nothing else', async () => {
+    await aged('report-2026-01-01.csv', 40, 'this task');
+    await aged('report-2026-01-01 (1).csv', 40, 'this task');
+    await aged('report-2026-01-02.csv', 40, 'someone else');
+    await aged('report-2026-02-28.csv', 2, 'this task');
+    await aged('other-2026-01-01.csv', 40, 'this task');
+    await aged('report-2026-01-01.txt', 40, 'this task');
     await mkdir(join(root, 'report-folder.csv'));
     await d.file('x.csv', 'today');
     await save({ folder: root, fileName: 'report-{date}', deleteOlderThanDays: 30 });
     assert.deepEqual((await readdir(root)).sort(), [
       'other-2026-01-01.csv',
       'report-2026-01-01.txt',
+      'report-2026-01-02.csv',
       'report-2026-02-28.csv',
       'report-2026-03-02.csv',
       'report-folder.csv',
@@ -110,6 +115,18 @@ describe('save-file action', () => {
     assert.ok(
       d.lines.some((line) => line.message === 'deleted report-2026-01-01.csv (older than 30 days)'),
     );
+  });
+
+  it('overwrites only a file it saved itself; another one is kept and its file saved beside', async () => {
+    await aged('theirs.csv', 1, 'someone else');
+    await d.file('data.csv', 'mine');
+    await save({ folder: root, fileName: 'theirs', ifExists: 'overwrite' });
+    assert.equal(await readFile(join(root, 'theirs.csv'), 'utf8'), 'theirs.csv', 'kept');
+    assert.equal(await readFile(join(root, 'theirs (1).csv'), 'utf8'), 'mine');
+    assert.ok(d.lines.some((line) => /was not saved by this task/.test(line.message)));
+    await d.file('data.csv', 'mine again');
+    await save({ folder: root, fileName: 'theirs (1)', ifExists: 'overwrite' });
+    assert.equal(await readFile(join(root, 'theirs (1).csv'), 'utf8'), 'mine again', 'its own');
   });
 
   it('refuses file names with a folder part, written or from a placeholder', async () => {

@@ -110,6 +110,7 @@ export interface Database {
     follows_task_id: string | null;
     follows_on: string | null;
   };
+  saved_files: { folder: string; name: string; task_id: string; saved_at: Millis };
   run_artifacts: {
     id: string;
     run_id: string;

@@ -7,6 +7,7 @@ import { SqlGroupRepository } from './groups.ts';
 import { applyMigrations } from './migration.ts';
 import type { Database } from './schema.ts';
 import { SqlRunRepository } from './runs.ts';
+import { SqlSavedFileRepository } from './saved-files.ts';
 import { SqlSessionRepository } from './sessions.ts';
 import { SqlSettingsRepository } from './settings.ts';
 import { SqlTriggerRepository } from './task-triggers.ts';
@@ -27,6 +28,7 @@ export class SqlStore implements Store {
   readonly runs: SqlRunRepository;
   readonly settings: SqlSettingsRepository;
   readonly dataSources: SqlDataSourceRepository;
+  readonly savedFiles: SqlSavedFileRepository;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -44,6 +46,7 @@ export class SqlStore implements Store {
     this.runs = new SqlRunRepository(db, traits);
     this.settings = new SqlSettingsRepository(db);
     this.dataSources = new SqlDataSourceRepository(db, traits);
+    this.savedFiles = new SqlSavedFileRepository(db);
   }
 
   static from(connection: Connection): SqlStore {

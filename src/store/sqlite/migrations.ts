@@ -191,4 +191,18 @@ export const migrations: readonly Migration[] = [
     id: '0004_artifact_permission',
     statements: [`alter table run_artifacts add column permission text`],
   },
+  {
+    // A task replaces or deletes only the files it saved itself (shared folders stay safe).
+    id: '0005_saved_files',
+    statements: [
+      `create table saved_files (
+        folder text not null,
+        name text not null,
+        task_id text not null references tasks(id) on delete cascade,
+        saved_at integer not null,
+        primary key (folder, name)
+      )`,
+      `create index saved_files_task on saved_files(task_id, folder)`,
+    ],
+  },
 ];

@@ -1,4 +1,5 @@
-import { mkdir, stat } from 'node:fs/promises';
+import { lstat, mkdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import type { ActionKind } from '../../component-kind.ts';
 import type { ActionContext } from '../../run-context.ts';
@@ -8,7 +9,7 @@ import {
   formatMatcher,
   splitExtension,
 } from '../delivery/file-names.ts';
-import { deleteOlder, placeFile } from '../delivery/folder-files.ts';
+import { deleteOlder, placeFile, type IfExists } from '../delivery/folder-files.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -23,14 +24,14 @@ const SaveFileConfig = Type.Object(
     ifExists: Type.Union([Type.Literal('keep-both'), Type.Literal('overwrite')], {
       default: 'keep-both',
       description:
-        'When a file of that name exists: keep both (adds " (1)", " (2)") or overwrite it',
+        'When a file of that name exists: keep both (adds " (1)", " (2)") or overwrite it (only a file this task saved; others are kept)',
     }),
     deleteOlderThanDays: Type.Optional(
       Type.Integer({
         minimum: 1,
         maximum: 36_500,
         description:
-          'Also delete files in the folder named by the same format (any placeholder value) last changed more than this many days ago',
+          'Also delete files this task saved in the folder, named by the same format (any placeholder value), last changed more than this many days ago',
       }),
     ),
   },
@@ -38,6 +39,13 @@ const SaveFileConfig = Type.Object(
 );
 
 type SaveFileConfig = Static<typeof SaveFileConfig>;
+
+async function exists(path: string): Promise<boolean> {
+  return lstat(path).then(
+    () => true,
+    () => false,
+  );
+}
 
 /** The real path of the folder, made if missing; refused unless inside the allowed folders. */
 async function targetFolder(folder: string, context: ActionContext): Promise<string> {
@@ -49,6 +57,7 @@ async function targetFolder(folder: string, context: ActionContext): Promise<str
   return real;
 }
 
+/** Deletes the old files of the format that this task saved itself; never anyone else's. */
 async function deleteOldFiles(
   config: SaveFileConfig,
   folder: string,
@@ -57,11 +66,29 @@ async function deleteOldFiles(
 ): Promise<void> {
   if (config.deleteOlderThanDays === undefined) return;
   const cutoff = context.now().getTime() - config.deleteOlderThanDays * DAY_MS;
+  const own = await context.host.savedFiles.namesIn(folder);
   for (const ext of extensions) {
-    const deleted = await deleteOlder(folder, formatMatcher(config.fileName, ext), cutoff);
-    for (const name of deleted)
+    const matches = formatMatcher(config.fileName, ext);
+    const deleted = await deleteOlder(folder, (name) => own.has(name) && matches(name), cutoff);
+    for (const name of deleted) {
+      await context.host.savedFiles.forget(folder, name);
       context.log.info(`deleted ${name} (older than ${config.deleteOlderThanDays} days)`);
+    }
   }
+}
+
+/** overwrite replaces only a file this task saved; another's is kept and ours saved beside it. */
+async function replaceMode(
+  config: SaveFileConfig,
+  folder: string,
+  name: string,
+  context: ActionContext,
+): Promise<IfExists> {
+  if (config.ifExists !== 'overwrite' || !(await exists(join(folder, name))))
+    return config.ifExists;
+  if ((await context.host.savedFiles.namesIn(folder)).has(name)) return 'overwrite';
+  context.log.warn(`${name} in ${folder} was not saved by this task: keeping it, not overwriting`);
+  return 'keep-both';
 }
 
 async function saveFiles(config: SaveFileConfig, context: ActionContext): Promise<void> {
@@ -70,7 +97,9 @@ async function saveFiles(config: SaveFileConfig, context: ActionContext): Promis
   for (const result of context.results) {
     if (result.type !== 'file') continue;
     const name = formatFileName(context, config.fileName, result.name);
-    const saved = await placeFile(result.path, folder, name, config.ifExists, context.signal);
+    const mode = await replaceMode(config, folder, name, context);
+    const saved = await placeFile(result.path, folder, name, mode, context.signal);
+    await context.host.savedFiles.record(folder, saved);
     extensions.add(splitExtension(result.name).ext);
     context.log.info(`saved ${result.name} as ${saved} in ${folder}`);
   }
