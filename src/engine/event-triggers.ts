@@ -6,6 +6,8 @@ import { openSecrets } from '../secrets/protect-config.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import type { Store } from '../store/store.ts';
 import { enqueueRun } from './enqueue.ts';
+import { loadOwner } from './owner-state.ts';
+import { deniedTrigger, ownerProblem } from './permission-check.ts';
 
 type Stop = () => void | Promise<void>;
 const LOAD_BATCH = 500;
@@ -16,6 +18,7 @@ const LOAD_BATCH = 500;
  */
 export class EventTriggers {
   readonly #started = new Map<string, Stop[]>();
+  readonly #refreshing = new Map<string, Promise<void>>();
 
   constructor(
     private readonly store: Store,
@@ -37,7 +40,7 @@ export class EventTriggers {
     const taskIds = [...new Set(rows.map((row) => row.taskId))];
     for (let i = 0; i < taskIds.length; i += LOAD_BATCH) {
       const tasks = await this.store.tasks.getMany(taskIds.slice(i, i + LOAD_BATCH));
-      for (const task of tasks) this.#start(task, 'server-start');
+      for (const task of tasks) await this.#start(task, 'server-start');
     }
   }
 
@@ -45,21 +48,39 @@ export class EventTriggers {
   async refresh(taskId: string): Promise<void> {
     const kinds = new Set(this.#eventKinds());
     if (kinds.size === 0) return;
-    await this.#stop(taskId);
-    const task = await this.store.tasks.get(taskId);
-    if (task?.enabled) this.#start(task, 'task-enabled');
+    // One refresh of a task at a time, so two quick changes cannot start its watchers twice.
+    const previous = this.#refreshing.get(taskId) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      await this.#stop(taskId);
+      const task = await this.store.tasks.get(taskId);
+      if (task?.enabled) await this.#start(task, 'task-enabled');
+    });
+    this.#refreshing.set(taskId, next);
+    try {
+      await next;
+    } finally {
+      if (this.#refreshing.get(taskId) === next) this.#refreshing.delete(taskId);
+    }
   }
 
   async stopAll(): Promise<void> {
     await Promise.all([...this.#started.keys()].map((taskId) => this.#stop(taskId)));
   }
 
-  #start(task: Task, reason: TriggerContext['reason']): void {
+  /** Starts the task's event triggers that its owner, as they are now, may use. */
+  async #start(task: Task, reason: TriggerContext['reason']): Promise<void> {
     if (!task.enabled) return;
+    const owner = await loadOwner(this.store, task.ownerId);
     const stops: Stop[] = [];
     for (const trigger of task.triggers) {
       const kind = this.registry.get('trigger', trigger.kind);
       if (!kind?.start) continue;
+      const refused =
+        ownerProblem(owner) ?? (owner && deniedTrigger(task, trigger.id, this.registry, owner));
+      if (refused) {
+        this.logger.error(`trigger ${trigger.id} of task ${task.id} is not started: ${refused}`);
+        continue;
+      }
       const context: TriggerContext = {
         task: { id: task.id, name: task.name, ownerId: task.ownerId },
         triggerId: trigger.id,

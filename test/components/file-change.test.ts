@@ -217,6 +217,40 @@ for (const backend of await backends()) {
       assert.deepEqual(await quietRuns(linked), []);
     });
 
+    it('does not follow a link inside a watched folder out of the roots', async () => {
+      const folder = join(root, 'with-link');
+      mkdirSync(folder);
+      const away = join(outside, 'linked-target');
+      mkdirSync(away);
+      symlinkSync(away, join(folder, 'away'));
+      const taskId = await create(watching(folder));
+      const before = await untilWatching(taskId, folder);
+      for (let i = 0; i < 3; i++) {
+        writeFileSync(join(away, `beyond-${i}.txt`), 'x');
+        await pause(300);
+      }
+      assert.equal((await quietRuns(taskId)).length, before, 'no run for files behind the link');
+    });
+
+    it('starts no watcher for an owner who no longer holds trigger.files', async () => {
+      const bob = await t.user('bob-files', ['taskplanner', 'trigger.files']);
+      const folder = join(root, 'bobs');
+      mkdirSync(folder);
+      const created = await bob.client.post('/api/v1/tasks', watching(folder));
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      const revoked = await t.admin.patch(`/api/v1/users/${bob.id}`, {
+        permissions: ['taskplanner'],
+      });
+      assert.equal(revoked.status, 200, JSON.stringify(revoked.body));
+      await t.stopEngine();
+      await t.restartEngine();
+      for (let i = 0; i < 3; i++) {
+        writeFileSync(join(folder, `after-restart-${i}.txt`), 'x');
+        await pause(300);
+      }
+      assert.deepEqual(await quietRuns(created.body.id), [], 'not even a refused run');
+    });
+
     it('stops watching when the task is disabled, and watches again once enabled', async () => {
       const folder = join(root, 'toggled');
       mkdirSync(folder);

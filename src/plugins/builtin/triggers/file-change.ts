@@ -68,6 +68,8 @@ function watchChanges(root: string, config: FileChangeConfig, context: TriggerCo
   };
   const watcher: FSWatcher = watch(root, {
     ignoreInitial: true,
+    // A link may lead out of the allowed folders: it is seen as a change, never entered.
+    followSymlinks: false,
     ...(config.recursive ? {} : { depth: 0 }),
   });
   watcher.on('all', (_event, path) => {
