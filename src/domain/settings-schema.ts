@@ -25,6 +25,13 @@ export const SmtpInput = Type.Object(
   { additionalProperties: false },
 );
 
+/** A list of networks, each address/prefix (IPv4 or IPv6) or one address. */
+const Networks = (description: string) =>
+  Type.Array(Text(100, 'A network as address/prefix, e.g. 192.168.0.0/16 or fd00::/8'), {
+    maxItems: 1000,
+    description,
+  });
+
 /** A change to the server-wide settings: what is sent is replaced. */
 export const SettingsPatch = Type.Object(
   {
@@ -34,6 +41,16 @@ export const SettingsPatch = Type.Object(
         maxItems: 100,
         description: 'Folders tasks may read, write and watch, with everything below them',
       }),
+    ),
+    allowedNetworks: Type.Optional(
+      Networks(
+        'Networks tasks may reach even when a denied network holds them, e.g. 10.1.2.0/24 for an intranet service',
+      ),
+    ),
+    deniedNetworks: Type.Optional(
+      Networks(
+        "Networks tasks may not reach (HTTP, webhooks, a task's own SMTP server, SFTP); the server's own addresses are denied as well",
+      ),
     ),
   },
   { additionalProperties: false },

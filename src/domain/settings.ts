@@ -1,3 +1,5 @@
+import { DEFAULT_DENIED_NETWORKS } from './network-policy.ts';
+
 /** The SMTP server mail is sent through. */
 export interface SmtpSettings {
   host: string;
@@ -16,10 +18,19 @@ export interface ServerSettings {
   smtp: SmtpSettings | null;
   /** Absolute folders that tasks may read, write and watch (with everything below them). */
   folderRoots: string[];
+  /** Networks tasks may reach even when a denied network holds them (address/prefix). */
+  allowedNetworks: string[];
+  /** Networks tasks may not reach (address/prefix); the server's own addresses are denied too. */
+  deniedNetworks: string[];
 }
 
 /** The settings of a server nobody has configured yet. */
-export const DEFAULT_SETTINGS: Readonly<ServerSettings> = { smtp: null, folderRoots: [] };
+export const DEFAULT_SETTINGS: Readonly<ServerSettings> = {
+  smtp: null,
+  folderRoots: [],
+  allowedNetworks: [],
+  deniedNetworks: [...DEFAULT_DENIED_NETWORKS],
+};
 
 /** The kinds of database a data source can be. */
 export type DataSourceKind = 'sqlite' | 'postgres' | 'mysql';

@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { auditEvent } from '../domain/audit.ts';
 import { validationError, type FieldIssue } from '../domain/errors.ts';
 import { PERMISSIONS } from '../domain/permissions.ts';
+import { networkIssues, normalizedNetworks } from '../domain/network-policy.ts';
 import { DEFAULT_SETTINGS, type ServerSettings, type SmtpSettings } from '../domain/settings.ts';
 import { SettingsPatch, SmtpInput } from '../domain/settings-schema.ts';
 import { compileValidator } from '../domain/validation.ts';
@@ -20,7 +21,7 @@ const validatePatch = compileValidator(SettingsPatch);
 
 type SmtpPatch = NonNullable<SettingsPatch['smtp']>;
 
-/** Server-wide settings: the default SMTP server and the folders tasks may use. */
+/** Server-wide settings: the default SMTP server, the folders and the networks tasks may use. */
 export class SettingsService {
   constructor(
     private readonly store: Store,
@@ -47,12 +48,14 @@ export class SettingsService {
     requirePermission(caller, PERMISSIONS.settingsManage);
     const patch = validatePatch(raw);
     const now = this.now();
+    const networks = checkedNetworks(patch);
     const folderRoots = patch.folderRoots && (await checkedRoots(patch.folderRoots));
     return this.store.transaction(async (store) => {
       const before = await this.#stored(store);
       const changes: Partial<ServerSettings> = {};
       if (patch.smtp !== undefined) changes.smtp = this.#sealedSmtp(patch.smtp, before.smtp);
       if (folderRoots) changes.folderRoots = folderRoots;
+      Object.assign(changes, networks);
       for (const [key, value] of Object.entries(changes)) await store.settings.set(key, value, now);
       const details = { changed: Object.keys(changes) };
       await store.audit.append(
@@ -76,13 +79,18 @@ export class SettingsService {
   }
 
   async #stored(store: Store = this.store): Promise<ServerSettings> {
-    const [smtp, folderRoots] = await Promise.all([
+    const [smtp, folderRoots, allowedNetworks, deniedNetworks] = await Promise.all([
       store.settings.get('smtp'),
       store.settings.get('folderRoots'),
+      store.settings.get('allowedNetworks'),
+      store.settings.get('deniedNetworks'),
     ]);
     return {
       smtp: (smtp as SmtpSettings | null | undefined) ?? DEFAULT_SETTINGS.smtp,
       folderRoots: (folderRoots as string[] | undefined) ?? DEFAULT_SETTINGS.folderRoots,
+      allowedNetworks:
+        (allowedNetworks as string[] | undefined) ?? DEFAULT_SETTINGS.allowedNetworks,
+      deniedNetworks: (deniedNetworks as string[] | undefined) ?? DEFAULT_SETTINGS.deniedNetworks,
     };
   }
 }
@@ -109,4 +117,21 @@ async function checkedRoots(roots: readonly string[]): Promise<string[]> {
   }
   if (issues.length > 0) throw validationError(issues);
   return [...new Set(real)];
+}
+
+/** The network lists the patch sends, normalized; every entry that is no network named in the error. */
+function checkedNetworks(
+  patch: SettingsPatch,
+): Partial<Pick<ServerSettings, 'allowedNetworks' | 'deniedNetworks'>> {
+  const checked: Partial<Pick<ServerSettings, 'allowedNetworks' | 'deniedNetworks'>> = {};
+  const issues: FieldIssue[] = [];
+  for (const key of ['allowedNetworks', 'deniedNetworks'] as const) {
+    const entries = patch[key];
+    if (entries === undefined) continue;
+    const found = networkIssues(entries, `/${key}`);
+    issues.push(...found);
+    if (found.length === 0) checked[key] = normalizedNetworks(entries);
+  }
+  if (issues.length > 0) throw validationError(issues);
+  return checked;
 }

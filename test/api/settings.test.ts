@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { DEFAULT_DENIED_NETWORKS } from '../../src/domain/network-policy.ts';
 import type { SmtpSettings } from '../../src/domain/settings.ts';
 import { SECRET_MASK } from '../../src/secrets/secret-box.ts';
 import type { ApiClient } from '../support/api-client.ts';
@@ -31,6 +32,8 @@ for (const backend of await backends()) {
       return {
         smtp: await store.settings.get('smtp'),
         folderRoots: await store.settings.get('folderRoots'),
+        allowedNetworks: await store.settings.get('allowedNetworks'),
+        deniedNetworks: await store.settings.get('deniedNetworks'),
         auditEvents: audit.items.length,
       };
     }
@@ -46,7 +49,8 @@ for (const backend of await backends()) {
     }
 
     before(async () => {
-      t = await startTestApp(backend, 'settings-api');
+      // A new server's settings: the networks the other tests open are left closed here.
+      t = await startTestApp(backend, 'settings-api', { allowedNetworks: null });
       base = realpathSync(mkdtempSync(join(tmpdir(), 'tp-settings-api-')));
       plain = (await t.user('plain')).client;
     });
@@ -55,10 +59,24 @@ for (const backend of await backends()) {
       if (base) rmSync(base, { recursive: true, force: true });
     });
 
-    it('shows no SMTP server and no folders on a new server', async () => {
+    it('shows no SMTP server, no folders and the default denied networks on a new server', async () => {
       const response = await t.admin.get('/api/v1/settings');
       assert.equal(response.status, 200, JSON.stringify(response.body));
-      assert.deepEqual(response.body, { smtp: null, folderRoots: [] });
+      assert.deepEqual(response.body, {
+        smtp: null,
+        folderRoots: [],
+        allowedNetworks: [],
+        deniedNetworks: [...DEFAULT_DENIED_NETWORKS],
+      });
+      for (const network of [
+        '127.0.0.0/8',
+        '::1/128',
+        '169.254.0.0/16',
+        '10.0.0.0/8',
+        'fc00::/7',
+      ]) {
+        assert.ok(response.body.deniedNetworks.includes(network), network);
+      }
     });
 
     it('refuses a user without settings.manage (403), changing nothing', async () => {
@@ -67,7 +85,10 @@ for (const backend of await backends()) {
       assert.equal(read.status, 403);
       assert.equal(read.body.code, 'FORBIDDEN');
       assert.match(read.body.detail, /settings\.manage/);
-      const write = await patch({ smtp: SMTP, folderRoots: [base] }, plain);
+      const write = await patch(
+        { smtp: SMTP, folderRoots: [base], allowedNetworks: ['0.0.0.0/0'], deniedNetworks: [] },
+        plain,
+      );
       assert.equal(write.status, 403);
       assert.match(write.body.detail, /settings\.manage/);
       assert.equal((await t.anonymous.get('/api/v1/settings')).status, 401);
@@ -190,6 +211,74 @@ for (const backend of await backends()) {
       }
     });
 
+    it('stores the network lists normalized (a prefix on bare addresses, each once)', async () => {
+      const saved = await patch({
+        allowedNetworks: [' 10.1.2.0/24', '192.0.2.7', '192.0.2.7/32', 'FD12::/16'],
+        deniedNetworks: ['203.0.113.0/24', '::1'],
+      });
+      assert.equal(saved.status, 200, JSON.stringify(saved.body));
+      const allowed = ['10.1.2.0/24', '192.0.2.7/32', 'fd12::/16'];
+      const denied = ['203.0.113.0/24', '::1/128'];
+      assert.deepEqual(saved.body.allowedNetworks, allowed);
+      assert.deepEqual(saved.body.deniedNetworks, denied);
+      assert.deepEqual(await t.services.store.settings.get('allowedNetworks'), allowed);
+      const current = await t.services.settings.current();
+      assert.deepEqual(current.deniedNetworks, denied, 'runs get what was saved');
+      const events = await t.services.store.audit.list({ objectType: 'settings', limit: 1 });
+      assert.deepEqual(events.items[0]?.details, {
+        changed: ['allowedNetworks', 'deniedNetworks'],
+      });
+
+      assert.equal((await patch({ deniedNetworks: [...DEFAULT_DENIED_NETWORKS] })).status, 200);
+      assert.deepEqual(
+        (await t.admin.get('/api/v1/settings')).body.allowedNetworks,
+        allowed,
+        'a list not sent is kept',
+      );
+    });
+
+    it('refuses entries that are not networks (400 naming each), changing nothing', async () => {
+      assert.equal((await patch({ allowedNetworks: ['10.1.2.0/24'] })).status, 200);
+      const cases: Array<[Record<string, unknown>, Array<[string, string]>]> = [
+        [
+          { allowedNetworks: ['10.0.0.0/8', '10.0.0.0/33'] },
+          [['/allowedNetworks/1', "'10.0.0.0/33' is not a network (address/prefix)"]],
+        ],
+        [
+          { deniedNetworks: ['intranet.example.com', '10.1.2.3/8'] },
+          [
+            ['/deniedNetworks/0', "'intranet.example.com' is not a network (address/prefix)"],
+            [
+              '/deniedNetworks/1',
+              "'10.1.2.3/8' has bits set past its prefix; did you mean 10.0.0.0/8?",
+            ],
+          ],
+        ],
+        [
+          { allowedNetworks: ['::1/129'], deniedNetworks: ['fe80::1%eth0'] },
+          [
+            ['/allowedNetworks/0', "'::1/129' is not a network (address/prefix)"],
+            ['/deniedNetworks/0', "'fe80::1%eth0' is not a network (address/prefix)"],
+          ],
+        ],
+      ];
+      for (const [body, expected] of cases) {
+        const before = await snapshot();
+        // A valid change in the same request must not be saved either.
+        const refused = await patch({ ...body, smtp: SMTP });
+        assert.equal(refused.status, 400, JSON.stringify(refused.body));
+        assert.equal(refused.body.code, 'VALIDATION_FAILED');
+        assert.deepEqual(
+          refused.body.errors.map((each: { path: string; message: string }) => [
+            each.path,
+            each.message,
+          ]),
+          expected,
+        );
+        assert.deepEqual(await snapshot(), before, JSON.stringify(body));
+      }
+    });
+
     it('refuses wrong, huge and hostile input (400 naming the field), changing nothing', async () => {
       assert.equal((await patch({ smtp: SMTP, folderRoots: [base] })).status, 200);
       const cases: [unknown, RegExp][] = [
@@ -206,6 +295,14 @@ for (const backend of await backends()) {
         [{ folderRoots: ['/'.repeat(4097)] }, /^\/folderRoots\/0$/],
         [{ folderRoots: Array.from({ length: 101 }, () => base) }, /^\/folderRoots$/],
         [{ folderRoots: [base], admin: true }, /admin|^\/$/],
+        [{ allowedNetworks: '10.0.0.0/8' }, /^\/allowedNetworks$/],
+        [{ allowedNetworks: [8] }, /^\/allowedNetworks\/0$/],
+        [{ deniedNetworks: [''] }, /^\/deniedNetworks\/0$/],
+        [{ deniedNetworks: [`10.0.0.0/${'8'.repeat(200)}`] }, /^\/deniedNetworks\/0$/],
+        [
+          { deniedNetworks: Array.from({ length: 1001 }, () => '10.0.0.0/8') },
+          /^\/deniedNetworks$/,
+        ],
       ];
       for (const [body, path] of cases) {
         const before = await snapshot();

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { httpJob } from '../../src/plugins/builtin/jobs/http.ts';
 import type { FileResult } from '../../src/plugins/results.ts';
@@ -111,6 +112,58 @@ describe('http job', () => {
     const file = await fetched({ url: `${peer.url}/latest` });
     assert.equal(file.name, 'v2.zip');
     assert.equal(file.mediaType, 'application/zip');
+  });
+
+  it('decodes a gzip, deflate or brotli body, and leaves an unknown coding as sent', async () => {
+    const text = 'region,total\nnorth,12\n'.repeat(50);
+    peer.route('/gzip', answer(200, { 'content-encoding': 'gzip' }, gzipSync(text)));
+    peer.route('/deflate', answer(200, { 'content-encoding': 'deflate' }, deflateSync(text)));
+    peer.route('/br', answer(200, { 'content-encoding': 'br' }, brotliCompressSync(text)));
+    peer.route('/odd', answer(200, { 'content-encoding': 'x-odd' }, 'as sent'));
+    for (const path of ['/gzip', '/deflate', '/br']) {
+      const file = await fetched({ url: `${peer.url}${path}` });
+      assert.equal(await readFile(file.path, 'utf8'), text, path);
+    }
+    assert.equal(
+      await readFile((await fetched({ url: `${peer.url}/odd` })).path, 'utf8'),
+      'as sent',
+    );
+    assert.match(String(peer.requests[0]?.headers['accept-encoding']), /gzip/);
+  });
+
+  it('follows a 303 after POST as a GET without the body, and a 307 as the same POST', async () => {
+    peer.route('/see-other', answer(303, { location: '/result' }));
+    peer.route('/temporary', answer(307, { location: '/result' }));
+    peer.route('/result', answer(200, {}, 'ok'));
+    const post = {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-trace': 'abc' },
+      body: '{"n":1}',
+    };
+    await fetched({ ...post, url: `${peer.url}/see-other` });
+    const afterSeeOther = peer.requests[1];
+    assert.equal(afterSeeOther?.method, 'GET');
+    assert.equal(afterSeeOther?.body.length, 0);
+    assert.equal(afterSeeOther?.headers['content-type'], undefined);
+    assert.equal(afterSeeOther?.headers['x-trace'], 'abc', 'the same origin keeps the headers');
+
+    await fetched({ ...post, url: `${peer.url}/temporary` });
+    const afterTemporary = peer.requests[3];
+    assert.equal(afterTemporary?.method, 'POST');
+    assert.equal(afterTemporary?.body.toString(), '{"n":1}');
+    assert.equal(afterTemporary?.headers['content-type'], 'application/json');
+  });
+
+  it('fails after more than 20 redirects, and on a redirect that is not http(s)', async () => {
+    peer.route('/loop', answer(302, { location: '/loop' }));
+    peer.route('/ftp', answer(302, { location: 'ftp://127.0.0.1/file' }));
+    await assert.rejects(httpJob.run(config({ url: `${peer.url}/loop` }) as never, h.job), {
+      message: `GET ${peer.url}/loop failed: more than 20 redirects`,
+    });
+    assert.equal(peer.requests.length, 21);
+    await assert.rejects(httpJob.run(config({ url: `${peer.url}/ftp` }) as never, h.job), {
+      message: `GET ${peer.url}/ftp failed: the redirect to a ftp: URL is not followed`,
+    });
   });
 
   it('sends the method, headers, authorization and body as configured', async () => {

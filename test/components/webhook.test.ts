@@ -159,6 +159,35 @@ describe('webhook action', () => {
     assert.deepEqual(Buffer.from(await raw.arrayBuffer()), ALL_BYTES);
   });
 
+  it('follows a 308 to another origin with the same POST and files, but without the owner’s headers', async () => {
+    const moved = await startHttpPeer('127.0.0.2');
+    try {
+      moved.route('/hook', answer(204));
+      peer.route('/old-hook', answer(308, { location: `${moved.url}/hook` }));
+      await webhookAction.run(
+        config({
+          url: `${peer.url}/old-hook`,
+          headers: { 'x-team': 'ops' },
+          authorization: 'Token abc',
+          includeFiles: true,
+        }) as never,
+        h.action,
+      );
+      const first = await peer.request(0);
+      assert.equal(first.headers.authorization, 'Token abc');
+      const request = await moved.request(0);
+      assert.equal(request.method, 'POST');
+      assert.equal(request.headers.authorization, undefined);
+      assert.equal(request.headers['x-team'], undefined);
+      assert.match(request.headers['content-type'] ?? '', /^multipart\/form-data; boundary=/);
+      const form = await formData(request);
+      assert.deepEqual([...form.keys()], ['summary', 'file1', 'file2']);
+      assert.deepEqual(Buffer.from(await (form.get('file2') as File).arrayBuffer()), ALL_BYTES);
+    } finally {
+      await moved.close();
+    }
+  });
+
   it('fails on a status other than 2xx, naming it', async () => {
     peer.route('/broken', answer(500, {}, 'boom'));
     await assert.rejects(

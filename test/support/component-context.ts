@@ -22,6 +22,8 @@ import type {
 import { sealSecrets } from '../../src/secrets/protect-config.ts';
 import { SecretBox } from '../../src/secrets/secret-box.ts';
 import { allowedPath, realFolder } from '../../src/settings/folder-access.ts';
+import { LOOPBACK_NETWORKS } from './http-peer.ts';
+import { memorySavedFiles } from './memory-saved-files.ts';
 
 /** One line a component logged. */
 export interface LogLine {
@@ -49,6 +51,10 @@ export interface HarnessOptions {
   permissions?: string[];
   /** The allowed folder roots host.allowedPath() checks against (made real, as the settings are). */
   folderRoots?: string[];
+  /** The networks host.settings() allows; default the loopback networks the test peers use. */
+  allowedNetworks?: readonly string[];
+  /** The networks host.settings() denies; default the server's default list. */
+  deniedNetworks?: readonly string[];
   /** The default SMTP server host.settings() gives; default none. */
   smtp?: SmtpSettings | null;
   /** The databases host.query() reaches, by data source name. */
@@ -158,7 +164,13 @@ export async function componentHarness(options: HarnessOptions = {}): Promise<Co
   };
   const scope: PlaceholderScope = { values, timezone, at };
   const folderRoots = await Promise.all((options.folderRoots ?? []).map(realFolder));
-  const settings = { ...DEFAULT_SETTINGS, smtp: options.smtp ?? null, folderRoots };
+  const settings = {
+    ...DEFAULT_SETTINGS,
+    smtp: options.smtp ?? null,
+    folderRoots,
+    allowedNetworks: [...(options.allowedNetworks ?? LOOPBACK_NETWORKS)],
+    deniedNetworks: [...(options.deniedNetworks ?? DEFAULT_SETTINGS.deniedNetworks)],
+  };
   const host: RunHost = {
     settings: async () => settings,
     allowedPath: (path) => allowedPath(path, folderRoots),
@@ -180,6 +192,7 @@ export async function componentHarness(options: HarnessOptions = {}): Promise<Co
     startTask: unavailable('startTask'),
     auditEvents: unavailable('auditEvents'),
     groupMembers: unavailable('groupMembers'),
+    savedFiles: memorySavedFiles(),
     ...options.host,
   };
   const series: SeriesContext = {

@@ -28,6 +28,8 @@ export interface EngineAppOptions {
   /** Plugins besides the test kinds. */
   plugins?: readonly Plugin[];
   engine?: Partial<EngineOptions>;
+  /** The allowedNetworks setting; default the loopback networks the test peers use (see TestAppOptions). */
+  allowedNetworks?: readonly string[] | null;
 }
 
 /** Starts an app over a fresh store of the backend, with the test kinds and an engine. */
@@ -40,6 +42,7 @@ export async function startEngineApp(
   const t = await startTestApp(backend, label, {
     services: { plugins: [testPlugin, ...(options.plugins ?? [])] },
     now: () => clock.date(),
+    ...(options.allowedNetworks === undefined ? {} : { allowedNetworks: options.allowedNetworks }),
   });
   const workRoot = mkdtempSync(join(tmpdir(), 'tp-work-'));
   const engineOptions: EngineOptions = {

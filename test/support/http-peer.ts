@@ -1,6 +1,12 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/**
+ * The loopback networks the test peers (HTTP, SMTP, SFTP) listen on. The server denies them by
+ * default, so the test harnesses allow them explicitly; tests of the network policy opt out.
+ */
+export const LOOPBACK_NETWORKS: readonly string[] = ['127.0.0.0/8', '::1/128'];
+
 /** A request the peer received, body included. */
 export interface RecordedRequest {
   method: string;
@@ -13,7 +19,7 @@ export interface RecordedRequest {
 /** How the peer answers a request on a path; it may also never answer. */
 export type Reply = (request: RecordedRequest, response: ServerResponse) => void;
 
-/** A real HTTP server on 127.0.0.1 that records every request and answers per path. */
+/** A real HTTP server on a loopback address (127.0.0.1 unless told) that records every request and answers per path. */
 export interface HttpPeer {
   /** e.g. http://127.0.0.1:41234 (no trailing slash). */
   url: string;
@@ -37,8 +43,8 @@ export function answer(
   };
 }
 
-/** Starts a peer on a free port. */
-export async function startHttpPeer(): Promise<HttpPeer> {
+/** Starts a peer on a free port of host (any 127.x.y.z works on Linux). */
+export async function startHttpPeer(host = '127.0.0.1'): Promise<HttpPeer> {
   const routes = new Map<string, Reply>();
   const requests: RecordedRequest[] = [];
   const waiters: Array<{ index: number; resolve: (request: RecordedRequest) => void }> = [];
@@ -61,10 +67,10 @@ export async function startHttpPeer(): Promise<HttpPeer> {
       (routes.get(path) ?? answer(404, {}, 'no such path'))(request, response);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host}:${port}`,
     requests,
     route: (path, reply) => routes.set(path, reply),
     request: (index) => {

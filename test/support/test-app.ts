@@ -4,6 +4,7 @@ import { buildApp } from '../../src/http/app.ts';
 import { createServices, type ServiceOptions, type Services } from '../../src/services.ts';
 import { ApiClient } from './api-client.ts';
 import type { Backend, TestStore } from './backends.ts';
+import { LOOPBACK_NETWORKS } from './http-peer.ts';
 
 /** The admin password of every test app. */
 export const ADMIN_PASSWORD = 'admin-password-1';
@@ -22,14 +23,19 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Builds the app over a fresh store of the backend, with the admin created. */
 /** How a test app differs from the default one. */
 export interface TestAppOptions {
   services?: Partial<ServiceOptions>;
   now?: () => Date;
   https?: boolean;
+  /**
+   * The allowedNetworks setting stored before the test starts: default the loopback networks
+   * the test peers listen on; null stores nothing, leaving a new server's defaults.
+   */
+  allowedNetworks?: readonly string[] | null;
 }
 
+/** Builds the app over a fresh store of the backend, with the admin created. */
 export async function startTestApp(
   backend: Backend,
   label: string,
@@ -48,6 +54,12 @@ export async function startTestApp(
     options.now ?? (() => new Date()),
   );
   await bootstrapAdmin(testStore.store, services.catalog, ADMIN_PASSWORD, new Date());
+  const allowedNetworks =
+    options.allowedNetworks === undefined ? LOOPBACK_NETWORKS : options.allowedNetworks;
+  // Straight into the store, as a setting made before the test: no audit event to count.
+  if (allowedNetworks !== null) {
+    await testStore.store.settings.set('allowedNetworks', [...allowedNetworks], new Date());
+  }
   const app = await buildApp({
     services,
     config: {

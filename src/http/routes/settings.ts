@@ -8,6 +8,12 @@ import { responses } from '../schemas.ts';
 const SettingsSchema = Type.Object({
   smtp: Type.Union([SmtpInput, Type.Null()], { description: 'The password is masked' }),
   folderRoots: Type.Array(Type.String()),
+  allowedNetworks: Type.Array(Type.String(), {
+    description: 'Networks tasks may reach even when a denied network holds them',
+  }),
+  deniedNetworks: Type.Array(Type.String(), {
+    description: "Networks tasks may not reach; the server's own addresses are denied as well",
+  }),
 });
 
 /** /api/v1/settings: server-wide settings, for holders of settings.manage. */
@@ -21,7 +27,7 @@ export function settingsRoutes(services: Services): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
-          summary: 'The server-wide settings (default SMTP server, allowed folders)',
+          summary: 'The server-wide settings (default SMTP server, allowed folders and networks)',
           response: responses({ 200: SettingsSchema }),
         },
       },

@@ -40,6 +40,10 @@ export interface Smtp {
 export interface Settings {
   smtp: Smtp | null;
   folderRoots: string[];
+  /** Networks tasks may reach even when a denied network holds them. */
+  allowedNetworks: string[];
+  /** Networks tasks may not reach (the server's own addresses are denied as well). */
+  deniedNetworks: string[];
 }
 
 export type DataSourceKind = 'sqlite' | 'postgres' | 'mysql';

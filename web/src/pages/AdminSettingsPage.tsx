@@ -2,11 +2,12 @@ import { useMe } from '../auth.tsx';
 import { Link } from '../router.tsx';
 import { DataSourcesSection } from '../admin/DataSourcesSection.tsx';
 import { FolderRootsForm } from '../admin/FolderRootsForm.tsx';
+import { NetworksForm } from '../admin/NetworksForm.tsx';
 import { SmtpForm } from '../admin/SmtpForm.tsx';
 import { useSettings } from '../admin/use-settings.ts';
 import '../admin/admin.css';
 
-/** Server-wide settings: the SMTP server, the allowed folders, the data sources. */
+/** Server-wide settings: the SMTP server, the allowed folders and networks, the data sources. */
 export function AdminSettingsPage() {
   const me = useMe();
   const settings = useSettings();
@@ -32,6 +33,7 @@ export function AdminSettingsPage() {
         <>
           <SmtpForm smtp={settings.data.smtp} />
           <FolderRootsForm roots={settings.data.folderRoots} />
+          <NetworksForm networks={settings.data} />
         </>
       )}
       <DataSourcesSection />

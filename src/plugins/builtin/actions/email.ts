@@ -1,9 +1,12 @@
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { createTransport } from 'nodemailer';
 import type { FieldIssue } from '../../../domain/errors.ts';
 import { placeholderNames } from '../../../domain/placeholders.ts';
 import type { SmtpSettings } from '../../../domain/settings.ts';
+import { checkDestination, DeniedDestinationError } from '../../../net/destination.ts';
+import { serverNetworkPolicy } from '../../../net/server-policy.ts';
 import type { ActionKind } from '../../component-kind.ts';
 import type { FileResult } from '../../results.ts';
 import type { ActionContext } from '../../run-context.ts';
@@ -95,14 +98,40 @@ function checkRecipients(config: unknown, path: string): FieldIssue[] {
   return issues;
 }
 
-/** The server to send through: the action's own, else the administrator's default. */
-async function smtpServer(config: EmailConfig, context: ActionContext): Promise<SmtpSettings> {
-  if (config.smtp) return config.smtp;
-  const { smtp } = await context.host.settings();
-  if (smtp) return smtp;
+/** An SMTP server, and the address to connect to when it had to be checked. */
+interface ChosenServer {
+  server: SmtpSettings;
+  /** The checked address of the action's own server; null for the administrator's default. */
+  address: string | null;
+}
+
+/**
+ * The server to send through: the action's own, checked against the network settings (a task
+ * could otherwise probe the server's network through it), else the administrator's default,
+ * which the administrator chose and is trusted as it is (often a relay on this machine).
+ */
+async function smtpServer(config: EmailConfig, context: ActionContext): Promise<ChosenServer> {
+  const settings = await context.host.settings();
+  if (config.smtp) {
+    const { host, port } = config.smtp;
+    const address = await checkDestination(host, port, serverNetworkPolicy(settings)).catch(
+      (error: unknown) => {
+        if (error instanceof DeniedDestinationError) throw error;
+        throw new Error(`could not reach SMTP server ${host}:${port}: ${(error as Error).message}`);
+      },
+    );
+    return { server: config.smtp, address };
+  }
+  if (settings.smtp) return { server: settings.smtp, address: null };
   throw new Error(
     'no SMTP server: the administrator has set no default SMTP server and the action names none',
   );
+}
+
+/** Where nodemailer connects: the checked address (TLS still verifies the name), else the host. */
+function connectionOf({ server, address }: ChosenServer): { host: string; servername?: string } {
+  if (address === null) return { host: server.host };
+  return isIP(server.host) === 0 ? { host: address, servername: server.host } : { host: address };
 }
 
 /** A nodemailer error as a message that says which server and what went wrong. */
@@ -171,10 +200,11 @@ function recipientLists(config: EmailConfig): Record<'to' | 'cc' | 'bcc', Mailbo
 
 async function sendEmail(config: EmailConfig, context: ActionContext): Promise<void> {
   const recipients = recipientLists(config);
-  const server = await smtpServer(config, context);
+  const chosen = await smtpServer(config, context);
+  const { server } = chosen;
   const files = await attachments(config, context);
   const transport = createTransport({
-    host: server.host,
+    ...connectionOf(chosen),
     port: server.port,
     secure: server.secure,
     ...(server.user ? { auth: { user: server.user, pass: server.password } } : {}),

@@ -3,8 +3,10 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { ActionKind } from '../../component-kind.ts';
 import type { DeliveredResult, FileResult } from '../../results.ts';
 import type { ActionContext } from '../../run-context.ts';
+import { guardedFetch } from '../../../net/guarded-fetch.ts';
 import {
   AuthorizationField,
+  componentPolicy,
   HeadersField,
   TimeoutField,
   requestError,
@@ -102,20 +104,24 @@ async function runWebhook(config: Config, context: ActionContext): Promise<void>
   const url = requestUrl(config.url);
   const what = `webhook POST ${url.href}`;
   const summary = summaryOf(context, config.includeFiles);
-  const headers = requestHeaders(config.headers, config.authorization);
+  // The form's own content type names its boundary; the JSON's overrides the owner's headers.
+  const bodyHeaders = new Headers();
   let body: string | FormData;
   if (config.includeFiles) {
     const files = context.results.filter((result) => result.type === 'file');
     body = await multipart(summary, files);
   } else {
-    headers.set('content-type', 'application/json');
+    bodyHeaders.set('content-type', 'application/json');
     body = toJson(summary);
   }
-  const response = await fetch(url, {
+  const { response } = await guardedFetch({
     method: 'POST',
-    headers,
+    url,
+    userHeaders: requestHeaders(config.headers, config.authorization),
+    bodyHeaders,
     body,
     signal: requestSignal(context.signal, config.timeoutSeconds),
+    policy: await componentPolicy(context.host),
   }).catch((error: unknown) =>
     Promise.reject(requestError(what, error, context.signal, config.timeoutSeconds)),
   );

@@ -1,9 +1,14 @@
 import { open, rm } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
+import { DeniedDestinationError } from '../../../net/destination.ts';
+import { guardedFetch } from '../../../net/guarded-fetch.ts';
+import { serverNetworkPolicy } from '../../../net/server-policy.ts';
+import type { NetworkPolicy } from '../../../domain/network-policy.ts';
 import type { JobKind } from '../../component-kind.ts';
 import type { FileResult } from '../../results.ts';
 import type { JobContext } from '../../run-context.ts';
+import type { RunHost } from '../../run-host.ts';
 
 const MEGABYTE = 1024 * 1024;
 
@@ -117,9 +122,14 @@ export function requestSignal(
     : AbortSignal.any([signal, AbortSignal.timeout(timeoutSeconds * 1000)]);
 }
 
+/** The network policy the settings give now, for a component's requests. */
+export async function componentPolicy(host: Pick<RunHost, 'settings'>): Promise<NetworkPolicy> {
+  return serverNetworkPolicy(await host.settings());
+}
+
 /**
  * A clear message for a request that failed before a complete answer: a stop, the time limit,
- * or the network's reason (fetch says only "fetch failed" and hides the cause).
+ * a destination the network settings refuse (its own message says why), or the network's reason.
  */
 export function requestError(
   what: string,
@@ -128,6 +138,7 @@ export function requestError(
   timeoutSeconds: number | undefined,
 ): Error {
   if (signal.aborted) return new Error(`${what} was stopped`);
+  if (error instanceof DeniedDestinationError) return error;
   const failure = error instanceof Error ? error : new Error(String(error));
   if (failure.name === 'TimeoutError') {
     return new Error(`${what} got no complete answer within ${timeoutSeconds ?? '?'} s`);
@@ -186,10 +197,12 @@ function urlName(url: URL): string {
   }
 }
 
-/** The result's name: Content-Disposition's filename, else the URL's last path segment, else "response". */
-export function responseFileName(response: Response, requested: URL): string {
+/**
+ * The result's name: Content-Disposition's filename, else the last path segment of the URL the
+ * answer came from (after redirects), else "response".
+ */
+export function responseFileName(response: Response, finalUrl: URL): string {
   const fromHeader = dispositionName(response.headers.get('content-disposition'));
-  const finalUrl = response.url === '' ? requested : new URL(response.url);
   return (
     (fromHeader === null ? null : safeFileName(fromHeader)) ??
     safeFileName(urlName(finalUrl)) ??
@@ -248,20 +261,21 @@ async function runHttp(config: Config, context: JobContext): Promise<FileResult[
   const what = `${config.method} ${url.href}`;
   const explain = (error: unknown) =>
     requestError(what, error, context.signal, config.timeoutSeconds);
-  const init: RequestInit = {
+  const { response, url: finalUrl } = await guardedFetch({
     method: config.method,
-    headers: requestHeaders(config.headers, config.authorization),
+    url,
+    userHeaders: requestHeaders(config.headers, config.authorization),
+    ...(config.body === undefined ? {} : { body: config.body }),
     signal: requestSignal(context.signal, config.timeoutSeconds),
-  };
-  if (config.body !== undefined) init.body = config.body;
-  const response = await fetch(url, init).catch((error: unknown) => Promise.reject(explain(error)));
+    policy: await componentPolicy(context.host),
+  }).catch((error: unknown) => Promise.reject(explain(error)));
   context.output('status', response.status);
   if (!isExpected(response.status, config.expectedStatus)) {
     await response.body?.cancel();
     const expected = config.expectedStatus?.join(', ') ?? 'any 2xx';
     throw new Error(`${what} answered ${statusText(response)}, expected ${expected}`);
   }
-  const name = responseFileName(response, url);
+  const name = responseFileName(response, finalUrl);
   const path = join(await context.workDir(), name);
   const size = await saveBody(response, path, config.maxMegabytes * MEGABYTE, what, explain);
   context.log.info(`${what} answered ${statusText(response)}: ${name}, ${size} bytes`);
