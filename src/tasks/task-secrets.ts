@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
+import { mapConfigStrings } from '../domain/config-fields.ts';
 import type { FieldIssue } from '../domain/errors.ts';
 import {
   componentsOf,
@@ -95,5 +96,24 @@ export function maskTaskSecrets<T extends Parts>(definition: T, registry: Compon
     jobs: definition.jobs.map((c) => mask('job', c)),
     actions: definition.actions.map((c) => mask('action', c)),
     series: definition.series && mask('series', definition.series),
+  };
+}
+
+/** The definition with every secret emptied: a copy for someone else must not carry them. */
+export function withoutSecrets<T extends Parts>(definition: T, registry: ComponentRegistry): T {
+  const empty = <C extends Component>(category: ComponentCategory, component: C): C => {
+    const kind = registry.get(category, component.kind);
+    if (!kind) return component;
+    const config = mapConfigStrings(kind.configSchema, component.config, (text, field) =>
+      field.secret ? '' : text,
+    );
+    return { ...component, config: config as Record<string, unknown> };
+  };
+  return {
+    ...definition,
+    triggers: definition.triggers.map((c) => empty('trigger', c)),
+    jobs: definition.jobs.map((c) => empty('job', c)),
+    actions: definition.actions.map((c) => empty('action', c)),
+    series: definition.series && empty('series', definition.series),
   };
 }

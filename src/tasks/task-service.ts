@@ -20,7 +20,7 @@ import {
   type DefinitionContext,
 } from './task-definition.ts';
 import { changedComponents, isOwnerEdit, requireEditorHolds } from './editor-rights.ts';
-import type { SecretKeeping } from './task-secrets.ts';
+import { withoutSecrets, type SecretKeeping } from './task-secrets.ts';
 import { syncTriggers } from './trigger-sync.ts';
 
 const validateCreate = compileValidator(TaskCreateInput);
@@ -150,7 +150,10 @@ export class TaskService {
     }));
   }
 
-  /** Copies a task the caller can see; the copy belongs to the caller. */
+  /**
+   * Copies a task the caller can see; the copy belongs to the caller, and a copy of someone
+   * else's task leaves its secrets behind (the owner's passwords are not the caller's).
+   */
   async copy(
     caller: Caller,
     id: string,
@@ -159,8 +162,9 @@ export class TaskService {
     const source = await this.get(caller, id);
     const owner = caller.user;
     if (!owner) throw new AppError('FORBIDDEN', 'Only a user can own a task');
+    const own = definitionOf(source);
     const definition: TaskDefinition = {
-      ...definitionOf(source),
+      ...(isOwnerEdit(caller, source.ownerId) ? own : withoutSecrets(own, this.registry)),
       name: overrides.name?.trim() || `${source.name} (copy)`.slice(0, 200),
       enabled: overrides.enabled ?? source.enabled,
     };

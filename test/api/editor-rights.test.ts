@@ -149,5 +149,28 @@ for (const backend of await backends()) {
       });
       assert.equal(timeout.status, 200, 'the same destination keeps the secret');
     });
+
+    it("leaves the owner's secrets behind in a copy made by someone else", async () => {
+      const task = await createTask({
+        jobs: [httpJob('https://example.com/data', 'Bearer s3cret')],
+      });
+      const copied = await otherAdmin.post(`/api/v1/tasks/${task.id}/copy`);
+      assert.equal(copied.status, 201, JSON.stringify(copied.body));
+      assert.equal(copied.body.jobs[0].config.authorization, '', 'emptied, not masked');
+      const stored = await t.services.store.tasks.get(copied.body.id);
+      assert.equal(stored?.jobs[0]?.config.authorization, '');
+      const own = await owner.post(`/api/v1/tasks/${task.id}/copy`);
+      assert.equal(own.body.jobs[0].config.authorization, SECRET_MASK, "the owner's copy keeps it");
+    });
+
+    it("may start someone else's task with parameters only if it could use all its components", async () => {
+      const task = await createTask({ jobs: [commandJob(['{message}'])], enabled: false });
+      const url = `/api/v1/tasks/${task.id}/run`;
+      const withParameters = await otherAdmin.post(url, { parameters: { message: '$(id)' } });
+      assert.equal(withParameters.status, 403);
+      assert.match(withParameters.body.detail, /needs 'job\.command'/);
+      assert.equal((await t.admin.get(`/api/v1/runs?taskId=${task.id}`)).body.items.length, 0);
+      assert.equal((await otherAdmin.post(url)).status, 202, 'a plain start is still allowed');
+    });
   });
 }

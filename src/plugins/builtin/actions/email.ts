@@ -21,6 +21,7 @@ const OwnSmtpServer = Type.Object(
     host: Type.String({
       minLength: 1,
       maxLength: 255,
+      destination: true,
       description: 'Host name of the SMTP server',
     }),
     port: Type.Integer({ minimum: 1, maximum: 65535, default: 587, description: 'Port' }),

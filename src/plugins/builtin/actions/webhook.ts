@@ -21,6 +21,7 @@ const WebhookConfig = Type.Object(
     url: Type.String({
       minLength: 1,
       maxLength: 8192,
+      destination: true,
       description: 'The http:// or https:// address the summary is POSTed to',
     }),
     headers: HeadersField,

@@ -56,6 +56,7 @@ const HttpConfig = Type.Object(
     url: Type.String({
       minLength: 1,
       maxLength: 8192,
+      destination: true,
       description: 'The http:// or https:// address to request',
     }),
     headers: HeadersField,
