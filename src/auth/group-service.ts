@@ -40,6 +40,7 @@ export class GroupService {
       name: input.name.trim(),
       permissions: [...new Set(input.permissions ?? [])].sort(),
       memberIds: [...new Set(input.memberIds ?? [])],
+      usableInSeries: input.usableInSeries ?? false,
     };
     this.catalog.requireKnown(group.permissions, '/permissions');
     requireHoldsAll(caller, group.permissions);
@@ -54,6 +55,7 @@ export class GroupService {
         name: group.name,
         permissions: group.permissions,
         memberIds: group.memberIds,
+        usableInSeries: group.usableInSeries,
       };
       await store.audit.append(
         auditEvent(caller.actor, 'group.create', 'group', group.id, details),
@@ -82,6 +84,9 @@ export class GroupService {
       if (input.name !== undefined) await store.groups.rename(id, input.name.trim());
       if (input.permissions) await store.groups.setPermissions(id, input.permissions);
       if (input.memberIds) await store.groups.setMembers(id, input.memberIds);
+      if (input.usableInSeries !== undefined) {
+        await store.groups.setUsableInSeries(id, input.usableInSeries);
+      }
       const details = { name: before.name, ...describeGroupChange(before, input) };
       await store.audit.append(
         auditEvent(caller.actor, 'group.update', 'group', id, details),
@@ -146,5 +151,6 @@ function describeGroupChange(before: Group, input: GroupUpdateInput): Record<str
   }
   if (input.memberIds)
     details.memberIds = { before: before.memberIds, after: [...new Set(input.memberIds)] };
+  if (input.usableInSeries !== undefined) details.usableInSeries = input.usableInSeries;
   return details;
 }

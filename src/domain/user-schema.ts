@@ -46,7 +46,14 @@ const MemberIds = Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { max
 
 /** Body of POST /groups. */
 export const GroupCreateInput = Type.Object(
-  { name: GroupName, permissions: Type.Optional(Permissions), memberIds: Type.Optional(MemberIds) },
+  {
+    name: GroupName,
+    permissions: Type.Optional(Permissions),
+    memberIds: Type.Optional(MemberIds),
+    usableInSeries: Type.Optional(
+      Type.Boolean({ description: 'Any planner may run a group series over its members' }),
+    ),
+  },
   { additionalProperties: false },
 );
 export type GroupCreateInput = Static<typeof GroupCreateInput>;

@@ -23,6 +23,8 @@ export interface Group {
   name: string;
   permissions: string[];
   memberIds: string[];
+  /** Whether any planner's group series may list its members, not only its own members'. */
+  usableInSeries: boolean;
 }
 
 /** A logged-in browser session; the token itself is never stored, only its hash. */

@@ -88,9 +88,10 @@ export class RunHosts {
   }
 
   /**
-   * The enabled members of a group the owner may list: one they belong to, or any when they
-   * manage users (who see every group anyway). A group they may not list is reported as
-   * missing, so a task cannot probe which groups exist.
+   * The enabled members of a group the owner may list: one they belong to or that an
+   * administrator made usable in series, or any when they manage users (who see every group
+   * anyway). A group they may not list is reported as missing, so a task cannot probe which
+   * groups exist.
    */
   async #groupMembers(owner: OwnerState, nameOrId: string): Promise<GroupMember[]> {
     const groups = await this.store.groups.list();
@@ -100,7 +101,9 @@ export class RunHosts {
       groups.find((each) => each.name.toLowerCase() === key);
     const mayList =
       group !== undefined &&
-      (group.memberIds.includes(owner.user.id) || owner.permissions.has(PERMISSIONS.usersManage));
+      (group.usableInSeries ||
+        group.memberIds.includes(owner.user.id) ||
+        owner.permissions.has(PERMISSIONS.usersManage));
     if (!group || !mayList) {
       throw new Error(`the owner '${owner.user.login}' is in no group '${nameOrId}'`);
     }

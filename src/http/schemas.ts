@@ -158,6 +158,7 @@ export const GroupSchema = Type.Object(
     name: Type.String(),
     permissions: Type.Array(Type.String()),
     memberIds: Type.Array(Type.String()),
+    usableInSeries: Type.Boolean(),
   },
   { $id: 'Group' },
 );

@@ -57,6 +57,7 @@ export interface GroupRepository {
   rename(id: string, name: string): Promise<boolean>;
   setPermissions(id: string, permissions: readonly string[]): Promise<void>;
   setMembers(id: string, userIds: readonly string[]): Promise<void>;
+  setUsableInSeries(id: string, usable: boolean): Promise<void>;
   delete(id: string): Promise<boolean>;
 }
 

@@ -152,7 +152,13 @@ for (const backend of await backends()) {
       const { id, client } = await t.user('grouped', []);
       const now = new Date();
       await t.testStore.store.groups.insert(
-        { id: 'g-planners', name: 'Planners', permissions: ['taskplanner'], memberIds: [id] },
+        {
+          id: 'g-planners',
+          name: 'Planners',
+          permissions: ['taskplanner'],
+          memberIds: [id],
+          usableInSeries: false,
+        },
         now,
       );
       assert.equal((await client.get('/api/v1/tasks')).status, 200);

@@ -264,6 +264,20 @@ for (const backend of await backends()) {
         failure(foreign).replace('payroll', 'X'),
         failure(missing).replace('no-such-group', 'X'),
       );
+      const opened = await t.admin.patch(`/api/v1/groups/${group.body.id}`, {
+        usableInSeries: true,
+      });
+      assert.equal(opened.status, 200, JSON.stringify(opened.body));
+      assert.equal(opened.body.usableInSeries, true);
+      const usable = await runTask(t, alice, {
+        series: { kind: 'group', config: { group: 'payroll' } },
+        jobs: [{ kind: 'text', config: { text: 'to {email}' } }],
+      });
+      assert.equal(usable.status, 'succeeded', failure(usable));
+      assert.deepEqual(
+        usable.items.map((item) => item.values.login),
+        ['erin'],
+      );
     });
   });
 }

@@ -119,7 +119,14 @@ async function insertUser(store: Store, login: string, overrides: Partial<UserWi
 }
 
 function groupFixture(name: string, overrides: Partial<Group> = {}): Group {
-  return { id: randomUUID(), name, permissions: [], memberIds: [], ...overrides };
+  return {
+    id: randomUUID(),
+    name,
+    permissions: [],
+    memberIds: [],
+    usableInSeries: false,
+    ...overrides,
+  };
 }
 
 function sessionFixture(userId: string, expiresAt: Date): Session {

@@ -205,4 +205,9 @@ export const migrations: readonly Migration[] = [
       `create index saved_files_task on saved_files(task_id, folder)`,
     ],
   },
+  {
+    // A group series lists a group's members to its members, and to all when this is set.
+    id: '0006_group_usable_in_series',
+    statements: [`alter table groups add column usable_in_series integer not null default 0`],
+  },
 ];

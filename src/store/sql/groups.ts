@@ -21,6 +21,7 @@ export class SqlGroupRepository implements GroupRepository {
           name: group.name,
           name_key: group.name.toLowerCase(),
           created_at: createdAt.getTime(),
+          usable_in_series: group.usableInSeries ? 1 : 0,
         })
         .onConflict((conflict) => conflict.column('name_key').doNothing())
         .executeTakeFirst();
@@ -59,6 +60,7 @@ export class SqlGroupRepository implements GroupRepository {
         .map((p) => p.permission)
         .sort(),
       memberIds: members.filter((m) => m.group_id === row.id).map((m) => m.user_id),
+      usableInSeries: Number(row.usable_in_series) === 1,
     }));
   }
 
@@ -100,6 +102,14 @@ export class SqlGroupRepository implements GroupRepository {
         .values(unique.map((userId) => ({ group_id: id, user_id: userId })))
         .execute();
     });
+  }
+
+  async setUsableInSeries(id: string, usable: boolean): Promise<void> {
+    await this.db
+      .updateTable('groups')
+      .set({ usable_in_series: usable ? 1 : 0 })
+      .where('id', '=', id)
+      .execute();
   }
 
   async delete(id: string): Promise<boolean> {

@@ -1,4 +1,4 @@
-import type { ColumnType } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 // Times are stored as epoch milliseconds in both dialects, JSON as text, and
 // booleans as 0/1 (SQLite integer, PostgreSQL boolean reads back true/false).
@@ -33,7 +33,13 @@ export interface Database {
     updated_at: Millis;
   };
   user_permissions: { user_id: string; permission: string };
-  groups: { id: string; name: string; name_key: string; created_at: Millis };
+  groups: {
+    id: string;
+    name: string;
+    name_key: string;
+    created_at: Millis;
+    usable_in_series: Generated<number>;
+  };
   group_permissions: { group_id: string; permission: string };
   group_members: { group_id: string; user_id: string };
   sessions: {

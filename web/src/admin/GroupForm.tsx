@@ -4,6 +4,7 @@ import { api } from '../api.ts';
 import type { Group } from './admin-types.ts';
 import { fieldError, formError } from './form-errors.ts';
 import { PermissionCheckboxes } from './PermissionCheckboxes.tsx';
+import { CheckboxField } from '../components/CheckboxField.tsx';
 import { TextField } from '../components/TextField.tsx';
 import { GROUPS_KEY } from './use-admin-lists.ts';
 
@@ -12,11 +13,14 @@ export function GroupForm({ group, onDone }: { group: Group | null; onDone: () =
   const client = useQueryClient();
   const [name, setName] = useState(group?.name ?? '');
   const [permissions, setPermissions] = useState(group?.permissions ?? []);
+  const [usableInSeries, setUsableInSeries] = useState(group?.usableInSeries ?? false);
   const save = useMutation({
-    mutationFn: () =>
-      group
-        ? api('PATCH', `/groups/${encodeURIComponent(group.id)}`, { name, permissions })
-        : api('POST', '/groups', { name, permissions }),
+    mutationFn: () => {
+      const body = { name, permissions, usableInSeries };
+      return group
+        ? api('PATCH', `/groups/${encodeURIComponent(group.id)}`, body)
+        : api('POST', '/groups', body);
+    },
     onSuccess: () => {
       void client.invalidateQueries({ queryKey: GROUPS_KEY });
       onDone();
@@ -44,6 +48,12 @@ export function GroupForm({ group, onDone }: { group: Group | null; onDone: () =
         value={permissions}
         onChange={setPermissions}
         error={fieldError(save.error, '/permissions')}
+      />
+      <CheckboxField
+        label="Any planner may run a task once per member of this group"
+        help="Otherwise only the group's own members may use it in a group series"
+        checked={usableInSeries}
+        onChange={setUsableInSeries}
       />
       {problem && <p role="alert">{problem}</p>}
       <div className="actions">

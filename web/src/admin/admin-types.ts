@@ -18,6 +18,7 @@ export interface Group {
   name: string;
   permissions: string[];
   memberIds: string[];
+  usableInSeries: boolean;
 }
 
 /** A permission a user or group can be granted. */
