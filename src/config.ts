@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { isValidTimeZone, systemTimeZone } from './domain/timezone.ts';
+import type { GidRange } from './plugins/builtin/programs/run-groups.ts';
 
 /** Everything the server can be configured with, resolved and checked. */
 export interface Config {
@@ -28,6 +29,12 @@ export interface Config {
   misfireGraceSeconds: number;
   /** Plugin modules to load: package names or paths. */
   plugins: string[];
+  /** The unprivileged OS user (name or uid) programs of command jobs run as; null: the server's own. */
+  runAs: string | null;
+  /** Group ids given out one per running program, so runs cannot enter each other's folders. */
+  runGids: GidRange | null;
+  /** Where programs run as runAs get their private folders. */
+  programDir: string;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -39,13 +46,20 @@ export class ConfigError extends Error {
     super(`${variable} must be ${expected} (got ${JSON.stringify(got)})`);
     this.name = 'ConfigError';
   }
+
+  /** A setting that is well-formed but cannot be used here; problem says why. */
+  static unusable(variable: string, problem: string): ConfigError {
+    const error = new ConfigError(variable, '', '');
+    error.message = `${variable}: ${problem}`;
+    return error;
+  }
 }
 
 /** The variables, their meaning and default: the README's configuration table follows this. */
 export const CONFIG_VARIABLES = {
   TASKPLANNER_CONFIG: 'A JSON file with any of these variables as keys; the environment wins',
   TASKPLANNER_DATA_DIR:
-    'Folder for the SQLite file, the secret key and the working folders of runs (./data)',
+    'Folder for the SQLite file, the secret key and the working folders of runs; closed to other users (0700) (./data)',
   TASKPLANNER_DATABASE_URL:
     'postgres:// URL selects PostgreSQL; unset means SQLite in the data folder',
   TASKPLANNER_HOST: 'Address to listen on (127.0.0.1)',
@@ -73,7 +87,20 @@ export const CONFIG_VARIABLES = {
     'On SIGTERM, running runs get this long to finish before they are interrupted (10)',
   TASKPLANNER_MISFIRE_GRACE_SECONDS:
     'An occurrence later than this counts as missed for the misfire policy "skip" (60)',
+  TASKPLANNER_RUN_AS:
+    "The unprivileged OS user (name or uid) the programs of command jobs run as; the server must run as root to switch to it. Unset: programs run as the server's own user, which makes the permission job.command equal to administering the server",
+  TASKPLANNER_RUN_GIDS:
+    "With TASKPLANNER_RUN_AS: unused group ids (first-last), one given to each running program, so that programs running at the same time cannot read each other's folders; as many as programs may run at once (unset: all programs share the user's group and can)",
+  TASKPLANNER_PROGRAM_DIR:
+    'With TASKPLANNER_RUN_AS: the folder for the private folders of programs; that user must be able to enter it (<data dir>-programs, beside the data folder, which it may not enter)',
 } as const;
+
+/** The variables that hold secrets: scrubSecretsFromEnv() removes them once read. */
+export const SECRET_VARIABLES = [
+  'TASKPLANNER_ADMIN_PASSWORD',
+  'TASKPLANNER_SECRET',
+  'TASKPLANNER_DATABASE_URL',
+] as const satisfies readonly (keyof typeof CONFIG_VARIABLES)[];
 
 type Source = Record<string, string | undefined>;
 
@@ -160,6 +187,28 @@ function timezone(source: Source): string {
   return raw;
 }
 
+/** The largest group id: 2^32 - 2, since -1 means "no change" to setgid. */
+const MAX_GID = 4_294_967_294;
+
+function runGids(source: Source, runAs: string | null): GidRange | null {
+  const raw = read(source, 'TASKPLANNER_RUN_GIDS');
+  if (raw === undefined) return null;
+  if (runAs === null) {
+    throw new ConfigError('TASKPLANNER_RUN_GIDS', 'set only with TASKPLANNER_RUN_AS', raw);
+  }
+  const match = /^(\d+)\s*-\s*(\d+)$/.exec(raw);
+  const [first, last] = [Number(match?.[1]), Number(match?.[2])];
+  // gid 0 is root's group: its files are often readable by it.
+  if (!match || first < 1 || first > last || last > MAX_GID) {
+    throw new ConfigError(
+      'TASKPLANNER_RUN_GIDS',
+      `a range first-last of group ids from 1 to ${MAX_GID}`,
+      raw,
+    );
+  }
+  return { first, last };
+}
+
 /** Reads the JSON config file named by TASKPLANNER_CONFIG, as a source of variables. */
 function fileSource(path: string): Source {
   let parsed: unknown;
@@ -188,8 +237,10 @@ function fileSource(path: string): Source {
 export function resolveConfig(env: Source): Config {
   const file = read(env, 'TASKPLANNER_CONFIG');
   const source: Source = { ...(file === undefined ? {} : fileSource(file)), ...env };
+  const dataDir = read(source, 'TASKPLANNER_DATA_DIR') ?? './data';
+  const runAs = read(source, 'TASKPLANNER_RUN_AS') ?? null;
   return {
-    dataDir: read(source, 'TASKPLANNER_DATA_DIR') ?? './data',
+    dataDir,
     databaseUrl: databaseUrl(source),
     host: read(source, 'TASKPLANNER_HOST') ?? '127.0.0.1',
     port: integer(source, 'TASKPLANNER_PORT', 0, 65535, 8080),
@@ -211,10 +262,26 @@ export function resolveConfig(env: Source): Config {
       .split(',')
       .map((spec) => spec.trim())
       .filter((spec) => spec !== ''),
+    runAs,
+    runGids: runGids(source, runAs),
+    programDir:
+      read(source, 'TASKPLANNER_PROGRAM_DIR') ?? `${dataDir.replace(/(.)\/+$/, '$1')}-programs`,
   };
 }
 
-/** The configuration of this process. */
+/**
+ * Removes the secret variables from env, so that code running later in this process (a
+ * plugin, a child process given the environment) does not find them. This does not change
+ * /proc/<pid>/environ, which keeps the environment the process started with: what keeps
+ * programs from reading it is that they run as another user (TASKPLANNER_RUN_AS).
+ */
+export function scrubSecretsFromEnv(env: Source): void {
+  for (const name of SECRET_VARIABLES) delete env[name];
+}
+
+/** The configuration of this process; the secret variables are removed from its environment. */
 export function loadConfig(): Config {
-  return resolveConfig(process.env);
+  const config = resolveConfig(process.env);
+  scrubSecretsFromEnv(process.env);
+  return config;
 }

@@ -1,14 +1,20 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { bootstrapAdmin, ADMIN_LOGIN } from './auth/bootstrap-admin.ts';
-import type { Config } from './config.ts';
+import { ConfigError, type Config } from './config.ts';
 import { SystemClock } from './engine/clock.ts';
 import { followDatabaseClock } from './engine/database-clock.ts';
 import { ENGINE_DEFAULTS, Engine, type EngineOptions } from './engine/engine.ts';
 import { buildApp } from './http/app.ts';
+import {
+  isolatePrograms,
+  prepareIsolation,
+  type ProgramIsolation,
+} from './plugins/builtin/programs/isolation.ts';
+import { ProgramUserError } from './plugins/builtin/programs/program-user.ts';
 import { loadPlugins } from './plugins/load-plugins.ts';
 import { createServices, serviceOptionsOf } from './services.ts';
-import { openStore } from './store/open-store.ts';
+import { openStore, prepareDataDir } from './store/open-store.ts';
 import type { Store } from './store/store.ts';
 import { VERSION } from './version.ts';
 
@@ -32,8 +38,38 @@ export function engineOptionsOf(config: Config): EngineOptions {
   };
 }
 
+/** Said at every start without TASKPLANNER_RUN_AS. */
+export const NO_RUN_AS_WARNING =
+  "TASKPLANNER_RUN_AS is not set: the programs of command jobs run as the server's own user and can read its secret key, database and environment, so the permission job.command is equivalent to administering the server. Set TASKPLANNER_RUN_AS to an unprivileged user.";
+
+/**
+ * Sets how the programs of command jobs run: as the configured user, once the server has
+ * checked it can switch to it (else it refuses to start), or as the server's own user.
+ */
+async function isolateProgramsAsConfigured(config: Config): Promise<ProgramIsolation | null> {
+  if (config.runAs === null) {
+    isolatePrograms(null);
+    return null;
+  }
+  try {
+    const isolation = await prepareIsolation({
+      user: config.runAs,
+      gids: config.runGids,
+      folder: config.programDir,
+    });
+    isolatePrograms(isolation);
+    return isolation;
+  } catch (error) {
+    if (error instanceof ProgramUserError)
+      throw ConfigError.unusable('TASKPLANNER_RUN_AS', error.message);
+    throw error;
+  }
+}
+
 /** Composition root: config -> store -> services -> HTTP, then listen. */
 export async function startServer(config: Config): Promise<RunningServer> {
+  const isolation = await isolateProgramsAsConfigured(config);
+  prepareDataDir(config.dataDir);
   const store = openStore(config);
   try {
     await store.migrate();
@@ -46,6 +82,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
       logger: { level: config.logLevel },
       version: VERSION,
     });
+    if (isolation === null) app.log.warn(NO_RUN_AS_WARNING);
+    else app.log.info(`Programs of command jobs run as ${isolation.user.name}`);
     if (admin.created)
       app.log.info(`Created the first user '${ADMIN_LOGIN}' with every permission`);
     if (admin.generatedPassword) {

@@ -210,6 +210,28 @@ describe('command job', () => {
     );
   });
 
+  it('kills what a program left running in the background when it exits by itself', async () => {
+    // One child keeps the output pipe open (the job would wait for it), one lets it go.
+    const script = 'sleep 300 & echo "held $!"; sleep 300 >/dev/null 2>&1 & echo "free $!"';
+    const results = await within(
+      run(h, { program: 'sh', arguments: ['-c', script] }),
+      10_000,
+      'the job ended',
+    );
+    assert.deepEqual(results, []);
+    const pidOf = (label: string) =>
+      Number(
+        h.lines.find((line) => line.message.startsWith(`sh: ${label} `))?.message.split(' ')[2],
+      );
+    for (const label of ['held', 'free']) {
+      const pid = pidOf(label);
+      assert.ok(pid > 0, logText(h.lines));
+      await eventually(`the ${label} child to be gone`, async () =>
+        alive(pid) ? undefined : true,
+      );
+    }
+  });
+
   it('sends SIGKILL after the grace when a program ignores SIGTERM', async () => {
     const script =
       "process.on('SIGTERM', () => console.log('ignoring SIGTERM')); console.log('pid ' + process.pid); setInterval(() => {}, 1000)";

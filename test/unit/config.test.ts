@@ -1,9 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigError, resolveConfig } from '../../src/config.ts';
+import {
+  ConfigError,
+  loadConfig,
+  resolveConfig,
+  scrubSecretsFromEnv,
+  SECRET_VARIABLES,
+} from '../../src/config.ts';
 import { resolveSecretKey } from '../../src/secret-key.ts';
 
 describe('resolveConfig', () => {
@@ -78,6 +84,55 @@ describe('resolveConfig', () => {
     assert.equal(config.host, '::1');
   });
 
+  it('runs programs as the server unless TASKPLANNER_RUN_AS names a user; group ids only with it', () => {
+    const plain = resolveConfig({ TASKPLANNER_DATA_DIR: '/var/lib/tp/' });
+    assert.equal(plain.runAs, null);
+    assert.equal(plain.runGids, null);
+    assert.equal(plain.programDir, '/var/lib/tp-programs');
+    const isolated = resolveConfig({
+      TASKPLANNER_RUN_AS: 'taskplanner-run',
+      TASKPLANNER_RUN_GIDS: '61000-61099',
+      TASKPLANNER_PROGRAM_DIR: '/srv/programs',
+    });
+    assert.equal(isolated.runAs, 'taskplanner-run');
+    assert.deepEqual(isolated.runGids, { first: 61000, last: 61099 });
+    assert.equal(isolated.programDir, '/srv/programs');
+    for (const gids of ['61000', '0-10', '20-10', 'a-b', '1-4294967295']) {
+      assert.throws(
+        () => resolveConfig({ TASKPLANNER_RUN_AS: 'x', TASKPLANNER_RUN_GIDS: gids }),
+        /^ConfigError: TASKPLANNER_RUN_GIDS must be a range/,
+        gids,
+      );
+    }
+    assert.throws(
+      () => resolveConfig({ TASKPLANNER_RUN_GIDS: '61000-61099' }),
+      /^ConfigError: TASKPLANNER_RUN_GIDS must be set only with TASKPLANNER_RUN_AS/,
+    );
+  });
+
+  it('removes the secret variables from the environment once read, and only those', () => {
+    const env: Record<string, string | undefined> = {
+      TASKPLANNER_ADMIN_PASSWORD: 'admin secret',
+      TASKPLANNER_SECRET: 'k'.repeat(40),
+      TASKPLANNER_DATABASE_URL: 'postgres://planner:hunter2@db/planner',
+      TASKPLANNER_PORT: '9000',
+    };
+    scrubSecretsFromEnv(env);
+    assert.deepEqual(env, { TASKPLANNER_PORT: '9000' });
+
+    const saved = Object.fromEntries(SECRET_VARIABLES.map((name) => [name, process.env[name]]));
+    try {
+      process.env.TASKPLANNER_ADMIN_PASSWORD = 'admin secret';
+      assert.equal(loadConfig().adminPassword, 'admin secret');
+      assert.equal(process.env.TASKPLANNER_ADMIN_PASSWORD, undefined);
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  });
+
   it('rejects a config file with unknown keys or that is not JSON', () => {
     const folder = mkdtempSync(join(tmpdir(), 'tp-config-'));
     writeFileSync(join(folder, 'typo.json'), JSON.stringify({ TASKPLANNER_PROT: 1 }));
@@ -97,7 +152,15 @@ describe('resolveSecretKey', () => {
     const first = resolveSecretKey(null, dataDir);
     assert.ok(first.length >= 32);
     assert.equal(statSync(join(dataDir, 'secret.key')).mode & 0o777, 0o600);
+    assert.equal(statSync(dataDir).mode & 0o777, 0o700, 'the data folder it made is closed');
     assert.equal(resolveSecretKey(null, dataDir), first);
+  });
+
+  it('closes a data folder that was open before (0700)', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tp-secret-'));
+    chmodSync(dataDir, 0o755);
+    resolveSecretKey(null, dataDir);
+    assert.equal(statSync(dataDir).mode & 0o777, 0o700);
   });
 
   it('prefers the configured key', () => {

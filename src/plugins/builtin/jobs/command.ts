@@ -1,12 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, readdir, stat } from 'node:fs/promises';
-import { basename, join, relative, sep } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { basename, sep } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import type { JobKind } from '../../component-kind.ts';
 import type { FileResult } from '../../results.ts';
 import type { JobContext, RunLogger } from '../../run-context.ts';
+import { openSandbox, type ProgramSandbox } from '../programs/sandbox.ts';
 
-/** How long a program may take to end after SIGTERM before it gets SIGKILL. */
+/**
+ * How long a program may take to end after SIGTERM before it gets SIGKILL; and how long, after
+ * it exited, its output may take to close.
+ */
 export const KILL_GRACE_MS = 3_000;
 
 /** Lines longer than this are cut in the log. */
@@ -21,7 +25,10 @@ const MAX_LOGGED_LINES = 1_000;
  */
 const INHERITED_VARIABLES = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'SystemRoot'];
 
-/** On POSIX the program leads its own process group, so a stop also ends what it started. */
+/**
+ * On POSIX the program leads its own process group, so that its exit and a stop end what it
+ * started too (all but what left the group with setsid: see ProgramSandbox.contain).
+ */
 const OWN_PROCESS_GROUP = process.platform !== 'win32';
 
 const CommandConfig = Type.Object(
@@ -53,7 +60,7 @@ const CommandConfig = Type.Object(
         default: {},
         additionalProperties: false,
         description:
-          'Environment variables for the program. It also gets PATH, HOME, LANG, LC_ALL, TZ and TMPDIR from the server, and TASKPLANNER_OUTPUT_DIR',
+          'Environment variables for the program. It also gets PATH, HOME, LANG, LC_ALL, TZ and TMPDIR from the server (HOME and TMPDIR are folders of the run when programs run as a separate user), and TASKPLANNER_OUTPUT_DIR',
       },
     ),
     timeoutSeconds: Type.Optional(
@@ -128,30 +135,25 @@ class LineLog {
   }
 }
 
-/** The working folder: the one configured (after the allowed-folder check), else a fresh one. */
-async function workingFolder(config: Config, context: JobContext): Promise<string> {
-  if (config.workingFolder === undefined) return freshFolder(context, 'work');
+/** The working folder the job names, after the allowed-folder check; undefined when none. */
+async function configuredFolder(config: Config, context: JobContext): Promise<string | undefined> {
+  if (config.workingFolder === undefined) return undefined;
   const folder = await context.host.allowedPath(config.workingFolder);
   const found = await stat(folder).catch(() => null);
   if (!found?.isDirectory()) throw new Error(`working folder ${folder} is not an existing folder`);
   return folder;
 }
 
-async function freshFolder(context: JobContext, name: string): Promise<string> {
-  const folder = join(await context.workDir(), name);
-  await mkdir(folder, { recursive: true });
-  return folder;
-}
-
-function environmentFor(config: Config, outputDir: string): NodeJS.ProcessEnv {
+function environmentFor(config: Config, sandbox: ProgramSandbox): NodeJS.ProcessEnv {
   const inherited = INHERITED_VARIABLES.flatMap((name) => {
     const value = process.env[name];
     return value === undefined ? [] : [[name, value] as const];
   });
   return {
     ...Object.fromEntries(inherited),
+    ...sandbox.environment,
     ...config.environment,
-    TASKPLANNER_OUTPUT_DIR: outputDir,
+    TASKPLANNER_OUTPUT_DIR: sandbox.outputFolder,
   };
 }
 
@@ -186,17 +188,22 @@ interface Exit {
 interface ExecuteOptions {
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /** spawn()'s uid and gid, to run as another user. */
+  identity: { uid?: number; gid?: number };
   timeoutSeconds: number | undefined;
   signal: AbortSignal;
   log: RunLogger;
+  /** Called once the program has exited and its process group was killed. */
+  afterExit(): Promise<void>;
 }
 
 /**
  * Ends a running program on request: SIGTERM to its process group, SIGKILL after the grace
- * (even if the program itself is gone by then: what it left behind goes too). Keeps the reason.
+ * unless it has ended by then. Keeps the reason.
  */
 class Stopper {
   reason: string | null = null;
+  #kill: NodeJS.Timeout | undefined;
 
   constructor(private readonly child: ChildProcess) {}
 
@@ -204,7 +211,12 @@ class Stopper {
     if (this.reason !== null) return;
     this.reason = reason;
     signalAll(this.child, 'SIGTERM');
-    setTimeout(() => signalAll(this.child, 'SIGKILL'), KILL_GRACE_MS).unref();
+    this.#kill = setTimeout(() => signalAll(this.child, 'SIGKILL'), KILL_GRACE_MS).unref();
+  }
+
+  /** The program has ended: its group id may be given to another process, so never signal it. */
+  ended(): void {
+    clearTimeout(this.#kill);
   }
 }
 
@@ -222,20 +234,51 @@ function logOutput(child: ChildProcess, program: string, log: RunLogger): () => 
 }
 
 /**
- * Runs the program with its arguments as an argv array (no shell), logging its output as it
- * comes. A timeout or an abort stops it (see Stopper) and rejects once its output has closed.
+ * Waits until the program's output has been read to its end; a process that left the process
+ * group (setsid) and survived may hold it open, so only for a while, then the pipes are closed.
  */
-function execute(program: string, args: readonly string[], options: ExecuteOptions): Promise<Exit> {
-  if (options.signal.aborted)
-    return Promise.reject(new Error('stopped before the program started'));
-  const child = spawn(program, args, {
+async function untilClosed(child: ChildProcess, closed: Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), KILL_GRACE_MS);
+  });
+  const outcome = await Promise.race([closed, late]);
+  clearTimeout(timer);
+  if (outcome === 'late') {
+    child.stdout?.destroy();
+    child.stderr?.destroy();
+  }
+}
+
+function spawnProgram(program: string, args: readonly string[], options: ExecuteOptions) {
+  return spawn(program, args, {
     cwd: options.cwd,
     env: options.env,
+    ...options.identity,
     shell: false,
     detached: OWN_PROCESS_GROUP,
     stdio: ['ignore', 'pipe', 'pipe'],
     windowsHide: true,
   });
+}
+
+/**
+ * Runs the program with its arguments as an argv array (no shell), logging its output as it
+ * comes. When it exits, everything left in its process group is killed: a program's background
+ * processes end with it, not with the run or the server. A timeout or an abort stops it (see
+ * Stopper) and rejects once its output has closed.
+ */
+function execute(program: string, args: readonly string[], options: ExecuteOptions): Promise<Exit> {
+  if (options.signal.aborted)
+    return Promise.reject(new Error('stopped before the program started'));
+  let child: ChildProcess;
+  try {
+    child = spawnProgram(program, args, options);
+  } catch (error) {
+    // Failures such as EPERM (switching the user) are thrown rather than emitted.
+    return Promise.reject(startError(program, error as NodeJS.ErrnoException));
+  }
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const stopper = new Stopper(child);
   const onAbort = () => stopper.stop('stopped: the run was stopped');
   options.signal.addEventListener('abort', onAbort, { once: true });
@@ -252,57 +295,64 @@ function execute(program: string, args: readonly string[], options: ExecuteOptio
     clearTimeout(timer);
     options.signal.removeEventListener('abort', onAbort);
   };
+  const ended = async (code: number | null, signal: NodeJS.Signals | null): Promise<Exit> => {
+    signalAll(child, 'SIGKILL');
+    stopper.ended();
+    finish();
+    await options.afterExit();
+    await untilClosed(child, closed);
+    endLog();
+    if (stopper.reason !== null) throw new Error(stopper.reason);
+    return { code, signal };
+  };
   return new Promise((resolve, reject) => {
+    let settled = false;
     child.once('error', (error) => {
-      finish();
-      reject(startError(program, error));
-    });
-    child.once('close', (code, signal) => {
+      if (settled) return;
+      settled = true;
       finish();
       endLog();
-      if (stopper.reason !== null) reject(new Error(stopper.reason));
-      else resolve({ code, signal });
+      reject(startError(program, error));
+    });
+    child.once('exit', (code, signal) => {
+      if (settled) return;
+      settled = true;
+      ended(code, signal).then(resolve, reject);
     });
   });
-}
-
-/** Every regular file below folder, as file results named by their path inside it. */
-async function filesIn(folder: string, log: RunLogger): Promise<FileResult[]> {
-  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
-  const results: FileResult[] = [];
-  for (const entry of entries) {
-    const path = join(entry.parentPath, entry.name);
-    const name = relative(folder, path).split(sep).join('/');
-    // A link could point anywhere on the server; only files the program wrote are results.
-    if (entry.isSymbolicLink()) log.warn(`output ${name} is a link and is not a result`);
-    if (entry.isFile()) results.push({ type: 'file', name, path });
-  }
-  return results.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 async function runCommand(config: Config, context: JobContext): Promise<FileResult[]> {
-  const cwd = await workingFolder(config, context);
-  const outputDir = await freshFolder(context, 'output');
-  context.log.info(`running ${config.program} with ${config.arguments.length} argument(s)`);
-  const exit = await execute(config.program, config.arguments, {
-    cwd,
-    env: environmentFor(config, outputDir),
-    timeoutSeconds: config.timeoutSeconds,
-    signal: context.signal,
-    log: context.log,
-  });
-  if (exit.code === null) {
-    throw new Error(`program '${config.program}' was ended by signal ${exit.signal ?? 'unknown'}`);
+  const chosenFolder = await configuredFolder(config, context);
+  const sandbox = await openSandbox(context);
+  try {
+    context.log.info(`running ${config.program} with ${config.arguments.length} argument(s)`);
+    const exit = await execute(config.program, config.arguments, {
+      cwd: chosenFolder ?? sandbox.workFolder,
+      env: environmentFor(config, sandbox),
+      identity: sandbox.identity,
+      timeoutSeconds: config.timeoutSeconds,
+      signal: context.signal,
+      log: context.log,
+      afterExit: () => sandbox.contain(),
+    });
+    if (exit.code === null) {
+      throw new Error(
+        `program '${config.program}' was ended by signal ${exit.signal ?? 'unknown'}`,
+      );
+    }
+    context.output('exitCode', exit.code);
+    if (!config.validExitCodes.includes(exit.code)) {
+      throw new Error(
+        `program '${config.program}' exited with code ${exit.code}, not one of the valid exit codes (${config.validExitCodes.join(', ')})`,
+      );
+    }
+    const files = await sandbox.outputs();
+    context.log.info(`${config.program} exited with code ${exit.code}; ${files.length} file(s)`);
+    return files;
+  } finally {
+    await sandbox.dispose();
   }
-  context.output('exitCode', exit.code);
-  if (!config.validExitCodes.includes(exit.code)) {
-    throw new Error(
-      `program '${config.program}' exited with code ${exit.code}, not one of the valid exit codes (${config.validExitCodes.join(', ')})`,
-    );
-  }
-  const files = await filesIn(outputDir, context.log);
-  context.log.info(`${config.program} exited with code ${exit.code}; ${files.length} file(s)`);
-  return files;
 }
 
 /** Runs a program (no shell); the files it writes into TASKPLANNER_OUTPUT_DIR are its results. */
