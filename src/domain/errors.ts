@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   RUN_ENDED: { status: 409, title: 'The run has already ended' },
   BODY_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported content type' },
+  SCHEDULE_TOO_COMPLEX: { status: 422, title: 'The schedule needs too much work to compute' },
   REVISION_REQUIRED: { status: 428, title: 'The current revision is required' },
   TOO_MANY_ATTEMPTS: { status: 429, title: 'Too many attempts' },
   INTERNAL: { status: 500, title: 'Internal error' },

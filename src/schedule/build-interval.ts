@@ -1,13 +1,13 @@
 import type { FieldIssue } from '../domain/errors.ts';
 import { epochDay, isoWeekday, WEEKDAY_NUMBERS } from './calendar.ts';
-import { calendarSource } from './intervals/calendar-source.ts';
+import { calendarSource, listedTimes } from './intervals/calendar-source.ts';
 import { everyNDays, everyNMonths, everyNWeeks, type MonthDays } from './intervals/day-rules.ts';
 import { elapsedSource } from './intervals/elapsed.ts';
 import { onceSource } from './intervals/once.ts';
 import type { OccurrenceSource, ScheduleContext } from './occurrence-source.ts';
 import { parseDateTime } from './parse-text.ts';
 import type { IntervalInput } from './schedule-schema.ts';
-import { timesOfDay } from './times-of-day.ts';
+import { timesOfDay, type TimesOfDayInput } from './times-of-day.ts';
 
 type MonthlyInput = Extract<IntervalInput, { kind: 'months' | 'years' }>;
 
@@ -30,6 +30,8 @@ export function buildCalendarInterval(
 ): OccurrenceSource {
   const startDay = epochDay(context.start);
   const every = 'every' in input ? (input.every ?? 1) : 1;
+  const times = (timed: TimesOfDayInput) =>
+    listedTimes(timesOfDay(timed, context.start, path, issues));
   switch (input.kind) {
     case 'minutes':
       return elapsedSource(every * 60_000, context);
@@ -38,11 +40,7 @@ export function buildCalendarInterval(
     case 'once':
       return onceSource(parseDateTime(input.at, `${path}/at`, issues), context);
     case 'days':
-      return calendarSource(
-        everyNDays(every, startDay),
-        timesOfDay(input, context.start, path, issues),
-        context,
-      );
+      return calendarSource(everyNDays(every, startDay), times(input), context);
     case 'weeks': {
       const weekdays = (input.weekdays ?? []).map((code) => WEEKDAY_NUMBERS[code] ?? 1);
       const rule = everyNWeeks(
@@ -50,7 +48,7 @@ export function buildCalendarInterval(
         weekdays.length > 0 ? weekdays : [isoWeekday(startDay)],
         startDay,
       );
-      return calendarSource(rule, timesOfDay(input, context.start, path, issues), context);
+      return calendarSource(rule, times(input), context);
     }
     case 'months':
     case 'years': {
@@ -62,7 +60,7 @@ export function buildCalendarInterval(
         monthDays(input, context),
         startDay,
       );
-      return calendarSource(rule, timesOfDay(input, context.start, path, issues), context);
+      return calendarSource(rule, times(input), context);
     }
   }
 }

@@ -1,5 +1,6 @@
 import { validationError, type FieldIssue } from '../domain/errors.ts';
 import { compileValidator } from '../domain/validation.ts';
+import { ScheduleBudget } from './budget.ts';
 import { buildCalendarInterval } from './build-interval.ts';
 import { dateOfEpochDay, epochDay } from './calendar.ts';
 import { cronSource } from './intervals/cron.ts';
@@ -16,15 +17,30 @@ export interface CompiledSchedule {
   readonly zone: string;
   /** The instant of the start: nothing fires before it. */
   readonly startMs: number;
-  /** The first instant (epoch ms) strictly after afterMs, or null when it never fires again. */
-  readonly next: (afterMs: number) => number | null;
+  /**
+   * The first instant (epoch ms) strictly after afterMs, or null when it never fires again.
+   * All intervals draw on one budget (by default the schedule's own, of QUESTION_MS,
+   * restarted for each question); throws SCHEDULE_TOO_COMPLEX when it runs out.
+   */
+  readonly next: (afterMs: number, budget?: ScheduleBudget) => number | null;
 }
 
-/** Epoch-day ranges on which nothing fires, inclusive, sorted. */
+/** Epoch-day ranges on which nothing fires, inclusive, sorted, neither touching nor overlapping. */
 type Exclusions = ReadonlyArray<{ from: number; to: number }>;
 
+/** Ranges sorted by start, joined where they touch: 1,000 single days in a row are skipped at once. */
+function joined(ranges: Array<{ from: number; to: number }>): Exclusions {
+  const result: Array<{ from: number; to: number }> = [];
+  for (const range of ranges) {
+    const last = result[result.length - 1];
+    if (last && range.from <= last.to + 1) last.to = Math.max(last.to, range.to);
+    else result.push({ ...range });
+  }
+  return result;
+}
+
 function exclusionsOf(input: ScheduleInput, issues: FieldIssue[]): Exclusions {
-  return (input.exclude ?? [])
+  const ranges = (input.exclude ?? [])
     .map((entry, i) => {
       const path = `/exclude/${i}`;
       if (typeof entry === 'string') {
@@ -37,6 +53,7 @@ function exclusionsOf(input: ScheduleInput, issues: FieldIssue[]): Exclusions {
       return { from, to };
     })
     .sort((a, b) => a.from - b.from);
+  return joined(ranges);
 }
 
 function sourceOf(
@@ -83,10 +100,13 @@ export function compileSchedule(raw: unknown, defaultZone: string): CompiledSche
     remembering(sourceOf(interval, context, `/intervals/${i}`, issues)),
   );
   if (issues.length > 0) throw validationError(issues);
+  // Reused, not made for each question: the sources' memory is per schedule too.
+  const ownBudget = new ScheduleBudget();
   return {
     zone: frame.zone,
     startMs: frame.startMs,
-    next: (afterMs) => nextOfUnion(sources, exclusions, frame.endMs, frame.zone, afterMs),
+    next: (afterMs, budget) =>
+      nextOfUnion(sources, exclusions, frame, afterMs, budget ?? ownBudget.restart()),
   };
 }
 
@@ -99,10 +119,10 @@ function remembering(source: OccurrenceSource): OccurrenceSource {
   let askedAfter = Number.NaN;
   let answer: number | null = null;
   return {
-    next(afterMs) {
+    next(afterMs, budget) {
       const stillValid = afterMs >= askedAfter && (answer === null || afterMs < answer);
       if (!stillValid) {
-        answer = source.next(afterMs);
+        answer = source.next(afterMs, budget);
         askedAfter = afterMs;
       }
       return answer;
@@ -117,20 +137,22 @@ function endOfExclusion(lastDay: number, zone: string): number {
 
 /**
  * The earliest instant of any source after afterMs that is neither past the end nor on
- * an excluded date. An instant two intervals share fires once.
+ * an excluded date. An instant two intervals share fires once. Each exclusion skipped is
+ * a step: every interval is asked again after it.
  */
 function nextOfUnion(
   sources: readonly OccurrenceSource[],
   exclusions: Exclusions,
-  endMs: number,
-  zone: string,
+  { endMs, zone }: { endMs: number; zone: string },
   afterMs: number,
+  budget: ScheduleBudget,
 ): number | null {
   let after = afterMs;
   for (let skipped = 0; skipped <= exclusions.length; skipped++) {
+    if (skipped > 0) budget.spend();
     let earliest: number | null = null;
     for (const source of sources) {
-      const candidate = source.next(after);
+      const candidate = source.next(after, budget);
       if (candidate !== null && (earliest === null || candidate < earliest)) earliest = candidate;
     }
     if (earliest === null || earliest > endMs) return null;

@@ -1,6 +1,7 @@
-import { compileSchedule } from './compile-schedule.ts';
+import { setImmediate } from 'node:timers/promises';
+import { compileSchedule, type CompiledSchedule } from './compile-schedule.ts';
 import { describeValid } from './describe.ts';
-import { occurrencesOf } from './occurrences.ts';
+import { occurrenceTimes, occurrencesOf } from './occurrences.ts';
 import type { ScheduleInput } from './schedule-schema.ts';
 import { formatInZone } from './zone.ts';
 
@@ -13,9 +14,21 @@ export interface SchedulePreview {
   description: string;
 }
 
+/** The longest the async preview computes (ms) before it lets other work run. */
+const SLICE_MS = 10;
+
+function previewOf(raw: unknown, compiled: CompiledSchedule, instants: number[]): SchedulePreview {
+  return {
+    timezone: compiled.zone,
+    occurrences: instants.map((ms) => formatInZone(ms, compiled.zone)),
+    description: describeValid(raw as ScheduleInput, compiled.zone),
+  };
+}
+
 /**
  * Previews a schedule: the next `count` occurrences strictly after `after` (with after
- * null, from just before the start, so the start counts). Throws VALIDATION_FAILED.
+ * null, from just before the start, so the start counts). Throws VALIDATION_FAILED, or
+ * SCHEDULE_TOO_COMPLEX past the limits of occurrenceTimes.
  */
 export function previewSchedule(
   raw: unknown,
@@ -24,12 +37,29 @@ export function previewSchedule(
   defaultZone: string,
 ): SchedulePreview {
   const compiled = compileSchedule(raw, defaultZone);
-  const occurrences = occurrencesOf(compiled, after, count).map((ms) =>
-    formatInZone(ms, compiled.zone),
-  );
-  return {
-    timezone: compiled.zone,
-    occurrences,
-    description: describeValid(raw as ScheduleInput, compiled.zone),
-  };
+  return previewOf(raw, compiled, occurrencesOf(compiled, after, count));
+}
+
+/**
+ * previewSchedule for a server: between occurrences it lets other work run every
+ * SLICE_MS, so a long list (a thousand of an hourly RRULE) never holds the event loop for
+ * longer than one occurrence takes at most (QUESTION_MS).
+ */
+export async function previewScheduleYielding(
+  raw: unknown,
+  after: Date | null,
+  count: number,
+  defaultZone: string,
+): Promise<SchedulePreview> {
+  const compiled = compileSchedule(raw, defaultZone);
+  const instants: number[] = [];
+  let sliceStart = performance.now();
+  for (const instant of occurrenceTimes(compiled, after, count)) {
+    instants.push(instant);
+    if (performance.now() - sliceStart >= SLICE_MS) {
+      await setImmediate();
+      sliceStart = performance.now();
+    }
+  }
+  return previewOf(raw, compiled, instants);
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout } from 'node:timers/promises';
 import { backends } from '../support/backends.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
@@ -112,5 +113,132 @@ describe('schedule preview API and time triggers', () => {
       triggers: [{ kind: 'time', config: biweekly }],
     });
     assert.equal(good.status, 201);
+  });
+
+  /** Fifty RRULEs that never fire: each searches its limit, about 120 ms each before the budget. */
+  const neverFiring = {
+    timezone: 'Europe/Berlin',
+    start: '2026-01-01T00:00',
+    intervals: Array.from({ length: 50 }, () => ({
+      kind: 'rrule',
+      rrule: 'FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30',
+    })),
+  };
+
+  /** The longest the event loop was held while `work` ran (ms), as the widest gap between ticks. */
+  async function longestStall(work: () => Promise<unknown>): Promise<number> {
+    let last = performance.now();
+    let longest = 0;
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      longest = Math.max(longest, now - last);
+      last = now;
+    }, 5);
+    try {
+      await work();
+      await setTimeout(20);
+    } finally {
+      clearInterval(ticker);
+    }
+    return longest;
+  }
+
+  it('previews only for users of the planner: 403 without taskplanner, 401 anonymous', async () => {
+    const { client: outsider } = await t.user('no-planner', []);
+    const refused = await outsider.post('/api/v1/schedules/preview', { schedule: biweekly });
+    assert.equal(refused.status, 403);
+    assert.match(String(refused.headers['content-type']), /^application\/problem\+json/);
+    assert.equal(refused.body.code, 'FORBIDDEN');
+    const anonymous = await t.anonymous.post('/api/v1/schedules/preview', { schedule: biweekly });
+    assert.equal(anonymous.status, 401);
+    assert.equal(anonymous.body.code, 'UNAUTHENTICATED');
+    const { client: planner } = await t.user('planner-user');
+    const allowed = await planner.post('/api/v1/schedules/preview', { schedule: biweekly });
+    assert.equal(allowed.status, 200);
+  });
+
+  it('answers 50 never-firing RRULEs with 422 SCHEDULE_TOO_COMPLEX at once, not after seconds', async () => {
+    const began = performance.now();
+    const response = await t.admin.post('/api/v1/schedules/preview', {
+      schedule: neverFiring,
+      count: 10,
+    });
+    const tookMs = performance.now() - began;
+    assert.equal(response.status, 422);
+    assert.equal(response.body.code, 'SCHEDULE_TOO_COMPLEX');
+    assert.match(response.body.detail, /too much work to compute; it may never fire: simplify it/);
+    // The old code searched every interval to its limit: about 6 s here.
+    assert.ok(tookMs < 1500, `answered in ${Math.round(tookMs)} ms`);
+  });
+
+  it('four such previews at once leave the event loop free for /healthz', async () => {
+    let healthz = 0;
+    const stall = await longestStall(async () => {
+      const previews = Array.from({ length: 4 }, () =>
+        t.admin.post('/api/v1/schedules/preview', { schedule: neverFiring }),
+      );
+      const health = t.anonymous.get('/healthz').then((response) => (healthz = response.status));
+      const answers = await Promise.all(previews);
+      await health;
+      assert.deepEqual(
+        answers.map((answer) => answer.status),
+        [422, 422, 422, 422],
+      );
+    });
+    assert.equal(healthz, 200);
+    // The old code held it for about 22 s. Now each preview holds it for one fire time at
+    // most (about 100 ms); started in the same tick, the four may still run back to back.
+    assert.ok(stall < 3000, `the event loop stalled for ${Math.round(stall)} ms`);
+  });
+
+  it('computes a long preview in slices, so other requests run in between', async () => {
+    // A thousand occurrences of an hourly RRULE take about 400 ms of computing.
+    const schedule = {
+      timezone: 'Europe/Berlin',
+      start: '2026-01-01T00:00',
+      intervals: [{ kind: 'rrule', rrule: 'FREQ=HOURLY;BYHOUR=9,10,11' }],
+    };
+    let response: Awaited<ReturnType<typeof t.admin.post>> | undefined;
+    const stall = await longestStall(async () => {
+      response = await t.admin.post('/api/v1/schedules/preview', { schedule, count: 1000 });
+    });
+    assert.equal(response?.status, 200);
+    assert.equal(response?.body.occurrences.length, 1000);
+    // Three a day from 1 January: the 1000th is the first of day 334, 30 November.
+    assert.equal(response?.body.occurrences[999], '2026-11-30T09:00:00+01:00');
+    assert.ok(stall < 200, `the event loop stalled for ${Math.round(stall)} ms`);
+  });
+
+  it('refuses to save a task with such a schedule, with the same error, and changes nothing', async () => {
+    const { client: owner } = await t.user('complex-owner');
+    const before = (await owner.get('/api/v1/tasks')).body.items.length;
+    const began = performance.now();
+    const created = await owner.post('/api/v1/tasks', {
+      name: 'never fires',
+      triggers: [{ kind: 'time', config: neverFiring }],
+    });
+    assert.ok(performance.now() - began < 1500, 'refused at once');
+    assert.equal(created.status, 422);
+    assert.equal(created.body.code, 'SCHEDULE_TOO_COMPLEX');
+    assert.match(created.body.detail, /too much work to compute/);
+    assert.equal(created.body.errors[0].path, '/triggers/0/config');
+    assert.equal((await owner.get('/api/v1/tasks')).body.items.length, before);
+
+    const task = (
+      await owner.post('/api/v1/tasks', {
+        name: 'fires',
+        triggers: [{ kind: 'time', config: biweekly }],
+      })
+    ).body;
+    const edited = await owner.put(`/api/v1/tasks/${task.id}`, {
+      name: 'fires',
+      triggers: [{ kind: 'time', config: neverFiring }],
+      revision: 1,
+    });
+    assert.equal(edited.status, 422);
+    assert.equal(edited.body.code, 'SCHEDULE_TOO_COMPLEX');
+    const kept = (await owner.get(`/api/v1/tasks/${task.id}`)).body;
+    assert.equal(kept.revision, 1);
+    assert.deepEqual(kept.triggers[0].config, biweekly);
   });
 });

@@ -82,4 +82,22 @@ describe('taskplanner schedule next', () => {
       assert.match(result.stderr, /^Invalid (schedule|arguments): /);
     }
   });
+
+  it('exits with code 2 and one line for a schedule that needs too much work', async () => {
+    const schedule = {
+      start: '2026-01-01T00:00',
+      timezone: 'UTC',
+      intervals: Array.from({ length: 50 }, () => ({
+        kind: 'rrule',
+        rrule: 'FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30',
+      })),
+    };
+    const result = await next('--schedule', JSON.stringify(schedule));
+    assert.equal(result.code, 2, result.stdout);
+    assert.equal(result.stdout, '');
+    assert.equal(
+      result.stderr.trim(),
+      'Schedule too complex: This schedule needs too much work to compute; it may never fire: simplify it',
+    );
+  });
 });

@@ -8,8 +8,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Temporal } from 'temporal-polyfill';
 import { AppError } from '../../src/domain/errors.ts';
+import { timeTrigger } from '../../src/plugins/builtin/triggers/time.ts';
+import { ScheduleBudget, type Stopwatch } from '../../src/schedule/budget.ts';
+import { compileSchedule } from '../../src/schedule/compile-schedule.ts';
 import { describeSchedule } from '../../src/schedule/describe.ts';
-import { hasFutureOccurrence, nextOccurrences } from '../../src/schedule/occurrences.ts';
+import {
+  hasFutureOccurrence,
+  nextOccurrences,
+  occurrencesOf,
+} from '../../src/schedule/occurrences.ts';
 import { formatInZone } from '../../src/schedule/zone.ts';
 
 const DEFAULT_ZONE = 'UTC';
@@ -930,6 +937,120 @@ describe('describeSchedule', () => {
         'Pacific/Chatham',
       ),
       'Every day at 09:00, Pacific/Chatham',
+    );
+  });
+});
+
+describe('the work of one question is bounded, across all intervals', () => {
+  /** Fifty RRULEs that never fire: each searches the library's limit before giving up. */
+  const neverFiring = {
+    timezone: 'Europe/Berlin',
+    start: '2026-01-01T00:00',
+    intervals: Array.from({ length: 50 }, () => ({
+      kind: 'rrule',
+      rrule: 'FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30',
+    })),
+  };
+  /** A stopwatch on which every reading is one ms later: work counted in readings. */
+  const counting: Stopwatch = () => {
+    let readings = 0;
+    return () => ++readings;
+  };
+
+  function assertTooComplex(work: () => unknown): void {
+    assert.throws(work, (error: unknown) => {
+      assert.ok(error instanceof AppError, `expected an AppError, got ${String(error)}`);
+      assert.equal(error.code, 'SCHEDULE_TOO_COMPLEX');
+      assert.match(error.message, /too much work to compute; it may never fire: simplify it/);
+      return true;
+    });
+  }
+
+  it('fifty never-firing RRULEs share one budget: the search stops after a few of them', () => {
+    const compiled = compileSchedule(neverFiring, DEFAULT_ZONE);
+    const budget = new ScheduleBudget(5, counting);
+    assertTooComplex(() => compiled.next(compiled.startMs - 1, budget));
+    // A step before each call into the library; the first starts the stopwatch and each
+    // later one reads it: 6 calls fit in 5 readings, the 7th is refused, long before 50.
+    assert.equal(budget.steps, 7);
+  });
+
+  it('on the real clock they give up in well under the old 5 s', () => {
+    const began = performance.now();
+    assertTooComplex(() => nextOccurrences(neverFiring, null, 10, DEFAULT_ZONE));
+    const tookMs = performance.now() - began;
+    assert.ok(tookMs < 1500, `gave up after ${Math.round(tookMs)} ms`);
+  });
+
+  it('the time trigger refuses them at save; its fire times for the engine end instead of throwing', () => {
+    const began = performance.now();
+    assertTooComplex(() => timeTrigger.check?.(neverFiring, '/triggers/0/config'));
+    const fireTimes = timeTrigger.schedule?.(neverFiring as never, 'UTC');
+    assert.equal(fireTimes?.(Date.UTC(2026, 0, 1)), null);
+    const tookMs = performance.now() - began;
+    assert.ok(tookMs < 3000, `took ${Math.round(tookMs)} ms`);
+  });
+
+  it('a long list stops at the total limit, saying to ask for fewer', () => {
+    const schedule = {
+      start: '2026-01-01T00:00',
+      intervals: [{ kind: 'rrule', rrule: 'FREQ=DAILY' }],
+    };
+    const compiled = compileSchedule(schedule, DEFAULT_ZONE);
+    const limits = { totalMs: 20, questionMs: 50, stopwatch: counting };
+    assert.throws(
+      () => occurrencesOf(compiled, null, 100, limits),
+      (error: unknown) => {
+        assert.ok(error instanceof AppError);
+        assert.equal(error.code, 'SCHEDULE_TOO_COMPLEX');
+        assert.match(error.message, /^Computing 100 occurrences .* ask for fewer$/);
+        return true;
+      },
+    );
+    // Each question starts the stopwatch at its one step and reads it once, at its end.
+    assert.equal(occurrencesOf(compiled, null, 10, limits).length, 10);
+  });
+
+  it('1,000 excluded days in a row cost one step, not one for each day and interval', () => {
+    const exclude = Array.from({ length: 1000 }, (_, i) =>
+      Temporal.PlainDate.from('2026-01-02').add({ days: i }).toString(),
+    );
+    const schedule = {
+      start: '2026-01-01T09:00',
+      exclude,
+      intervals: Array.from({ length: 50 }, () => ({ kind: 'rrule', rrule: 'FREQ=DAILY' })),
+    };
+    const compiled = compileSchedule(schedule, DEFAULT_ZONE);
+    const budget = new ScheduleBudget();
+    const began = performance.now();
+    const first = compiled.next(Date.UTC(2026, 0, 1, 9), budget);
+    const tookMs = performance.now() - began;
+    // 2026-01-02 plus 1,000 days is 2028-09-28 (2028 is a leap year).
+    assert.equal(first, Date.UTC(2028, 8, 28, 9));
+    // Each interval once before the exclusion and once after it, and the one skip.
+    assert.equal(budget.steps, 101);
+    // Skipping day by day asked every interval again each time: 50,000 calls, seconds.
+    assert.ok(tookMs < 1500, `took ${Math.round(tookMs)} ms`);
+  });
+
+  it('cron with every second in 50 intervals compiles at once, field by field', () => {
+    const began = performance.now();
+    const fields = { kind: 'cron', expression: '10,40 5,35 9,17 * * *' };
+    const schedule = {
+      start: '2026-01-01T00:00',
+      intervals: Array.from({ length: 50 }, (_, i) =>
+        i === 0 ? fields : { kind: 'cron', expression: '* * * * * *' },
+      ),
+    };
+    compileSchedule(schedule, DEFAULT_ZONE);
+    const tookMs = performance.now() - began;
+    // The old code listed 86,400 times of day for each: about 1.3 s.
+    assert.ok(tookMs < 500, `compiled in ${Math.round(tookMs)} ms`);
+    assert.deepEqual(
+      next({ start: '2026-01-01T00:00', intervals: [fields] }, 9, '2026-01-01T09:05:10Z'),
+      ['09:05:40', '09:35:10', '09:35:40', '17:05:10', '17:05:40', '17:35:10', '17:35:40']
+        .map((time) => `2026-01-01T${time}+00:00`)
+        .concat(['2026-01-02T09:05:10+00:00', '2026-01-02T09:05:40+00:00']),
     );
   });
 });

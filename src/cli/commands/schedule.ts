@@ -96,7 +96,9 @@ export function registerSchedule(program: Command): void {
         );
         for (const occurrence of preview.occurrences) console.log(occurrence);
       } catch (error) {
-        if (error instanceof AppError) console.error(`Invalid schedule: ${oneLine(error)}`);
+        if (error instanceof AppError && error.code === 'SCHEDULE_TOO_COMPLEX')
+          console.error(`Schedule too complex: ${error.message}`);
+        else if (error instanceof AppError) console.error(`Invalid schedule: ${oneLine(error)}`);
         else if (error instanceof UsageError) console.error(`Invalid arguments: ${error.message}`);
         else throw error;
         process.exitCode = 2;

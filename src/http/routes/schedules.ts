@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { requirePlanner } from '../../auth/caller.ts';
 import { AppError, underPath } from '../../domain/errors.ts';
 import { MAX_COUNT } from '../../schedule/occurrences.ts';
-import { previewSchedule, type SchedulePreview } from '../../schedule/preview.ts';
+import { previewScheduleYielding, type SchedulePreview } from '../../schedule/preview.ts';
 import { ScheduleSchema } from '../../schedule/schedule-schema.ts';
 import { callerOf } from '../authentication.ts';
 import { responses } from '../schemas.ts';
@@ -27,15 +28,19 @@ const Preview = Type.Object({
   description: Type.String(),
 });
 
-/** The preview of a schedule in a request body: problems are named under /schedule. */
-function previewOf(
+/**
+ * The preview of a schedule in a request body: problems are named under /schedule. One
+ * that needs too much work answers SCHEDULE_TOO_COMPLEX; computing it lets other
+ * requests run in between.
+ */
+async function previewOf(
   schedule: unknown,
   after: Date | null,
   count: number,
   defaultZone: string,
-): SchedulePreview {
+): Promise<SchedulePreview> {
   try {
-    return previewSchedule(schedule, after, count, defaultZone);
+    return await previewScheduleYielding(schedule, after, count, defaultZone);
   } catch (error) {
     throw error instanceof AppError && error.code === 'VALIDATION_FAILED'
       ? underPath(error, '/schedule')
@@ -43,7 +48,7 @@ function previewOf(
   }
 }
 
-/** /api/v1/schedules: a live preview of a schedule, for the editor. */
+/** /api/v1/schedules: a live preview of a schedule, for the editor of users of the planner. */
 export function scheduleRoutes(defaultZone: string): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.post(
@@ -52,12 +57,15 @@ export function scheduleRoutes(defaultZone: string): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['schedules'],
           summary: 'The next occurrences of a schedule and its description',
+          description:
+            "Needs the permission 'taskplanner'. A schedule that needs too much work to compute " +
+            '(it may never fire) answers 422 SCHEDULE_TOO_COMPLEX.',
           body: PreviewInput,
           response: responses({ 200: Preview }),
         },
       },
       async (request) => {
-        callerOf(request);
+        requirePlanner(callerOf(request));
         const { schedule, after, count } = request.body;
         return previewOf(
           schedule,

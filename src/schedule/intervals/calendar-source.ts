@@ -4,6 +4,14 @@ import { wallClockSource, type NextWall } from './wall-clock-timeline.ts';
 
 const MS_PER_DAY = 86_400_000;
 
+/** The wall-clock times of day an interval fires at, in seconds since midnight. */
+export interface TimesOfDay {
+  /** The earliest, or undefined when there is none. */
+  readonly first: number | undefined;
+  /** The earliest strictly after the given second of the day, or undefined. */
+  after(second: number): number | undefined;
+}
+
 /** Index of the first value > target in an ascending array. */
 function upperBound(values: readonly number[], target: number): number {
   let low = 0;
@@ -16,16 +24,21 @@ function upperBound(values: readonly number[], target: number): number {
   return low;
 }
 
-/** The walls of a day rule at wall-clock times of day (seconds since midnight, ascending). */
-function calendarWalls(rule: DayRule, timesOfDay: readonly number[]): NextWall {
-  const firstTime = timesOfDay[0];
+/** Times of day given as a list, ascending. */
+export function listedTimes(seconds: readonly number[]): TimesOfDay {
+  return { first: seconds[0], after: (second) => seconds[upperBound(seconds, second)] };
+}
+
+/** The walls of a day rule at its times of day. */
+function calendarWalls(rule: DayRule, times: TimesOfDay): NextWall {
+  const firstTime = times.first;
   return (afterWall) => {
     if (firstTime === undefined) return null;
     const day = Math.floor(afterWall / MS_PER_DAY);
     const second = Math.floor((afterWall - day * MS_PER_DAY) / 1000);
     let matching = rule.nextDay(day);
     if (matching === day) {
-      const later = timesOfDay[upperBound(timesOfDay, second)];
+      const later = times.after(second);
       if (later !== undefined) return day * MS_PER_DAY + later * 1000;
       matching = rule.nextDay(day + 1);
     }
@@ -39,8 +52,8 @@ function calendarWalls(rule: DayRule, timesOfDay: readonly number[]): NextWall {
  */
 export function calendarSource(
   rule: DayRule,
-  timesOfDay: readonly number[],
+  times: TimesOfDay,
   context: ScheduleContext,
 ): OccurrenceSource {
-  return wallClockSource(calendarWalls(rule, timesOfDay), context);
+  return wallClockSource(calendarWalls(rule, times), context);
 }

@@ -6,12 +6,13 @@ import {
   monthIndex,
   monthOfIndex,
 } from '../calendar.ts';
+import type { TimesOfDay } from './calendar-source.ts';
 import type { DayRule } from './day-rules.ts';
 
 /** A cron expression in the plain syntax (numbers, lists, ranges, steps, names), as sets. */
 export interface CronFields {
-  /** Seconds since midnight it fires at, ascending. */
-  timesOfDay: number[];
+  /** The times of day it fires at. */
+  times: TimesOfDay;
   /** Days of the month, or null for any. */
   days: ReadonlySet<number> | null;
   months: ReadonlySet<number> | null;
@@ -80,6 +81,35 @@ function values(
 }
 
 /**
+ * Every combination of the hours, minutes and seconds (each ascending, not empty), found
+ * field by field: '* * * * * *' would otherwise list 86,400 times, for each interval.
+ */
+function productTimes(
+  hours: readonly number[],
+  minutes: readonly number[],
+  seconds: readonly number[],
+): TimesOfDay {
+  const [firstMinute = 0, firstSecond = 0] = [minutes[0], seconds[0]];
+  const above = (values: readonly number[], value: number) => values.find((each) => each > value);
+  return {
+    first: hours[0] === undefined ? undefined : hours[0] * 3600 + firstMinute * 60 + firstSecond,
+    after(second) {
+      const [hour, minute] = [Math.floor(second / 3600), Math.floor((second % 3600) / 60)];
+      if (hours.includes(hour)) {
+        const laterSecond = minutes.includes(minute) ? above(seconds, second % 60) : undefined;
+        if (laterSecond !== undefined) return hour * 3600 + minute * 60 + laterSecond;
+        const laterMinute = above(minutes, minute);
+        if (laterMinute !== undefined) return hour * 3600 + laterMinute * 60 + firstSecond;
+      }
+      const laterHour = above(hours, hour);
+      return laterHour === undefined
+        ? undefined
+        : laterHour * 3600 + firstMinute * 60 + firstSecond;
+    },
+  };
+}
+
+/**
  * Reads a 5- or 6-field expression in the plain syntax; undefined for anything else,
  * which croner then computes. An unrestricted field ('*', '?') is null.
  */
@@ -99,9 +129,7 @@ export function parseCronFields(expression: string): CronFields | undefined {
   // As croner reads it, only a bare * or ? leaves a field unrestricted (*/3 restricts).
   const any = (field: string) => field === '*' || field === '?';
   return {
-    timesOfDay: hours.flatMap((h) =>
-      minutes.flatMap((m) => seconds.map((s) => h * 3600 + m * 60 + s)),
-    ),
+    times: productTimes(hours, minutes, seconds),
     days: any(day) ? null : new Set(days),
     months: any(month) ? null : new Set(months),
     weekdays: any(weekday) ? null : new Set(weekdays.map((value) => (value === 0 ? 7 : value))),

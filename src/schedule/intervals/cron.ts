@@ -28,10 +28,11 @@ export function cronSource(
   }
   const fields = parseCronFields(expression);
   if (fields) {
-    return calendarSource(cronDayRule(fields, epochDay(context.start)), fields.timesOfDay, context);
+    return calendarSource(cronDayRule(fields, epochDay(context.start)), fields.times, context);
   }
-  return wallClockSource(
-    (afterWallMs) => cron.nextRun(new Date(afterWallMs))?.getTime() ?? null,
-    context,
-  );
+  // croner searches up to years for L, W and # (30W in February: about 35 ms a call).
+  return wallClockSource((afterWallMs, budget) => {
+    budget.spend();
+    return cron.nextRun(new Date(afterWallMs))?.getTime() ?? null;
+  }, context);
 }

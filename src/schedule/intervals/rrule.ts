@@ -1,6 +1,7 @@
 import { RRuleTemporal } from 'rrule-temporal';
 import { Temporal } from 'temporal-polyfill';
 import type { FieldIssue } from '../../domain/errors.ts';
+import type { ScheduleBudget } from '../budget.ts';
 import { dateOfEpochDay, epochDay } from '../calendar.ts';
 import { NEVER, type OccurrenceSource, type ScheduleContext } from '../occurrence-source.ts';
 import { instantOf } from '../zone.ts';
@@ -8,10 +9,13 @@ import { checkRulePartsOf } from './rrule-parts.ts';
 import { wallClockSource, wallMsOf } from './wall-clock-timeline.ts';
 
 /**
- * Steps the library may take from DTSTART (COUNT is counted from there); a rule that
- * needs more, such as one that can never match, counts as finished.
+ * Steps the library may take in one call (from DTSTART when COUNT is counted from there);
+ * a rule that needs more, such as one that can never match, counts as finished. All
+ * intervals of a schedule share one time budget besides, so many such rules do not add up.
  */
-const MAX_ITERATIONS = 5_000;
+const MAX_ITERATIONS = 2_000;
+/** How the library says it gave up: too many periods, or too many candidates in them. */
+const GAVE_UP = /Maximum (iterations|candidate evaluations)/;
 const UNTIL = /(^|;)UNTIL=(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})Z)?(?=;|$)/i;
 
 function wallZoned(wallMs: number): Temporal.ZonedDateTime {
@@ -19,11 +23,16 @@ function wallZoned(wallMs: number): Temporal.ZonedDateTime {
 }
 
 /** The next wall time of the rule; a rule the library gives up on has none. */
-function nextOf(recurrence: RRuleTemporal, afterWallMs: number): number | null {
+function nextOf(
+  recurrence: RRuleTemporal,
+  afterWallMs: number,
+  budget: ScheduleBudget,
+): number | null {
+  budget.spend();
   try {
     return recurrence.next(wallZoned(afterWallMs), false)?.epochMilliseconds ?? null;
   } catch (error) {
-    if (error instanceof Error && /Maximum iterations/.test(error.message)) return null;
+    if (error instanceof Error && GAVE_UP.test(error.message)) return null;
     throw error;
   }
 }
@@ -85,10 +94,13 @@ export function rruleSource(
     issues.push({ path, message: `not an RRULE: ${(error as Error).message}` });
     return NEVER;
   }
-  const source = wallClockSource((afterWallMs) => nextOf(recurrence, afterWallMs), context);
+  const source = wallClockSource(
+    (afterWallMs, budget) => nextOf(recurrence, afterWallMs, budget),
+    context,
+  );
   return {
-    next: (afterMs) => {
-      const instant = source.next(afterMs);
+    next: (afterMs, budget) => {
+      const instant = source.next(afterMs, budget);
       return instant === null || instant > untilMs ? null : instant;
     },
   };

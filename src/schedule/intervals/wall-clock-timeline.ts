@@ -1,3 +1,4 @@
+import type { ScheduleBudget } from '../budget.ts';
 import { dateTimeOfUtcMs, type PlainDateTime } from '../calendar.ts';
 import { LAST_INSTANT, type OccurrenceSource, type ScheduleContext } from '../occurrence-source.ts';
 import { foldEndAfter, gapBehind, gapOf, instantOf, localOf } from '../zone.ts';
@@ -10,8 +11,11 @@ export function wallMsOf(local: PlainDateTime): number {
   return Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second);
 }
 
-/** The first wall time strictly after the given one (wall ms), or null when there is none. */
-export type NextWall = (afterWallMs: number) => number | null;
+/**
+ * The first wall time strictly after the given one (wall ms), or null when there is none;
+ * one that calls into a library spends a step of the budget first.
+ */
+export type NextWall = (afterWallMs: number, budget: ScheduleBudget) => number | null;
 
 function earliest(a: number | null, b: number | null): number | null {
   return a === null ? b : b === null ? a : Math.min(a, b);
@@ -33,24 +37,25 @@ export function wallClockSource(nextWall: NextWall, context: ScheduleContext): O
   const { zone } = context;
   const instantOfWall = (wall: number) => instantOf(dateTimeOfUtcMs(wall), zone);
 
-  const firstAfterWall = (afterWall: number): number | null => {
-    const wall = nextWall(afterWall);
+  const firstAfterWall = (afterWall: number, budget: ScheduleBudget): number | null => {
+    const wall = nextWall(afterWall, budget);
     if (wall === null) return null;
     const gap = gapOf(wall, zone);
     if (!gap) return instantOfWall(wall);
-    const pastGap = nextWall(gap.endWall - 1);
+    const pastGap = nextWall(gap.endWall - 1, budget);
     return earliest(wall - gap.offsetBefore, pastGap === null ? null : instantOfWall(pastGap));
   };
 
   return {
-    next(afterMs) {
+    next(afterMs, budget) {
       const fromMs = Math.max(afterMs, context.startMs - 1);
       const ownWall = wallMsOf(localOf(fromMs, zone));
       const foldEnd = foldEndAfter(fromMs, zone);
-      let best = firstAfterWall(foldEnd === null ? ownWall : Math.max(ownWall, foldEnd - 1));
+      const fromWall = foldEnd === null ? ownWall : Math.max(ownWall, foldEnd - 1);
+      let best = firstAfterWall(fromWall, budget);
       const gap = gapBehind(fromMs, zone);
       if (gap) {
-        const wall = nextWall(fromMs + gap.offsetBefore);
+        const wall = nextWall(fromMs + gap.offsetBefore, budget);
         if (wall !== null && wall < gap.endWall) best = earliest(best, wall - gap.offsetBefore);
       }
       return best === null || best > LAST_INSTANT ? null : best;

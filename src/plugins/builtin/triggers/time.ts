@@ -1,8 +1,58 @@
 import { AppError, underPath } from '../../../domain/errors.ts';
-import { compileSchedule } from '../../../schedule/compile-schedule.ts';
+import { QUESTION_MS, ScheduleBudget } from '../../../schedule/budget.ts';
+import { compileSchedule, type CompiledSchedule } from '../../../schedule/compile-schedule.ts';
 import { describeSchedule } from '../../../schedule/describe.ts';
 import { ScheduleSchema } from '../../../schedule/schedule-schema.ts';
-import type { TriggerKind } from '../../component-kind.ts';
+import type { FireTimes, TriggerKind } from '../../component-kind.ts';
+
+/**
+ * The computing time (ms) the engine allows one next fire time: more than a save allows,
+ * so a schedule accepted at save does not end because the server is busy for a moment.
+ */
+const ENGINE_QUESTION_MS = 4 * QUESTION_MS;
+
+function isTooComplex(error: unknown): error is AppError {
+  return error instanceof AppError && error.code === 'SCHEDULE_TOO_COMPLEX';
+}
+
+/**
+ * Fire times for the engine, which must not throw (the claim of every task due with this
+ * one would fail): a fire time that needs too much work is not found, and the trigger
+ * ends, as one that never fires again.
+ */
+function fireTimesOf(compiled: CompiledSchedule): FireTimes {
+  return (afterMs) => {
+    try {
+      return compiled.next(afterMs, new ScheduleBudget(ENGINE_QUESTION_MS));
+    } catch (error) {
+      if (isTooComplex(error)) return null;
+      throw error;
+    }
+  };
+}
+
+/**
+ * Checks a schedule as it is saved. Its first occurrence asks every interval once, so a
+ * schedule that needs too much work for one fire time is refused here, with
+ * SCHEDULE_TOO_COMPLEX naming the config, rather than stalling the engine later.
+ */
+function checkSchedule(config: unknown, path: string) {
+  let compiled: CompiledSchedule;
+  try {
+    // The zone only matters for computing; for checking, any default will do.
+    compiled = compileSchedule(config, 'UTC');
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    return [...underPath(error, path).issues];
+  }
+  try {
+    compiled.next(compiled.startMs - 1);
+  } catch (error) {
+    if (!isTooComplex(error)) throw error;
+    throw new AppError(error.code, error.message, { issues: [{ path, message: error.message }] });
+  }
+  return [];
+}
 
 /** The time trigger: its config is a schedule object (see the README). */
 export const timeTrigger: TriggerKind = {
@@ -11,16 +61,7 @@ export const timeTrigger: TriggerKind = {
   title: 'Schedule',
   description: 'Starts the task at the times of a schedule',
   configSchema: ScheduleSchema,
-  check: (config, path) => {
-    try {
-      // The zone only matters for computing; for checking, any default will do.
-      compileSchedule(config, 'UTC');
-      return [];
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      return [...underPath(error, path).issues];
-    }
-  },
-  schedule: (config: unknown, timezone) => compileSchedule(config, timezone).next,
+  check: checkSchedule,
+  schedule: (config: unknown, timezone) => fireTimesOf(compileSchedule(config, timezone)),
   describe: (config: unknown, timezone) => describeSchedule(config, timezone),
 };
