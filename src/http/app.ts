@@ -4,7 +4,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from '../config.ts';
-import { AppError } from '../domain/errors.ts';
+import { AppError, validationError } from '../domain/errors.ts';
 import { compileCheck } from '../domain/validation.ts';
 import type { Services } from '../services.ts';
 import { registerAuthentication } from './authentication.ts';
@@ -35,6 +35,7 @@ import {
   UserSchema,
 } from './schemas.ts';
 
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.ts';
 import { redactingLogger } from './log-redaction.ts';
 
 /** What the HTTP app is built from. */
@@ -52,14 +53,25 @@ function trustedProxies(
   return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
 }
 
-/** Bodies are JSON or nothing: no text/plain, and an empty JSON body counts as no body. */
+function tooDeep(): Error {
+  const message = `nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`;
+  return validationError([{ path: '', message }]);
+}
+
+/**
+ * Bodies are JSON or nothing: no text/plain, and an empty JSON body counts as no body. JSON
+ * nested deeper than any task needs is refused before validators walk it.
+ */
 function acceptJsonOnly(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body.toString();
-    if (text === '') done(null, undefined);
-    else void parseJson(request, text, done);
+    if (text === '') return done(null, undefined);
+    void parseJson(request, text, (error: Error | null, value?: unknown) => {
+      if (!error && nestsDeeperThan(value, MAX_JSON_DEPTH)) done(tooDeep(), undefined);
+      else done(error, value);
+    });
   });
 }
 

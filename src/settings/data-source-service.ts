@@ -5,7 +5,7 @@ import { PERMISSIONS } from '../domain/permissions.ts';
 import type { DataSource } from '../domain/settings.ts';
 import { DataSourceCreateInput, DataSourceUpdateInput } from '../domain/settings-schema.ts';
 import { compileValidator } from '../domain/validation.ts';
-import { requirePermission, type Caller } from '../auth/caller.ts';
+import { requirePermission, requirePlanner, type Caller } from '../auth/caller.ts';
 import { queryDatabase } from '../datasources/query-database.ts';
 import type { QueryResult } from '../plugins/run-host.ts';
 import { SECRET_MASK, type SecretBox } from '../secrets/secret-box.ts';
@@ -57,6 +57,7 @@ export class DataSourceService {
   async list(caller: Caller): Promise<DataSourceView[] | DataSourceSummary[]> {
     const all = await this.store.dataSources.list();
     if (caller.permissions.has(PERMISSIONS.settingsManage)) return all.map(view);
+    requirePlanner(caller);
     const user = caller.user;
     if (!user) return [];
     const querying = { id: user.id, groupIds: user.groupIds, permissions: caller.permissions };

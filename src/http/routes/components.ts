@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Services } from '../../services.ts';
+import { requirePlanner } from '../../auth/caller.ts';
 import { callerOf } from '../authentication.ts';
 import { responses } from '../schemas.ts';
 
@@ -43,6 +44,7 @@ export function componentRoutes(services: Services): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         const caller = callerOf(request);
+        requirePlanner(caller);
         const items = services.registry.list().map((kind) => ({
           category: kind.category,
           kind: kind.kind,

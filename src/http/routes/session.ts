@@ -53,7 +53,12 @@ export function sessionRoutes(
     app.delete(
       '',
       {
-        schema: { tags, summary: 'Log out', response: responses({ 204: Type.Null() }) },
+        schema: {
+          tags,
+          summary: 'Log out',
+          security: [],
+          response: responses({ 204: Type.Null() }),
+        },
         config: { public: true },
       },
       async (request, reply) => {

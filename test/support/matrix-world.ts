@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import type { ApiClient } from './api-client.ts';
+import type { EngineApp } from './engine-app.ts';
+import type { AdminPermission, MatrixIds } from './matrix-decisions.ts';
+
+/** A user of the matrix, with their password (to log in afresh) and a session. */
+export interface MatrixUser {
+  id: string;
+  login: string;
+  password: string;
+  client: ApiClient;
+}
+
+/** A planner user's own objects: a task with a hook, its ended run with a file, a token. */
+export interface OwnedObjects {
+  task: string;
+  taskRevision: number;
+  run: string;
+  artifact: string;
+  token: string;
+  hook: string;
+}
+
+/** The users and objects the matrix calls every route with. */
+export interface MatrixWorld {
+  /** User A (taskplanner): owns the objects in ids. */
+  owner: MatrixUser;
+  /** User B (taskplanner, no administrative permission): has objects of their own. */
+  other: MatrixUser;
+  otherObjects: OwnedObjects;
+  /** User C: logged in, holds no permission at all. */
+  outsider: MatrixUser;
+  /** One user per administrative permission, holding it and taskplanner. */
+  holders: Record<AdminPermission, MatrixUser>;
+  ids: MatrixIds;
+}
+
+const ADMIN_PERMISSIONS: readonly AdminPermission[] = [
+  'users.manage',
+  'settings.manage',
+  'audit.read',
+  'taskplanner.admin',
+];
+
+async function makeUser(t: EngineApp, login: string, permissions: string[]): Promise<MatrixUser> {
+  const { id, client } = await t.user(login, permissions);
+  return { id, login, password: `${login}-password`, client };
+}
+
+/** The id of the object a 201 answer made. */
+function createdId(response: { status: number; body: any }): string {
+  assert.equal(response.status, 201, JSON.stringify(response.body));
+  return String(response.body.id);
+}
+
+/** Creates a task with an HTTP trigger and a file job as the user, runs it to its end. */
+async function ownObjects(t: EngineApp, client: ApiClient, name: string): Promise<OwnedObjects> {
+  const created = await client.post('/api/v1/tasks', {
+    name,
+    triggers: [{ id: 'web', kind: 'http', config: {} }],
+    jobs: [{ id: 'out', kind: 'file', config: { name: 'out.txt', content: `${name} output` } }],
+  });
+  const task = createdId(created);
+  const started = await client.post(`/api/v1/tasks/${task}/run`);
+  assert.equal(started.status, 202, JSON.stringify(started.body));
+  const run = await t.ended(String(started.body.runId));
+  assert.equal(run.status, 'succeeded', JSON.stringify(run));
+  const view = await client.get(`/api/v1/runs/${run.id}`);
+  const artifact = view.body.results.find((result: any) => result.artifactId)?.artifactId;
+  assert.ok(artifact, `the run has a file: ${JSON.stringify(view.body.results)}`);
+  const token = createdId(await client.post('/api/v1/tokens', { name: `${name} token` }));
+  const hookPath = String(created.body.hooks[0]?.path);
+  return {
+    task,
+    taskRevision: Number(created.body.revision),
+    run: run.id,
+    artifact: String(artifact),
+    token,
+    hook: hookPath.slice('/hooks/'.length),
+  };
+}
+
+/** Makes the users and objects: A's task, run, artifact, token, hook; the admin's others. */
+export async function buildMatrixWorld(t: EngineApp): Promise<MatrixWorld> {
+  const planner = ['taskplanner', 'trigger.http'];
+  const owner = await makeUser(t, 'matrix-a', planner);
+  const other = await makeUser(t, 'matrix-b', planner);
+  const outsider = await makeUser(t, 'matrix-c', []);
+  const holders = {} as Record<AdminPermission, MatrixUser>;
+  for (const permission of ADMIN_PERMISSIONS) {
+    const login = `matrix-${permission.replace('.', '-')}`;
+    holders[permission] = await makeUser(t, login, ['taskplanner', permission]);
+  }
+  const own = await ownObjects(t, owner.client, 'Matrix task of A');
+  const otherObjects = await ownObjects(t, other.client, 'Matrix task of B');
+  const admin = t.admin;
+  const visitor = { login: 'matrix-visitor', password: 'matrix-visitor-password' };
+  createdId(await admin.post('/api/v1/users', { ...visitor, permissions: [] }));
+  const user = createdId(
+    await admin.post('/api/v1/users', {
+      login: 'matrix-d',
+      password: 'matrix-d-password',
+      permissions: ['taskplanner'],
+    }),
+  );
+  const group = createdId(await admin.post('/api/v1/groups', { name: 'Matrix group' }));
+  const dataSource = createdId(
+    await admin.post('/api/v1/data-sources', {
+      name: 'Matrix source',
+      kind: 'sqlite',
+      location: '/nonexistent/matrix.sqlite',
+      access: { everyone: true, userIds: [], groupIds: [] },
+    }),
+  );
+  const me = { login: owner.login, password: owner.password };
+  const ids: MatrixIds = { ownerId: owner.id, ...own, user, group, dataSource, visitor, me };
+  return { owner, other, otherObjects, outsider, holders, ids };
+}
