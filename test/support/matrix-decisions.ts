@@ -14,11 +14,9 @@
  *   path names a task, the task's visibility comes first: 404 for someone else's task.
  *
  * Bodies are valid, so a refusal is about who calls, not what they sent. Every route under
- * /api/v1 checks the login first (401). Tasks and runs then check `taskplanner` before the
- * body (a preValidation hook); the routes marked `validatesFirst` check their body against
- * its schema before the permission, so an invalid body from a caller without the permission
- * gets 400. That is accepted: the schema is public (OpenAPI) and a 400 says nothing about any
- * object or whether the caller would be allowed. The matrix asserts the decision either way.
+ * /api/v1 checks the login first (401), then the permission (403, a preValidation hook), and
+ * only then the body (400), so a caller without the permission learns nothing from a 400.
+ * A route marked `validatesFirst` would check its body first; the matrix asserts either.
  */
 
 /** The ids of the objects the matrix calls routes with (user A's objects, the admin's others). */
@@ -163,7 +161,6 @@ export const ROUTE_DECISIONS: Record<string, RouteRule> = {
     why: "a planner user gets 404 for another's task and 403 for their own",
   },
   'POST /api/v1/schedules/preview': {
-    validatesFirst: true,
     decision: 'planner',
     allowed: 200,
     body: () => ({
@@ -184,7 +181,6 @@ export const ROUTE_DECISIONS: Record<string, RouteRule> = {
   // Administration.
   'GET /api/v1/users': { decision: 'admin:users.manage', allowed: 200 },
   'POST /api/v1/users': {
-    validatesFirst: true,
     decision: 'admin:users.manage',
     allowed: 201,
     body: () => ({ login: 'matrix-new', password: 'matrix-new-password', permissions: [] }),
@@ -195,7 +191,6 @@ export const ROUTE_DECISIONS: Record<string, RouteRule> = {
     why: 'a user may read their own record; the matrix calls it with another user',
   },
   'PATCH /api/v1/users/{id}': {
-    validatesFirst: true,
     decision: 'admin:users.manage',
     allowed: 200,
     body: () => ({ displayName: 'Matrix renamed' }),
@@ -205,14 +200,12 @@ export const ROUTE_DECISIONS: Record<string, RouteRule> = {
   'POST /api/v1/users/{id}/enable': { decision: 'admin:users.manage', allowed: 200 },
   'GET /api/v1/groups': { decision: 'admin:users.manage', allowed: 200 },
   'POST /api/v1/groups': {
-    validatesFirst: true,
     decision: 'admin:users.manage',
     allowed: 201,
     body: () => ({ name: 'Matrix new group' }),
   },
   'GET /api/v1/groups/{id}': { decision: 'admin:users.manage', allowed: 200 },
   'PATCH /api/v1/groups/{id}': {
-    validatesFirst: true,
     decision: 'admin:users.manage',
     allowed: 200,
     body: () => ({ name: 'Matrix renamed group' }),
@@ -227,7 +220,6 @@ export const ROUTE_DECISIONS: Record<string, RouteRule> = {
     body: () => ({ deniedNetworks: ['192.0.2.0/24'] }),
   },
   'POST /api/v1/data-sources': {
-    validatesFirst: true,
     decision: 'admin:settings.manage',
     allowed: 201,
     body: () => ({
@@ -239,7 +231,6 @@ export const ROUTE_DECISIONS: Record<string, RouteRule> = {
   },
   'GET /api/v1/data-sources/{id}': { decision: 'admin:settings.manage', allowed: 200 },
   'PATCH /api/v1/data-sources/{id}': {
-    validatesFirst: true,
     decision: 'admin:settings.manage',
     allowed: 200,
     body: () => ({ name: 'Matrix renamed source' }),

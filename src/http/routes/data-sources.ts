@@ -3,6 +3,8 @@ import { Type } from '@sinclair/typebox';
 import { DataSourceCreateInput, DataSourceUpdateInput } from '../../domain/settings-schema.ts';
 import type { Services } from '../../services.ts';
 import type { DataSourceView } from '../../settings/data-source-service.ts';
+import { PERMISSIONS } from '../../domain/permissions.ts';
+import { requires } from '../route-permission.ts';
 import { callerOf } from '../authentication.ts';
 import { IdParams, responses } from '../schemas.ts';
 
@@ -69,6 +71,7 @@ export function dataSourceRoutes(services: Services): FastifyPluginAsyncTypebox 
     app.post(
       '',
       {
+        preValidation: requires(PERMISSIONS.settingsManage),
         schema: {
           tags,
           summary: 'Add a data source',
@@ -101,6 +104,7 @@ export function dataSourceRoutes(services: Services): FastifyPluginAsyncTypebox 
     app.patch(
       '/:id',
       {
+        preValidation: requires(PERMISSIONS.settingsManage),
         schema: {
           tags,
           summary: 'Change a data source; the masked password keeps the stored one',

@@ -2,6 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { GroupCreateInput, GroupUpdateInput } from '../../domain/user-schema.ts';
 import type { Services } from '../../services.ts';
+import { PERMISSIONS } from '../../domain/permissions.ts';
+import { requires } from '../route-permission.ts';
 import { callerOf } from '../authentication.ts';
 import { GroupSchema, IdParams, responses } from '../schemas.ts';
 
@@ -12,6 +14,7 @@ export function groupRoutes(services: Services): FastifyPluginAsyncTypebox {
   const { groups } = services;
   return async (app) => {
     const tags = ['users'];
+    app.addHook('preValidation', requires(PERMISSIONS.usersManage));
 
     app.get(
       '',

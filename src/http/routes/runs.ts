@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { requirePlanner } from '../../auth/caller.ts';
 import { RunListParams } from '../../runs/run-schema.ts';
 import type { Services } from '../../services.ts';
+import { requiresPlanner } from '../route-permission.ts';
 import { callerOf, credentialsOf } from '../authentication.ts';
 import { runLogStream } from '../run-log-stream.ts';
 import { runView } from '../run-views.ts';
@@ -25,9 +25,7 @@ export function runRoutes(services: Services): FastifyPluginAsyncTypebox {
   const { runs } = services;
   return async (app) => {
     const tags = ['runs'];
-    app.addHook('preValidation', async (request) => {
-      requirePlanner(callerOf(request));
-    });
+    app.addHook('preValidation', requiresPlanner);
 
     app.get(
       '',

@@ -1,11 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { requirePlanner } from '../../auth/caller.ts';
 import { AppError, underPath } from '../../domain/errors.ts';
 import { MAX_COUNT } from '../../schedule/occurrences.ts';
 import { previewScheduleYielding, type SchedulePreview } from '../../schedule/preview.ts';
 import { ScheduleSchema } from '../../schedule/schedule-schema.ts';
-import { callerOf } from '../authentication.ts';
+import { requiresPlanner } from '../route-permission.ts';
 import { responses } from '../schemas.ts';
 
 const PreviewInput = Type.Object(
@@ -54,6 +53,7 @@ export function scheduleRoutes(defaultZone: string): FastifyPluginAsyncTypebox {
     app.post(
       '/preview',
       {
+        preValidation: requiresPlanner,
         schema: {
           tags: ['schedules'],
           summary: 'The next occurrences of a schedule and its description',
@@ -65,7 +65,6 @@ export function scheduleRoutes(defaultZone: string): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => {
-        requirePlanner(callerOf(request));
         const { schedule, after, count } = request.body;
         return previewOf(
           schedule,

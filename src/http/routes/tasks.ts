@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { requirePlanner } from '../../auth/caller.ts';
 import { validationError } from '../../domain/errors.ts';
 import type { Task } from '../../domain/task.ts';
 import { compileValidator } from '../../domain/validation.ts';
@@ -12,6 +11,7 @@ import {
 } from '../../domain/task-schema.ts';
 import { RunStartInput } from '../../runs/run-schema.ts';
 import type { Services } from '../../services.ts';
+import { requiresPlanner } from '../route-permission.ts';
 import { callerOf } from '../authentication.ts';
 import { IdParams, PageSchema, TaskSchema, responses } from '../schemas.ts';
 import { taskView } from '../views.ts';
@@ -63,10 +63,7 @@ export function taskRoutes(services: Services): FastifyPluginAsyncTypebox {
     taskView(task, (await runs.statusOf([task])).get(task.id), services);
   return async (app) => {
     const tags = ['tasks'];
-    // Permission before validation: a user without the planner gets 403, not a 400 about their body.
-    app.addHook('preValidation', async (request) => {
-      requirePlanner(callerOf(request));
-    });
+    app.addHook('preValidation', requiresPlanner);
 
     app.get(
       '',

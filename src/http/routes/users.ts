@@ -2,6 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { UserCreateInput, UserUpdateInput } from '../../domain/user-schema.ts';
 import type { Services } from '../../services.ts';
+import { PERMISSIONS } from '../../domain/permissions.ts';
+import { requires } from '../route-permission.ts';
 import { callerOf } from '../authentication.ts';
 import { IdParams, PageSchema, UserSchema, responses } from '../schemas.ts';
 import { userView } from '../views.ts';
@@ -46,6 +48,7 @@ export function userRoutes(services: Services): FastifyPluginAsyncTypebox {
     app.post(
       '',
       {
+        preValidation: requires(PERMISSIONS.usersManage),
         schema: {
           tags,
           summary: 'Create a user',
@@ -78,6 +81,7 @@ export function userRoutes(services: Services): FastifyPluginAsyncTypebox {
     app.patch(
       '/:id',
       {
+        preValidation: requires(PERMISSIONS.usersManage),
         schema: {
           tags,
           summary: 'Change a user (login, name, e-mail, password, permissions, disabled)',
