@@ -5,6 +5,7 @@ import type { ComponentRegistry } from '../plugins/registry.ts';
 import type { RunLogger } from '../plugins/run-context.ts';
 import type { Lease, Signal, Store } from '../store/store.ts';
 import { Claimer, type ClaimedRun } from './claimer.ts';
+import { inComponentScope, outsideComponents, triggerScope } from './component-scope.ts';
 import type { Clock } from './clock.ts';
 import { EventTriggers } from './event-triggers.ts';
 import { Finisher } from './finisher.ts';
@@ -13,6 +14,7 @@ import { sweepExpiredLeases } from './lease-sweeper.ts';
 import type { LiveRuns } from './live-runs.ts';
 import { type LiveRun, type StopReason } from './live-runs.ts';
 import { OnTimeStarter } from './on-time-starter.ts';
+import { loadOwner } from './owner-state.ts';
 import type { OwnerState } from './permission-check.ts';
 import type { RunHosts } from './run-host.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
@@ -58,10 +60,8 @@ export interface EngineLogger {
 async function loadOwners(store: Store, ids: readonly string[]): Promise<Map<string, OwnerState>> {
   const owners = await Promise.all(
     ids.map(async (id) => {
-      const user = await store.users.get(id);
-      return user
-        ? ([id, { user, permissions: await store.users.effectivePermissions(id) }] as const)
-        : null;
+      const owner = await loadOwner(store, id);
+      return owner ? ([id, owner] as const) : null;
     }),
   );
   return new Map(owners.filter((owner) => owner !== null));
@@ -179,7 +179,11 @@ export class Engine {
   /** Recovers what a previous process left running, then starts claiming and the event triggers. */
   async start(): Promise<void> {
     this.#accepting = true;
-    this.#unsubscribe = this.store.subscribe((signal) => this.#onSignal(signal));
+    // A signal may come from a component's own call (a task it started); what it sets off is
+    // the engine's, and a bug there must not pass for the component's (component-guard.ts).
+    this.#unsubscribe = this.store.subscribe((signal) =>
+      outsideComponents(() => this.#onSignal(signal)),
+    );
     // Alone on its database (SQLite), this node knows every running run was left by a dead process.
     const expiredBefore = this.store.shared ? this.clock.now() : Number.MAX_SAFE_INTEGER;
     const recovered = await sweepExpiredLeases(
@@ -194,7 +198,10 @@ export class Engine {
     this.#leases.start();
     this.#retention.start();
     this.#scheduleSweep();
-    await this.#triggers.startAll();
+    // The triggers' callbacks inherit this scope (EventTriggers starts them all in one go).
+    await inComponentScope(triggerScope('an event trigger started with the server'), () =>
+      this.#triggers.startAll(),
+    );
   }
 
   /**
@@ -248,9 +255,10 @@ export class Engine {
     else if (signal.type === 'cancel') this.live.get(signal.runId)?.stop('canceled');
     else {
       this.#scheduler.wake();
-      this.#triggers
-        .refresh(signal.taskId)
-        .catch((error: unknown) => this.logger.error(`triggers: ${(error as Error).message}`));
+      const scope = triggerScope(`an event trigger of task ${signal.taskId}`);
+      inComponentScope(scope, () => this.#triggers.refresh(signal.taskId)).catch((error: unknown) =>
+        this.logger.error(`triggers: ${(error as Error).message}`),
+      );
     }
   }
 
@@ -288,7 +296,12 @@ export class Engine {
     }
   }
 
-  #launch({ ticket, task }: ClaimedRun, owner: OwnerState | undefined): void {
+  #launch(run: ClaimedRun, owner: OwnerState | undefined): void {
+    // Each run's components get scopes of their own; the run's engine code belongs to none.
+    outsideComponents(() => this.#execute(run, owner));
+  }
+
+  #execute({ ticket, task }: ClaimedRun, owner: OwnerState | undefined): void {
     const log = new RunLog(() => this.clock.now());
     const controller = new AbortController();
     let markEnded: () => void = () => {};

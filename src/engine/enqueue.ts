@@ -1,7 +1,12 @@
+import { AppError } from '../domain/errors.ts';
 import type { RunCause } from '../domain/run.ts';
 import type { Task } from '../domain/task.ts';
 import { orderedId } from '../store/sql/ordered-id.ts';
 import type { Store } from '../store/store.ts';
+import { limitsFor } from './owner-limits.ts';
+
+/** The window runsPerMinutePerUser counts in. */
+const MINUTE_MS = 60_000;
 
 /** Why and how a run is requested outside the schedule. */
 export interface RunRequest {
@@ -15,8 +20,29 @@ export interface RunRequest {
 }
 
 /**
+ * Refuses, with TOO_MANY_RUNS and when to try again, a run past the owner's runs per minute.
+ * The owner is locked first, so runs requested at once on several nodes are counted one by one.
+ */
+async function requireRunRoom(store: Store, ownerId: string, now: number): Promise<void> {
+  const limit = (await limitsFor(store, ownerId)).runsPerMinutePerUser;
+  if (limit === null) return;
+  await store.users.lock(ownerId);
+  const { count, earliest } = await store.runs.unscheduledSince(ownerId, now - MINUTE_MS + 1);
+  if (count < limit) return;
+  // A place is free again once the earliest run counted leaves the window.
+  const waitSeconds = Math.max(1, Math.ceil(((earliest ?? now) + MINUTE_MS - now) / 1000));
+  throw new AppError(
+    'TOO_MANY_RUNS',
+    `The task's owner started ${count} runs in the last minute, and this server allows ${limit} per user; try again in ${waitSeconds} s`,
+    { headers: { 'retry-after': String(waitSeconds) } },
+  );
+}
+
+/**
  * Queues a run of the task to start as soon as a node has room, and wakes the nodes.
  * Resolves to the run's id, or null when the request's occurrence already has a run.
+ * Throws TOO_MANY_RUNS past the owner's runs per minute (scheduled runs are bounded by the
+ * minimum interval instead and never come here).
  */
 export async function enqueueRun(
   store: Store,
@@ -26,6 +52,7 @@ export async function enqueueRun(
 ): Promise<string | null> {
   const id = orderedId(now);
   return store.transaction(async (tx) => {
+    await requireRunRoom(tx, task.ownerId, now);
     const inserted = await tx.runs.insertMany([
       {
         id,

@@ -5,6 +5,7 @@ import type { TriggerHost } from '../plugins/run-host.ts';
 import { openSecrets } from '../secrets/protect-config.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import type { Store } from '../store/store.ts';
+import { inComponentScope, triggerScope } from './component-scope.ts';
 import { enqueueRun } from './enqueue.ts';
 import { loadOwner } from './owner-state.ts';
 import { deniedTrigger, ownerProblem } from './permission-check.ts';
@@ -97,7 +98,8 @@ export class EventTriggers {
       };
       try {
         const config = openSecrets(this.parts.box, kind.configSchema, trigger.config);
-        const stop = kind.start(config as never, context);
+        const scope = triggerScope(`trigger ${trigger.id} (${trigger.kind}) of task ${task.id}`);
+        const stop = inComponentScope(scope, () => kind.start?.(config as never, context));
         if (stop) stops.push(stop);
       } catch (error) {
         this.logger.error(

@@ -4,6 +4,7 @@ import type { ComponentKind } from '../plugins/component-kind.ts';
 import type { ComponentRegistry } from '../plugins/registry.ts';
 import type { DeliveredResult, JobResult } from '../plugins/results.ts';
 import type { ComponentContext } from '../plugins/run-context.ts';
+import { runComponent } from './component-scope.ts';
 
 /** What running one item needs besides its components. */
 export interface ItemInput {
@@ -29,25 +30,23 @@ export interface ItemInput {
     component: JobComponent | ActionComponent,
     placeholders: Readonly<Record<string, unknown>>,
   ): unknown;
+  /** Hides the task's secrets in text about its components. */
+  redact: (text: string) => string;
 }
 
-/** Rejects when the signal aborts, so a job that ignores its signal cannot hold the run. */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(new Error('stopped'));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new Error('stopped'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
+/**
+ * Runs a job's or an action's kind in its own component scope (see component-scope.ts): it
+ * ends with the kind's result, an error escaping its code, or "stopped" when the run stops.
+ */
+function invoke<T>(
+  component: { id: string; kind: string },
+  category: 'job' | 'action',
+  input: ItemInput,
+  context: ComponentContext,
+  run: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const label = `${category} ${component.id} (${component.kind}) of run ${context.runId}`;
+  return runComponent({ label, signal: context.signal, redact: input.redact }, run);
 }
 
 /** Runs fn for every item with at most limit running at once. */
@@ -114,9 +113,8 @@ async function runJob(
   const startedAt = input.now();
   try {
     const config = input.configOf(kind, job, input.placeholders);
-    const produced = await untilAborted(
-      kind.run(config as never, { ...context, condition: job.condition, output }),
-      context.signal,
+    const produced = await invoke(job, 'job', input, context, (signal) =>
+      kind.run(config as never, { ...context, signal, condition: job.condition, output }),
     );
     results.push(
       ...produced.map((result: JobResult) => ({
@@ -191,9 +189,8 @@ async function runAction(
   const startedAt = input.now();
   try {
     const config = input.configOf(kind, action, placeholders);
-    await untilAborted(
-      kind.run(config as never, { ...context, results: decision.results }),
-      context.signal,
+    await invoke(action, 'action', input, context, (signal) =>
+      kind.run(config as never, { ...context, signal, results: decision.results }),
     );
     return outcome(action, 'action', 'succeeded', null, startedAt, input.now());
   } catch (error) {

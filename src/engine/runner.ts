@@ -9,6 +9,7 @@ import type { StopReason } from './live-runs.ts';
 import { fillPlaceholders, type PlaceholderScope } from '../domain/placeholders.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import { configForRun, secretsOf } from './component-config.ts';
+import { runComponent } from './component-scope.ts';
 import {
   deniedComponents,
   deniedTrigger,
@@ -130,7 +131,9 @@ export class Runner {
       return { status: 'failed', reason: triggerRefused, items: [], results: [] };
     }
     log.redact(this.#secretsOf(task));
-    const runValues = { ...runPlaceholders(ticket, task), ...ticket.parameters };
+    // Built-in placeholders win over parameters and series fields: a caller cannot spoof them.
+    const builtins = runPlaceholders(ticket, task);
+    const runValues = { ...ticket.parameters, ...builtins };
     const scope = {
       values: runValues,
       timezone: task.timezone,
@@ -151,7 +154,7 @@ export class Runner {
     };
     let values: Record<string, unknown>[];
     try {
-      values = await this.#seriesValues(task, denied, scope, {
+      values = await this.#seriesValues(task, denied, scope, log, {
         ...base,
         placeholders: runValues,
         fill: fillWith(runValues),
@@ -170,7 +173,7 @@ export class Runner {
     const results: RecordedResult[] = [];
     for (const [index, value] of values.entries()) {
       if (signal.aborted) break;
-      const placeholders = { ...runValues, ...value };
+      const placeholders = { ...runValues, ...value, ...builtins };
       const contextFor = (
         componentId: string,
         values: Readonly<Record<string, unknown>>,
@@ -201,6 +204,7 @@ export class Runner {
         contextFor,
         configOf: (kind, component, values) =>
           configForRun(kind, component, this.options.box, { ...scope, values }),
+        redact: (text) => log.redactText(text),
       });
       items.push(item.outcome);
       results.push(
@@ -211,6 +215,7 @@ export class Runner {
           item.results,
           log,
           this.options.now(),
+          (jobId) => this.#permissionOfJob(task, jobId),
         )),
       );
     }
@@ -240,10 +245,17 @@ export class Runner {
     });
   }
 
+  /** The permission of the kind of the task's job, which its files carry. */
+  #permissionOfJob(task: Task, jobId: string): string | null {
+    const job = task.jobs.find((each) => each.id === jobId);
+    return (job && this.options.registry.get('job', job.kind)?.permission) ?? null;
+  }
+
   async #seriesValues(
     task: Task,
     denied: ReadonlyMap<string, string>,
     scope: PlaceholderScope,
+    log: RunLog,
     context: SeriesContext,
   ): Promise<Record<string, unknown>[]> {
     if (!task.series) return [{}];
@@ -252,7 +264,14 @@ export class Runner {
     const kind = this.options.registry.get('series', task.series.kind);
     if (!kind) throw new Error(`unknown series kind '${task.series.kind}'`);
     const config = configForRun(kind, task.series, this.options.box, scope);
-    const values = await kind.resolve(config as never, context);
+    const invocation = {
+      label: `series (${task.series.kind}) of run ${context.runId}`,
+      signal: context.signal,
+      redact: (text: string) => log.redactText(text),
+    };
+    const values = await runComponent(invocation, (signal) =>
+      kind.resolve(config as never, { ...context, signal }),
+    );
     context.log.info(`series ${task.series.kind}: ${values.length} items`);
     return values;
   }

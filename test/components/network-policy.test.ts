@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { createServer, type AddressInfo } from 'node:net';
 import { emailAction } from '../../src/plugins/builtin/actions/email.ts';
+import { sftpUploadAction } from '../../src/plugins/builtin/actions/sftp-upload.ts';
 import { webhookAction } from '../../src/plugins/builtin/actions/webhook.ts';
 import { httpJob } from '../../src/plugins/builtin/jobs/http.ts';
 import { checkDestination } from '../../src/net/destination.ts';
@@ -191,6 +193,36 @@ describe("network policy of the email action's own SMTP server", () => {
     // The default server is the administrator's choice, often a relay on this very machine.
     await send({ ...CLOSED, smtp: peer.settings() }, null);
     assert.equal(peer.received.length, 2);
+  });
+});
+
+describe('network policy of the sftp-upload action', () => {
+  it('refuses a server on a denied address before connecting to it', async () => {
+    const connections: number[] = [];
+    const listener = createServer((socket) => {
+      connections.push(1);
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    const { port } = listener.address() as AddressInfo;
+    const h = await componentHarness(CLOSED);
+    try {
+      await h.file('report.csv', 'a,b\n');
+      const config = h.configFor(sftpUploadAction, {
+        host: '127.0.0.1',
+        port,
+        user: 'planner',
+        password: 'not-to-be-sent',
+        remoteFolder: '/upload',
+      });
+      await assert.rejects(sftpUploadAction.run(config, h.action), {
+        message: `The destination 127.0.0.1 (loopback) ${HOW_TO_ALLOW}`,
+      });
+      assert.equal(connections.length, 0);
+    } finally {
+      await h.dispose();
+      await new Promise((resolve) => listener.close(resolve));
+    }
   });
 });
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { setImmediate as turn } from 'node:timers/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sftpUploadAction } from '../../src/plugins/builtin/actions/sftp-upload.ts';
@@ -12,6 +13,42 @@ import { componentHarness, type ComponentHarness } from '../support/component-co
 import { startEngineApp, type EngineApp } from '../support/engine-app.ts';
 import { actionOutcome, runTask } from '../support/engine-runs.ts';
 import { generateKeys, startSftpPeer, type SftpPeer } from '../support/sftp-peer.ts';
+
+/** A TCP service that is no SSH server, and what became of the connections it accepted. */
+interface FakeService {
+  port: number;
+  /** Resolves once every accepted connection has closed. */
+  allClosed(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Listens on 127.0.0.1 and treats each connection with serve() (which may never answer). */
+async function fakeService(serve: (socket: Socket) => void): Promise<FakeService> {
+  const closed: Array<Promise<void>> = [];
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => {});
+    // Read what the client sends, so that its end of the connection is seen.
+    socket.resume();
+    closed.push(new Promise((resolve) => socket.once('close', () => resolve())));
+    serve(socket);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    allClosed: async () => {
+      await Promise.all(closed);
+      // ssh2 reports its last 'error' as the client's socket closes: let those callbacks run.
+      await turn();
+      await turn();
+    },
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
 
 const plainKeys = generateKeys();
 const lockedKeys = generateKeys('open sesame');
@@ -148,6 +185,48 @@ describe('sftp-upload action', () => {
     await assert.rejects(upload({ ...base(), port }), {
       message: new RegExp(`^could not reach SFTP server 127\\.0\\.0\\.1:${port}: .*ECONNREFUSED`),
     });
+  });
+
+  // The security finding: ssh2 emitted a second 'error' for such hosts, which nobody heard and
+  // which ended the process (here, node:test would report it as a failure of the file).
+  it('says when the host accepts the connection but never answers, and nothing escapes', async () => {
+    const silent = await fakeService(() => {});
+    try {
+      await assert.rejects(upload({ ...base(), port: silent.port, timeoutSeconds: 1 }), {
+        message: `SFTP server 127.0.0.1:${silent.port} did not answer the SSH handshake within 1 s`,
+      });
+      await silent.allClosed();
+    } finally {
+      await silent.close();
+    }
+  });
+
+  it('says when the host is a web server or a mail server, not an SSH server', async () => {
+    const web = await fakeService((socket) => socket.end('HTTP/1.1 400 Bad Request\r\n\r\n'));
+    const mail = await fakeService((socket) => socket.write('220 mail.example.test ESMTP\r\n'));
+    try {
+      for (const service of [web, mail]) {
+        await assert.rejects(upload({ ...base(), port: service.port, timeoutSeconds: 1 }), {
+          message: `SFTP server 127.0.0.1:${service.port} is not an SSH server: it answered, but not with an SSH greeting`,
+        });
+        await service.allClosed();
+      }
+    } finally {
+      await web.close();
+      await mail.close();
+    }
+  });
+
+  it('says when the host closes the connection without a word', async () => {
+    const closing = await fakeService((socket) => socket.end());
+    try {
+      await assert.rejects(upload({ ...base(), port: closing.port }), {
+        message: `SFTP server 127.0.0.1:${closing.port} closed the connection before the SSH handshake`,
+      });
+      await closing.allClosed();
+    } finally {
+      await closing.close();
+    }
   });
 
   it('stops a transfer when the run is stopped', async () => {

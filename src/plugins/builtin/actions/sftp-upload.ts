@@ -5,6 +5,8 @@ import type { FieldIssue } from '../../../domain/errors.ts';
 import type { ActionKind } from '../../component-kind.ts';
 import type { ActionContext } from '../../run-context.ts';
 import { FileNameFormat, formatFileName } from '../delivery/file-names.ts';
+import { checkDestination, DeniedDestinationError } from '../../../net/destination.ts';
+import { serverNetworkPolicy } from '../../../net/server-policy.ts';
 import { assertRemoteFolder, openSftpSession, upload } from '../delivery/sftp-session.ts';
 
 const Secret = (description: string) =>
@@ -15,6 +17,7 @@ const SftpUploadConfig = Type.Object(
     host: Type.String({
       minLength: 1,
       maxLength: 255,
+      destination: true,
       description: 'Host name of the SFTP server',
     }),
     port: Type.Integer({ minimum: 1, maximum: 65535, default: 22, description: 'Port' }),
@@ -25,6 +28,8 @@ const SftpUploadConfig = Type.Object(
     hostKeySha256: Type.Optional(
       Type.String({
         maxLength: 100,
+        // Unpinning the key would let another server take the password.
+        destination: true,
         pattern: '^\\s*(SHA256:)?[A-Za-z0-9+/]{43}=?\\s*$',
         description:
           'the SHA-256 fingerprint of the server key, e.g. SHA256:… as ssh-keygen -l shows it (a server with another key is refused; the log shows the key of each connection)',
@@ -73,9 +78,23 @@ function loginOf(config: SftpUploadConfig) {
   };
 }
 
+/** The address of the server, once it is found to lie in a network tasks may reach. */
+async function allowedAddress(
+  config: SftpUploadConfig,
+  where: string,
+  context: ActionContext,
+): Promise<string> {
+  const policy = serverNetworkPolicy(await context.host.settings());
+  return checkDestination(config.host, config.port, policy).catch((error: unknown) => {
+    if (error instanceof DeniedDestinationError) throw error;
+    throw new Error(`could not reach SFTP server ${where}: ${(error as Error).message}`);
+  });
+}
+
 async function uploadFiles(config: SftpUploadConfig, context: ActionContext): Promise<void> {
   const where = `${config.host}:${config.port}`;
-  const session = await openSftpSession(loginOf(config), context.signal);
+  const address = await allowedAddress(config, where, context);
+  const session = await openSftpSession({ ...loginOf(config), address }, context.signal);
   try {
     context.log.info(`connected to ${where} as ${config.user}, host key ${session.hostKey}`);
     await assertRemoteFolder(session, config.remoteFolder, where);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { Socket } from 'node:net';
 import ssh2, { type ConnectConfig, type SFTPWrapper, type Stats } from 'ssh2';
 
 // ssh2 is CommonJS; Node's ES module loader only sees some of its named exports.
@@ -15,6 +16,8 @@ export interface SftpLogin {
   /** The server key's SHA-256 fingerprint ("SHA256:…" as ssh-keygen -l shows it); any key when absent. */
   hostKeySha256?: string;
   timeoutSeconds: number;
+  /** The checked address to connect to; host names the server in messages. */
+  address?: string;
 }
 
 /** An open SFTP session and its connection. */
@@ -64,11 +67,53 @@ function credentials(
 /** How messages name the server. */
 const serverOf = (login: SftpLogin) => `SFTP server ${login.host}:${login.port}`;
 
+/** The first bytes a server sent: enough to tell an SSH server from another service. */
+const HEARD_BYTES = 1024;
+
+/**
+ * What a connection has seen so far. ssh2 reports a server that speaks another protocol only
+ * as a timeout or a "connection lost", so the first bytes tell the two apart.
+ */
+interface Connection {
+  /** The first bytes the server sent, as latin1 text. */
+  heard: string;
+  /** The last error ssh2 reported, to say why a connection ended. */
+  lastError: Error | null;
+}
+
+/** Whether the server has sent an SSH identification line (RFC 4253 allows other lines first). */
+const spokeSsh = (connection: Connection) => /(^|\n)SSH-/.test(connection.heard);
+
+/**
+ * The message for a server that did not get through the SSH handshake: silent, another
+ * protocol, or gone. What another service said is not quoted: the task's owner chooses the
+ * host and port, and the run log must not become a way to read internal services' banners.
+ */
+function handshakeError(login: SftpLogin, connection: Connection, timedOut: boolean): Error {
+  const where = serverOf(login);
+  if (connection.heard !== '' && !spokeSsh(connection)) {
+    return new Error(`${where} is not an SSH server: it answered, but not with an SSH greeting`);
+  }
+  if (connection.heard === '') {
+    return new Error(
+      timedOut
+        ? `${where} did not answer the SSH handshake within ${login.timeoutSeconds} s`
+        : `${where} closed the connection before the SSH handshake`,
+    );
+  }
+  return new Error(
+    timedOut
+      ? `${where} did not complete the SSH handshake and login within ${login.timeoutSeconds} s`
+      : `${where} closed the connection during the SSH handshake`,
+  );
+}
+
 /** An ssh2 connection error as a message that names the server and the cause. */
 function connectError(
   error: Error & { level?: string },
   login: SftpLogin,
   mismatch: string | null,
+  connection: Connection,
 ): Error {
   const where = serverOf(login);
   if (mismatch) {
@@ -76,17 +121,29 @@ function connectError(
       `${where} presented host key ${mismatch}, not the pinned ${normalizeFingerprint(login.hostKeySha256 ?? '')}; refusing to connect`,
     );
   }
+  if (connection.heard !== '' && !spokeSsh(connection))
+    return handshakeError(login, connection, false);
   switch (error.level) {
     case 'client-authentication':
       return new Error(`${where} refused the login as '${login.user}'`);
     case 'client-timeout':
-      return new Error(`${where} did not answer within ${login.timeoutSeconds} seconds`);
+      return handshakeError(login, connection, true);
     case 'client-socket':
     case 'client-dns':
       return new Error(`could not reach ${where}: ${error.message}`);
     default:
+      // ssh2's words for a server that closed the connection before saying anything.
+      if (error.message === 'Connection lost before handshake')
+        return handshakeError(login, connection, false);
       return new Error(`${where}: ${error.message}`);
   }
+}
+
+/** Why a connection ended, for the calls it leaves pending. */
+function closedError(login: SftpLogin, connection: Connection, signal: AbortSignal): Error {
+  if (signal.aborted) return new Error('stopped');
+  const why = connection.lastError ? ` (${connection.lastError.message})` : '';
+  return new Error(`${serverOf(login)} closed the connection${why}`);
 }
 
 function openSftp(client: ssh2.Client): Promise<SFTPWrapper> {
@@ -95,25 +152,50 @@ function openSftp(client: ssh2.Client): Promise<SFTPWrapper> {
   });
 }
 
-/** Logs in, verifying the server key; resolves to the key's fingerprint. */
-function connect(client: ssh2.Client, login: SftpLogin, signal: AbortSignal): Promise<string> {
+/** Records the first bytes the server sends, beside ssh2 (which has paused the socket). */
+function listen(socket: Socket, connection: Connection): void {
+  const onData = (chunk: Buffer) => {
+    connection.heard += chunk.toString('latin1', 0, HEARD_BYTES - connection.heard.length);
+    if (connection.heard.length >= HEARD_BYTES) socket.off('data', onData);
+  };
+  socket.on('data', onData);
+}
+
+/**
+ * Logs in over the socket, verifying the server key; resolves to the key's fingerprint.
+ * Settles once: ssh2 reports one failure with several events ('error' twice, then 'close').
+ */
+function connect(
+  client: ssh2.Client,
+  socket: Socket,
+  login: SftpLogin,
+  connection: Connection,
+  signal: AbortSignal,
+): Promise<string> {
   const pinned = login.hostKeySha256 ? normalizeFingerprint(login.hostKeySha256) : null;
   let hostKey = '';
   let mismatch: string | null = null;
+  // A key that cannot be read fails before any connection is made.
+  const auth = credentials(login);
   return new Promise<string>((resolve, reject) => {
-    client
-      .once('ready', () => resolve(hostKey))
-      .once('error', (error) => reject(connectError(error, login, mismatch)))
-      .once('close', () =>
-        reject(new Error(signal.aborted ? 'stopped' : `${serverOf(login)} closed the connection`)),
-      );
-    // ssh2 cannot end a connection still being made; the run need not wait for it.
-    signal.addEventListener('abort', () => reject(new Error('stopped')), { once: true });
+    const onReady = () => settle(null);
+    const onError = (error: Error) => settle(connectError(error, login, mismatch, connection));
+    const onClose = () =>
+      settle(signal.aborted ? new Error('stopped') : handshakeError(login, connection, false));
+    const onAbort = () => settle(new Error('stopped'));
+    const settle = (error: Error | null) => {
+      client.off('ready', onReady).off('error', onError).off('close', onClose);
+      signal.removeEventListener('abort', onAbort);
+      if (error) reject(error);
+      else resolve(hostKey);
+    };
+    client.on('ready', onReady).on('error', onError).on('close', onClose);
+    signal.addEventListener('abort', onAbort, { once: true });
+    socket.connect(login.port, login.address ?? login.host);
     client.connect({
-      host: login.host,
-      port: login.port,
+      sock: socket,
       username: login.user,
-      ...credentials(login),
+      ...auth,
       readyTimeout: login.timeoutSeconds * 1000,
       // Keepalives find a server that vanished mid-transfer.
       keepaliveInterval: 10_000,
@@ -124,15 +206,19 @@ function connect(client: ssh2.Client, login: SftpLogin, signal: AbortSignal): Pr
         return mismatch === null;
       },
     });
+    listen(socket, connection);
   });
 }
 
 /** Rejects when the run is stopped or the connection ends, whichever comes first. */
-function connectionEnd(client: ssh2.Client, login: SftpLogin, signal: AbortSignal): Promise<never> {
+function connectionEnd(
+  client: ssh2.Client,
+  login: SftpLogin,
+  connection: Connection,
+  signal: AbortSignal,
+): Promise<never> {
   const ended = new Promise<never>((_, reject) => {
-    client.once('close', () =>
-      reject(new Error(signal.aborted ? 'stopped' : `${serverOf(login)} closed the connection`)),
-    );
+    client.once('close', () => reject(closedError(login, connection, signal)));
   });
   // Only ever raced against a call; with no call pending, the rejection is of no interest.
   ended.catch(() => {});
@@ -145,15 +231,21 @@ function connectionEnd(client: ssh2.Client, login: SftpLogin, signal: AbortSigna
  */
 export async function openSftpSession(login: SftpLogin, signal: AbortSignal): Promise<SftpSession> {
   if (signal.aborted) throw new Error('stopped');
+  const connection: Connection = { heard: '', lastError: null };
+  // Our own socket, so that a connection still being made can be cut (ssh2's end() cannot).
+  const socket = new Socket();
   const client = new Client();
-  const close = () => client.end();
-  signal.addEventListener('abort', close, { once: true });
+  // For the client's whole life: ssh2 emits 'error' more than once for one failure (a timeout,
+  // then "Connection lost before handshake" as it closes the socket), and later for a dropped
+  // connection; an 'error' nobody hears would end the process.
+  client.on('error', (error: Error) => (connection.lastError = error));
+  socket.on('error', () => {}); // ssh2 reports socket errors as the client's
+  const cut = () => socket.destroy();
+  signal.addEventListener('abort', cut, { once: true });
   try {
-    const hostKey = await connect(client, login, signal);
+    const hostKey = await connect(client, socket, login, connection, signal);
     const sftp = await openSftp(client);
-    // Later errors (a dropped connection) fail the pending calls; keep them off the process.
-    client.on('error', () => {});
-    const ended = connectionEnd(client, login, signal);
+    const ended = connectionEnd(client, login, connection, signal);
     return {
       sftp,
       hostKey,
@@ -165,13 +257,13 @@ export async function openSftpSession(login: SftpLogin, signal: AbortSignal): Pr
           ended,
         ]),
       close: () => {
-        signal.removeEventListener('abort', close);
+        signal.removeEventListener('abort', cut);
         client.end();
       },
     };
   } catch (error) {
-    signal.removeEventListener('abort', close);
-    client.end();
+    signal.removeEventListener('abort', cut);
+    socket.destroy();
     throw error;
   }
 }
