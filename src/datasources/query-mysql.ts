@@ -2,6 +2,7 @@ import mysql from 'mysql2';
 import type { QueryResult } from '../plugins/run-host.ts';
 import type { RowCollector } from './collect-rows.ts';
 import { CONNECT_TIMEOUT_MS, type DatabaseTarget } from './database-target.ts';
+import { describeColumns } from './mysql-describe.ts';
 import { notOneStatement, notRows, stoppedQuery } from './query-errors.ts';
 
 function connectionOptions(target: DatabaseTarget): mysql.ConnectionOptions {
@@ -61,7 +62,7 @@ function streamRows(
       failed = true;
       reject(error);
     };
-    // execute() prepares the statement: one statement only, its values apart from the SQL.
+    // The statement prepared by describeColumns: one statement only, its values apart.
     const command = connection.execute({ sql, values: parameters, rowsAsArray: true });
     // A statement without rows (COMMIT, SET) gives no fields and an OK packet as its result.
     command.on('fields', (packets?: mysql.FieldPacket[]) => {
@@ -102,7 +103,11 @@ function isSecondStatement(sql: string, error: unknown): boolean {
   return false;
 }
 
-/** Runs one prepared statement in a read-only session of MySQL or MariaDB, streaming its rows. */
+/**
+ * Runs one prepared statement in a read-only session of MySQL or MariaDB, streaming its rows.
+ * A statement without rows is refused before it runs: a read-only session still lets
+ * SET GLOBAL change the server and SELECT … INTO OUTFILE write files.
+ */
 export async function queryMysql(
   target: DatabaseTarget,
   sql: string,
@@ -122,6 +127,8 @@ export async function queryMysql(
   try {
     if (signal?.aborted) stopStatement();
     await connection.promise().query('set session transaction read only');
+    const columns = await describeColumns(connection, sql);
+    if (columns.length === 0) throw notRows();
     await streamRows(connection, sql, parameters, collector, stopStatement);
     // A statement stopped in the middle may still end normally (SLEEP() returns 1).
     if (signal?.aborted) throw stoppedQuery(signal, 'on the server');

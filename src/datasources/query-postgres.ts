@@ -3,6 +3,7 @@ import Cursor from 'pg-cursor';
 import type { QueryResult } from '../plugins/run-host.ts';
 import type { RowCollector } from './collect-rows.ts';
 import { CONNECT_TIMEOUT_MS, FETCH_BATCH, type DatabaseTarget } from './database-target.ts';
+import { describeColumns } from './postgres-describe.ts';
 import { reportTypeParser } from './postgres-types.ts';
 import { notOneStatement, notRows, stoppedQuery } from './query-errors.ts';
 
@@ -50,28 +51,18 @@ async function cancelBackend(target: DatabaseTarget, pid: number): Promise<void>
   }
 }
 
-interface Batch {
-  rows: unknown[][];
-  columns: string[];
-}
-
-function readBatch(cursor: Cursor<unknown[]>, count: number): Promise<Batch> {
+function readBatch(cursor: Cursor<unknown[]>, count: number): Promise<unknown[][]> {
   return new Promise((resolve, reject) => {
-    cursor.read(count, (error, rows, result) => {
-      if (error) reject(error);
-      // A cursor read past its end answers with no result at all.
-      else resolve({ rows, columns: result?.fields.map((field) => field.name) ?? [] });
-    });
+    cursor.read(count, (error, rows) => (error ? reject(error) : resolve(rows)));
   });
 }
 
 /** Reads the cursor batch by batch, never more than one row past the cap. */
 async function readAll(cursor: Cursor<unknown[]>, collector: RowCollector): Promise<void> {
   for (;;) {
-    const batch = await readBatch(cursor, collector.wanted(FETCH_BATCH));
-    if (batch.columns.length > 0) collector.columns = batch.columns;
-    if (batch.rows.length === 0) return;
-    collector.add(batch.rows);
+    const rows = await readBatch(cursor, collector.wanted(FETCH_BATCH));
+    if (rows.length === 0) return;
+    collector.add(rows);
   }
 }
 
@@ -83,10 +74,11 @@ function translated(error: unknown): unknown {
 }
 
 /**
- * Runs one statement in a read-only transaction of a read-only session. The cursor makes it
- * go through the extended protocol, which takes exactly one statement (the simple protocol
- * would run `commit; drop table t` as two), and streams the rows so the cap is checked as
- * they arrive.
+ * Runs one statement in a read-only transaction of a read-only session. The extended protocol
+ * takes exactly one statement (the simple protocol would run `commit; drop table t` as two).
+ * The statement is described before it runs: one without rows is refused unrun, since a
+ * read-only transaction still lets COPY TO a file or a program through. The cursor then
+ * streams the rows so the cap is checked as they arrive.
  */
 export async function queryPostgres(
   target: DatabaseTarget,
@@ -110,13 +102,15 @@ export async function queryPostgres(
     await client.query('begin read only');
     const backend = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
     pid = backend.rows[0]?.pid;
+    // COPY, SET, DO, COMMIT and the like describe no columns.
+    const columns = await describeColumns(client, sql);
+    if (!columns?.length) throw notRows();
+    collector.columns = columns;
     const types = { getTypeParser: reportTypeParser };
     const cursor = client.query(
       new Cursor<unknown[]>(sql, parameters, { rowMode: 'array', types }),
     );
     await readAll(cursor, collector);
-    // COMMIT, SET and the like describe no columns.
-    if (collector.columns.length === 0) throw notRows();
     return { columns: collector.columns, rows: collector.rows };
   } catch (error) {
     if (signal?.aborted) throw stoppedQuery(signal, 'on the server');

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import {
@@ -27,6 +28,14 @@ const noPlaceholders = () => undefined;
 /** A text no other statement holds, to find this test's statement among the running ones. */
 function marker(): string {
   return `tp_marker_${randomBytes(4).toString('hex')}`;
+}
+
+/**
+ * A file no one has written yet, in the folder the database servers of the test machine (and
+ * their OS users, postgres and mysql) can write to; the test process can see and remove it.
+ */
+function unwrittenFile(): string {
+  return `/tmp/tp-escape-${randomBytes(6).toString('hex')}.txt`;
 }
 
 /** The pids of the SQLite query processes this test process has started. */
@@ -95,6 +104,34 @@ async function mysqlRunning(mark: string): Promise<number> {
   }
 }
 
+async function postgresAdminister(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+async function mysqlAdminister(sql: string): Promise<void> {
+  const connection = await mysql.createConnection({ uri: TEST_MYSQL_URL });
+  try {
+    await connection.query(sql);
+  } finally {
+    await connection.end();
+  }
+}
+
+async function sqliteAdminister(sql: string, location: string): Promise<void> {
+  const db = new Database(location);
+  try {
+    db.exec(sql);
+  } finally {
+    db.close();
+  }
+}
+
 /** Digits crossed `times` times: the numbers 1 to 10^times, in SQL MySQL and MariaDB run. */
 function mysqlNumbers(times: number): string {
   const digits = [...Array(10).keys()].map((d) => `select ${d}`).join(' union all ');
@@ -113,6 +150,10 @@ interface Dialect {
   running(mark: string, location: string): Promise<number>;
   /** Where the server stops a statement, as the stop message says. */
   stoppedWhere: string;
+  /** Statements that return no rows and, once run, write file on the database's host. */
+  fileWrites(file: string): string[];
+  /** Runs sql on the database at location as its administrator, not as a data source. */
+  administer(sql: string, location: string): Promise<void>;
 }
 
 const SQLITE_COUNT = (limit: number) =>
@@ -124,12 +165,26 @@ const DIALECTS: Record<DataSourceKind, Dialect> = {
     slow: (mark) => `select pg_sleep(30) as slept, '${mark}' as mark`,
     running: postgresRunning,
     stoppedWhere: ' on the server',
+    fileWrites: (file) => [
+      // A program of the user's choosing, run as the database's OS user.
+      `copy (select 1) to program 'id > ${file}'`,
+      `copy (select 1) to '${file}'`,
+      `do $$ begin execute format('copy (select 1) to %L', '${file}'); end $$`,
+    ],
+    administer: postgresAdminister,
   },
   mysql: {
     tenMillionRows: (mark) => `select n, '${mark}' as mark from (${mysqlNumbers(7)}) numbers`,
     slow: (mark) => `select sleep(30) as slept, '${mark}' as mark`,
     running: mysqlRunning,
     stoppedWhere: ' on the server',
+    fileWrites: (file) => [
+      `select 1 into outfile '${file}'`,
+      `select 'x' as a from dual into dumpfile '${file}'`,
+      // MariaDB and MySQL run what such a comment holds.
+      `select 1 /*! into outfile '${file}' */`,
+    ],
+    administer: mysqlAdminister,
   },
   sqlite: {
     tenMillionRows: (mark) => `${SQLITE_COUNT(10_000_000)} select x, '${mark}' as mark from c`,
@@ -137,6 +192,8 @@ const DIALECTS: Record<DataSourceKind, Dialect> = {
     slow: (mark) => `${SQLITE_COUNT(100_000_000)} select count(*) as n, '${mark}' as mark from c`,
     running: sqliteRunning,
     stoppedWhere: '',
+    fileWrites: (file) => [`vacuum into '${file}'`, `attach database '${file}' as w`],
+    administer: sqliteAdminister,
   },
 };
 
@@ -217,6 +274,36 @@ for (const kind of DATABASE_KINDS) {
 
     it('refuses a lone statement that returns no rows, such as COMMIT', async () => {
       await assert.rejects(run('commit'), /^Error: the query must return rows \(a SELECT\)$/);
+    });
+
+    it('refuses, without running them, statements that write files on the database host', async () => {
+      const control = unwrittenFile();
+      const file = unwrittenFile();
+      try {
+        // Else the files might be written where this test cannot see them, and it would pass.
+        await dialect.administer(dialect.fileWrites(control)[0] ?? '', seeded.target.location);
+        assert.ok(existsSync(control), 'the test sees the files the database writes');
+        for (const sql of dialect.fileWrites(file)) {
+          const error = await failure(run(sql));
+          assert.equal(existsSync(file), false, `${sql} wrote its file`);
+          assert.equal(error?.message, 'the query must return rows (a SELECT)', sql);
+        }
+      } finally {
+        rmSync(control, { force: true });
+        rmSync(file, { force: true });
+      }
+    });
+
+    it('keeps the columns as the statement names and orders them, and its rows in order', async () => {
+      const result = await run(
+        `with t(x) as (values (1), (2), (3))
+         select x * 10 as b, x as a, 0 as a from t order by x desc limit 2`,
+      );
+      assert.deepEqual(result.columns, ['b', 'a', 'a']);
+      assert.deepEqual(
+        result.rows.map((row) => Number(row.b)),
+        [30, 20],
+      );
     });
 
     it('stops a ten-million-row result at the cap instead of reading it whole', async () => {
@@ -304,6 +391,42 @@ describe('data-source safety: MySQL sessions', () => {
     await seeded.drop();
   });
 
+  const run = (sql: string) => queryDatabase(seeded.target, sql, noPlaceholders);
+
+  async function maxConnections(): Promise<number> {
+    const connection = await mysql.createConnection({ uri: TEST_MYSQL_URL });
+    try {
+      const [rows] = await connection.query<mysql.RowDataPacket[]>(
+        'select @@global.max_connections as n',
+      );
+      return Number(rows[0]?.n);
+    } finally {
+      await connection.end();
+    }
+  }
+
+  it('refuses SET GLOBAL without running it, so the server keeps its settings', async () => {
+    const before = await maxConnections();
+    try {
+      const error = await failure(run(`set global max_connections = ${before + 17}`));
+      assert.equal(await maxConnections(), before);
+      assert.equal(error?.message, 'the query must return rows (a SELECT)');
+    } finally {
+      await mysqlAdminister(`set global max_connections = ${before}`);
+    }
+  });
+
+  it('refuses DO and SELECT … INTO variables without running them', async () => {
+    for (const sql of ['do sleep(20)', 'select sleep(20) as slept into @slept']) {
+      const started = Date.now();
+      const error = await failure(run(sql));
+      const took = Date.now() - started;
+      // Run, either would take 20 s.
+      assert.ok(took < 5000, `${sql} took ${took} ms`);
+      assert.equal(error?.message, 'the query must return rows (a SELECT)', sql);
+    }
+  });
+
   it('keeps to one statement when the location asks for multiple statements', async () => {
     const location = `${TEST_MYSQL_URL}?multipleStatements=true`;
     const error = await failure(
@@ -323,5 +446,37 @@ describe('data-source safety: MySQL sessions', () => {
       error?.message,
       "the query must be one statement: remove the ';' and what follows it",
     );
+  });
+});
+
+describe('data-source safety: SQLite files', () => {
+  let seeded: SeededDatabase;
+  before(async () => {
+    seeded = await seedOrders('sqlite');
+  });
+  after(async () => {
+    await seeded.drop();
+  });
+
+  /** The database's own version numbers, as its owner reads them. */
+  function versions(): unknown {
+    const db = new Database(seeded.target.location, { readonly: true });
+    try {
+      return [
+        db.pragma('user_version', { simple: true }),
+        db.pragma('schema_version', { simple: true }),
+      ];
+    } finally {
+      db.close();
+    }
+  }
+
+  it('refuses pragmas that write, without running them', async () => {
+    const unchanged = versions();
+    for (const sql of ['pragma user_version = 5', 'pragma schema_version = 99']) {
+      const error = await failure(queryDatabase(seeded.target, sql, noPlaceholders));
+      assert.deepEqual(versions(), unchanged, sql);
+      assert.equal(error?.message, 'the query must return rows (a SELECT)', sql);
+    }
   });
 });
