@@ -1,7 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { ConfigError } from '../config.ts';
 import type { PermissionCatalog } from '../domain/permissions.ts';
 import type { Store } from '../store/store.ts';
 import { hashPassword } from './password.ts';
+import { passwordProblem } from './password-policy.ts';
 
 /** The login of the first user. */
 export const ADMIN_LOGIN = 'admin';
@@ -15,6 +17,9 @@ export interface BootstrapResult {
 /**
  * On an empty store, creates the admin user with every known permission. When two
  * servers start at once only one insert wins; the other reports that it created nothing.
+ * A configured password the password policy refuses stops the start with a ConfigError:
+ * the server must not come up with an admin account anyone could guess. It is checked only
+ * when it is used, so a weak value left set after the first start does not block later ones.
  */
 export async function bootstrapAdmin(
   store: Store,
@@ -23,6 +28,7 @@ export async function bootstrapAdmin(
   now: Date,
 ): Promise<BootstrapResult> {
   if ((await store.users.count()) > 0) return { created: false, generatedPassword: null };
+  if (configuredPassword !== null) await requireUsable(configuredPassword);
   const password = configuredPassword ?? randomBytes(12).toString('base64url');
   const created = await store.users.insert({
     id: randomUUID(),
@@ -37,4 +43,14 @@ export async function bootstrapAdmin(
     updatedAt: now,
   });
   return { created, generatedPassword: created && configuredPassword === null ? password : null };
+}
+
+async function requireUsable(password: string): Promise<void> {
+  const problem = await passwordProblem(password, ADMIN_LOGIN);
+  if (problem !== null) {
+    throw ConfigError.unusable(
+      'TASKPLANNER_ADMIN_PASSWORD',
+      `${problem} (it becomes the password of the user '${ADMIN_LOGIN}')`,
+    );
+  }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { auditEvent } from '../domain/audit.ts';
+import { mayQuery } from '../domain/data-source-access.ts';
 import { AppError, notFound, validationError } from '../domain/errors.ts';
 import { PERMISSIONS, type PermissionCatalog } from '../domain/permissions.ts';
 import type { Group } from '../domain/user.ts';
@@ -80,6 +81,8 @@ export class GroupService {
           caller,
           membersChanged(before.memberIds, input.memberIds),
         );
+        const joining = input.memberIds.filter((userId) => !before.memberIds.includes(userId));
+        if (joining.length > 0) await requireDataSourcesWithin(store, caller, id);
       }
       if (input.name !== undefined) await store.groups.rename(id, input.name.trim());
       if (input.permissions) await store.groups.setPermissions(id, input.permissions);
@@ -136,6 +139,33 @@ async function requireMembersWithin(
   for (const userId of new Set(userIds)) {
     const user = await store.users.get(userId);
     if (user) await requireUserWithin(store, caller, user);
+  }
+}
+
+/**
+ * A group can open data sources besides granting permissions: whoever adds members to it must
+ * be able to query each of them themselves, or joining would be a way in. (A new group is
+ * named in no data source yet.)
+ */
+async function requireDataSourcesWithin(
+  store: Store,
+  caller: Caller,
+  groupId: string,
+): Promise<void> {
+  const querying = {
+    id: caller.user?.id ?? '',
+    groupIds: caller.user?.groupIds ?? [],
+    permissions: caller.permissions,
+  };
+  const opened = (await store.dataSources.list()).filter(
+    (source) => source.access.groupIds.includes(groupId) && !mayQuery(source, querying),
+  );
+  if (opened.length > 0) {
+    const names = opened.map((source) => `'${source.name}'`).join(', ');
+    throw new AppError(
+      'FORBIDDEN',
+      `Members of this group may query the data source ${names}, which you may not query yourself`,
+    );
   }
 }
 

@@ -14,6 +14,7 @@ import { requirePermission, type Caller } from './caller.ts';
 import type { CredentialChecker } from './credentials.ts';
 import { requireHoldsAll, requireUserWithin } from './grant-limits.ts';
 import { hashPassword } from './password.ts';
+import { requireAcceptablePassword } from './password-policy.ts';
 
 const validateCreate = compileValidator(UserCreateInput);
 const validateUpdate = compileValidator(UserUpdateInput);
@@ -34,6 +35,7 @@ export class UserService {
     this.catalog.requireKnown(requested, '/permissions');
     const permissions = [...new Set(requested)].sort();
     requireHoldsAll(caller, permissions);
+    await requireAcceptablePassword(input.password, input.login, '/password');
     const now = this.now();
     const user = {
       id: randomUUID(),
@@ -117,6 +119,7 @@ export class UserService {
   /** A user changes their own password, proving (throttled) they know the current one. */
   async changeOwnPassword(caller: Caller, input: PasswordChangeInput): Promise<void> {
     if (!caller.user) throw new AppError('FORBIDDEN', 'Only a user has a password');
+    await requireAcceptablePassword(input.newPassword, caller.user.login, '/newPassword');
     const user = await this.credentials.verify(
       caller.user.login,
       input.currentPassword,
@@ -168,6 +171,9 @@ export class UserService {
       const before = await store.users.get(id);
       if (!before) throw notFound('User');
       await check(store, before);
+      // Against the login the user has after this change: a reset may rename them too.
+      if (input.password !== undefined)
+        await requireAcceptablePassword(input.password, input.login ?? before.login, '/password');
       await store.users.update(id, changes);
       if (input.permissions) await store.users.setPermissions(id, input.permissions);
       if (input.disabled === true || input.password !== undefined)

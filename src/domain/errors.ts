@@ -12,11 +12,13 @@ export const ERROR_CODES = {
   NAME_TAKEN: { status: 409, title: 'This name is already taken' },
   USER_OWNS_TASKS: { status: 409, title: 'The user still owns tasks' },
   RUN_ENDED: { status: 409, title: 'The run has already ended' },
+  LIMIT_REACHED: { status: 409, title: 'A limit of this server is reached' },
   BODY_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported content type' },
   SCHEDULE_TOO_COMPLEX: { status: 422, title: 'The schedule needs too much work to compute' },
   REVISION_REQUIRED: { status: 428, title: 'The current revision is required' },
   TOO_MANY_ATTEMPTS: { status: 429, title: 'Too many attempts' },
+  TOO_MANY_RUNS: { status: 429, title: 'Too many runs started in the last minute' },
   INTERNAL: { status: 500, title: 'Internal error' },
   STORE_UNAVAILABLE: { status: 503, title: 'The store is not reachable' },
 } as const;

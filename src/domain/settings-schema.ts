@@ -10,7 +10,8 @@ export const SmtpInput = Type.Object(
     port: Type.Integer({ minimum: 1, maximum: 65535, default: 587, description: 'Port' }),
     secure: Type.Boolean({
       default: false,
-      description: 'TLS from the start (usually port 465); otherwise STARTTLS when offered',
+      description:
+        'TLS from the start (usually port 465); otherwise STARTTLS, which a login requires unless an administrator allows plain text',
     }),
     user: Type.String({ maxLength: 255, default: '', description: 'Login, empty for none' }),
     password: Type.Optional(
@@ -21,8 +22,51 @@ export const SmtpInput = Type.Object(
       }),
     ),
     from: Text(320, 'Sender address, e.g. "Task Planner <planner@example.com>"'),
+    // Optional for the type only: the default fills it in, and answers always carry it.
+    allowPlaintext: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description:
+          'Log in even when the server offers no STARTTLS, the password unencrypted (with secure false and a login)',
+      }),
+    ),
   },
   { additionalProperties: false },
+);
+
+/** A limit: a whole number from minimum up, or null for none. */
+const Limit = (minimum: number, maximum: number, description: string) =>
+  Type.Optional(
+    Type.Union([Type.Integer({ minimum, maximum }), Type.Null()], {
+      description: `${description}; null: no limit`,
+    }),
+  );
+
+/** A change to the per-user limits: the limits sent are replaced, the others kept. */
+export const LimitsPatch = Type.Object(
+  {
+    tasksPerUser: Limit(0, 1_000_000, 'Tasks one user may own'),
+    minimumIntervalSeconds: Limit(
+      1,
+      366 * 86_400,
+      'The shortest time between two fires of a scheduled trigger, checked when a task is saved',
+    ),
+    runsPerMinutePerUser: Limit(
+      0,
+      1_000_000,
+      "Runs of one user's tasks started in 60 s other than by their schedules (manual, API, hooks, events, other tasks)",
+    ),
+    artifactBytesPerUser: Limit(
+      0,
+      Number.MAX_SAFE_INTEGER,
+      "Bytes of run files kept for download over all of one user's runs; a file past it is not kept",
+    ),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'What one user may put on the server; holders of taskplanner.admin are exempt except from storage',
+  },
 );
 
 /** A list of networks, each address/prefix (IPv4 or IPv6) or one address. */
@@ -52,6 +96,13 @@ export const SettingsPatch = Type.Object(
         "Networks tasks may not reach (HTTP, webhooks, a task's own SMTP server, SFTP); the server's own addresses are denied as well",
       ),
     ),
+    allowPlaintextSmtp: Type.Optional(
+      Type.Boolean({
+        description:
+          "Tasks' own SMTP servers may take a login unencrypted when they offer no STARTTLS",
+      }),
+    ),
+    limits: Type.Optional(LimitsPatch),
   },
   { additionalProperties: false },
 );

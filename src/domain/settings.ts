@@ -4,12 +4,54 @@ import { DEFAULT_DENIED_NETWORKS } from './network-policy.ts';
 export interface SmtpSettings {
   host: string;
   port: number;
-  /** TLS from the start (port 465); otherwise STARTTLS when the server offers it. */
+  /** TLS from the start (port 465); otherwise STARTTLS, which a login requires unless allowed plain. */
   secure: boolean;
   user: string;
   password: string;
   /** The sender address, e.g. "Task Planner <planner@example.com>". */
   from: string;
+  /**
+   * The login may go unencrypted when the server offers no STARTTLS; an administrator's choice
+   * for this server only (absent: not allowed).
+   */
+  allowPlaintext?: boolean;
+}
+
+/**
+ * What one user may put on the server; each null means no limit. They bind the task's owner,
+ * whoever edits the task.
+ */
+export interface UserLimits {
+  /** Tasks one user may own. */
+  tasksPerUser: number | null;
+  /** The shortest time between two fires of one scheduled trigger, checked when it is saved. */
+  minimumIntervalSeconds: number | null;
+  /** Runs one user's tasks may be started in 60 s other than by their schedules. */
+  runsPerMinutePerUser: number | null;
+  /** The bytes of run files kept for download, over all of one user's runs. */
+  artifactBytesPerUser: number | null;
+}
+
+/** One GiB. */
+const GIB = 1024 ** 3;
+
+/**
+ * The limits of a new server, for a team: far above what a person clicks or a usual schedule
+ * needs, low enough that one account cannot flood the server.
+ */
+export const DEFAULT_LIMITS: Readonly<UserLimits> = {
+  tasksPerUser: 1000,
+  minimumIntervalSeconds: 60,
+  runsPerMinutePerUser: 600,
+  artifactBytesPerUser: GIB,
+};
+
+/** The stored limits over the defaults: a limit never set has its default. */
+export function limitsOf(stored: unknown): UserLimits {
+  const given = (
+    typeof stored === 'object' && stored !== null ? stored : {}
+  ) as Partial<UserLimits>;
+  return { ...DEFAULT_LIMITS, ...given };
 }
 
 /** Server-wide settings an administrator makes. */
@@ -22,6 +64,10 @@ export interface ServerSettings {
   allowedNetworks: string[];
   /** Networks tasks may not reach (address/prefix); the server's own addresses are denied too. */
   deniedNetworks: string[];
+  /** Whether tasks' own SMTP servers may take a login unencrypted (no STARTTLS offered). */
+  allowPlaintextSmtp: boolean;
+  /** What one user may put on the server. */
+  limits: UserLimits;
 }
 
 /** The settings of a server nobody has configured yet. */
@@ -30,6 +76,8 @@ export const DEFAULT_SETTINGS: Readonly<ServerSettings> = {
   folderRoots: [],
   allowedNetworks: [],
   deniedNetworks: [...DEFAULT_DENIED_NETWORKS],
+  allowPlaintextSmtp: false,
+  limits: { ...DEFAULT_LIMITS },
 };
 
 /** The kinds of database a data source can be. */

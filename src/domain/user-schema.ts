@@ -2,7 +2,15 @@ import { Type, type Static } from '@sinclair/typebox';
 import { LOGIN_PATTERN } from './user.ts';
 
 const Login = Type.String({ pattern: LOGIN_PATTERN, maxLength: 64 });
-const Password = Type.String({ minLength: 8, maxLength: 1024 });
+// The policy beyond the length needs the login and a word list, so src/auth/password-policy.ts
+// checks it; the description tells API clients the whole rule.
+const Password = Type.String({
+  minLength: 8,
+  maxLength: 1024,
+  description:
+    'At least 8 characters; must not contain the login (ignoring case), be a common password, ' +
+    'repeat a few characters or be a simple sequence like 12345678',
+});
 const DisplayName = Type.String({ minLength: 1, maxLength: 200 });
 const Email = Type.Union([Type.String({ format: 'email', maxLength: 320 }), Type.Null()]);
 const Permissions = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 200 });

@@ -26,6 +26,12 @@ export interface RunRequest {
 async function requireRunRoom(store: Store, ownerId: string, now: number): Promise<void> {
   const limit = (await limitsFor(store, ownerId)).runsPerMinutePerUser;
   if (limit === null) return;
+  if (limit === 0) {
+    throw new AppError(
+      'TOO_MANY_RUNS',
+      'This server allows no runs per user other than by schedules',
+    );
+  }
   await store.users.lock(ownerId);
   const { count, earliest } = await store.runs.unscheduledSince(ownerId, now - MINUTE_MS + 1);
   if (count < limit) return;

@@ -4,6 +4,7 @@ import type { DeliveredResult } from '../plugins/results.ts';
 import type { RunLogger } from '../plugins/run-context.ts';
 import { orderedId } from '../store/sql/ordered-id.ts';
 import type { Store } from '../store/store.ts';
+import { serverLimits } from './owner-limits.ts';
 
 /** Files larger than this are not kept for download (they still reach the actions). */
 export const MAX_ARTIFACT_BYTES = 100 * 1024 * 1024;
@@ -47,6 +48,25 @@ export async function recordResults(
   return recorded;
 }
 
+/**
+ * Why a file may not be kept within the owner's share of the artifact storage, or null when
+ * it may. Everyone is bound, administrators too: it is the disk that runs out.
+ */
+async function storageRefusal(
+  store: Store,
+  runId: string,
+  name: string,
+  size: number,
+): Promise<string | null> {
+  const limit = (await serverLimits(store)).artifactBytesPerUser;
+  if (limit === null) return null;
+  const [ticket] = await store.runs.tickets([runId]);
+  if (!ticket) return null;
+  const stored = await store.runs.artifactBytesOf(ticket.ownerId);
+  if (stored + size <= limit) return null;
+  return `${name} (${size} bytes) is not kept for download: the owner's kept files take ${stored} of the ${limit} bytes this server allows per user`;
+}
+
 async function keepFile(
   store: Store,
   runId: string,
@@ -60,6 +80,11 @@ async function keepFile(
     const { size } = await stat(result.path);
     if (size > MAX_ARTIFACT_BYTES) {
       log.warn(`${result.name} (${size} bytes) is too large to keep for download`);
+      return { size, mediaType };
+    }
+    const refusal = await storageRefusal(store, runId, result.name, size);
+    if (refusal) {
+      log.warn(refusal);
       return { size, mediaType };
     }
     const id = orderedId(now);

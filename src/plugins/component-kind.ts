@@ -49,6 +49,8 @@ export interface ActionKind extends KindBase<'action'> {
    * reports on the run; otherwise such an action is skipped.
    */
   runsWithoutResults?: boolean;
+  /** Actions that start another task of the owner: which one (its permissions count as this one's). */
+  startsTask?: (config: never) => string;
   run: (config: never, context: ActionContext) => Promise<void>;
 }
 

@@ -7,9 +7,9 @@ import {
   type RunListQuery,
   type RunStatus,
 } from '../domain/run.ts';
-import { componentsOf, type Task } from '../domain/task.ts';
+import type { Task } from '../domain/task.ts';
 import { enqueueRun } from '../engine/enqueue.ts';
-import { isOwnerEdit, requireEditorHolds } from '../tasks/editor-rights.ts';
+import { isOwnerEdit, reachedPermissions, requireEditorHolds } from '../tasks/editor-rights.ts';
 import type { LiveRuns } from '../engine/live-runs.ts';
 import type { Artifact, Page, Store } from '../store/store.ts';
 import type { TaskService } from '../tasks/task-service.ts';
@@ -43,7 +43,11 @@ export class RunService {
     // Parameters fill the owner's components: from anyone else they could be a program's
     // arguments, so they need the permissions of everything the task runs.
     if (Object.keys(parameters).length > 0 && !isOwnerEdit(caller, task.ownerId)) {
-      requireEditorHolds(caller, this.tasks.registry, componentsOf(task));
+      const { registry } = this.tasks;
+      requireEditorHolds(
+        caller,
+        await reachedPermissions(this.store, registry, task.ownerId, task),
+      );
     }
     const runId = await enqueueRun(
       this.store,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { auditEvent } from '../domain/audit.ts';
 import { AppError, notFound, validationError } from '../domain/errors.ts';
+import { mayQuery, type QueryingUser } from '../domain/data-source-access.ts';
 import { PERMISSIONS } from '../domain/permissions.ts';
 import type { DataSource } from '../domain/settings.ts';
 import { DataSourceCreateInput, DataSourceUpdateInput } from '../domain/settings-schema.ts';
@@ -24,25 +25,8 @@ export interface DataSourceSummary {
   kind: DataSource['kind'];
 }
 
-/** Who is asking to query: a user's id, groups and permissions. */
-export interface QueryingUser {
-  id: string;
-  groupIds: readonly string[];
-  permissions: ReadonlySet<string>;
-}
-
 function view(source: DataSource): DataSourceView {
   return { ...source, password: source.password === '' ? '' : SECRET_MASK };
-}
-
-function mayQuery(source: DataSource, user: QueryingUser): boolean {
-  const { access } = source;
-  return (
-    user.permissions.has(PERMISSIONS.settingsManage) ||
-    access.everyone ||
-    access.userIds.includes(user.id) ||
-    user.groupIds.some((id) => access.groupIds.includes(id))
-  );
 }
 
 /** Databases administrators make available to tasks by name, with who may query them. */

@@ -3,7 +3,12 @@ import { auditEvent } from '../domain/audit.ts';
 import { validationError, type FieldIssue } from '../domain/errors.ts';
 import { PERMISSIONS } from '../domain/permissions.ts';
 import { networkIssues, normalizedNetworks } from '../domain/network-policy.ts';
-import { DEFAULT_SETTINGS, type ServerSettings, type SmtpSettings } from '../domain/settings.ts';
+import {
+  DEFAULT_SETTINGS,
+  limitsOf,
+  type ServerSettings,
+  type SmtpSettings,
+} from '../domain/settings.ts';
 import { SettingsPatch, SmtpInput } from '../domain/settings-schema.ts';
 import { compileValidator } from '../domain/validation.ts';
 import { requirePermission, type Caller } from '../auth/caller.ts';
@@ -21,7 +26,10 @@ const validatePatch = compileValidator(SettingsPatch);
 
 type SmtpPatch = NonNullable<SettingsPatch['smtp']>;
 
-/** Server-wide settings: the default SMTP server, the folders and the networks tasks may use. */
+/**
+ * Server-wide settings: the default SMTP server, the folders and the networks tasks may use,
+ * and what one user may put on the server.
+ */
 export class SettingsService {
   constructor(
     private readonly store: Store,
@@ -56,6 +64,11 @@ export class SettingsService {
       if (patch.smtp !== undefined) changes.smtp = this.#sealedSmtp(patch.smtp, before.smtp);
       if (folderRoots) changes.folderRoots = folderRoots;
       Object.assign(changes, networks);
+      if (patch.allowPlaintextSmtp !== undefined) {
+        changes.allowPlaintextSmtp = patch.allowPlaintextSmtp;
+      }
+      // Each limit sent replaces its value; the limits not sent stay as they are.
+      if (patch.limits) changes.limits = { ...before.limits, ...patch.limits };
       for (const [key, value] of Object.entries(changes)) await store.settings.set(key, value, now);
       const details = { changed: Object.keys(changes) };
       await store.audit.append(
@@ -70,8 +83,10 @@ export class SettingsService {
     if (input === null) return null;
     // Left out, the password stays as it was (or empty when there was none).
     const password = input.password ?? (before?.password ? SECRET_MASK : '');
+    // Defaults are not filled in inside the smtp-or-null union: left out, plain text stays refused.
+    const server = { ...input, allowPlaintext: input.allowPlaintext ?? false, password };
     try {
-      return sealSecrets(this.box, SmtpInput, { ...input, password }, before) as SmtpSettings;
+      return sealSecrets(this.box, SmtpInput, server, before) as SmtpSettings;
     } catch (error) {
       if (!(error instanceof MaskedSecretError)) throw error;
       throw validationError([{ path: '/smtp/password', message: 'no stored password to keep' }]);
@@ -79,18 +94,26 @@ export class SettingsService {
   }
 
   async #stored(store: Store = this.store): Promise<ServerSettings> {
-    const [smtp, folderRoots, allowedNetworks, deniedNetworks] = await Promise.all([
-      store.settings.get('smtp'),
-      store.settings.get('folderRoots'),
-      store.settings.get('allowedNetworks'),
-      store.settings.get('deniedNetworks'),
-    ]);
+    const [smtp, folderRoots, allowedNetworks, deniedNetworks, allowPlaintextSmtp, limits] =
+      await Promise.all([
+        store.settings.get('smtp'),
+        store.settings.get('folderRoots'),
+        store.settings.get('allowedNetworks'),
+        store.settings.get('deniedNetworks'),
+        store.settings.get('allowPlaintextSmtp'),
+        store.settings.get('limits'),
+      ]);
+    const storedSmtp = smtp as SmtpSettings | null | undefined;
     return {
-      smtp: (smtp as SmtpSettings | null | undefined) ?? DEFAULT_SETTINGS.smtp,
+      // A server stored before allowPlaintext existed did not allow it.
+      smtp: storedSmtp ? { allowPlaintext: false, ...storedSmtp } : DEFAULT_SETTINGS.smtp,
       folderRoots: (folderRoots as string[] | undefined) ?? DEFAULT_SETTINGS.folderRoots,
       allowedNetworks:
         (allowedNetworks as string[] | undefined) ?? DEFAULT_SETTINGS.allowedNetworks,
       deniedNetworks: (deniedNetworks as string[] | undefined) ?? DEFAULT_SETTINGS.deniedNetworks,
+      allowPlaintextSmtp:
+        (allowPlaintextSmtp as boolean | undefined) ?? DEFAULT_SETTINGS.allowPlaintextSmtp,
+      limits: limitsOf(limits),
     };
   }
 }

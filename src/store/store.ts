@@ -239,6 +239,16 @@ export interface RunRepository {
   prune(taskId: string, policy: TaskPolicy, now: number): Promise<number>;
   addArtifact(artifact: Artifact): Promise<void>;
   artifact(runId: string, artifactId: string): Promise<Artifact | undefined>;
+  /**
+   * First attempts of the owner's runs queued at or after `since` other than by a schedule:
+   * how many, and when the earliest of them was queued (null when none).
+   */
+  unscheduledSince(
+    ownerId: string,
+    since: number,
+  ): Promise<{ count: number; earliest: number | null }>;
+  /** The bytes of the files kept with the owner's runs. */
+  artifactBytesOf(ownerId: string): Promise<number>;
 }
 
 /** A notice between the parts of one node, or between nodes sharing a database. */

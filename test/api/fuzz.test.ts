@@ -340,7 +340,7 @@ async function fixtures(t: TestApp, adminId: string): Promise<MatrixIds> {
     user: (
       await made('/api/v1/users', {
         login: 'fuzz-user',
-        password: 'fuzz-user-password',
+        password: 'fuzzed-account-9',
         permissions: ['taskplanner'],
       })
     ).id,

@@ -5,6 +5,7 @@ import { userCaller, operatorCaller } from '../../src/auth/caller.ts';
 import { AppError } from '../../src/domain/errors.ts';
 import { createServices, type Services } from '../../src/services.ts';
 import { backends } from '../support/backends.ts';
+import { passwordOf } from '../support/test-app.ts';
 
 /*
  * Whatever a user manager does, in any order, no user ends up with a permission the
@@ -78,7 +79,7 @@ async function snapshot(services: Services): Promise<Map<string, Snapshot>> {
 async function seed(services: Services): Promise<string> {
   const operator = operatorCaller(UNIVERSE);
   const make = (login: string, held: string[]) =>
-    services.users.create(operator, { login, password: `${login}-password`, permissions: held });
+    services.users.create(operator, { login, password: passwordOf(login), permissions: held });
   await make('admin', UNIVERSE);
   const manager = await make('manager', MANAGER);
   const viaGroup = await make('viagroup', ['taskplanner']);

@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { after, before, describe, it } from 'node:test';
 import { userCaller } from '../../src/auth/caller.ts';
 import { backends } from '../support/backends.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { passwordOf, startTestApp, type TestApp } from '../support/test-app.ts';
 
 const MANAGER = ['taskplanner', 'users.manage', 'audit.read'];
 const ADMIN_ONLY = ['taskplanner.admin', 'settings.manage', 'job.command'];
@@ -146,11 +150,42 @@ for (const backend of await backends()) {
           /groupadmin holds/,
         );
         assert.equal((await manager.client.delete(path)).status, 403);
-        await t.login('groupadmin', 'groupadmin-password');
+        await t.login('groupadmin', passwordOf('groupadmin'));
         await assert.rejects(t.login('groupadmin', 'taken-over-password'));
         const after = (await t.admin.get(path)).body;
         assert.equal(after.login, 'groupadmin');
         assert.equal(after.disabled, false);
+      });
+
+      it('cannot join a group that opens a data source it may not query', async () => {
+        const folder = mkdtempSync(join(tmpdir(), 'tp-grant-source-'));
+        const file = join(folder, 'finance.db');
+        new Database(file).close();
+        try {
+          const finance = await t.admin.post('/api/v1/groups', { name: 'Finance' });
+          const source = await t.admin.post('/api/v1/data-sources', {
+            name: 'finance',
+            kind: 'sqlite',
+            location: file,
+            access: { everyone: false, userIds: [], groupIds: [finance.body.id] },
+          });
+          assert.equal(source.status, 201, JSON.stringify(source.body));
+          const joined = await manager.client.patch(`/api/v1/groups/${finance.body.id}`, {
+            memberIds: [manager.id],
+          });
+          assert.equal(joined.status, 403);
+          assert.match(joined.body.detail, /may query the data source 'finance'/);
+          assert.deepEqual(
+            (await t.admin.get(`/api/v1/groups/${finance.body.id}`)).body.memberIds,
+            [],
+          );
+          const byAdmin = await t.admin.patch(`/api/v1/groups/${finance.body.id}`, {
+            memberIds: [manager.id],
+          });
+          assert.equal(byAdmin.status, 200, 'whoever may query it may open it');
+        } finally {
+          rmSync(folder, { recursive: true, force: true });
+        }
       });
 
       it('cannot make a token for a user who holds more than it', async () => {
@@ -169,8 +204,8 @@ for (const backend of await backends()) {
         const bearer = { authorization: `Bearer ${token as string}` };
         const asToken = () => t.app.inject({ url: '/api/v1/me', headers: bearer });
         const changed = await target.client.put('/api/v1/me/password', {
-          currentPassword: 'tokenholder-password',
-          newPassword: 'tokenholder-password-2',
+          currentPassword: passwordOf('tokenholder'),
+          newPassword: 'own-new-choice-2',
         });
         assert.equal(changed.status, 204);
         assert.equal((await asToken()).statusCode, 200, 'own change keeps tokens');

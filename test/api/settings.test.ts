@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DEFAULT_DENIED_NETWORKS } from '../../src/domain/network-policy.ts';
-import type { SmtpSettings } from '../../src/domain/settings.ts';
+import { DEFAULT_LIMITS, type SmtpSettings } from '../../src/domain/settings.ts';
 import { SECRET_MASK } from '../../src/secrets/secret-box.ts';
 import type { ApiClient } from '../support/api-client.ts';
 import { backends } from '../support/backends.ts';
@@ -17,6 +17,7 @@ const SMTP = {
   user: 'planner',
   password: 'smtp-password-1',
   from: 'Task Planner <planner@example.com>',
+  allowPlaintext: false,
 };
 
 for (const backend of await backends()) {
@@ -34,6 +35,8 @@ for (const backend of await backends()) {
         folderRoots: await store.settings.get('folderRoots'),
         allowedNetworks: await store.settings.get('allowedNetworks'),
         deniedNetworks: await store.settings.get('deniedNetworks'),
+        allowPlaintextSmtp: await store.settings.get('allowPlaintextSmtp'),
+        limits: await store.settings.get('limits'),
         auditEvents: audit.items.length,
       };
     }
@@ -67,6 +70,13 @@ for (const backend of await backends()) {
         folderRoots: [],
         allowedNetworks: [],
         deniedNetworks: [...DEFAULT_DENIED_NETWORKS],
+        allowPlaintextSmtp: false,
+        limits: {
+          tasksPerUser: 1000,
+          minimumIntervalSeconds: 60,
+          runsPerMinutePerUser: 600,
+          artifactBytesPerUser: 1024 ** 3,
+        },
       });
       for (const network of [
         '127.0.0.0/8',
@@ -86,7 +96,14 @@ for (const backend of await backends()) {
       assert.equal(read.body.code, 'FORBIDDEN');
       assert.match(read.body.detail, /settings\.manage/);
       const write = await patch(
-        { smtp: SMTP, folderRoots: [base], allowedNetworks: ['0.0.0.0/0'], deniedNetworks: [] },
+        {
+          smtp: SMTP,
+          folderRoots: [base],
+          allowedNetworks: ['0.0.0.0/0'],
+          deniedNetworks: [],
+          allowPlaintextSmtp: true,
+          limits: { tasksPerUser: null },
+        },
         plain,
       );
       assert.equal(write.status, 403);
@@ -158,6 +175,53 @@ for (const backend of await backends()) {
       assert.equal((await patch({ smtp: { ...SMTP, password: SECRET_MASK } })).status, 200);
       assert.deepEqual(await t.services.store.settings.get('folderRoots'), [other]);
       assert.equal((await storedSmtp()).password, sealed);
+    });
+
+    it("allows plain-text SMTP only when sent: the default server's allowPlaintext, tasks' allowPlaintextSmtp", async () => {
+      const { allowPlaintext: _left, ...withoutSwitch } = SMTP;
+      const saved = await patch({ smtp: withoutSwitch });
+      assert.equal(saved.status, 200, JSON.stringify(saved.body));
+      assert.equal(saved.body.smtp.allowPlaintext, false, 'left out, plain text is not allowed');
+      assert.equal((await storedSmtp()).allowPlaintext, false);
+      assert.equal(saved.body.allowPlaintextSmtp, false);
+
+      const opened = await patch({ smtp: { ...SMTP, allowPlaintext: true } });
+      assert.equal(opened.body.smtp.allowPlaintext, true);
+      assert.equal(opened.body.allowPlaintextSmtp, false, 'the default server only');
+      assert.equal((await t.services.settings.current()).smtp?.allowPlaintext, true);
+
+      const own = await patch({ allowPlaintextSmtp: true });
+      assert.equal(own.body.allowPlaintextSmtp, true);
+      assert.equal(await t.services.store.settings.get('allowPlaintextSmtp'), true);
+      assert.equal((await t.services.settings.current()).allowPlaintextSmtp, true);
+      assert.equal(own.body.smtp.allowPlaintext, true, 'the default server is left as it was');
+
+      assert.equal((await patch({ smtp: SMTP, allowPlaintextSmtp: false })).status, 200);
+      assert.equal((await t.services.settings.current()).allowPlaintextSmtp, false);
+    });
+
+    it('shows an SMTP server stored before allowPlaintext existed as not allowing plain text', async () => {
+      const { allowPlaintext: _left, ...older } = SMTP;
+      await t.services.store.settings.set('smtp', { ...older, password: '' }, new Date());
+      const read = await t.admin.get('/api/v1/settings');
+      assert.equal(read.status, 200, JSON.stringify(read.body));
+      assert.equal(read.body.smtp.allowPlaintext, false);
+      assert.equal((await t.services.settings.current()).smtp?.allowPlaintext, false);
+    });
+
+    it('changes each limit sent, keeps the others, and stores null as no limit', async () => {
+      const first = await patch({ limits: { tasksPerUser: 5, runsPerMinutePerUser: null } });
+      assert.equal(first.status, 200, JSON.stringify(first.body));
+      const expected = { ...DEFAULT_LIMITS, tasksPerUser: 5, runsPerMinutePerUser: null };
+      assert.deepEqual(first.body.limits, expected);
+      const second = await patch({ limits: { artifactBytesPerUser: 0 } });
+      assert.deepEqual(second.body.limits, { ...expected, artifactBytesPerUser: 0 });
+      assert.deepEqual((await t.admin.get('/api/v1/settings')).body.limits, second.body.limits);
+      assert.deepEqual(await t.services.store.settings.get('limits'), second.body.limits);
+      const events = await t.services.store.audit.list({ objectType: 'settings', limit: 1 });
+      assert.deepEqual(events.items[0]?.details, { changed: ['limits'] });
+      const back = await patch({ limits: { ...DEFAULT_LIMITS } });
+      assert.deepEqual(back.body.limits, DEFAULT_LIMITS);
     });
 
     it('refuses the mask when no password is stored (400 naming /smtp/password), changing nothing', async () => {
@@ -295,6 +359,11 @@ for (const backend of await backends()) {
         [{ folderRoots: ['/'.repeat(4097)] }, /^\/folderRoots\/0$/],
         [{ folderRoots: Array.from({ length: 101 }, () => base) }, /^\/folderRoots$/],
         [{ folderRoots: [base], admin: true }, /admin|^\/$/],
+        [{ smtp: { ...SMTP, allowPlaintext: 'yes' } }, /^\/smtp\/allowPlaintext$/],
+        [{ allowPlaintextSmtp: 'true' }, /^\/allowPlaintextSmtp$/],
+        [{ allowPlaintextSmtp: null }, /^\/allowPlaintextSmtp$/],
+        [{ limits: { tasksPerUser: -1 } }, /^\/limits\/tasksPerUser$/],
+        [{ limits: null }, /^\/limits$/],
         [{ allowedNetworks: '10.0.0.0/8' }, /^\/allowedNetworks$/],
         [{ allowedNetworks: [8] }, /^\/allowedNetworks\/0$/],
         [{ deniedNetworks: [''] }, /^\/deniedNetworks\/0$/],

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { backends } from '../support/backends.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { passwordOf, startTestApp, type TestApp } from '../support/test-app.ts';
 
 for (const backend of await backends()) {
   describe(`users API on ${backend.name}`, { skip: backend.skip }, () => {
@@ -17,7 +17,7 @@ for (const backend of await backends()) {
     it('lets a user manager create, get, list and update users', async () => {
       const created = await t.admin.post('/api/v1/users', {
         login: 'carol',
-        password: 'carol-password',
+        password: 'cedar-window-31',
         displayName: 'Carol C',
         email: 'carol@example.com',
         permissions: ['taskplanner'],
@@ -55,13 +55,13 @@ for (const backend of await backends()) {
       const before = (await t.admin.get('/api/v1/users?limit=500')).body.items.length;
       const taken = await t.admin.post('/api/v1/users', {
         login: 'DAVE',
-        password: 'dave-password-2',
+        password: 'another-choice-2',
       });
       assert.equal(taken.status, 409);
       assert.equal(taken.body.code, 'LOGIN_TAKEN');
       const unknown = await t.admin.post('/api/v1/users', {
         login: 'erin',
-        password: 'erin-password',
+        password: 'maple-river-17',
         permissions: ['taskplanner', 'root'],
       });
       assert.equal(unknown.status, 400);
@@ -81,7 +81,7 @@ for (const backend of await backends()) {
     it('creates only one of two users created at once with the same login', async () => {
       const attempts = await Promise.all(
         ['Kim', 'kim'].map((login) =>
-          t.admin.post('/api/v1/users', { login, password: 'kim-password' }),
+          t.admin.post('/api/v1/users', { login, password: 'twin-attempt-7' }),
         ),
       );
       assert.deepEqual(attempts.map((response) => response.status).sort(), [201, 409]);
@@ -94,7 +94,7 @@ for (const backend of await backends()) {
       const adminId = (await t.admin.get('/api/v1/me')).body.id;
       const grant = await manager.post('/api/v1/users', {
         login: 'sneaky',
-        password: 'sneaky-password',
+        password: 'quiet-lantern-5',
         permissions: ['taskplanner.admin'],
       });
       assert.equal(grant.status, 403);
@@ -126,13 +126,13 @@ for (const backend of await backends()) {
       const disabled = await t.admin.post(`/api/v1/users/${id}/disable`);
       assert.equal(disabled.body.disabled, true);
       assert.equal(
-        (await t.anonymous.post('/api/v1/session', { login: 'gina', password: 'gina-password' }))
+        (await t.anonymous.post('/api/v1/session', { login: 'gina', password: passwordOf('gina') }))
           .status,
         401,
       );
       await t.admin.post(`/api/v1/users/${id}/enable`);
       assert.equal(
-        (await t.anonymous.post('/api/v1/session', { login: 'gina', password: 'gina-password' }))
+        (await t.anonymous.post('/api/v1/session', { login: 'gina', password: passwordOf('gina') }))
           .status,
         200,
       );
@@ -160,16 +160,16 @@ for (const backend of await backends()) {
       const { client } = await t.user('ivan');
       const wrong = await client.put('/api/v1/me/password', {
         currentPassword: 'nope-nope',
-        newPassword: 'ivan-new-password',
+        newPassword: 'fresh-orchard-42',
       });
       assert.equal(wrong.status, 401);
       const changed = await client.put('/api/v1/me/password', {
-        currentPassword: 'ivan-password',
-        newPassword: 'ivan-new-password',
+        currentPassword: passwordOf('ivan'),
+        newPassword: 'fresh-orchard-42',
       });
       assert.equal(changed.status, 204);
       assert.equal(
-        (await t.anonymous.post('/api/v1/session', { login: 'ivan', password: 'ivan-password' }))
+        (await t.anonymous.post('/api/v1/session', { login: 'ivan', password: passwordOf('ivan') }))
           .status,
         401,
       );
@@ -177,7 +177,7 @@ for (const backend of await backends()) {
         (
           await t.anonymous.post('/api/v1/session', {
             login: 'ivan',
-            password: 'ivan-new-password',
+            password: 'fresh-orchard-42',
           })
         ).status,
         200,
@@ -188,7 +188,7 @@ for (const backend of await backends()) {
       const { id } = await t.user('judy');
       await t.admin.patch(`/api/v1/users/${id}`, {
         permissions: ['taskplanner', 'users.manage'],
-        password: 'judy-password-2',
+        password: 'reset-by-admin-2',
       });
       const events = (
         await t.testStore.store.audit.list({ objectType: 'user', objectId: id, limit: 10 })
@@ -206,7 +206,7 @@ for (const backend of await backends()) {
         after: ['taskplanner', 'users.manage'],
       });
       assert.equal(update.details.passwordChanged, true);
-      assert.ok(!JSON.stringify(events).includes('judy-password'));
+      assert.ok(!JSON.stringify(events).includes('reset-by-admin-2'));
     });
   });
 }

@@ -14,6 +14,7 @@ import {
   type ProcessEnv,
   type ServerProcess,
 } from '../support/processes.ts';
+import { passwordOf } from '../support/passwords.ts';
 
 /** Runs the CLI and asserts that it succeeded, showing its output when not. */
 async function ok(args: string[], env: ProcessEnv): Promise<CliResult> {
@@ -113,7 +114,7 @@ describe('taskplanner CLI', { concurrency: true }, () => {
           'add',
           'alice',
           '--password',
-          'alice-pass-1',
+          'looking-glass-1',
           '--name',
           'Alice Liddell',
           '--email',
@@ -183,7 +184,7 @@ describe('taskplanner CLI', { concurrency: true }, () => {
 
     it('commands naming an unknown user exit 2 with NOT_FOUND', async () => {
       const result = await failsWith(
-        ['user', 'passwd', 'carol', '--password', 'carol-pass-1'],
+        ['user', 'passwd', 'carol', '--password', 'nobody-here-1'],
         env,
         'NOT_FOUND',
       );
@@ -191,7 +192,7 @@ describe('taskplanner CLI', { concurrency: true }, () => {
     });
 
     it('user passwd sets the password', async () => {
-      const changed = await ok(['user', 'passwd', 'alice', '--password', 'newpass123'], env);
+      const changed = await ok(['user', 'passwd', 'alice', '--password', 'rabbit-hole-23'], env);
       assert.equal(changed.stdout.trim(), 'Password of alice changed');
     });
 
@@ -208,11 +209,11 @@ describe('taskplanner CLI', { concurrency: true }, () => {
             authorization,
           });
 
-        const withNew = await me(basicAuth('alice', 'newpass123'));
+        const withNew = await me(basicAuth('alice', 'rabbit-hole-23'));
         assert.equal(withNew.status, 200, JSON.stringify(withNew.body));
         assert.equal(withNew.body.login, 'alice');
 
-        const withOld = await me(basicAuth('alice', 'alice-pass-1'));
+        const withOld = await me(basicAuth('alice', 'looking-glass-1'));
         assert.equal(withOld.status, 401, JSON.stringify(withOld.body));
 
         const asBob = await me(basicAuth('bob', bobPassword));
@@ -288,20 +289,20 @@ describe('taskplanner CLI', { concurrency: true }, () => {
 
     before(async () => {
       // Seed through the API, so export is checked against tasks import did not make.
-      const admin = basicAuth('admin', 'admin-pass-1');
+      const admin = basicAuth('admin', 'boss-pass-1');
       await withServer(
-        { ...sourceEnv, TASKPLANNER_ADMIN_PASSWORD: 'admin-pass-1' },
+        { ...sourceEnv, TASKPLANNER_ADMIN_PASSWORD: 'boss-pass-1' },
         async (server) => {
           for (const login of ['alice', 'bob']) {
             const user = await httpJson(`${server.url}/api/v1/users`, {
               authorization: admin,
-              body: { login, password: `${login}-pass-1`, permissions: ['taskplanner'] },
+              body: { login, password: passwordOf(login), permissions: ['taskplanner'] },
             });
             assert.equal(user.status, 201, JSON.stringify(user.body));
           }
           for (const { owner, ...task } of seeded) {
             const created = await httpJson(`${server.url}/api/v1/tasks`, {
-              authorization: basicAuth(owner, `${owner}-pass-1`),
+              authorization: basicAuth(owner, passwordOf(owner)),
               body: task,
             });
             assert.equal(created.status, 201, JSON.stringify(created.body));
@@ -352,8 +353,8 @@ describe('taskplanner CLI', { concurrency: true }, () => {
     });
 
     it('task import into a fresh folder recreates the tasks for the same owners', async () => {
-      await ok(['user', 'add', 'alice', '--password', 'alice-pass-2'], targetEnv);
-      await ok(['user', 'add', 'bob', '--password', 'bob-pass-2'], targetEnv);
+      await ok(['user', 'add', 'alice', '--password', 'looking-glass-2'], targetEnv);
+      await ok(['user', 'add', 'bob', '--password', 'builder-pass-2'], targetEnv);
       const imported = await ok(['task', 'import', exportFile], targetEnv);
       assert.equal(imported.stdout.trim(), 'Imported 3 task(s)');
 
@@ -375,7 +376,7 @@ describe('taskplanner CLI', { concurrency: true }, () => {
       const other = tempDir('cli-tasks-bob');
       try {
         const env = { TASKPLANNER_DATA_DIR: other.path };
-        await ok(['user', 'add', 'bob', '--password', 'bob-pass-3'], env);
+        await ok(['user', 'add', 'bob', '--password', 'builder-pass-3'], env);
         const imported = await ok(['task', 'import', exportFile, '--user', 'bob'], env);
         assert.equal(imported.stdout.trim(), 'Imported 3 task(s)');
         assert.deepEqual((await listTasks(env)).rows, [

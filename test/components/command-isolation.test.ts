@@ -37,7 +37,7 @@ import {
 } from '../support/processes.ts';
 
 const RUN_USER = 'taskplanner-run';
-const PASSWORD = 'admin-password-isolation-7f3a';
+const PASSWORD = 'boss-password-isolation-7f3a';
 /** Group ids for the runs; nothing else on a test machine uses them. */
 const GIDS = { first: 64_200, last: 64_215 };
 

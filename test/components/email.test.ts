@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { unzipSync } from 'fflate';
+import { DEFAULT_SETTINGS, type SmtpSettings } from '../../src/domain/settings.ts';
 import { emailAction } from '../../src/plugins/builtin/actions/email.ts';
 import { SECRET_MASK } from '../../src/secrets/secret-box.ts';
 import type { ApiClient } from '../support/api-client.ts';
@@ -9,10 +10,25 @@ import { backends } from '../support/backends.ts';
 import { componentHarness, type HarnessOptions } from '../support/component-context.ts';
 import { startEngineApp, type EngineApp } from '../support/engine-app.ts';
 import { actionOutcome, runTask } from '../support/engine-runs.ts';
+import { LOOPBACK_NETWORKS } from '../support/http-peer.ts';
 import { startSmtpPeer, type SmtpPeer } from '../support/smtp-peer.ts';
 
 /** The instant the runs of the action's own tests happen at. */
 const AT = new Date('2026-03-02T08:00:00Z');
+
+/** What a run is told when a login would go in clear. */
+const IN_CLEAR =
+  /^SMTP server 127\.0\.0\.1:\d+ does not offer STARTTLS, so the password would go in clear; use TLS from the start \(secure, usually port 465\), or an administrator can allow plain-text SMTP for this server/;
+
+/** Server settings as host.settings() gives them, tasks' own servers allowed plain text or not. */
+function serverSettings(smtp: SmtpSettings | null, allowPlaintextSmtp: boolean) {
+  return {
+    ...DEFAULT_SETTINGS,
+    smtp,
+    allowedNetworks: [...LOOPBACK_NETWORKS],
+    allowPlaintextSmtp,
+  };
+}
 
 describe('email action', () => {
   let peer: SmtpPeer;
@@ -31,7 +47,7 @@ describe('email action', () => {
     const d = await componentHarness({
       taskName: 'Daily report',
       at: AT,
-      smtp: peer.settings(),
+      smtp: peer.settings(peer.login),
       ...options,
     });
     try {
@@ -143,10 +159,13 @@ describe('email action', () => {
   it("sends through the action's own SMTP server rather than the default", async () => {
     const own = await startSmtpPeer({ user: 'own', password: 'own-secret' });
     try {
-      const { mails } = await send({
-        to: ['bob@example.com'],
-        smtp: { ...own.settings(), from: 'Me <me@example.org>' },
-      });
+      const { mails } = await send(
+        {
+          to: ['bob@example.com'],
+          smtp: { ...own.ownServer(own.login), from: 'Me <me@example.org>' },
+        },
+        { host: { settings: async () => serverSettings(peer.settings(peer.login), true) } },
+      );
       assert.equal(mails.length, 0, 'the default server got nothing');
       assert.equal(own.received.length, 1);
       assert.equal(own.received[0]?.login, 'own');
@@ -182,6 +201,62 @@ describe('email action', () => {
     } finally {
       await d.dispose();
     }
+  });
+
+  it('refuses to log in to a default server without STARTTLS, sending no AUTH and no mail', async () => {
+    const logins = peer.logins.length;
+    const received = peer.received.length;
+    const smtp = { ...peer.settings(peer.login), allowPlaintext: false };
+    await assert.rejects(send({ to: ['bob@example.com'] }, { smtp }), (error: Error) => {
+      assert.match(error.message, IN_CLEAR);
+      assert.match(error.message, /\(Settings, SMTP server; smtp\.allowPlaintext in the API\)/);
+      assert.doesNotMatch(error.message, /mail-secret/);
+      return true;
+    });
+    assert.equal(peer.logins.length, logins, 'the peer received no AUTH');
+    assert.equal(peer.received.length, received);
+  });
+
+  it("refuses an own server's login in clear until allowPlaintextSmtp allows it, and only that", async () => {
+    const own = await startSmtpPeer({ user: 'own', password: 'own-secret' });
+    const config = { to: ['bob@example.com'], smtp: own.ownServer(own.login) };
+    const closed = serverSettings(peer.settings(peer.login), false);
+    try {
+      await assert.rejects(
+        send(config, { host: { settings: async () => closed } }),
+        (error: Error) => {
+          assert.match(error.message, IN_CLEAR);
+          assert.match(
+            error.message,
+            /\(Settings, Tasks' own SMTP servers; allowPlaintextSmtp in the API\)/,
+          );
+          return true;
+        },
+      );
+      assert.deepEqual(own.logins, [], 'the peer received no AUTH');
+      assert.equal(own.received.length, 0);
+      // The default server's own switch does not open tasks' servers.
+      assert.equal(closed.smtp?.allowPlaintext, true);
+      const open = serverSettings({ ...peer.settings(peer.login), allowPlaintext: false }, true);
+      await send(config, { host: { settings: async () => open } });
+      assert.deepEqual(own.logins, ['own']);
+      assert.equal(own.received[0]?.login, 'own');
+      // ... nor does allowPlaintextSmtp open the default server.
+      await assert.rejects(
+        send({ to: ['bob@example.com'] }, { host: { settings: async () => open } }),
+        { message: IN_CLEAR },
+      );
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('sends in plain text without a login, which has no password to give away', async () => {
+    const logins = peer.logins.length;
+    const { mails } = await send({ to: ['bob@example.com'] }, { smtp: peer.settings() });
+    assert.equal(mails.length, 1);
+    assert.equal(mails[0]?.login, undefined);
+    assert.equal(peer.logins.length, logins);
   });
 
   it('refuses what is not one valid address: when saved, and when filled in', async () => {
@@ -303,12 +378,46 @@ for (const backend of await backends()) {
       assert.equal(mail?.mail.attachments[0]?.content.toString(), 'a,b\n');
     });
 
+    /** Changes the settings as the administrator, which must succeed. */
+    async function settle(patch: Record<string, unknown>) {
+      const changed = await t.admin.patch('/api/v1/settings', patch);
+      assert.equal(changed.status, 200, JSON.stringify(changed.body));
+    }
+
+    it('refuses the login in clear until an administrator allows plain text for the default server', async () => {
+      const smtp = peer.settings(peer.login);
+      await settle({ smtp: { ...smtp, allowPlaintext: false } });
+      try {
+        const logins = peer.logins.length;
+        const before = peer.received.length;
+        const mail = { kind: 'email', config: { to: ['bob@example.com'] } };
+        const refused = await runTask(t, alice, { actions: [mail] });
+        assert.equal(refused.status, 'failed');
+        assert.match(
+          String(actionOutcome(refused).message),
+          /does not offer STARTTLS, so the password would go in clear/,
+        );
+        assert.equal(peer.logins.length, logins, 'the peer received no AUTH');
+        assert.equal(peer.received.length, before);
+
+        await settle({ smtp });
+        const sent = await runTask(t, alice, { actions: [mail] });
+        assert.equal(sent.status, 'succeeded', JSON.stringify(sent.items));
+        assert.equal(peer.received.at(-1)?.login, 'mailer');
+      } finally {
+        await settle({ smtp: peer.settings() });
+      }
+    });
+
     it('keeps its own SMTP password masked in the task and opens it for the run', async () => {
       const own = await startSmtpPeer({ user: 'own', password: 'own-mail-secret' });
+      // The peer offers no STARTTLS: its login goes in clear, which an administrator must allow.
+      await settle({ allowPlaintextSmtp: true });
       try {
+        const smtp = own.ownServer(own.login);
         const run = await runTask(t, alice, {
           jobs: [reportJob],
-          actions: [{ kind: 'email', config: { to: ['bob@example.com'], smtp: own.settings() } }],
+          actions: [{ kind: 'email', config: { to: ['bob@example.com'], smtp } }],
         });
         assert.equal(run.status, 'succeeded', JSON.stringify(run.items));
         assert.equal(own.received.length, 1);
@@ -318,6 +427,7 @@ for (const backend of await backends()) {
         assert.match(String(log.body), /sent to 1 recipient\(s\), 1 attachment\(s\), message id/);
         assert.doesNotMatch(String(log.body), /own-mail-secret/);
       } finally {
+        await settle({ allowPlaintextSmtp: false });
         await own.close();
       }
     });

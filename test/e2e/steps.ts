@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import type { BrowserContextOptions, Locator, Page } from 'playwright-core';
 import { screenshot, type Credentials, type UiHarness } from '../support/browser.ts';
+import { passwordOf } from '../support/passwords.ts';
 import { waitFor } from '../support/processes.ts';
 import { describeFocus, focusOutlineShown, pageWidths } from './in-page.ts';
 
@@ -54,7 +55,7 @@ export async function createUser(
   login: string,
   permissions: string[],
 ): Promise<Credentials & { id: string }> {
-  const password = `${login}-password-1`;
+  const password = passwordOf(login);
   const answer = await ui.api<{ id: string }>('POST', '/users', {
     body: { login, password, displayName: login, permissions },
   });

@@ -18,7 +18,7 @@ import {
   type ServerProcess,
 } from '../support/processes.ts';
 
-const PASSWORD = 'engine-crash-admin-1';
+const PASSWORD = 'engine-crash-boss-1';
 const AUTHORIZATION = basicAuth('admin', PASSWORD);
 const PLUGIN = './test/fixtures/engine-plugin.ts';
 /** Long enough that the kill lands while the first attempts sleep; the retries sleep it too. */

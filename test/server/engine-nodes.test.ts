@@ -17,7 +17,7 @@ import {
   type ServerProcess,
 } from '../support/processes.ts';
 
-const PASSWORD = 'engine-nodes-admin-1';
+const PASSWORD = 'engine-nodes-boss-1';
 const TASKS = 20;
 /** First-attempt runs per task while both nodes run, then after node b died. */
 const RUNS_TOGETHER = 8;

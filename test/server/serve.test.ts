@@ -197,7 +197,7 @@ describe(
   'two servers starting at once on one empty PostgreSQL schema',
   { skip: postgresSkip },
   () => {
-    const adminPassword = 'shared-admin-password-1';
+    const adminPassword = 'shared-boss-password-1';
     const authorization = basicAuth('admin', adminPassword);
     const dirA = tempDir('serve-pg-a');
     const dirB = tempDir('serve-pg-b');

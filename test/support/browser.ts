@@ -28,7 +28,7 @@ export const SCREENSHOT_DIR = join(ROOT, 'test-output', 'screenshots');
 export const BROWSER_ZONE = 'America/New_York';
 
 /** The password the harness gives the built-in admin. */
-export const ADMIN_PASSWORD = 'admin-password-e2e-1';
+export const ADMIN_PASSWORD = 'first-boss-e2e-1';
 
 const WEB_INDEX = join(ROOT, 'dist', 'web', 'index.html');
 const BUILD_LOCK = join(ROOT, 'test-output', '.build-web.lock');

@@ -183,7 +183,7 @@ export const ROUTE_DECISIONS: Record<string, RouteRule> = {
   'POST /api/v1/users': {
     decision: 'admin:users.manage',
     allowed: 201,
-    body: () => ({ login: 'matrix-new', password: 'matrix-new-password', permissions: [] }),
+    body: () => ({ login: 'matrix-new', password: 'brand-new-pass-3', permissions: [] }),
   },
   'GET /api/v1/users/{id}': {
     decision: 'admin:users.manage',

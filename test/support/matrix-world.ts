@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { ApiClient } from './api-client.ts';
 import type { EngineApp } from './engine-app.ts';
 import type { AdminPermission, MatrixIds } from './matrix-decisions.ts';
+import { passwordOf } from './test-app.ts';
 
 /** A user of the matrix, with their password (to log in afresh) and a session. */
 export interface MatrixUser {
@@ -44,7 +45,7 @@ const ADMIN_PERMISSIONS: readonly AdminPermission[] = [
 
 async function makeUser(t: EngineApp, login: string, permissions: string[]): Promise<MatrixUser> {
   const { id, client } = await t.user(login, permissions);
-  return { id, login, password: `${login}-password`, client };
+  return { id, login, password: passwordOf(login), client };
 }
 
 /** The id of the object a 201 answer made. */
@@ -94,12 +95,12 @@ export async function buildMatrixWorld(t: EngineApp): Promise<MatrixWorld> {
   const own = await ownObjects(t, owner.client, 'Matrix task of A');
   const otherObjects = await ownObjects(t, other.client, 'Matrix task of B');
   const admin = t.admin;
-  const visitor = { login: 'matrix-visitor', password: 'matrix-visitor-password' };
+  const visitor = { login: 'matrix-visitor', password: 'visiting-only-7' };
   createdId(await admin.post('/api/v1/users', { ...visitor, permissions: [] }));
   const user = createdId(
     await admin.post('/api/v1/users', {
       login: 'matrix-d',
-      password: 'matrix-d-password',
+      password: 'fourth-user-pass-4',
       permissions: ['taskplanner'],
     }),
   );

@@ -10,14 +10,32 @@ export interface ReceivedMail {
   mail: ParsedMail;
 }
 
+/** A login on the peer. */
+export interface SmtpLogin {
+  user: string;
+  password: string;
+}
+
+/** An e-mail action's own SMTP server, as its config names it. */
+export type OwnSmtpServer = Omit<SmtpSettings, 'allowPlaintext'>;
+
 /** A real SMTP server in this process that keeps what it receives. */
 export interface SmtpPeer {
   port: number;
   received: ReceivedMail[];
+  /** The login the peer accepts. */
+  login: SmtpLogin;
+  /** The logins senders tried (AUTH commands), right or wrong, in order. */
+  logins: string[];
   /** Resolves when a DATA has started on the peer (for tests that stop a send midway). */
   dataStarted(): Promise<void>;
-  /** Settings that send through this peer as the given login. */
-  settings(login?: { user: string; password: string }): SmtpSettings;
+  /**
+   * The default SMTP server settings that send through this peer: with no login by default;
+   * with one, plain text allowed (the peer offers no STARTTLS), as an administrator must.
+   */
+  settings(login?: SmtpLogin): SmtpSettings;
+  /** An action's own server config for this peer, with no login by default. */
+  ownServer(login?: SmtpLogin): OwnSmtpServer;
   close(): Promise<void>;
 }
 
@@ -32,19 +50,25 @@ export interface SmtpPeerOptions {
   stall?: boolean;
 }
 
-/** Starts an SMTP peer on a free local port: LOGIN/PLAIN auth without TLS, no STARTTLS. */
+/**
+ * Starts an SMTP peer on a free local port: no STARTTLS, mail taken with or without a login,
+ * LOGIN/PLAIN auth in plain text for the accepted login only.
+ */
 export async function startSmtpPeer(options: SmtpPeerOptions = {}): Promise<SmtpPeer> {
   const user = options.user ?? 'mailer';
   const password = options.password ?? 'mail-secret';
   const received: ReceivedMail[] = [];
+  const logins: string[] = [];
   let onDataStarted: () => void = () => {};
   const started = new Promise<void>((resolve) => (onDataStarted = resolve));
   const server = new SMTPServer({
     logger: false,
     disabledCommands: ['STARTTLS'],
     allowInsecureAuth: true,
+    authOptional: true,
     authMethods: ['PLAIN', 'LOGIN'],
     onAuth: (auth, _session, callback) => {
+      logins.push(auth.username ?? '');
       if (auth.username === user && auth.password === password) {
         return callback(null, { user: auth.username });
       }
@@ -79,18 +103,23 @@ export async function startSmtpPeer(options: SmtpPeerOptions = {}): Promise<Smtp
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;
+  const ownServer = (login?: SmtpLogin): OwnSmtpServer => ({
+    host: '127.0.0.1',
+    port,
+    secure: false,
+    user: login?.user ?? '',
+    password: login?.password ?? '',
+    from: 'Task Planner <planner@example.com>',
+  });
   return {
     port,
     received,
+    login: { user, password },
+    logins,
     dataStarted: () => started,
-    settings: (login = { user, password }) => ({
-      host: '127.0.0.1',
-      port,
-      secure: false,
-      user: login.user,
-      password: login.password,
-      from: 'Task Planner <planner@example.com>',
-    }),
+    // Without a login the key is left out: such settings also serve as an own server's config.
+    settings: (login) => ({ ...ownServer(login), ...(login ? { allowPlaintext: true } : {}) }),
+    ownServer,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

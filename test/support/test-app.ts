@@ -5,9 +5,12 @@ import { createServices, type ServiceOptions, type Services } from '../../src/se
 import { ApiClient } from './api-client.ts';
 import type { Backend, TestStore } from './backends.ts';
 import { LOOPBACK_NETWORKS } from './http-peer.ts';
+import { passwordOf } from './passwords.ts';
 
-/** The admin password of every test app. */
-export const ADMIN_PASSWORD = 'admin-password-1';
+export { passwordOf };
+
+/** The admin password of every test app (the password policy refuses one containing 'admin'). */
+export const ADMIN_PASSWORD = 'first-boss-key-1';
 
 /** A running app over a fresh store, with helpers to act as its users. */
 export interface TestApp {
@@ -91,7 +94,7 @@ export async function startTestApp(
     admin,
     login,
     user: async (name, permissions = ['taskplanner']) => {
-      const password = `${name}-password`;
+      const password = passwordOf(name);
       const created = await admin.post('/api/v1/users', { login: name, password, permissions });
       if (created.status !== 201)
         throw new Error(`creating ${name} failed: ${JSON.stringify(created.body)}`);

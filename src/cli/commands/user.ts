@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { userByLogin, withContext } from '../context.ts';
 
+/** The password policy in a few words, for --help; the service enforces it. */
+const PASSWORD_RULES = '8+ characters, not containing the login, not a common one';
+
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
@@ -13,7 +16,7 @@ export function registerUser(program: Command): void {
   user
     .command('add <login>')
     .description('create a user (prints a generated password unless --password is given)')
-    .option('--password <password>', 'the password')
+    .option('--password <password>', `the password (${PASSWORD_RULES})`)
     .option('--name <displayName>', 'the display name')
     .option('--email <email>', 'the e-mail address')
     .option(
@@ -69,7 +72,7 @@ export function registerUser(program: Command): void {
   user
     .command('passwd <login>')
     .description("set a user's password (prints a generated one unless --password is given)")
-    .option('--password <password>', 'the new password')
+    .option('--password <password>', `the new password (${PASSWORD_RULES})`)
     .action(async (login: string, options: { password?: string }) => {
       await withContext(async (context) => {
         const target = await userByLogin(context, login);

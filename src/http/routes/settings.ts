@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { SettingsPatch, SmtpInput } from '../../domain/settings-schema.ts';
+import { LimitsPatch, SettingsPatch, SmtpInput } from '../../domain/settings-schema.ts';
 import type { Services } from '../../services.ts';
 import { callerOf } from '../authentication.ts';
 import { responses } from '../schemas.ts';
@@ -14,6 +14,11 @@ const SettingsSchema = Type.Object({
   deniedNetworks: Type.Array(Type.String(), {
     description: "Networks tasks may not reach; the server's own addresses are denied as well",
   }),
+  allowPlaintextSmtp: Type.Boolean({
+    description: "Tasks' own SMTP servers may take a login unencrypted when they offer no STARTTLS",
+  }),
+  // Every limit is there in an answer: its value, or null for none.
+  limits: Type.Required(LimitsPatch),
 });
 
 /** /api/v1/settings: server-wide settings, for holders of settings.manage. */
@@ -27,7 +32,8 @@ export function settingsRoutes(services: Services): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
-          summary: 'The server-wide settings (default SMTP server, allowed folders and networks)',
+          summary:
+            'The server-wide settings (default SMTP server, allowed folders and networks, per-user limits)',
           response: responses({ 200: SettingsSchema }),
         },
       },

@@ -94,6 +94,15 @@ function rowOf(run: NewRun): Insertable<Database['runs']> {
   };
 }
 
+/**
+ * The smallest run id of a run queued at or after `since`: an id carries its time first, never
+ * earlier than the run's queue time (see orderedId), so the owner's index reads only the recent runs.
+ */
+function idFloor(since: number): string {
+  const hex = Math.max(0, Math.floor(since)).toString(16).padStart(12, '0');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-0000-0000-000000000000`;
+}
+
 /** Runs in a SQL database, shared by both dialects. */
 export class SqlRunRepository implements RunRepository {
   constructor(
@@ -488,6 +497,38 @@ export class SqlRunRepository implements RunRepository {
         permission: artifact.permission,
       })
       .execute();
+  }
+
+  async unscheduledSince(
+    ownerId: string,
+    since: number,
+  ): Promise<{ count: number; earliest: number | null }> {
+    const row = await this.db
+      .selectFrom('runs')
+      .select((eb) => [
+        eb.fn.countAll<number | string>().as('count'),
+        eb.fn.min<number | string | null>('queued_at').as('earliest'),
+      ])
+      .where('owner_id', '=', ownerId)
+      .where('id', '>=', idFloor(since))
+      .where('queued_at', '>=', since)
+      .where('cause', '<>', 'schedule')
+      .where('attempt', '=', 1)
+      .executeTakeFirstOrThrow();
+    return {
+      count: Number(row.count),
+      earliest: row.earliest === null ? null : Number(row.earliest),
+    };
+  }
+
+  async artifactBytesOf(ownerId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('run_artifacts')
+      .innerJoin('runs', 'runs.id', 'run_artifacts.run_id')
+      .select((eb) => eb.fn.sum<number | string | null>('run_artifacts.size').as('bytes'))
+      .where('runs.owner_id', '=', ownerId)
+      .executeTakeFirstOrThrow();
+    return Number(row.bytes ?? 0);
   }
 
   async artifact(runId: string, artifactId: string): Promise<Artifact | undefined> {

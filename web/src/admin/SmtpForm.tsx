@@ -5,13 +5,21 @@ import { fieldError, formError } from './form-errors.ts';
 import { TextField } from '../components/TextField.tsx';
 import { useSaveSettings } from './use-settings.ts';
 
-const EMPTY: Smtp = { host: '', port: 587, secure: false, user: '', password: '', from: '' };
+const EMPTY: Smtp = {
+  host: '',
+  port: 587,
+  secure: false,
+  user: '',
+  password: '',
+  from: '',
+  allowPlaintext: false,
+};
 const PATHS = ['host', 'port', 'secure', 'user', 'password', 'from'].map((f) => `/smtp/${f}`);
 
 /** The default SMTP server for e-mail actions; the password is shown masked and kept if unchanged. */
 export function SmtpForm({ smtp }: { smtp: Smtp | null }) {
   const save = useSaveSettings();
-  const [draft, setDraft] = useState<Smtp>(smtp ?? EMPTY);
+  const [draft, setDraft] = useState<Smtp>({ ...EMPTY, ...smtp });
   const [saved, setSaved] = useState('');
   const set = (field: keyof Smtp) => (value: string | boolean) =>
     setDraft((current) => ({ ...current, [field]: value }));
@@ -84,9 +92,15 @@ export function SmtpForm({ smtp }: { smtp: Smtp | null }) {
       </div>
       <CheckboxField
         label="TLS from the start (usually port 465)"
-        help="Otherwise STARTTLS is used when the server offers it"
+        help="Otherwise STARTTLS is used, which a login requires unless plain text is allowed below"
         checked={draft.secure}
         onChange={set('secure')}
+      />
+      <CheckboxField
+        label="Allow the login without TLS"
+        help="Only for a server that offers no STARTTLS, on a network you trust: the password then crosses it unencrypted"
+        checked={draft.allowPlaintext ?? false}
+        onChange={set('allowPlaintext')}
       />
       {problem && <p role="alert">{problem}</p>}
       <p role="status">{saved}</p>

@@ -35,6 +35,16 @@ export interface Smtp {
   user: string;
   password?: string;
   from: string;
+  /** The login may go unencrypted when the server offers no STARTTLS. */
+  allowPlaintext?: boolean;
+}
+
+/** What one user may put on the server; null: no limit. */
+export interface Limits {
+  tasksPerUser: number | null;
+  minimumIntervalSeconds: number | null;
+  runsPerMinutePerUser: number | null;
+  artifactBytesPerUser: number | null;
 }
 
 /** Server-wide settings (GET /settings). */
@@ -45,6 +55,9 @@ export interface Settings {
   allowedNetworks: string[];
   /** Networks tasks may not reach (the server's own addresses are denied as well). */
   deniedNetworks: string[];
+  /** Tasks' own SMTP servers may take a login unencrypted (no STARTTLS offered). */
+  allowPlaintextSmtp: boolean;
+  limits: Limits;
 }
 
 export type DataSourceKind = 'sqlite' | 'postgres' | 'mysql';

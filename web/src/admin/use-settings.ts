@@ -1,8 +1,16 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../api.ts';
-import type { Settings } from './admin-types.ts';
+import type { Limits, Settings } from './admin-types.ts';
 
 const SETTINGS_KEY = ['settings'];
+
+/**
+ * A change to the settings: what is sent is replaced; of the limits, each one sent. A limit
+ * may be sent as the text typed when it is no number, for the server to name what is wrong.
+ */
+export type SettingsPatch = Partial<Omit<Settings, 'limits'>> & {
+  limits?: { [Key in keyof Limits]?: Limits[Key] | string };
+};
 
 /** The server-wide settings. */
 export function useSettings() {
@@ -13,7 +21,7 @@ export function useSettings() {
 export function useSaveSettings() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (patch: Partial<Settings>) => api<Settings>('PATCH', '/settings', patch),
+    mutationFn: (patch: SettingsPatch) => api<Settings>('PATCH', '/settings', patch),
     onSuccess: (saved) => client.setQueryData(SETTINGS_KEY, saved),
   });
 }

@@ -2,12 +2,17 @@ import { useMe } from '../auth.tsx';
 import { Link } from '../router.tsx';
 import { DataSourcesSection } from '../admin/DataSourcesSection.tsx';
 import { FolderRootsForm } from '../admin/FolderRootsForm.tsx';
+import { LimitsForm } from '../admin/LimitsForm.tsx';
 import { NetworksForm } from '../admin/NetworksForm.tsx';
+import { PlaintextSmtpForm } from '../admin/PlaintextSmtpForm.tsx';
 import { SmtpForm } from '../admin/SmtpForm.tsx';
 import { useSettings } from '../admin/use-settings.ts';
 import '../admin/admin.css';
 
-/** Server-wide settings: the SMTP server, the allowed folders and networks, the data sources. */
+/**
+ * Server-wide settings: the SMTP server, the allowed folders and networks, the limits per user,
+ * the data sources.
+ */
 export function AdminSettingsPage() {
   const me = useMe();
   const settings = useSettings();
@@ -32,8 +37,10 @@ export function AdminSettingsPage() {
       {settings.data && (
         <>
           <SmtpForm smtp={settings.data.smtp} />
+          <PlaintextSmtpForm allowed={settings.data.allowPlaintextSmtp} />
           <FolderRootsForm roots={settings.data.folderRoots} />
           <NetworksForm networks={settings.data} />
+          <LimitsForm limits={settings.data.limits} />
         </>
       )}
       <DataSourcesSection />

@@ -27,7 +27,8 @@ const OwnSmtpServer = Type.Object(
     port: Type.Integer({ minimum: 1, maximum: 65535, default: 587, description: 'Port' }),
     secure: Type.Boolean({
       default: false,
-      description: 'TLS from the start (usually port 465); otherwise STARTTLS when offered',
+      description:
+        'TLS from the start (usually port 465); otherwise STARTTLS, which a login requires unless an administrator allows plain text',
     }),
     user: Type.String({ maxLength: 320, default: '', description: 'Login; empty for none' }),
     password: Type.String({ maxLength: 1000, default: '', secret: true, description: 'Password' }),
@@ -104,6 +105,8 @@ interface ChosenServer {
   server: SmtpSettings;
   /** The checked address of the action's own server; null for the administrator's default. */
   address: string | null;
+  /** Whether an administrator let this server take the login unencrypted. */
+  plaintextAllowed: boolean;
 }
 
 /**
@@ -121,9 +124,12 @@ async function smtpServer(config: EmailConfig, context: ActionContext): Promise<
         throw new Error(`could not reach SMTP server ${host}:${port}: ${(error as Error).message}`);
       },
     );
-    return { server: config.smtp, address };
+    return { server: config.smtp, address, plaintextAllowed: settings.allowPlaintextSmtp };
   }
-  if (settings.smtp) return { server: settings.smtp, address: null };
+  if (settings.smtp) {
+    const plaintextAllowed = settings.smtp.allowPlaintext ?? false;
+    return { server: settings.smtp, address: null, plaintextAllowed };
+  }
   throw new Error(
     'no SMTP server: the administrator has set no default SMTP server and the action names none',
   );
@@ -135,16 +141,44 @@ function connectionOf({ server, address }: ChosenServer): { host: string; server
   return isIP(server.host) === 0 ? { host: address, servername: server.host } : { host: address };
 }
 
+/**
+ * Whether the login must wait for TLS: without TLS from the start, STARTTLS is then required
+ * (nodemailer's requireTLS), so a server that does not offer it never sees the password.
+ */
+function requiresTls({ server, plaintextAllowed }: ChosenServer): boolean {
+  return !server.secure && Boolean(server.user) && !plaintextAllowed;
+}
+
+/** Where an administrator lets this server take the login in clear: in the UI, and in the API. */
+function plaintextSetting(chosen: ChosenServer): string {
+  return chosen.address === null
+    ? 'Settings, SMTP server; smtp.allowPlaintext in the API'
+    : "Settings, Tasks' own SMTP servers; allowPlaintextSmtp in the API";
+}
+
+/** A failed STARTTLS as a message: refused by the server, or the TLS handshake failed. */
+function tlsError(chosen: ChosenServer, where: string, response: unknown, message: string): Error {
+  if (typeof response !== 'string' || !requiresTls(chosen)) {
+    return new Error(`could not start TLS with ${where}: ${message}`);
+  }
+  return new Error(
+    `${where} does not offer STARTTLS, so the password would go in clear; use TLS from the start (secure, usually port 465), or an administrator can allow plain-text SMTP for this server (${plaintextSetting(chosen)}). The server said: ${response}`,
+  );
+}
+
 /** A nodemailer error as a message that says which server and what went wrong. */
-function sendError(error: unknown, server: SmtpSettings): Error {
+function sendError(error: unknown, chosen: ChosenServer): Error {
   const { code, response, message } = error as {
     code?: string;
     response?: string;
     message?: string;
   };
+  const { server } = chosen;
   const where = `SMTP server ${server.host}:${server.port}`;
   const said = response ?? message ?? String(error);
   switch (code) {
+    case 'ETLS':
+      return tlsError(chosen, where, response, message ?? said);
     case 'EAUTH':
       return new Error(`${where} refused the login as '${server.user}': ${said}`);
     case 'ENOAUTH':
@@ -208,6 +242,7 @@ async function sendEmail(config: EmailConfig, context: ActionContext): Promise<v
     ...connectionOf(chosen),
     port: server.port,
     secure: server.secure,
+    requireTLS: requiresTls(chosen),
     ...(server.user ? { auth: { user: server.user, pass: server.password } } : {}),
     ...TIMEOUTS,
   });
@@ -225,7 +260,7 @@ async function sendEmail(config: EmailConfig, context: ActionContext): Promise<v
     context.log.info(`sent to ${count} recipient(s)${attached}, message id ${info.messageId}`);
   } catch (error) {
     if (context.signal.aborted) throw new Error('stopped');
-    throw sendError(error, server);
+    throw sendError(error, chosen);
   } finally {
     transport.close();
   }

@@ -31,6 +31,7 @@ export const nextTaskAction: ActionKind = {
   description: 'Starts another task of the same owner (also a disabled one)',
   configSchema: NextTaskConfig,
   accepts: [],
+  startsTask: (config: Static<typeof NextTaskConfig>) => config.taskId,
   run: async (config: Static<typeof NextTaskConfig>, context: ActionContext) => {
     const runId = await context.host.startTask(config.taskId, config.parameters);
     if (runId === null) {
