@@ -1,24 +1,13 @@
-import { mapConfigStrings } from '../domain/config-fields.ts';
+import { mapConfigStrings, type FieldAnnotations } from '../domain/config-fields.ts';
 import { SECRET_MASK, SecretBox } from './secret-box.ts';
 
 /** A secret field sent back masked, with nothing stored to keep. */
 export class MaskedSecretError extends Error {}
 
-/** The destination fields' values by JSON pointer. */
-function destinationValues(schema: unknown, config: unknown): Map<string, string> {
-  const found = new Map<string, string>();
-  if (config === undefined || config === null) return found;
-  mapConfigStrings(schema, config, (text, field, path) => {
-    if (field.destination) found.set(path, text);
-    return text;
-  });
-  return found;
-}
-
 /** Whether any field marked `destination` differs between the two configs. */
 export function destinationChanged(schema: unknown, config: unknown, previous: unknown): boolean {
-  const before = destinationValues(schema, previous);
-  const after = destinationValues(schema, config);
+  const before = valuesWhere(schema, previous, (field) => field.destination);
+  const after = valuesWhere(schema, config, (field) => field.destination);
   if (before.size !== after.size) return true;
   return [...after].some(([path, value]) => before.get(path) !== value);
 }
@@ -46,15 +35,24 @@ export function sealSecrets(
   });
 }
 
-/** The secret fields' values by JSON pointer (stored form). */
-function secretValues(schema: unknown, config: unknown): Map<string, string> {
+/** The values of the fields the annotations pick, by JSON pointer (as stored). */
+function valuesWhere(
+  schema: unknown,
+  config: unknown,
+  pick: (field: FieldAnnotations) => boolean,
+): Map<string, string> {
   const found = new Map<string, string>();
   if (config === undefined || config === null) return found;
   mapConfigStrings(schema, config, (text, field, path) => {
-    if (field.secret) found.set(path, text);
+    if (pick(field)) found.set(path, text);
     return text;
   });
   return found;
+}
+
+/** The secret fields' values by JSON pointer (stored form). */
+function secretValues(schema: unknown, config: unknown): Map<string, string> {
+  return valuesWhere(schema, config, (field) => field.secret);
 }
 
 /** The config as the API shows it: every non-empty secret masked. */

@@ -80,40 +80,34 @@ export function sealComponentSecrets(
   }
 }
 
-/** The definition as the API shows it: every secret field masked. */
-export function maskTaskSecrets<T extends Parts>(definition: T, registry: ComponentRegistry): T {
-  const mask = <C extends Component>(category: ComponentCategory, component: C): C => {
+/** The definition with every component's config replaced by fn(its kind's schema, config). */
+function mapConfigs<T extends Parts>(
+  definition: T,
+  registry: ComponentRegistry,
+  fn: (schema: unknown, config: Record<string, unknown>) => unknown,
+): T {
+  const map = <C extends Component>(category: ComponentCategory, component: C): C => {
     const kind = registry.get(category, component.kind);
     if (!kind) return component;
-    return {
-      ...component,
-      config: maskSecrets(kind.configSchema, component.config) as Record<string, unknown>,
-    };
+    return { ...component, config: fn(kind.configSchema, component.config) as C['config'] };
   };
   return {
     ...definition,
-    triggers: definition.triggers.map((c) => mask('trigger', c)),
-    jobs: definition.jobs.map((c) => mask('job', c)),
-    actions: definition.actions.map((c) => mask('action', c)),
-    series: definition.series && mask('series', definition.series),
+    triggers: definition.triggers.map((c) => map('trigger', c)),
+    jobs: definition.jobs.map((c) => map('job', c)),
+    actions: definition.actions.map((c) => map('action', c)),
+    series: definition.series && map('series', definition.series),
   };
+}
+
+/** The definition as the API shows it: every secret field masked. */
+export function maskTaskSecrets<T extends Parts>(definition: T, registry: ComponentRegistry): T {
+  return mapConfigs(definition, registry, maskSecrets);
 }
 
 /** The definition with every secret emptied: a copy for someone else must not carry them. */
 export function withoutSecrets<T extends Parts>(definition: T, registry: ComponentRegistry): T {
-  const empty = <C extends Component>(category: ComponentCategory, component: C): C => {
-    const kind = registry.get(category, component.kind);
-    if (!kind) return component;
-    const config = mapConfigStrings(kind.configSchema, component.config, (text, field) =>
-      field.secret ? '' : text,
-    );
-    return { ...component, config: config as Record<string, unknown> };
-  };
-  return {
-    ...definition,
-    triggers: definition.triggers.map((c) => empty('trigger', c)),
-    jobs: definition.jobs.map((c) => empty('job', c)),
-    actions: definition.actions.map((c) => empty('action', c)),
-    series: definition.series && empty('series', definition.series),
-  };
+  return mapConfigs(definition, registry, (schema, config) =>
+    mapConfigStrings(schema, config, (text, field) => (field.secret ? '' : text)),
+  );
 }
