@@ -23,6 +23,18 @@ export interface RunRequest {
  * Refuses, with TOO_MANY_RUNS and when to try again, a run past the owner's runs per minute.
  * The owner is locked first, so runs requested at once on several nodes are counted one by one.
  */
+/**
+ * How many more runs the owner may start this minute besides scheduled ones (Infinity without
+ * a limit), counted without a lock: for runs the engine queues itself, such as a task's
+ * followers, where a slight overshoot under concurrency is acceptable.
+ */
+export async function freeRunPlaces(store: Store, ownerId: string, now: number): Promise<number> {
+  const limit = (await limitsFor(store, ownerId)).runsPerMinutePerUser;
+  if (limit === null) return Number.POSITIVE_INFINITY;
+  const { count } = await store.runs.unscheduledSince(ownerId, now - MINUTE_MS + 1);
+  return Math.max(0, limit - count);
+}
+
 async function requireRunRoom(store: Store, ownerId: string, now: number): Promise<void> {
   const limit = (await limitsFor(store, ownerId)).runsPerMinutePerUser;
   if (limit === null) return;

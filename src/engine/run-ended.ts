@@ -2,6 +2,7 @@ import { FAILURE_STATUSES, type RunStatus } from '../domain/run.ts';
 import type { TaskPolicy } from '../domain/task.ts';
 import { orderedId } from '../store/sql/ordered-id.ts';
 import type { Follower, NewRun, RunTicket, Store } from '../store/store.ts';
+import { freeRunPlaces } from './enqueue.ts';
 
 /** A run whose end was just written. */
 export interface EndedRun {
@@ -61,6 +62,39 @@ function followerRun(ended: EndedRun, follower: Follower, now: number): NewRun {
   };
 }
 
+/** A follower's run, with the run whose end it follows (whose log says why it was left out). */
+interface FollowerRun {
+  run: NewRun;
+  followedRunId: string;
+}
+
+/**
+ * The followers their owners' runs per minute leave room for; one left out is noted in the
+ * log of the run it would have followed. Retries are not counted, as scheduled runs are not.
+ */
+async function withinRunLimits(
+  store: Store,
+  followers: readonly FollowerRun[],
+  now: number,
+): Promise<NewRun[]> {
+  const places = new Map<string, number>();
+  for (const ownerId of new Set(followers.map(({ run }) => run.ownerId))) {
+    places.set(ownerId, await freeRunPlaces(store, ownerId, now));
+  }
+  const kept: NewRun[] = [];
+  for (const { run, followedRunId } of followers) {
+    const left = places.get(run.ownerId) ?? 0;
+    places.set(run.ownerId, left - 1);
+    if (left > 0) {
+      kept.push(run);
+      continue;
+    }
+    const line = `${new Date(now).toISOString()} WARN  after-task: not starting task ${run.taskId}: its owner started as many runs in the last minute as this server allows\n`;
+    await store.runs.appendLog(followedRunId, line);
+  }
+  return kept;
+}
+
 /**
  * What follows the ends of runs, in the transaction that wrote them: a retry per policy;
  * otherwise the after-task triggers of the same owner's tasks, except those already in the
@@ -83,6 +117,7 @@ export async function followEnds(
     if (retry) queued.push(retry);
     else final.push(run);
   }
+  const following: FollowerRun[] = [];
   const followers = await store.triggers.followersOf([
     ...new Set(final.map((run) => run.ticket.taskId)),
   ]);
@@ -95,10 +130,11 @@ export async function followEnds(
         const line = `${new Date(now).toISOString()} WARN  after-task: not starting task ${follower.taskId}: it already ran in this chain (a loop)\n`;
         await store.runs.appendLog(ticket.id, line);
       } else {
-        queued.push(followerRun(run, follower, now));
+        following.push({ run: followerRun(run, follower, now), followedRunId: ticket.id });
       }
     }
   }
+  if (following.length > 0) queued.push(...(await withinRunLimits(store, following, now)));
   await store.runs.insertMany(queued);
   const serial = ended
     .filter((run) => run.policy.overlap !== 'parallel')

@@ -293,6 +293,27 @@ for (const backend of await backends()) {
       await t.ended(again.body.runId);
     });
 
+    it('starts no follower past the runs per minute, saying so in the log of the run it follows', async () => {
+      const { client } = await newUser();
+      const first = await createTask(client, plainTask('first'));
+      const follower = await createTask(client, {
+        ...plainTask('follower'),
+        enabled: true,
+        triggers: [{ kind: 'after-task', config: { taskId: first.id } }],
+      });
+      await setLimits({ runsPerMinutePerUser: 1 });
+      const started = await client.post(`/api/v1/tasks/${first.id}/run`);
+      assert.equal(started.status, 202, JSON.stringify(started.body));
+      await t.ended(started.body.runId);
+      const log = await client.get(`/api/v1/runs/${started.body.runId}/log`);
+      assert.match(
+        String(log.body),
+        new RegExp(`not starting task ${follower.id}: its owner started`),
+      );
+      const followed = await client.get(`/api/v1/runs?taskId=${follower.id}`);
+      assert.deepEqual(followed.body.items, []);
+    });
+
     it("answers a hook call past the owner's runs per minute with 429 TOO_MANY_RUNS", async () => {
       const { id, client } = await newUser(['taskplanner', 'trigger.http']);
       const hooked = await createTask(client, {
