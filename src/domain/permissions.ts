@@ -22,7 +22,8 @@ const CORE_PERMISSIONS: readonly PermissionDefinition[] = [
   { name: PERMISSIONS.auditRead, description: 'May read the audit log' },
   {
     name: PERMISSIONS.settingsManage,
-    description: 'May change server-wide settings: SMTP server, allowed folders, data sources',
+    description:
+      'May change server-wide settings: SMTP server, allowed folders and networks, data sources, limits per user',
   },
 ];
 

@@ -95,7 +95,7 @@ export function requireEditorHolds(caller: Caller, needed: readonly NeededPermis
     const list = lacking.map(({ what, permission }) => `${what} needs '${permission}'`);
     throw new AppError(
       'FORBIDDEN',
-      `This task runs as its owner; you may change what it does only with every permission it uses: ${list.join('; ')}`,
+      `This task runs as its owner: you may switch it on or off and change its description and policies, but anything else (its name, triggers, jobs, actions, series) or parameters only with every permission it uses: ${list.join('; ')}`,
     );
   }
 }

@@ -56,7 +56,11 @@ export function UserFields({
         minLength={8}
         value={draft.password}
         onChange={set('password')}
-        help={passwordRequired ? 'At least 8 characters' : 'Leave empty to keep the current one'}
+        help={
+          passwordRequired
+            ? 'At least 8 characters, not containing the login, not a common password'
+            : 'Leave empty to keep the current one'
+        }
         error={fieldError(error, '/password')}
       />
     </div>

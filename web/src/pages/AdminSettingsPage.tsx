@@ -29,7 +29,7 @@ export function AdminSettingsPage() {
       <h1>Settings</h1>
       {me.can.administerTasks && (
         <p>
-          <Link href="/tasks?owner=all">All users’ tasks</Link>
+          <Link href="/tasks">All users’ tasks</Link>
         </p>
       )}
       {settings.isPending && <p className="loading">Loading settings…</p>}

@@ -27,7 +27,7 @@ export function AdminUsersPage() {
       <h1>Users</h1>
       {me.can.administerTasks && (
         <p>
-          <Link href="/tasks?owner=all">All users’ tasks</Link>
+          <Link href="/tasks">All users’ tasks</Link>
         </p>
       )}
       <p role="status">{notice}</p>
