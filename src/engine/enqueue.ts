@@ -19,10 +19,11 @@ export interface RunRequest {
   occurrence?: number | null;
 }
 
-/**
- * Refuses, with TOO_MANY_RUNS and when to try again, a run past the owner's runs per minute.
- * The owner is locked first, so runs requested at once on several nodes are counted one by one.
- */
+/** The owner's runs other than scheduled ones in the window ending now. */
+function unscheduledInWindow(store: Store, ownerId: string, now: number) {
+  return store.runs.unscheduledSince(ownerId, now - MINUTE_MS + 1);
+}
+
 /**
  * How many more runs the owner may start this minute besides scheduled ones (Infinity without
  * a limit), counted without a lock: for runs the engine queues itself, such as a task's
@@ -31,10 +32,14 @@ export interface RunRequest {
 export async function freeRunPlaces(store: Store, ownerId: string, now: number): Promise<number> {
   const limit = (await limitsFor(store, ownerId)).runsPerMinutePerUser;
   if (limit === null) return Number.POSITIVE_INFINITY;
-  const { count } = await store.runs.unscheduledSince(ownerId, now - MINUTE_MS + 1);
+  const { count } = await unscheduledInWindow(store, ownerId, now);
   return Math.max(0, limit - count);
 }
 
+/**
+ * Refuses, with TOO_MANY_RUNS and when to try again, a run past the owner's runs per minute.
+ * The owner is locked first, so runs requested at once on several nodes are counted one by one.
+ */
 async function requireRunRoom(store: Store, ownerId: string, now: number): Promise<void> {
   const limit = (await limitsFor(store, ownerId)).runsPerMinutePerUser;
   if (limit === null) return;
@@ -45,7 +50,7 @@ async function requireRunRoom(store: Store, ownerId: string, now: number): Promi
     );
   }
   await store.users.lock(ownerId);
-  const { count, earliest } = await store.runs.unscheduledSince(ownerId, now - MINUTE_MS + 1);
+  const { count, earliest } = await unscheduledInWindow(store, ownerId, now);
   if (count < limit) return;
   // A place is free again once the earliest run counted leaves the window.
   const waitSeconds = Math.max(1, Math.ceil(((earliest ?? now) + MINUTE_MS - now) / 1000));

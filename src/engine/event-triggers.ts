@@ -8,7 +8,7 @@ import type { Store } from '../store/store.ts';
 import { inComponentScope, triggerScope } from './component-scope.ts';
 import { enqueueRun } from './enqueue.ts';
 import { loadOwner } from './owner-state.ts';
-import { deniedTrigger, ownerProblem } from './permission-check.ts';
+import { deniedTrigger, ownerProblem, type OwnerState } from './permission-check.ts';
 
 type Stop = () => void | Promise<void>;
 const LOAD_BATCH = 500;
@@ -41,7 +41,13 @@ export class EventTriggers {
     const taskIds = [...new Set(rows.map((row) => row.taskId))];
     for (let i = 0; i < taskIds.length; i += LOAD_BATCH) {
       const tasks = await this.store.tasks.getMany(taskIds.slice(i, i + LOAD_BATCH));
-      for (const task of tasks) await this.#start(task, 'server-start');
+      // Owners of many tasks are read once, not once per task.
+      const owners = new Map<string, Promise<OwnerState | undefined>>();
+      for (const task of tasks) {
+        if (!owners.has(task.ownerId))
+          owners.set(task.ownerId, loadOwner(this.store, task.ownerId));
+        await this.#start(task, 'server-start', await owners.get(task.ownerId));
+      }
     }
   }
 
@@ -54,7 +60,9 @@ export class EventTriggers {
     const next = previous.then(async () => {
       await this.#stop(taskId);
       const task = await this.store.tasks.get(taskId);
-      if (task?.enabled) await this.#start(task, 'task-enabled');
+      if (task?.enabled) {
+        await this.#start(task, 'task-enabled', await loadOwner(this.store, task.ownerId));
+      }
     });
     this.#refreshing.set(taskId, next);
     try {
@@ -69,9 +77,12 @@ export class EventTriggers {
   }
 
   /** Starts the task's event triggers that its owner, as they are now, may use. */
-  async #start(task: Task, reason: TriggerContext['reason']): Promise<void> {
+  async #start(
+    task: Task,
+    reason: TriggerContext['reason'],
+    owner: OwnerState | undefined,
+  ): Promise<void> {
     if (!task.enabled) return;
-    const owner = await loadOwner(this.store, task.ownerId);
     const stops: Stop[] = [];
     for (const trigger of task.triggers) {
       const kind = this.registry.get('trigger', trigger.kind);

@@ -13,13 +13,19 @@ const MAX_INLINE_CHARS = 64 * 1024;
 /** The permission needed to download the files of a job (by id), or null for none. */
 export type ArtifactPermission = (jobId: string) => string | null;
 
+/** The run whose results are kept, and whose owner's storage they count against. */
+export interface RunOfResults {
+  id: string;
+  ownerId: string;
+}
+
 /**
  * Keeps a run's results: files as downloadable artifacts (carrying the permission of the
  * job that made them), text and JSON inline (capped).
  */
 export async function recordResults(
   store: Store,
-  runId: string,
+  run: RunOfResults,
   itemIndex: number,
   results: readonly DeliveredResult[],
   log: RunLogger,
@@ -42,7 +48,7 @@ export async function recordResults(
       recorded.push(json.length <= MAX_INLINE_CHARS ? { ...base, value: result.value } : base);
     } else {
       const permission = permissionOf(result.jobId);
-      recorded.push({ ...base, ...(await keepFile(store, runId, result, log, now, permission)) });
+      recorded.push({ ...base, ...(await keepFile(store, run, result, log, now, permission)) });
     }
   }
   return recorded;
@@ -54,22 +60,20 @@ export async function recordResults(
  */
 async function storageRefusal(
   store: Store,
-  runId: string,
+  ownerId: string,
   name: string,
   size: number,
 ): Promise<string | null> {
   const limit = (await serverLimits(store)).artifactBytesPerUser;
   if (limit === null) return null;
-  const [ticket] = await store.runs.tickets([runId]);
-  if (!ticket) return null;
-  const stored = await store.runs.artifactBytesOf(ticket.ownerId);
+  const stored = await store.runs.artifactBytesOf(ownerId);
   if (stored + size <= limit) return null;
   return `${name} (${size} bytes) is not kept for download: the owner's kept files take ${stored} of the ${limit} bytes this server allows per user`;
 }
 
 async function keepFile(
   store: Store,
-  runId: string,
+  run: RunOfResults,
   result: Extract<DeliveredResult, { type: 'file' }>,
   log: RunLogger,
   now: number,
@@ -82,7 +86,7 @@ async function keepFile(
       log.warn(`${result.name} (${size} bytes) is too large to keep for download`);
       return { size, mediaType };
     }
-    const refusal = await storageRefusal(store, runId, result.name, size);
+    const refusal = await storageRefusal(store, run.ownerId, result.name, size);
     if (refusal) {
       log.warn(refusal);
       return { size, mediaType };
@@ -90,7 +94,7 @@ async function keepFile(
     const id = orderedId(now);
     await store.runs.addArtifact({
       id,
-      runId,
+      runId: run.id,
       name: result.name,
       mediaType,
       content: await readFile(result.path),

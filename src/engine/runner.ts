@@ -210,7 +210,7 @@ export class Runner {
       results.push(
         ...(await recordResults(
           this.options.store,
-          ticket.id,
+          ticket,
           index,
           item.results,
           log,
