@@ -112,6 +112,7 @@ async function queueRuns(store: Store, count: number, startAt: number): Promise<
         triggerId: null,
         cause: 'api',
         scheduledFor: null,
+        occurrences: 1,
         attempt: 1,
         retryOf: null,
         parameters: {},

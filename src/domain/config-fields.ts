@@ -55,29 +55,64 @@ function childSchemas(schemas: readonly Schema[], key: string | number): Schema[
 /** Called for each string: its text, its field's annotations and its JSON pointer. */
 export type StringMapper = (text: string, field: FieldAnnotations, path: string) => string;
 
+/** A value still to map: its schemas, what it inherits, where it is, and where its copy goes. */
+interface Pending {
+  value: unknown;
+  schemas: readonly Schema[];
+  inherited: FieldAnnotations;
+  path: string;
+  into: Record<string, unknown>;
+  key: string;
+}
+
+/** An empty copy of an array or object, its keys in order, for the mapped values to fill. */
+function emptyCopy(value: unknown[] | Record<string, unknown>): Record<string, unknown> {
+  if (Array.isArray(value))
+    return new Array<unknown>(value.length) as unknown as Record<string, unknown>;
+  return Object.fromEntries(Object.keys(value).map((key) => [key, undefined]));
+}
+
+/** Queues the children of an array or object, last first, so that they are mapped in order. */
+function queueChildren(pending: Pending[], next: Pending, field: FieldAnnotations): void {
+  const value = next.value as unknown[] | Record<string, unknown>;
+  const copy = emptyCopy(value);
+  next.into[next.key] = copy;
+  const keys = Object.keys(value);
+  for (let index = keys.length - 1; index >= 0; index--) {
+    const key = keys[index] as string;
+    const item: unknown = Array.isArray(value) ? value[index] : value[key];
+    const schemas = childSchemas(next.schemas, Array.isArray(value) ? index : key);
+    pending.push({
+      value: item,
+      schemas,
+      inherited: field,
+      path: `${next.path}/${key}`,
+      into: copy,
+      key,
+    });
+  }
+}
+
+/** Maps depth first, in key order, with a stack of its own: no nesting overflows the call stack. */
 function mapValue(
   value: unknown,
   schemas: readonly Schema[],
   inherited: FieldAnnotations,
-  path: string,
   fn: StringMapper,
 ): unknown {
-  const field = annotationsOf(schemas, inherited);
-  if (typeof value === 'string') return fn(value, field, path);
-  if (Array.isArray(value)) {
-    return value.map((item, index) =>
-      mapValue(item, childSchemas(schemas, index), field, `${path}/${index}`, fn),
-    );
+  const root: Record<string, unknown> = { value: undefined };
+  const pending: Pending[] = [{ value, schemas, inherited, path: '', into: root, key: 'value' }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const field = annotationsOf(next.schemas, next.inherited);
+    if (typeof next.value === 'string') {
+      next.into[next.key] = fn(next.value, field, next.path);
+    } else if (Array.isArray(next.value) || isObject(next.value)) {
+      queueChildren(pending, next, field);
+    } else {
+      next.into[next.key] = next.value;
+    }
   }
-  if (isObject(value)) {
-    return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [
-        key,
-        mapValue(item, childSchemas(schemas, key), field, `${path}/${key}`, fn),
-      ]),
-    );
-  }
-  return value;
+  return root.value;
 }
 
 /**
@@ -86,7 +121,7 @@ function mapValue(
  */
 export function mapConfigStrings(schema: unknown, config: unknown, fn: StringMapper): unknown {
   const root = isObject(schema) ? branches(schema) : [];
-  return mapValue(config, root, { secret: false, placeholders: true, destination: false }, '', fn);
+  return mapValue(config, root, { secret: false, placeholders: true, destination: false }, fn);
 }
 
 /** Whether the schema marks any field secret (so configs of this kind need protecting). */

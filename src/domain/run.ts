@@ -85,6 +85,13 @@ export interface Run {
   triggerId: string | null;
   cause: RunCause;
   scheduledFor: Date | null;
+  /**
+   * How many times the task was asked to run that this record accounts for: 1 for a start by
+   * hand, over the API or by an event; for a schedule, the occurrences of its trigger from
+   * scheduledFor that it stands for (several when coalesced or skipped together; counted up to
+   * 10,000, beyond which it holds 10,001); 0 for a retry, whose first attempt accounts for it.
+   */
+  occurrences: number;
   queuedAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;

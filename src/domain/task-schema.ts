@@ -87,6 +87,12 @@ const Revision = Type.Integer({
   description: 'The revision the change is based on (or send If-Match)',
 });
 
+/**
+ * What an If-Match header asks of a task's revision: '*' (whichever it is now), or one of the
+ * revisions its strong entity tags name. An empty list (only weak or unknown tags) matches none.
+ */
+export type RevisionCondition = '*' | readonly number[];
+
 /** The body of POST /tasks: a whole task definition. */
 export const TaskCreateInput = Type.Object(definitionFields, { additionalProperties: false });
 export type TaskCreateInput = Static<typeof TaskCreateInput>;

@@ -32,17 +32,34 @@ const textAjv = makeAjv('array');
 // eslint-disable-next-line no-control-regex -- finding NUL is the point
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/** A value still to look at, with the key it sits under in its parent (to check the key first). */
+interface Pending {
+  value: unknown;
+  parentPath: string;
+  key?: string;
+}
+
 /**
  * The JSON pointer of the first string no database stores alike: one holding a NUL
- * character or a lone UTF-16 surrogate (not valid Unicode).
+ * character or a lone UTF-16 surrogate (not valid Unicode). Walks depth first with a stack of
+ * its own, so no nesting overflows the call stack.
  */
-function findUnstorable(value: unknown, path = ''): string | undefined {
-  if (typeof value === 'string') return UNSTORABLE.test(value) ? path : undefined;
-  if (typeof value !== 'object' || value === null) return undefined;
-  for (const [key, item] of Object.entries(value)) {
-    if (UNSTORABLE.test(key)) return `${path}/${key.replace(new RegExp(UNSTORABLE, 'g'), '')}`;
-    const found = findUnstorable(item, `${path}/${key}`);
-    if (found !== undefined) return found;
+function findUnstorable(value: unknown): string | undefined {
+  const pending: Pending[] = [{ value, parentPath: '' }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const { key, parentPath } = next;
+    if (key !== undefined && UNSTORABLE.test(key))
+      return `${parentPath}/${key.replace(new RegExp(UNSTORABLE, 'g'), '')}`;
+    const path = key === undefined ? parentPath : `${parentPath}/${key}`;
+    if (typeof next.value === 'string') {
+      if (UNSTORABLE.test(next.value)) return path;
+    } else if (typeof next.value === 'object' && next.value !== null) {
+      const entries = Object.entries(next.value);
+      for (let index = entries.length - 1; index >= 0; index--) {
+        const [childKey, child] = entries[index] as [string, unknown];
+        pending.push({ value: child, parentPath: path, key: childKey });
+      }
+    }
   }
   return undefined;
 }

@@ -1,7 +1,7 @@
 import type { Task } from '../domain/task.ts';
 import type { FireTimes } from '../plugins/component-kind.ts';
 import type { Lease, NewRun, RunTicket, StoredTrigger } from '../store/store.ts';
-import { planFires } from './fire-plan.ts';
+import { occurrencesText, planFires, type OccurrenceSpan } from './fire-plan.ts';
 
 /** What a claim knows about one locked task. */
 export interface TaskClaimInput {
@@ -43,7 +43,7 @@ type Candidate = { ready: RunTicket } | { occurrence: NewRun };
 function occurrenceRun(
   input: TaskClaimInput,
   trigger: StoredTrigger,
-  scheduledFor: number,
+  span: OccurrenceSpan,
   reason: string | null,
   context: ClaimContext,
 ): NewRun {
@@ -53,7 +53,8 @@ function occurrenceRun(
     ownerId: input.task.ownerId,
     triggerId: trigger.triggerId,
     cause: 'schedule',
-    scheduledFor,
+    scheduledFor: span.at,
+    occurrences: span.count,
     attempt: 1,
     retryOf: null,
     parameters: {},
@@ -100,7 +101,8 @@ function fire(input: TaskClaimInput, context: ClaimContext, plan: TaskClaimPlan)
         continue;
       }
       plan.nextFires.push({ taskId, triggerId, nextFireAt: next(trigger.nextFireAt) });
-      occurrences.push(occurrenceRun(input, trigger, trigger.nextFireAt, null, context));
+      const span = { at: trigger.nextFireAt, count: 1 };
+      occurrences.push(occurrenceRun(input, trigger, span, null, context));
       ahead = input.task.policy.overlap === 'parallel';
       continue;
     }
@@ -112,14 +114,13 @@ function fire(input: TaskClaimInput, context: ClaimContext, plan: TaskClaimPlan)
       context.misfireGraceMs,
     );
     plan.nextFires.push({ taskId, triggerId, nextFireAt: fires.nextFireAt });
-    if (fires.skipped) {
-      const { scheduledFor, reason } = fires.skipped;
-      const skipped = occurrenceRun(input, trigger, scheduledFor, reason, context);
+    for (const span of fires.skipped) {
+      const skipped = occurrenceRun(input, trigger, span, span.reason, context);
       plan.newRuns.push({ ...skipped, status: 'skipped', notBefore: null });
     }
-    fires.run.forEach((at, index) => {
-      occurrences.push(occurrenceRun(input, trigger, at, index === 0 ? fires.note : null, context));
-    });
+    for (const span of fires.run) {
+      occurrences.push(occurrenceRun(input, trigger, span, span.note, context));
+    }
   }
   return occurrences.sort((a, b) => (a.scheduledFor ?? 0) - (b.scheduledFor ?? 0));
 }
@@ -133,6 +134,17 @@ function startOrReserve(occurrence: NewRun, context: ClaimContext): NewRun {
   if (at > context.now)
     return { ...occurrence, status: 'queued', notBefore: at, lease: context.lease };
   return { ...occurrence, status: 'running', notBefore: null, lease: context.lease };
+}
+
+/** Why the overlap policy skips an occurrence; one that stood for several says how many since when. */
+function overlapSkipReason(overlap: Task['policy']['overlap'], occurrence: NewRun): string {
+  const why =
+    overlap === 'queue'
+      ? 'a run was already waiting to start'
+      : 'the previous run was still running';
+  if (occurrence.occurrences <= 1) return why;
+  const since = new Date(occurrence.scheduledFor ?? 0).toISOString();
+  return `${why} (it stood for ${occurrencesText(occurrence.occurrences)} due since ${since})`;
 }
 
 function scheduleEnded(input: TaskClaimInput, plan: TaskClaimPlan): boolean {
@@ -184,10 +196,7 @@ export function planTaskClaim(input: TaskClaimInput, context: ClaimContext): Tas
       plan.newRuns.push({ ...candidate.occurrence, notBefore: null });
       waiting += 1;
     } else {
-      const reason =
-        overlap === 'queue'
-          ? 'a run was already waiting to start'
-          : 'the previous run was still running';
+      const reason = overlapSkipReason(overlap, candidate.occurrence);
       plan.newRuns.push({ ...candidate.occurrence, status: 'skipped', reason, notBefore: null });
     }
   }

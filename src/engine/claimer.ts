@@ -1,8 +1,7 @@
-import { untilExpiry, type Task } from '../domain/task.ts';
-import type { FireTimes } from '../plugins/component-kind.ts';
-import type { ComponentRegistry } from '../plugins/registry.ts';
+import type { Task } from '../domain/task.ts';
 import { orderedId } from '../store/sql/ordered-id.ts';
-import type { Lease, RunTicket, Store, StoredTrigger } from '../store/store.ts';
+import type { Lease, RunTicket, Store } from '../store/store.ts';
+import type { FireTimesCache } from './fire-times-cache.ts';
 import { planTaskClaim, type ClaimContext, type TaskClaimPlan } from './claim-plan.ts';
 
 /** A run this node claimed and must now execute. */
@@ -36,11 +35,9 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
  * triggers, and starts what this node has room for under its lease.
  */
 export class Claimer {
-  readonly #fireTimes = new Map<string, FireTimes | null>();
-
   constructor(
     private readonly store: Store,
-    private readonly registry: ComponentRegistry,
+    private readonly fireTimes: FireTimesCache,
     private readonly options: { batchSize: number; misfireGraceMs: number },
   ) {}
 
@@ -83,10 +80,7 @@ export class Claimer {
             triggers: triggersOf.get(task.id) ?? [],
             ready: readyOf.get(task.id) ?? [],
             activity: activity.get(task.id) ?? { running: 0, waiting: 0, ready: 0 },
-            fireTimesOf: (trigger) => {
-              const fireTimes = this.#fireTimesOf(task, trigger);
-              return fireTimes && untilExpiry(fireTimes, task.expiresAt);
-            },
+            fireTimesOf: (trigger) => this.fireTimes.of(task, trigger),
           },
           context,
         ),
@@ -123,24 +117,5 @@ export class Claimer {
       const reserved = 'status' in ticket && ticket.status === 'queued';
       return task ? [{ ticket, task, reserved }] : [];
     });
-  }
-
-  /** Compiled fire times, cached per trigger config and zone (compiling costs more than computing). */
-  #fireTimesOf(task: Task, trigger: StoredTrigger): FireTimes | null {
-    const cached = this.#fireTimes.get(trigger.fingerprint);
-    if (cached !== undefined) return cached;
-    const component = task.triggers.find((each) => each.id === trigger.triggerId);
-    const kind = this.registry.get('trigger', trigger.kind);
-    let fireTimes: FireTimes | null = null;
-    if (component && kind?.schedule) {
-      try {
-        fireTimes = kind.schedule(component.config as never, task.timezone);
-      } catch {
-        fireTimes = null;
-      }
-    }
-    if (this.#fireTimes.size >= 10_000) this.#fireTimes.clear();
-    this.#fireTimes.set(trigger.fingerprint, fireTimes);
-    return fireTimes;
   }
 }

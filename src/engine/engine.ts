@@ -10,7 +10,8 @@ import type { Clock } from './clock.ts';
 import { EventTriggers } from './event-triggers.ts';
 import { Finisher } from './finisher.ts';
 import { LeaseKeeper } from './lease-keeper.ts';
-import { sweepExpiredLeases } from './lease-sweeper.ts';
+import { FireTimesCache } from './fire-times-cache.ts';
+import { expiredLeases, predecessorLeases, sweepLeases, type Recovery } from './lease-sweeper.ts';
 import type { LiveRuns } from './live-runs.ts';
 import { type LiveRun, type StopReason } from './live-runs.ts';
 import { OnTimeStarter } from './on-time-starter.ts';
@@ -98,6 +99,7 @@ export class Engine {
   /** Claimed runs whose owners are being loaded before they start. */
   readonly #launching = new Set<Promise<void>>();
   readonly #onTime: OnTimeStarter;
+  readonly #fireTimes: FireTimesCache;
   /** "ended" (runId, status) once a run's end is written by this node. */
   readonly events = new EventEmitter<{ ended: [runId: string, status: RunStatus] }>();
   #accepting = false;
@@ -115,7 +117,8 @@ export class Engine {
     this.live = parts.live;
     const now = () => clock.now();
     const onError = (error: unknown) => logger.error(`engine: ${(error as Error).message}`);
-    const claimer = new Claimer(store, registry, {
+    this.#fireTimes = new FireTimesCache(registry);
+    const claimer = new Claimer(store, this.#fireTimes, {
       batchSize: options.claimBatchSize,
       misfireGraceMs: options.misfireGraceMs,
     });
@@ -161,7 +164,7 @@ export class Engine {
       { token: this.#token, durationMs: options.leaseMs },
       onError,
     );
-    this.#onTime = new OnTimeStarter(store, clock, this.#token, {
+    this.#onTime = new OnTimeStarter(store, clock, this.#token, this.#decide(), {
       launch: (run, owner) => this.#launch(run, owner),
       onError,
     });
@@ -184,16 +187,10 @@ export class Engine {
     this.#unsubscribe = this.store.subscribe((signal) =>
       outsideComponents(() => this.#onSignal(signal)),
     );
-    // Alone on its database (SQLite), this node knows every running run was left by a dead process.
-    const expiredBefore = this.store.shared ? this.clock.now() : Number.MAX_SAFE_INTEGER;
-    const recovered = await sweepExpiredLeases(
-      this.store,
-      this.clock.now(),
-      expiredBefore,
-      this.#token,
-    );
-    if (recovered > 0)
-      this.logger.info(`Marked ${recovered} runs interrupted that a stopped server left behind`);
+    // What this node's predecessor left (under its name; on SQLite, alone, every lease is one).
+    const node = this.store.shared ? this.options.nodeName : null;
+    await this.#sweep(predecessorLeases(node, this.#token));
+    await this.#sweep(expiredLeases(this.clock.now()));
     this.#scheduler.start();
     this.#leases.start();
     this.#retention.start();
@@ -262,10 +259,29 @@ export class Engine {
     }
   }
 
+  /** Takes back what the recovery's leases hold, and tells the operator what it did. */
+  async #sweep(recovery: Recovery): Promise<void> {
+    const { givenBack, interrupted } = await sweepLeases(
+      this.store,
+      this.clock.now(),
+      recovery,
+      this.#token,
+      this.#decide(),
+    );
+    if (interrupted > 0)
+      this.logger.info(`Marked ${interrupted} runs interrupted (${recovery.name})`);
+    if (givenBack > 0)
+      this.logger.info(`Gave ${givenBack} occurrences claimed ahead back to their triggers`);
+  }
+
+  /** What deciding again about given-back reservations needs. */
+  #decide() {
+    return { fireTimes: this.#fireTimes, misfireGraceMs: this.options.misfireGraceMs };
+  }
+
   #scheduleSweep(): void {
     this.#cancelSweep = this.clock.setTimer(this.options.leaseMs / 2, () => {
-      const now = this.clock.now();
-      sweepExpiredLeases(this.store, now, now, this.#token)
+      this.#sweep(expiredLeases(this.clock.now()))
         .catch((error: unknown) => this.logger.error(`lease sweep: ${(error as Error).message}`))
         .finally(() => {
           if (this.#accepting) this.#scheduleSweep();
@@ -312,6 +328,7 @@ export class Engine {
       stop: (reason: StopReason) => {
         if (!controller.signal.aborted) controller.abort(reason);
       },
+      settled: false,
       ended: new Promise<void>((resolve) => (markEnded = resolve)),
     };
     this.live.add(live);
@@ -330,6 +347,7 @@ export class Engine {
         results: [],
       }))
       .then(async (execution) => {
+        live.settled = true;
         cancelTimeout();
         const reason =
           execution.status === 'timed-out'

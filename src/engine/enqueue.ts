@@ -84,6 +84,7 @@ export async function enqueueRun(
         triggerId: request.triggerId,
         cause: request.cause,
         scheduledFor: request.occurrence ?? null,
+        occurrences: 1,
         attempt: 1,
         retryOf: null,
         parameters: request.parameters,

@@ -2,34 +2,58 @@ import type { TaskPolicy } from '../domain/task.ts';
 import type { FireTimes } from '../plugins/component-kind.ts';
 
 /** How many due occurrences are counted at most, to describe a long downtime. */
-const COUNT_CAP = 10_000;
+export const COUNT_CAP = 10_000;
+
+/** Consecutive occurrences of one trigger that one record stands for: `count` of them from `at`. */
+export interface OccurrenceSpan {
+  at: number;
+  /** Exact up to COUNT_CAP; COUNT_CAP + 1 means "more than COUNT_CAP". */
+  count: number;
+}
 
 /** What to do with one scheduled trigger that is due. */
 export interface FirePlan {
-  /** The occurrences to run, oldest first. */
-  run: number[];
-  /** A note for the first run when it stands for several occurrences. */
-  note: string | null;
-  /** Occurrences not run, recorded as one skipped run at the first of them. */
-  skipped: { scheduledFor: number; reason: string } | null;
+  /** The spans to run, oldest first: one run each (a span of several under misfire "once"). */
+  run: Array<OccurrenceSpan & { note: string | null }>;
+  /** The spans not run: one skipped run each, with the reason. */
+  skipped: Array<OccurrenceSpan & { reason: string }>;
   nextFireAt: number | null;
 }
 
-function countDue(next: FireTimes, first: number, until: number): string {
+/** How many occurrences are due from first (one of them) up to until, counting to COUNT_CAP + 1. */
+function countDue(next: FireTimes, first: number, until: number): number {
   let count = 0;
   for (let at: number | null = first; at !== null && at <= until; at = next(at)) {
     count += 1;
-    if (count > COUNT_CAP) return `more than ${COUNT_CAP.toLocaleString('en')}`;
+    if (count > COUNT_CAP) break;
   }
-  return String(count);
+  return count;
+}
+
+/** "1 occurrence", "3 occurrences", "more than 10,000 occurrences". */
+export function occurrencesText(count: number): string {
+  if (count > COUNT_CAP) return `more than ${COUNT_CAP.toLocaleString('en')} occurrences`;
+  return count === 1 ? '1 occurrence' : `${count} occurrences`;
 }
 
 const iso = (millis: number) => new Date(millis).toISOString();
 
+/** misfire "once": one run for every occurrence due up to now. */
+function runOnce(firstDue: number, next: FireTimes, now: number): FirePlan {
+  const later = next(firstDue);
+  if (later === null || later > now) {
+    return { run: [{ at: firstDue, count: 1, note: null }], skipped: [], nextFireAt: later };
+  }
+  const count = countDue(next, firstDue, now);
+  const note = `${occurrencesText(count)} were due since ${iso(firstDue)}; ran once (misfire policy "once")`;
+  return { run: [{ at: firstDue, count, note }], skipped: [], nextFireAt: next(now) };
+}
+
 /**
- * Which occurrences of a due trigger run, per the misfire policy. "once" runs one run for
- * all that are due; "all" runs each, up to the limit; "skip" runs only those less than
- * graceMs late and records the older ones as one skipped run.
+ * Which occurrences of a due trigger run, per the misfire policy, so that every due occurrence
+ * is in exactly one span. "once" runs one run for all that are due; "all" runs each, up to the
+ * limit, and records the rest as one skipped run; "skip" first records those more than graceMs
+ * late as one skipped run, then runs the others as "all" does.
  */
 export function planFires(
   firstDue: number,
@@ -38,35 +62,27 @@ export function planFires(
   now: number,
   graceMs: number,
 ): FirePlan {
-  if (policy.misfire === 'once') {
-    const later = next(firstDue);
-    const note =
-      later !== null && later <= now
-        ? `${countDue(next, firstDue, now)} occurrences were due since ${iso(firstDue)}; ran once (misfire policy "once")`
-        : null;
-    return { run: [firstDue], note, skipped: null, nextFireAt: note ? next(now) : later };
-  }
-  let start: number | null = firstDue;
-  let skipped: FirePlan['skipped'] = null;
+  if (policy.misfire === 'once') return runOnce(firstDue, next, now);
+  const plan: FirePlan = { run: [], skipped: [], nextFireAt: null };
+  let at: number | null = firstDue;
   // Missed: due more than graceMs ago (an occurrence exactly graceMs late still runs).
   const missedUntil = now - graceMs - 1;
   if (policy.misfire === 'skip' && firstDue <= missedUntil) {
     const count = countDue(next, firstDue, missedUntil);
-    skipped = {
-      scheduledFor: firstDue,
-      reason: `${count} occurrences from ${iso(firstDue)} were missed while no server ran them (misfire policy "skip")`,
-    };
-    start = next(missedUntil);
+    const reason = `${occurrencesText(count)} from ${iso(firstDue)} ${count === 1 ? 'was' : 'were'} missed while no server ran them (misfire policy "skip")`;
+    plan.skipped.push({ at: firstDue, count, reason });
+    at = next(missedUntil);
   }
-  const run: number[] = [];
-  let at = start;
-  while (at !== null && at <= now && run.length < policy.misfireLimit) {
-    run.push(at);
+  while (at !== null && at <= now && plan.run.length < policy.misfireLimit) {
+    plan.run.push({ at, count: 1, note: null });
     at = next(at);
   }
-  const dropped = at !== null && at <= now;
-  const note = dropped
-    ? `more than ${policy.misfireLimit} occurrences were due; the rest up to ${iso(now)} were not run (misfire limit)`
-    : null;
-  return { run, note, skipped, nextFireAt: dropped ? next(now) : at };
+  if (at !== null && at <= now) {
+    const count = countDue(next, at, now);
+    const reason = `${occurrencesText(count)} from ${iso(at)} up to ${iso(now)} ${count === 1 ? 'was' : 'were'} not run: more than ${policy.misfireLimit} were due (misfire limit)`;
+    plan.skipped.push({ at, count, reason });
+    at = next(now);
+  }
+  plan.nextFireAt = at;
+  return plan;
 }

@@ -1,15 +1,28 @@
+import { performance } from 'node:perf_hooks';
 import type { Store } from '../store/store.ts';
 import type { Clock } from './clock.ts';
 import type { LiveRuns } from './live-runs.ts';
 
 /**
+ * Past this share of the lease time without a renewal, this node stops its runs itself: their
+ * programs end before the lease expires, so no other node retries a run whose first attempt
+ * still runs here.
+ */
+const FENCE_AT = 2 / 3;
+
+/**
  * Keeps this node's leases: every third of the lease time it extends the lease of all its
  * running runs in one statement, saves their new log lines, and stops runs whose cancel was
- * requested (also when the notice from another node got lost).
+ * requested (also when the notice from another node got lost). A run another node took over
+ * (its lease had expired) is stopped, and so is every run once renewals have failed for
+ * FENCE_AT of the lease time: a node cut off from its database fences itself. That silence is
+ * measured on the machine's monotonic clock, as real time, whatever the engine's clock says.
  */
 export class LeaseKeeper {
   #cancelTimer: (() => void) | null = null;
   #beating: Promise<void> | null = null;
+  /** When the last renewal that succeeded began, in performance.now() milliseconds. */
+  #renewedAt = performance.now();
 
   constructor(
     private readonly store: Store,
@@ -25,6 +38,7 @@ export class LeaseKeeper {
   }
 
   start(): void {
+    this.#renewedAt = performance.now();
     this.#schedule();
   }
 
@@ -36,22 +50,58 @@ export class LeaseKeeper {
 
   #schedule(): void {
     this.#cancelTimer = this.clock.setTimer(this.lease.durationMs / 3, () => {
-      this.#beating = this.beat()
-        .catch(this.onError)
-        .finally(() => {
-          this.#beating = null;
-          if (this.#cancelTimer) this.#schedule();
-        });
+      this.#tick();
+      if (this.#cancelTimer) this.#schedule();
     });
+  }
+
+  /** A heartbeat, unless the last one still hangs: then only the fence check. */
+  #tick(): void {
+    if (this.#beating) {
+      this.#fenceIfLate();
+      return;
+    }
+    this.#beating = this.beat()
+      .catch((error: unknown) => {
+        this.#fenceIfLate();
+        this.onError(error);
+      })
+      .finally(() => {
+        this.#beating = null;
+      });
   }
 
   /** One heartbeat. */
   async beat(): Promise<void> {
-    const cancel = await this.store.runs.renewLeases(this.lease.token, this.expiry());
+    const startedAt = performance.now();
+    // Only runs that were live before the renewal began can be missing from it.
+    const live = this.live.all().filter((run) => !run.settled);
+    const { renewed, cancel } = await this.store.runs.renewLeases(this.lease.token, this.expiry());
+    this.#renewedAt = startedAt;
     for (const id of cancel) this.live.get(id)?.stop('canceled');
+    for (const run of live) {
+      if (!renewed.has(run.id)) {
+        run.log.error(
+          'this server lost the run: its lease had expired, and the run was taken over',
+        );
+        run.stop('interrupted');
+      }
+    }
     for (const run of this.live.all()) {
       if (run.log.takeDirty())
         await this.store.runs.saveLog(run.id, this.lease.token, run.log.text);
+    }
+  }
+
+  /** Stops every run here once renewals have failed for FENCE_AT of the lease time. */
+  #fenceIfLate(): void {
+    const silentMs = performance.now() - this.#renewedAt;
+    if (silentMs < this.lease.durationMs * FENCE_AT) return;
+    for (const run of this.live.all().filter((each) => !each.settled)) {
+      run.log.error(
+        `stopped: this server could not renew its lease for ${Math.round(silentMs / 1000)} s, and another server will take the run over`,
+      );
+      run.stop('interrupted');
     }
   }
 }

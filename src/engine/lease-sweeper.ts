@@ -1,42 +1,103 @@
-import type { Store } from '../store/store.ts';
+import type { HeldRun, LeaseHolders, Store } from '../store/store.ts';
+import { giveBack, type GiveBackContext } from './give-back.ts';
 import { followEnds, type EndedRun } from './run-ended.ts';
 
 const SWEEP_BATCH = 200;
 
+/** Which leases a sweep takes back, and what the runs it interrupts are told. */
+export interface Recovery {
+  /** What the leases are, for the operator's log. */
+  name: string;
+  holders: LeaseHolders;
+  reason(run: HeldRun): string;
+}
+
+/** The leases whose node stopped renewing them before now. */
+export function expiredLeases(now: number): Recovery {
+  return {
+    name: 'their leases expired',
+    holders: { expiredBefore: now },
+    reason: (run) =>
+      `its lease expired: ${run.node === null ? 'its server' : `the server ${run.node}`} stopped renewing it (it stopped, crashed or lost the database)`,
+  };
+}
+
 /**
- * Frees the reservations of nodes whose lease expired, and finds running runs whose lease
- * expired (their node died or lost the database): marks them interrupted, and lets the policy
- * retry them. Runs of this node's current lease are never touched; a node that restarts has a
- * new lease, so its old runs are found too.
+ * The leases a restarting node's predecessor left: those of its node name (node names are unique
+ * among the nodes of one database), or every other one when it is alone on its database (SQLite).
  */
-export async function sweepExpiredLeases(
+export function predecessorLeases(node: string | null, ownToken: string): Recovery {
+  return {
+    name: 'a stopped server left them running',
+    holders: { exceptToken: ownToken, node },
+    reason: () => 'the server running it restarted',
+  };
+}
+
+/** What one sweep did. */
+export interface SweepOutcome {
+  /** Reservations given back to their triggers. */
+  givenBack: number;
+  /** Running runs marked interrupted. */
+  interrupted: number;
+}
+
+/**
+ * Takes back what the recovery's leases hold, never this node's own: reservations not begun go
+ * back to their triggers (give-back.ts), running runs become interrupted, and their policy may
+ * retry them. Wakes every node when anything changed.
+ */
+export async function sweepLeases(
   store: Store,
   now: number,
-  expiredBefore: number,
+  recovery: Recovery,
   ownToken: string,
+  decide: Omit<GiveBackContext, 'now'>,
+): Promise<SweepOutcome> {
+  const givenBack = await sweep(store, recovery, ownToken, 'reserved', (tx, runs) =>
+    giveBack(tx, runs, { ...decide, now }),
+  );
+  const interrupted = await sweep(store, recovery, ownToken, 'running', (tx, runs) =>
+    interruptAll(tx, runs, now, recovery),
+  );
+  if (givenBack + interrupted > 0) await store.publish({ type: 'wake' });
+  return { givenBack, interrupted };
+}
+
+/** Handles the held runs of one kind in batches, each in a transaction; returns how many. */
+async function sweep(
+  store: Store,
+  recovery: Recovery,
+  ownToken: string,
+  kind: 'reserved' | 'running',
+  handle: (tx: Store, runs: HeldRun[]) => Promise<number>,
 ): Promise<number> {
-  // Runs a dead node reserved ahead were never begun: they are queued again, not interrupted.
-  if ((await store.runs.releaseExpired(expiredBefore)) > 0) await store.publish({ type: 'wake' });
-  let swept = 0;
+  let total = 0;
   for (;;) {
-    const fetched = await store.runs.expired(expiredBefore, SWEEP_BATCH);
-    const expired = fetched.filter((run) => run.leaseToken !== ownToken);
-    if (expired.length === 0) return swept;
-    const interrupted = await store.transaction(async (tx) => {
-      const tasks = new Map(
-        (await tx.tasks.getMany(expired.map((run) => run.taskId))).map((task) => [task.id, task]),
-      );
-      const ended: EndedRun[] = [];
-      for (const run of expired) {
-        const reason = 'the server running it stopped (its lease expired)';
-        if (!(await tx.runs.interrupt(run.id, run.leaseToken, now, reason))) continue;
-        const task = tasks.get(run.taskId);
-        if (task) ended.push({ ticket: run, policy: task.policy, status: 'interrupted' });
-      }
-      if (await followEnds(tx, ended, now)) await tx.publish({ type: 'wake' });
-      return ended.length;
-    });
-    swept += interrupted;
-    if (fetched.length < SWEEP_BATCH || interrupted === 0) return swept;
+    const fetched = await store.runs[kind](recovery.holders, SWEEP_BATCH);
+    const held = fetched.filter((run) => run.leaseToken !== ownToken);
+    if (held.length === 0) return total;
+    const handled = await store.transaction((tx) => handle(tx, held));
+    total += handled;
+    if (fetched.length < SWEEP_BATCH || handled === 0) return total;
   }
+}
+
+async function interruptAll(
+  tx: Store,
+  runs: readonly HeldRun[],
+  now: number,
+  recovery: Recovery,
+): Promise<number> {
+  const tasks = new Map(
+    (await tx.tasks.getMany(runs.map((run) => run.taskId))).map((task) => [task.id, task]),
+  );
+  const ended: EndedRun[] = [];
+  for (const run of runs) {
+    if (!(await tx.runs.interrupt(run.id, run.leaseToken, now, recovery.reason(run)))) continue;
+    const task = tasks.get(run.taskId);
+    if (task) ended.push({ ticket: run, policy: task.policy, status: 'interrupted' });
+  }
+  if (await followEnds(tx, ended, now)) await tx.publish({ type: 'wake' });
+  return ended.length;
 }

@@ -9,6 +9,8 @@ export interface LiveRun {
   taskId: string;
   log: RunLog;
   stop(reason: StopReason): void;
+  /** Its components are done and its end is being written: nothing is left to stop. */
+  settled: boolean;
   /** Resolves when the run has ended and its end is written. */
   ended: Promise<void>;
 }

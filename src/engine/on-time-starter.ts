@@ -1,6 +1,7 @@
 import type { Store } from '../store/store.ts';
 import type { ClaimedRun } from './claimer.ts';
 import type { Clock } from './clock.ts';
+import { giveBack, type GiveBackContext } from './give-back.ts';
 import type { OwnerState } from './permission-check.ts';
 
 type Reserved = { run: ClaimedRun; owner: OwnerState | undefined };
@@ -9,7 +10,7 @@ type Reserved = { run: ClaimedRun; owner: OwnerState | undefined };
  * Starts the runs this node claimed ahead at their time: all runs due at one instant share one
  * timer and are begun (queued -> running) in one statement, so that thousands due in the same
  * second start together. A run canceled while reserved is not begun. On stop, what has not
- * begun is given back for any node.
+ * begun is given back to its trigger (give-back.ts), for any node to claim.
  */
 export class OnTimeStarter {
   readonly #groups = new Map<number, { runs: Reserved[]; cancel: () => void }>();
@@ -20,6 +21,7 @@ export class OnTimeStarter {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly leaseToken: string,
+    private readonly decide: Omit<GiveBackContext, 'now'>,
     private readonly hooks: {
       launch: (run: ClaimedRun, owner: OwnerState | undefined) => void;
       onError: (error: unknown) => void;
@@ -52,10 +54,21 @@ export class OnTimeStarter {
     this.#groups.clear();
     for (const { cancel } of groups) cancel();
     await Promise.all(this.#beginning);
-    const ids = groups.flatMap(({ runs }) => runs.map(({ run }) => run.ticket.id));
-    this.#count -= ids.length;
-    if (ids.length === 0) return;
-    await this.store.runs.release(ids, this.leaseToken);
+    const runs = groups.flatMap((group) => group.runs);
+    this.#count -= runs.length;
+    await this.#giveBack(runs);
+  }
+
+  /** Gives the reservations back to their triggers and wakes every node to claim them. */
+  async #giveBack(reserved: readonly Reserved[]): Promise<void> {
+    if (reserved.length === 0) return;
+    const held = reserved.map(({ run }) => ({
+      ...run.ticket,
+      leaseToken: this.leaseToken,
+      node: null,
+    }));
+    const now = this.clock.now();
+    await this.store.transaction((tx) => giveBack(tx, held, { ...this.decide, now }));
     await this.store.publish({ type: 'wake' });
   }
 
@@ -71,12 +84,7 @@ export class OnTimeStarter {
       );
     } catch (error) {
       this.hooks.onError(error);
-      await this.store.runs
-        .release(
-          due.map(({ run }) => run.ticket.id),
-          this.leaseToken,
-        )
-        .catch(this.hooks.onError);
+      await this.#giveBack(due).catch(this.hooks.onError);
     } finally {
       this.#count -= due.length;
     }

@@ -34,6 +34,8 @@ function retryOf(ended: EndedRun, now: number): NewRun | null {
     id: orderedId(now),
     attempt: ticket.attempt + 1,
     retryOf: ticket.retryOf ?? ticket.id,
+    // The first attempt accounts for the occurrence.
+    occurrences: 0,
     queuedAt: now,
     status: 'queued',
     reason: `retry ${ticket.attempt} of ${policy.retries}, after the run ended ${status}`,
@@ -50,6 +52,7 @@ function followerRun(ended: EndedRun, follower: Follower, now: number): NewRun {
     triggerId: follower.triggerId,
     cause: 'after-task',
     scheduledFor: null,
+    occurrences: 1,
     attempt: 1,
     retryOf: null,
     parameters: {},

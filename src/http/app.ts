@@ -4,10 +4,11 @@ import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from '../config.ts';
-import { AppError, validationError } from '../domain/errors.ts';
+import { AppError } from '../domain/errors.ts';
 import { compileCheck } from '../domain/validation.ts';
 import type { Services } from '../services.ts';
 import { registerAuthentication } from './authentication.ts';
+import { answerClientError } from './client-errors.ts';
 import { isUiPage, registerWebUi, sendUiPage } from './web-ui.ts';
 import { registerOpenApi } from './openapi.ts';
 import { dataSourceRoutes } from './routes/data-sources.ts';
@@ -35,7 +36,7 @@ import {
   UserSchema,
 } from './schemas.ts';
 
-import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.ts';
+import { MAX_JSON_DEPTH, nestsDeeperThan, tooDeepError } from './json-depth.ts';
 import { redactingLogger } from './log-redaction.ts';
 
 /** What the HTTP app is built from. */
@@ -53,11 +54,6 @@ function trustedProxies(
   return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
 }
 
-function tooDeep(): Error {
-  const message = `nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`;
-  return validationError([{ path: '', message }]);
-}
-
 /**
  * Bodies are JSON or nothing: no text/plain, and an empty JSON body counts as no body. JSON
  * nested deeper than any task needs is refused before validators walk it.
@@ -69,7 +65,7 @@ function acceptJsonOnly(app: FastifyInstance): void {
     const text = body.toString();
     if (text === '') return done(null, undefined);
     void parseJson(request, text, (error: Error | null, value?: unknown) => {
-      if (!error && nestsDeeperThan(value, MAX_JSON_DEPTH)) done(tooDeep(), undefined);
+      if (!error && nestsDeeperThan(value, MAX_JSON_DEPTH)) done(tooDeepError(), undefined);
       else done(error, value);
     });
   });
@@ -87,6 +83,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     frameworkErrors: (error, request, reply) => {
       void sendProblem(error, request, reply);
     },
+    // Requests Node's HTTP parser refuses (bad framing, headers too large) never reach a route.
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
   acceptJsonOnly(app);
   app.setValidatorCompiler(({ schema, httpPart }) =>

@@ -23,6 +23,24 @@ export const CSRF_HEADER = 'x-csrf-token';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** The routes that need a login live here; those outside (health, hooks, documentation, UI) do not. */
+const API_PREFIX = '/api/v1/';
+
+/** A route as Fastify's onRoute hook and request.routeOptions show it. */
+interface RouteLike {
+  url?: string | undefined;
+  config?: { public?: boolean } | undefined;
+}
+
+/**
+ * Whether a route answers without authentication: every route outside /api/v1, and those in it
+ * that say `config: { public: true }`. The one rule both the authentication hook and the
+ * OpenAPI document (security: []) follow.
+ */
+export function isPublicRoute(route: RouteLike): boolean {
+  return !(route.url ?? '').startsWith(API_PREFIX) || route.config?.public === true;
+}
+
 /**
  * Authenticates every API request (cookie, Bearer token or Basic) and, for cookie
  * sessions, demands the CSRF token on requests that change state.
@@ -30,9 +48,11 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function registerAuthentication(app: FastifyInstance, services: Services): void {
   app.decorateRequest('auth', null);
   app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/api/v1/')) return;
+    // A request no route answers is judged by its URL: under /api/v1 it needs a login first.
+    const url = request.routeOptions.url ?? request.url;
+    if (!url.startsWith(API_PREFIX)) return;
     request.auth = await services.authenticator.authenticate(credentialsOf(request));
-    if (!request.auth && request.routeOptions.config.public !== true) {
+    if (!request.auth && !isPublicRoute({ url, config: request.routeOptions.config })) {
       throw new AppError('UNAUTHENTICATED', 'Log in, or send an API token');
     }
     const session = request.auth?.session;

@@ -1,3 +1,5 @@
+import { AppError } from '../domain/errors.ts';
+
 /** Deeper JSON than this is refused before anything walks it (validators recurse). */
 export const MAX_JSON_DEPTH = 64;
 
@@ -11,4 +13,12 @@ export function nestsDeeperThan(value: unknown, max: number): boolean {
     for (const child of Object.values(item)) pending.push([child, depth + 1]);
   }
   return false;
+}
+
+/** The answer to a body nested too deep: a 400 that names the limit. */
+export function tooDeepError(): AppError {
+  const message = `nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels, the most this server reads`;
+  return new AppError('VALIDATION_FAILED', `The JSON body ${message}`, {
+    issues: [{ in: 'body', path: '', message }],
+  });
 }

@@ -1,10 +1,24 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
-import { CSRF_HEADER, SESSION_COOKIE } from './authentication.ts';
+import { CSRF_HEADER, isPublicRoute, SESSION_COOKIE } from './authentication.ts';
 
-/** Describes every route in an OpenAPI 3.1 document at /api/openapi.json, browsable at /api/docs. */
+/**
+ * Documents the routes that need no login as such (security: [], overriding the global
+ * security), by the rule that makes them public, so the document cannot say otherwise.
+ */
+function documentPublicRoutes(app: FastifyInstance): void {
+  app.addHook('onRoute', (route) => {
+    if (isPublicRoute(route)) route.schema = { ...route.schema, security: [] };
+  });
+}
+
+/**
+ * Describes every route in an OpenAPI 3.1 document at /api/openapi.json, browsable at
+ * /api/docs. Register it before the routes, so that it sees them all.
+ */
 export async function registerOpenApi(app: FastifyInstance, version: string): Promise<void> {
+  documentPublicRoutes(app);
   await app.register(swagger, {
     // Name shared schemas by their $id (Task, Problem, ...) instead of def-0, def-1.
     refResolver: {

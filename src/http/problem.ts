@@ -12,7 +12,8 @@ export interface Problem {
   status: number;
   detail: string;
   code: ErrorCode;
-  instance: string;
+  /** The path of the request; absent where there is none to name (see client-errors.ts). */
+  instance?: string;
   errors?: LocatedIssue[];
 }
 
@@ -20,6 +21,11 @@ export interface Problem {
 const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'BODY_TOO_LARGE',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+};
+
+/** Fastify's messages that do not say what to do instead. */
+const FASTIFY_DETAILS: Record<string, string> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Send the body as application/json',
 };
 
 /** Codes for any other client error Fastify raises, by status. */
@@ -37,10 +43,11 @@ const PARTS: Record<string, LocatedIssue['in']> = {
   headers: 'header',
 };
 
-function problem(
+/** The problem of one of our codes, with the status, title and type the code has. */
+export function problem(
   code: ErrorCode,
   detail: string,
-  instance: string,
+  instance: string | undefined,
   issues: LocatedIssue[] = [],
 ): Problem {
   return {
@@ -49,7 +56,7 @@ function problem(
     status: ERROR_CODES[code].status,
     detail,
     code,
-    instance,
+    ...(instance === undefined ? {} : { instance }),
     ...(issues.length > 0 ? { errors: issues } : {}),
   };
 }
@@ -75,7 +82,8 @@ function fromValidation(error: Partial<FastifyError>, instance: string): Problem
 function fromFastify(error: Partial<FastifyError>, instance: string): Problem | undefined {
   const status = error.statusCode ?? 500;
   const code = (error.code && FASTIFY_CODES[error.code]) ?? STATUS_CODES[status];
-  if (code) return problem(code, error.message ?? ERROR_CODES[code].title, instance);
+  const detail = (error.code && FASTIFY_DETAILS[error.code]) ?? error.message;
+  if (code) return problem(code, detail ?? ERROR_CODES[code].title, instance);
   if (status >= 400 && status < 500)
     return problem('VALIDATION_FAILED', error.message ?? 'Bad request', instance);
   return undefined;

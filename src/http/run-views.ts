@@ -19,6 +19,7 @@ export function runView(run: Run) {
     node: run.node,
     cancelRequested: run.cancelRequested,
     scheduledFor: iso(run.scheduledFor),
+    occurrences: run.occurrences,
     queuedAt: run.queuedAt.toISOString(),
     startedAt: iso(run.startedAt),
     finishedAt: iso(run.finishedAt),

@@ -102,6 +102,11 @@ export const RunSchema = Type.Object(
     node: Nullable(Type.String()),
     cancelRequested: Type.Boolean(),
     scheduledFor: Nullable(Timestamp),
+    occurrences: Type.Integer({
+      minimum: 0,
+      description:
+        'How many times the task was asked to run that this record accounts for: for a schedule, its occurrences from scheduledFor (several when coalesced or skipped together); 0 for a retry',
+    }),
     queuedAt: Timestamp,
     startedAt: Nullable(Timestamp),
     finishedAt: Nullable(Timestamp),

@@ -133,6 +133,11 @@ export interface TriggerRepository {
   setNextFire(
     updates: ReadonlyArray<{ taskId: string; triggerId: string; nextFireAt: number | null }>,
   ): Promise<void>;
+  /**
+   * Moves triggers back to an occurrence given back to them, unless they fire at or before it
+   * already; at most one update per trigger.
+   */
+  rewind(updates: ReadonlyArray<{ taskId: string; triggerId: string; to: number }>): Promise<void>;
   /** The earliest next fire time of all triggers. */
   earliestFire(): Promise<number | null>;
   nextFireOf(taskIds: readonly string[]): Promise<Map<string, number>>;
@@ -162,8 +167,20 @@ export interface Lease {
   expiresAt: number;
 }
 
+/**
+ * Whose leases a recovery looks at: those that expired before a time (their node stopped
+ * renewing them), or every one but this node's own, of one node name (its predecessor under that
+ * name, at a restart) or of any (null: alone on the database, every other lease is a dead one's).
+ */
+export type LeaseHolders = { expiredBefore: number } | { exceptToken: string; node: string | null };
+
+/** A run under a lease, with the lease's token and node. */
+export type HeldRun = RunTicket & { leaseToken: string; node: string | null };
+
 /** A run to insert: queued (notBefore null means "waiting for the running one"), running, or skipped. */
 export interface NewRun extends RunTicket {
+  /** How many occurrences of its trigger it accounts for (see Run.occurrences). */
+  occurrences: number;
   queuedAt: number;
   status: 'queued' | 'running' | 'skipped';
   reason: string | null;
@@ -213,12 +230,13 @@ export interface RunRepository {
   start(ids: readonly string[], lease: Lease, now: number): Promise<void>;
   /** Appends to the log of a run, whatever its state (notes written after it ended). */
   appendLog(id: string, text: string): Promise<void>;
-  /** Gives back runs this lease reserved ahead (a node stopping): any node may start them. */
-  release(ids: readonly string[], leaseToken: string): Promise<void>;
   /** Starts runs this lease reserved ahead; returns those still reserved (not canceled meanwhile). */
   begin(ids: readonly string[], leaseToken: string, now: number): Promise<Set<string>>;
-  /** Frees the reservations of nodes whose lease expired; returns how many. */
-  releaseExpired(now: number): Promise<number>;
+  /**
+   * Deletes runs reserved ahead that were not begun (queued, still under the given lease);
+   * returns the ids deleted. Their occurrences are given back to their triggers (see give-back.ts).
+   */
+  withdraw(reservations: ReadonlyArray<{ id: string; leaseToken: string }>): Promise<Set<string>>;
   /** Leaves queued runs waiting until the running run of their task ends. */
   park(ids: readonly string[]): Promise<void>;
   /** Lets the oldest waiting run of each task start. */
@@ -227,9 +245,18 @@ export interface RunRepository {
   /** Writes each end whose lease is still held; returns the ids written. */
   finish(ends: readonly RunEnd[]): Promise<Set<string>>;
   saveLog(id: string, leaseToken: string, log: string): Promise<void>;
-  /** Extends every running or reserved run of this lease; returns the ids whose cancel was requested. */
-  renewLeases(token: string, expiresAt: number): Promise<string[]>;
-  expired(now: number, limit: number): Promise<Array<RunTicket & { leaseToken: string }>>;
+  /**
+   * Extends every running or reserved run of this lease: returns the ids renewed (a run of this
+   * node missing there has lost its lease) and those whose cancel was requested.
+   */
+  renewLeases(
+    token: string,
+    expiresAt: number,
+  ): Promise<{ renewed: Set<string>; cancel: string[] }>;
+  /** Running runs under the leases of these holders, oldest lease first. */
+  running(holders: LeaseHolders, limit: number): Promise<HeldRun[]>;
+  /** Runs reserved ahead, not begun yet, under the leases of these holders. */
+  reserved(holders: LeaseHolders, limit: number): Promise<HeldRun[]>;
   /** Ends a running run whose lease is this token; false when it is not (any more). */
   interrupt(id: string, leaseToken: string, now: number, reason: string): Promise<boolean>;
   /** Cancels a queued run, or asks the node running it to; the status it had, if it exists. */

@@ -8,6 +8,7 @@ import {
   TaskCreateInput,
   TaskPatchInput,
   TaskReplaceInput,
+  type RevisionCondition,
   type TaskListParams,
 } from '../domain/task-schema.ts';
 import { compileValidator } from '../domain/validation.ts';
@@ -33,19 +34,29 @@ const validateCreate = compileValidator(TaskCreateInput);
 const validateReplace = compileValidator(TaskReplaceInput);
 const validatePatch = compileValidator(TaskPatchInput);
 
-/** The revision an update is based on: from If-Match or the body, which must agree. */
-function baseRevision(fromHeader: number | undefined, fromBody: number | undefined): number {
-  if (fromHeader !== undefined && fromBody !== undefined && fromHeader !== fromBody) {
-    throw validationError([{ path: '/revision', message: 'differs from the If-Match header' }]);
-  }
-  const revision = fromHeader ?? fromBody;
-  if (revision === undefined) {
+/** The revisions an update may be based on: from If-Match and the body, which must agree. */
+function baseRevisions(
+  ifMatch: RevisionCondition | undefined,
+  fromBody: number | undefined,
+): RevisionCondition {
+  if (fromBody === undefined) {
+    if (ifMatch !== undefined) return ifMatch;
     throw new AppError(
       'REVISION_REQUIRED',
       'Send the revision you edited, in If-Match or as "revision"',
     );
   }
-  return revision;
+  if (ifMatch === undefined || ifMatch === '*') return [fromBody];
+  // A list of only weak or unknown tags matches no revision, the body's neither.
+  if (ifMatch.length > 0 && !ifMatch.includes(fromBody)) {
+    throw validationError([{ path: '/revision', message: 'differs from the If-Match header' }]);
+  }
+  return ifMatch.filter((revision) => revision === fromBody);
+}
+
+/** Whether a task's revision is one the update may be based on (any, without a condition). */
+function matches(expected: RevisionCondition | undefined, revision: number): boolean {
+  return expected === undefined || expected === '*' || expected.includes(revision);
 }
 
 /**
@@ -122,19 +133,29 @@ export class TaskService {
     return this.#insert(caller, ownerId, definition, 'task.import');
   }
 
-  async replace(caller: Caller, id: string, raw: unknown, ifMatch?: number): Promise<Task> {
+  async replace(
+    caller: Caller,
+    id: string,
+    raw: unknown,
+    ifMatch?: RevisionCondition,
+  ): Promise<Task> {
     requirePlanner(caller);
     const { revision, ...input } = validateReplace(raw);
-    const expected = baseRevision(ifMatch, revision);
+    const expected = baseRevisions(ifMatch, revision);
     return this.#change(caller, id, expected, 'task.update', (task) =>
       buildDefinition(input, this.context, task, secretKeeping(caller, task)),
     );
   }
 
-  async patch(caller: Caller, id: string, raw: unknown, ifMatch?: number): Promise<Task> {
+  async patch(
+    caller: Caller,
+    id: string,
+    raw: unknown,
+    ifMatch?: RevisionCondition,
+  ): Promise<Task> {
     requirePlanner(caller);
     const { revision, ...changes } = validatePatch(raw);
-    const expected = baseRevision(ifMatch, revision);
+    const expected = baseRevisions(ifMatch, revision);
     return this.#change(caller, id, expected, 'task.update', (task) =>
       buildDefinition(
         {
@@ -241,13 +262,14 @@ export class TaskService {
   }
 
   /**
-   * Applies a change to a visible task in one transaction: checks the base revision
-   * (when given), bumps the revision, and audits. A concurrent writer gets a conflict.
+   * Applies a change to a visible task in one transaction: checks the revision is one the
+   * change may be based on (when given), bumps it, and audits. A concurrent writer gets a
+   * conflict.
    */
   async #change(
     caller: Caller,
     id: string,
-    expectedRevision: number | undefined,
+    expected: RevisionCondition | undefined,
     action: string,
     edit: (task: Task) => TaskDefinition,
     newOwnerId?: string,
@@ -255,8 +277,8 @@ export class TaskService {
     const now = this.now();
     await this.store.transaction(async (store) => {
       const task = await this.get(caller, id, store);
-      const base = expectedRevision ?? task.revision;
-      if (base !== task.revision) throw revisionConflict(task.revision);
+      if (!matches(expected, task.revision)) throw revisionConflict(task.revision, expected);
+      const base = task.revision;
       if (newOwnerId !== undefined) await requireEnabledOwner(store, newOwnerId);
       const ownerId = newOwnerId ?? task.ownerId;
       const definition = edit(task);
@@ -317,9 +339,10 @@ function sameDefinition(definition: TaskDefinition, task: Task): boolean {
   return isDeepStrictEqual(definition, definitionOf(task));
 }
 
-function revisionConflict(current: number): AppError {
-  return new AppError(
-    'REVISION_CONFLICT',
-    `The task was changed meanwhile; its revision is now ${current}`,
-  );
+function revisionConflict(current: number, expected?: RevisionCondition): AppError {
+  const detail =
+    Array.isArray(expected) && expected.length === 0
+      ? `If-Match holds no strong entity tag of a revision (a weak W/"…" never matches); the revision is ${current}`
+      : `The task was changed meanwhile; its revision is now ${current}`;
+  return new AppError('REVISION_CONFLICT', detail);
 }

@@ -79,6 +79,8 @@ for (const backend of await backends()) {
     let t: EngineApp;
     let world: MatrixWorld;
     let documented: DocumentedRoute[];
+    /** The security the document gives operations that say none of their own. */
+    let globalSecurity: unknown[];
 
     before(async () => {
       t = await startEngineApp(backend, 'authz-matrix');
@@ -86,6 +88,7 @@ for (const backend of await backends()) {
       const served = await t.anonymous.get('/api/openapi.json');
       assert.equal(served.status, 200);
       documented = documentedRoutes(served.body);
+      globalSecurity = Array.isArray(served.body.security) ? served.body.security : [];
     });
     after(async () => {
       await t?.close();
@@ -177,6 +180,25 @@ for (const backend of await backends()) {
         })
         .map((route) => `${route.key} (${ROUTE_DECISIONS[route.key]?.decision})`);
       assert.deepEqual(wrong, [], 'OpenAPI security differs from the decision');
+    });
+
+    it('answers anonymous callers as the OpenAPI document says: no 401 where it needs no login, 401 elsewhere', async () => {
+      const needsLogin = (route: DocumentedRoute) =>
+        (route.operation.security ?? globalSecurity).length > 0;
+      assert.ok(documented.some(needsLogin) && !documented.every(needsLogin));
+      const found: string[] = [];
+      const byKey = new Map(documented.map((route) => [route.key, route]));
+      for (const key of sweepOrder([...byKey.keys()])) {
+        const route = byKey.get(key) as DocumentedRoute;
+        const response = await call(anonymously(), key, world.ids);
+        const refused = response.status === 401 && response.body?.code === 'UNAUTHENTICATED';
+        if (needsLogin(route) && !refused)
+          found.push(`${key}: documented as needing a login, answered ${response.status}`);
+        if (!needsLogin(route) && response.status === 401)
+          found.push(`${key}: documented as public (security: []), answered 401`);
+        if (response.status === 202 && response.body?.runId) await t.ended(response.body.runId);
+      }
+      assert.deepEqual(found, []);
     });
 
     it("answers a planner user's tries at another user's objects by query, mixed ids or token as 404", async () => {

@@ -168,19 +168,82 @@ for (const backend of await backends()) {
       assert.equal(enabled.headers.etag, '"1"');
     });
 
-    it('accepts only a strong If-Match', async () => {
-      const created = (await alice.post('/api/v1/tasks', taskBody('strong'))).body;
-      const weak = await alice.patch(
-        `/api/v1/tasks/${created.id}`,
-        { name: 'x' },
-        { 'if-match': 'W/"1"' },
+    it('refuses an If-Match that is not an entity tag with 400, changing nothing', async () => {
+      const created = (await alice.post('/api/v1/tasks', taskBody('tagged'))).body;
+      const url = `/api/v1/tasks/${created.id}`;
+      for (const malformed of [
+        '1',
+        '"1',
+        '1"',
+        "'1'",
+        'W/1',
+        'w/"1"',
+        '"1" "2"',
+        '**',
+        '"1", *',
+        ',',
+      ]) {
+        const patched = await alice.patch(url, { name: 'x' }, { 'if-match': malformed });
+        assert.equal(patched.status, 400, `If-Match: ${malformed}`);
+        assert.equal(patched.headers['content-type'], 'application/problem+json; charset=utf-8');
+        assert.equal(patched.body.code, 'VALIDATION_FAILED');
+        assert.deepEqual(patched.body.errors, [
+          {
+            in: 'header',
+            path: '/if-match',
+            message: 'must be an entity tag such as "3" (quoted), or *',
+          },
+        ]);
+        assert.match(patched.body.detail, /entity tag such as "3" \(quoted\)/);
+      }
+      const replaced = await alice.put(url, { name: 'x' }, { 'if-match': '1' });
+      assert.equal(replaced.status, 400);
+      const now = await alice.get(url);
+      assert.equal(now.body.name, 'tagged');
+      assert.equal(now.body.revision, 1);
+      assert.equal(now.headers.etag, '"1"');
+    });
+
+    it('updates on the current quoted ETag and refuses a stale one with 409', async () => {
+      const created = (await alice.post('/api/v1/tasks', taskBody('quoted'))).body;
+      const url = `/api/v1/tasks/${created.id}`;
+      const first = await alice.patch(url, { name: 'first' }, { 'if-match': '"1"' });
+      assert.equal(first.status, 200);
+      assert.equal(first.headers.etag, '"2"');
+      const replaced = await alice.put(
+        url,
+        { name: 'second' },
+        { 'if-match': String(first.headers.etag) },
       );
-      assert.equal(weak.status, 400);
-      assert.deepEqual(weak.body.errors[0], {
-        in: 'header',
-        path: '/if-match',
-        message: 'must be a task revision such as "3"',
-      });
+      assert.equal(replaced.status, 200);
+      assert.equal(replaced.body.revision, 3);
+      const stale = await alice.patch(url, { name: 'stale' }, { 'if-match': '"2"' });
+      assert.equal(stale.status, 409);
+      assert.equal(stale.body.code, 'REVISION_CONFLICT');
+      assert.equal((await alice.get(url)).body.name, 'second');
+    });
+
+    it('reads If-Match as RFC 9110 does: *, lists, and strong comparison (a weak tag never matches)', async () => {
+      const created = (await alice.post('/api/v1/tasks', taskBody('listed'))).body;
+      const url = `/api/v1/tasks/${created.id}`;
+      const listed = await alice.patch(url, { name: 'listed 2' }, { 'if-match': ' "7" ,, "1" ' });
+      assert.equal(listed.status, 200);
+      assert.equal(listed.body.revision, 2);
+      const weak = await alice.patch(url, { name: 'weak' }, { 'if-match': 'W/"2"' });
+      assert.equal(weak.status, 409);
+      assert.equal(weak.body.code, 'REVISION_CONFLICT');
+      assert.match(weak.body.detail, /a weak W\/"…" never matches/);
+      const foreign = await alice.patch(url, { name: 'foreign' }, { 'if-match': '"abc", "02"' });
+      assert.equal(foreign.status, 409);
+      const any = await alice.patch(url, { name: 'any' }, { 'if-match': '*' });
+      assert.equal(any.status, 200, 'If-Match: * needs no revision');
+      assert.equal(any.body.revision, 3);
+      const anyStale = await alice.patch(url, { name: 'x', revision: 1 }, { 'if-match': '*' });
+      assert.equal(anyStale.status, 409, 'a revision in the body still counts with *');
+      const disagree = await alice.patch(url, { name: 'x', revision: 3 }, { 'if-match': '"2"' });
+      assert.equal(disagree.status, 400);
+      assert.equal(disagree.body.errors[0].path, '/revision');
+      assert.equal((await alice.get(url)).body.name, 'any');
     });
 
     it('refuses a stale revision with 409 and a missing one with 428, changing nothing', async () => {

@@ -346,6 +346,7 @@ for (const backend of await backends()) {
           triggerId: 'trigger-1',
           cause: 'schedule' as const,
           scheduledFor: now - n * 1000,
+          occurrences: 1,
           attempt: 1,
           retryOf: null,
           parameters: {},

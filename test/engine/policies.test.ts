@@ -2,34 +2,21 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { backends } from '../support/backends.ts';
 import { startEngineApp, type EngineApp, type EngineAppOptions } from '../support/engine-app.ts';
-import { eventually, runsOf, runsUntil } from '../support/engine-runs.ts';
+import {
+  createTask,
+  eventually,
+  EVERY_MINUTE,
+  runManually,
+  runsOf,
+  runsUntil,
+  type RunView,
+} from '../support/engine-runs.ts';
 import { gate } from '../support/test-kinds.ts';
 
 const MINUTE = 60_000;
 const START = Date.parse('2026-03-02T08:00:00Z');
 /** The instant `minutes` after the clock's start, as the API writes it. */
 const minute = (minutes: number) => new Date(START + minutes * MINUTE).toISOString();
-
-const everyMinute = {
-  kind: 'time',
-  config: {
-    timezone: 'UTC',
-    start: '2026-03-02T08:00',
-    intervals: [{ kind: 'minutes', every: 1 }],
-  },
-};
-
-async function createTask(t: EngineApp, body: Record<string, unknown>): Promise<string> {
-  const created = await t.admin.post('/api/v1/tasks', { name: 'policy', timezone: 'UTC', ...body });
-  assert.equal(created.status, 201, JSON.stringify(created.body));
-  return created.body.id;
-}
-
-async function runManually(t: EngineApp, taskId: string): Promise<string> {
-  const started = await t.admin.post(`/api/v1/tasks/${taskId}/run`);
-  assert.equal(started.status, 202, JSON.stringify(started.body));
-  return started.body.runId;
-}
 
 /** Waits until the run executes on this node (its timeout timer is then set). */
 function executing(t: EngineApp, runId: string) {
@@ -41,6 +28,9 @@ async function tick(t: EngineApp, ms: number): Promise<void> {
   await t.clock.advance(ms);
   t.engine.wake();
 }
+
+const byScheduledFor = (a: RunView, b: RunView) =>
+  (a.scheduledFor ?? '').localeCompare(b.scheduledFor ?? '');
 
 /** Stops the engine, lets the clock pass `ms` with no server, then starts it again. */
 async function downtime(t: EngineApp, ms: number): Promise<void> {
@@ -71,7 +61,7 @@ for (const backend of await backends()) {
       const t = await open();
       const name = gateName('overlap-skip');
       const taskId = await createTask(t, {
-        triggers: [everyMinute],
+        triggers: [EVERY_MINUTE],
         jobs: [{ kind: 'wait', config: { gate: name } }],
         policy: { overlap: 'skip' },
       });
@@ -96,7 +86,7 @@ for (const backend of await backends()) {
       const t = await open();
       const name = gateName('overlap-queue');
       const taskId = await createTask(t, {
-        triggers: [everyMinute],
+        triggers: [EVERY_MINUTE],
         jobs: [{ kind: 'wait', config: { gate: name } }],
         policy: { overlap: 'queue' },
       });
@@ -128,7 +118,7 @@ for (const backend of await backends()) {
       const t = await open();
       const name = gateName('overlap-parallel');
       const taskId = await createTask(t, {
-        triggers: [everyMinute],
+        triggers: [EVERY_MINUTE],
         jobs: [{ kind: 'wait', config: { gate: name } }],
         policy: { overlap: 'parallel' },
       });
@@ -149,7 +139,7 @@ for (const backend of await backends()) {
       const t = await open();
       const name = gateName('manual-waits');
       const taskId = await createTask(t, {
-        triggers: [everyMinute],
+        triggers: [EVERY_MINUTE],
         jobs: [{ kind: 'wait', config: { gate: name } }],
         policy: { overlap: 'skip' },
       });
@@ -175,7 +165,7 @@ for (const backend of await backends()) {
       const t = await open();
       const name = gateName('misfire-once');
       const taskId = await createTask(t, {
-        triggers: [everyMinute],
+        triggers: [EVERY_MINUTE],
         jobs: [{ kind: 'wait', config: { gate: name } }],
         policy: { misfire: 'once' },
       });
@@ -195,17 +185,26 @@ for (const backend of await backends()) {
     it('misfire "all": one run per missed occurrence, up to misfireLimit', async () => {
       const t = await open();
       const taskId = await createTask(t, {
-        triggers: [everyMinute],
+        triggers: [EVERY_MINUTE],
         jobs: [{ kind: 'noop' }],
         policy: { misfire: 'all', misfireLimit: 3, overlap: 'parallel' },
       });
       await downtime(t, 10 * MINUTE);
-      const runs = await runsUntil(t, taskId, 1);
+      const runs = (await runsUntil(t, taskId, 4)).sort(byScheduledFor);
       assert.deepEqual(
-        runs.map((run) => run.scheduledFor),
-        [minute(1), minute(2), minute(3)],
+        runs.map((run) => [run.scheduledFor, run.status === 'skipped', run.occurrences]),
+        [
+          [minute(1), false, 1],
+          [minute(2), false, 1],
+          [minute(3), false, 1],
+          [minute(4), true, 7],
+        ],
       );
-      for (const run of runs) assert.equal((await t.ended(run.id)).status, 'succeeded');
+      assert.match(
+        runs[3]?.reason ?? '',
+        /^7 occurrences from .* were not run: more than 3 were due/,
+      );
+      for (const run of runs.slice(0, 3)) assert.equal((await t.ended(run.id)).status, 'succeeded');
       const task = await t.admin.get(`/api/v1/tasks/${taskId}`);
       assert.equal(task.body.nextRunAt, minute(11), 'the rest up to now are not run');
     });
@@ -213,7 +212,7 @@ for (const backend of await backends()) {
     it('misfire "skip": missed occurrences become one skipped run; a barely late one runs', async () => {
       const t = await open({ engine: { misfireGraceMs: 1000 } });
       const taskId = await createTask(t, {
-        triggers: [everyMinute],
+        triggers: [EVERY_MINUTE],
         jobs: [{ kind: 'noop' }],
         policy: { misfire: 'skip' },
       });

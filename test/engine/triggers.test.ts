@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { sweepExpiredLeases } from '../../src/engine/lease-sweeper.ts';
+import { FireTimesCache } from '../../src/engine/fire-times-cache.ts';
+import { expiredLeases, sweepLeases } from '../../src/engine/lease-sweeper.ts';
 import type { ApiClient } from '../support/api-client.ts';
 import { backends } from '../support/backends.ts';
 import { startEngineApp, type EngineApp } from '../support/engine-app.ts';
@@ -22,6 +23,13 @@ const everyMinute = schedule({ kind: 'minutes', every: 1 });
 const afterTask = (taskId: string, on: string) => ({ kind: 'after-task', config: { taskId, on } });
 /** Fails when run with the parameter name=boom, succeeds otherwise. */
 const failsOnBoom = { kind: 'fail', config: { when: 'boom' } };
+
+/** Another node's sweep, as if every lease had expired. */
+function sweepAsAnotherNode(t: EngineApp) {
+  const recovery = expiredLeases(Number.MAX_SAFE_INTEGER);
+  const decide = { fireTimes: new FireTimesCache(t.services.registry), misfireGraceMs: 60_000 };
+  return sweepLeases(t.services.store, t.clock.now(), recovery, 'another-node', decide);
+}
 
 async function createTask(client: ApiClient, body: Record<string, unknown>): Promise<string> {
   const created = await client.post('/api/v1/tasks', { name: 'trigger', timezone: 'UTC', ...body });
@@ -273,13 +281,8 @@ for (const backend of await backends()) {
       const runId = await runManually(t.admin, taskId);
       const live = await eventually('the run to execute', async () => t.engine.live.get(runId));
       const store = t.services.store;
-      const swept = await sweepExpiredLeases(
-        store,
-        t.clock.now(),
-        Number.MAX_SAFE_INTEGER,
-        'someone-else',
-      );
-      assert.equal(swept, 1);
+      const swept = await sweepAsAnotherNode(t);
+      assert.equal(swept.interrupted, 1);
       assert.equal((await store.runs.get(runId))?.status, 'interrupted');
       gate(name).open();
       await live.ended;
@@ -298,7 +301,7 @@ for (const backend of await backends()) {
       });
       const runId = await runManually(t.admin, taskId);
       await eventually('the run to execute', async () => t.engine.live.get(runId));
-      await sweepExpiredLeases(t.services.store, t.clock.now(), Number.MAX_SAFE_INTEGER, 'other');
+      await sweepAsAnotherNode(t);
       const [first, retry] = await runsOf(t, taskId);
       assert.equal(first?.status, 'interrupted');
       assert.equal(retry?.attempt, 2);

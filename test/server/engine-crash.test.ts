@@ -26,8 +26,9 @@ const SLEEP_MS = 5_000;
 /** How long no server runs in the misfire tests. */
 const DOWNTIME_MS = 4_000;
 /**
- * Occurrences the killed server could not run: it had claimed (reserved) those up to two
- * seconds ahead, which the restarted server then runs late, so at least the rest are missed.
+ * Occurrences the killed server could not run: at least the seconds of the downtime but the two
+ * it may have begun early (what it had reserved ahead and not begun goes back to the trigger, and
+ * the restarted server handles it per the misfire policy like every other due occurrence).
  */
 const MISSED_AT_LEAST = DOWNTIME_MS / 1000 - 2;
 const SECOND = 1_000;
@@ -196,7 +197,11 @@ for (const backend of await backends()) {
             [original?.status, original?.attempt, original?.node],
             ['interrupted', 1, 'first'],
           );
-          assert.match(original?.reason ?? '', /lease expired/);
+          // Alone on its file, the restarted SQLite server knows what its predecessor left;
+          // on PostgreSQL another node ('second') takes the runs over once their lease expired.
+          const why =
+            backend.name === 'sqlite' ? /^the server running it restarted$/ : /lease expired/;
+          assert.match(original?.reason ?? '', why);
           const retries = runs.filter((run) => run.retryOf === id);
           assert.deepEqual(
             retries.map((run) => [run.status, run.attempt, run.node]),
@@ -257,6 +262,7 @@ for (const backend of await backends()) {
       const claimed = runs
         .filter((run) => Date.parse(run.queuedAt) < killedAt + DOWNTIME_MS / 2)
         .map((run) => Date.parse(run.scheduledFor ?? ''));
+      assert.ok(claimed.length > 0, `the killed server ran some: ${JSON.stringify(runs)}`);
       const seconds: number[] = [];
       for (let at = Math.max(...claimed) + SECOND; at <= killedAt + DOWNTIME_MS; at += SECOND)
         seconds.push(at);
@@ -300,8 +306,10 @@ for (const backend of await backends()) {
         for (const policy of policies) ids.push(await createTask(first, everySecond(policy)));
         await until(
           () => listAll(first, ids),
-          (lists) => lists.every((runs) => runs.length >= 2),
-          'two runs of each task before the crash',
+          // Begun, not only claimed ahead: what was only reserved goes back to the trigger.
+          (lists) =>
+            lists.every((runs) => runs.filter((run) => run.status !== 'queued').length >= 2),
+          'two runs of each task begun before the crash',
         );
         await kill(first);
         const killedAt = Date.now();

@@ -12,7 +12,7 @@ import {
   type TaskSortKey,
 } from '../../src/domain/task.ts';
 import type { ApiToken, Group, Session, User, UserWithSecret } from '../../src/domain/user.ts';
-import type { Page, Store } from '../../src/store/store.ts';
+import type { NewRun, Page, Store } from '../../src/store/store.ts';
 import { backends, type Backend, type TestStore } from '../support/backends.ts';
 
 const BASE = Date.UTC(2024, 0, 15, 12, 0, 0, 123);
@@ -1167,6 +1167,103 @@ function transactionContract(backend: Backend, fresh: FreshStores): void {
   });
 }
 
+function leaseContract(backend: Backend, fresh: FreshStores): void {
+  describe('runs under leases', () => {
+    const store = fresh('leases');
+    let task: Task;
+    const lease = (node: string, token: string, expiresAt: number) => ({ node, token, expiresAt });
+    const newRun = (status: NewRun['status'], held: NewRun['lease'], scheduledFor: number) => ({
+      id: randomUUID(),
+      taskId: task.id,
+      ownerId: task.ownerId,
+      triggerId: 'trigger-1',
+      cause: 'schedule' as const,
+      scheduledFor,
+      occurrences: 1,
+      attempt: 1,
+      retryOf: null,
+      parameters: {},
+      chain: [task.id],
+      queuedAt: BASE,
+      status,
+      reason: null,
+      notBefore: status === 'queued' ? scheduledFor : null,
+      lease: held,
+    });
+
+    before(async () => {
+      const alice = await insertUser(store(), 'alice');
+      task = bareTask(alice);
+      await store().tasks.insert(task);
+    });
+
+    it('running and reserved find the runs of expired leases, or of a node but one lease', async () => {
+      const old = newRun('running', lease('node-a', 'old', BASE + 10), BASE);
+      const reserved = newRun('queued', lease('node-a', 'old', BASE + 10), BASE + 1000);
+      const live = newRun('running', lease('node-a', 'new', BASE + 99_000), BASE + 2000);
+      const other = newRun('running', lease('node-b', 'b', BASE + 99_000), BASE + 3000);
+      await store().runs.insertMany([old, reserved, live, other]);
+      const ids = (runs: ReadonlyArray<{ id: string }>) => runs.map((run) => run.id).sort();
+      const expired = { expiredBefore: BASE + 20 };
+      assert.deepEqual(ids(await store().runs.running(expired, 10)), [old.id]);
+      assert.deepEqual(ids(await store().runs.reserved(expired, 10)), [reserved.id]);
+      const predecessor = { exceptToken: 'new', node: 'node-a' };
+      assert.deepEqual(ids(await store().runs.running(predecessor, 10)), [old.id]);
+      const alone = { exceptToken: 'new', node: null };
+      assert.deepEqual(ids(await store().runs.running(alone, 10)), [old.id, other.id].sort());
+      const [held] = await store().runs.reserved(expired, 10);
+      assert.deepEqual([held?.leaseToken, held?.node], ['old', 'node-a']);
+    });
+
+    it('withdraw deletes a reservation only under its own lease, and never a begun run', async () => {
+      const reserved = newRun('queued', lease('node-a', 'mine', BASE + 10), BASE + 5000);
+      const begun = newRun('running', lease('node-a', 'mine', BASE + 10), BASE + 6000);
+      await store().runs.insertMany([reserved, begun]);
+      const wrongLease = [{ id: reserved.id, leaseToken: 'theirs' }];
+      assert.deepEqual(await store().runs.withdraw(wrongLease), new Set());
+      const withdrawn = await store().runs.withdraw([
+        { id: reserved.id, leaseToken: 'mine' },
+        { id: begun.id, leaseToken: 'mine' },
+      ]);
+      assert.deepEqual(withdrawn, new Set([reserved.id]));
+      assert.equal(await store().runs.get(reserved.id), undefined);
+      assert.equal((await store().runs.get(begun.id))?.status, 'running');
+    });
+
+    it('rewind moves a trigger back to an earlier occurrence only', async () => {
+      const trigger = (triggerId: string, nextFireAt: number | null) => ({
+        taskId: task.id,
+        triggerId,
+        kind: 'time',
+        fingerprint: 'f',
+        nextFireAt,
+        followsTaskId: null,
+        followsOn: null,
+      });
+      await store().triggers.replaceForTask(task.id, [
+        trigger('later', BASE + 5000),
+        trigger('earlier', BASE),
+        trigger('ended', null),
+      ]);
+      await store().triggers.rewind(
+        ['later', 'earlier', 'ended'].map((triggerId) => ({
+          taskId: task.id,
+          triggerId,
+          to: BASE + 1000,
+        })),
+      );
+      const next = (await store().triggers.forTask(task.id))
+        .map((each) => [each.triggerId, each.nextFireAt])
+        .sort();
+      assert.deepEqual(next, [
+        ['earlier', BASE],
+        ['ended', BASE + 1000],
+        ['later', BASE + 1000],
+      ]);
+    });
+  });
+}
+
 for (const backend of await backends()) {
   describe(`store contract: ${backend.name}`, { skip: backend.skip }, () => {
     const fresh = freshStores(backend);
@@ -1179,5 +1276,6 @@ for (const backend of await backends()) {
     taskListContract(backend, fresh);
     auditContract(backend, fresh);
     transactionContract(backend, fresh);
+    leaseContract(backend, fresh);
   });
 }

@@ -13,9 +13,34 @@ export interface RunView {
   attempt: number;
   retryOf: string | null;
   scheduledFor: string | null;
+  occurrences: number;
   startedAt: string | null;
   finishedAt: string | null;
   chain: string[];
+}
+
+/** A time trigger every minute on the minute, in UTC, from the engine apps' start. */
+export const EVERY_MINUTE = {
+  kind: 'time',
+  config: {
+    timezone: 'UTC',
+    start: '2026-03-02T08:00',
+    intervals: [{ kind: 'minutes', every: 1 }],
+  },
+};
+
+/** Creates a task as the admin (in UTC) and returns its id. */
+export async function createTask(t: EngineApp, body: Record<string, unknown>): Promise<string> {
+  const created = await t.admin.post('/api/v1/tasks', { name: 'engine', timezone: 'UTC', ...body });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  return created.body.id;
+}
+
+/** Starts a run of the task as the admin and returns its id. */
+export async function runManually(t: EngineApp, taskId: string): Promise<string> {
+  const started = await t.admin.post(`/api/v1/tasks/${taskId}/run`);
+  assert.equal(started.status, 202, JSON.stringify(started.body));
+  return started.body.runId;
 }
 
 /** The task's runs, oldest first. */

@@ -378,6 +378,37 @@ describe('planTaskClaim', () => {
       assert.match(result.newRuns[0]?.reason ?? '', /^3 occurrences were due since/);
       assert.equal(result.nextFires[0]?.nextFireAt, T0 + 3 * MINUTE);
     });
+
+    it('"once" skipped by the overlap policy still says how many since when', () => {
+      const { plan: result } = plan({ ...threeDue, running: 1 });
+      assert.deepEqual(
+        result.newRuns.map((run) => [run.status, run.scheduledFor, run.occurrences, run.reason]),
+        [
+          [
+            'skipped',
+            T0,
+            3,
+            'the previous run was still running (it stood for 3 occurrences due since 2026-03-02T08:00:00.000Z)',
+          ],
+        ],
+      );
+    });
+
+    it('"all" records the occurrences beyond the limit as one skipped run that counts them', () => {
+      const { plan: result } = plan({
+        triggers: [trigger('time-1', T0)],
+        now: T0 + 4 * MINUTE,
+        policy: { misfire: 'all', misfireLimit: 2, overlap: 'parallel' },
+      });
+      assert.deepEqual(
+        result.newRuns.map((run) => [(run.scheduledFor ?? 0) - T0, run.status, run.occurrences]),
+        [
+          [2 * MINUTE, 'skipped', 3],
+          [0, 'running', 1],
+          [MINUTE, 'running', 1],
+        ],
+      );
+    });
   });
 
   describe('ended schedules', () => {

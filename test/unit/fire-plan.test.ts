@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { TaskPolicy } from '../../src/domain/task.ts';
-import { planFires } from '../../src/engine/fire-plan.ts';
+import { planFires, type FirePlan } from '../../src/engine/fire-plan.ts';
 import type { FireTimes } from '../../src/plugins/component-kind.ts';
 
 const MINUTE = 60_000;
@@ -29,14 +29,24 @@ function policy(
   return { misfire, misfireLimit };
 }
 
+/** When the plan's runs are, oldest first. */
+const runAt = (plan: FirePlan) => plan.run.map((span) => span.at);
+
+/** The count occurrences from at (those up to until at most). */
+function expand(next: FireTimes, at: number, count: number, until = Infinity): number[] {
+  const times: number[] = [];
+  for (let t: number | null = at; t !== null && t <= until && times.length < count; t = next(t))
+    times.push(t);
+  return times;
+}
+
 describe('planFires', () => {
   describe('on time', () => {
     for (const misfire of ['once', 'all', 'skip'] as const) {
       it(`${misfire}: runs the one due occurrence, with no note, and fires next a minute later`, () => {
         assert.deepEqual(planFires(T0, everyMinute, policy(misfire), T0 + 5_000, MINUTE), {
-          run: [T0],
-          note: null,
-          skipped: null,
+          run: [{ at: T0, count: 1, note: null }],
+          skipped: [],
           nextFireAt: T0 + MINUTE,
         });
       });
@@ -44,7 +54,7 @@ describe('planFires', () => {
 
     it('a schedule without a later occurrence fires next never', () => {
       const plan = planFires(T0, everyMinuteUntil(T0), policy('all'), T0, MINUTE);
-      assert.deepEqual(plan.run, [T0]);
+      assert.deepEqual(runAt(plan), [T0]);
       assert.equal(plan.nextFireAt, null);
     });
   });
@@ -53,20 +63,23 @@ describe('planFires', () => {
     it('runs once for all due occurrences, noting how many were due since when', () => {
       const now = T0 + 4 * MINUTE + 30_000;
       const plan = planFires(T0, everyMinute, policy('once'), now, MINUTE);
-      assert.deepEqual(plan.run, [T0]);
-      assert.equal(plan.skipped, null);
-      assert.equal(
-        plan.note,
-        `5 occurrences were due since ${T0_ISO}; ran once (misfire policy "once")`,
-      );
+      assert.deepEqual(plan.run, [
+        {
+          at: T0,
+          count: 5,
+          note: `5 occurrences were due since ${T0_ISO}; ran once (misfire policy "once")`,
+        },
+      ]);
+      assert.deepEqual(plan.skipped, []);
       assert.equal(plan.nextFireAt, T0 + 5 * MINUTE);
     });
 
     it('caps the count of a very long downtime', () => {
       const now = T0 + 20_000 * MINUTE;
       const plan = planFires(T0, everyMinute, policy('once'), now, MINUTE);
-      assert.deepEqual(plan.run, [T0]);
-      assert.match(plan.note ?? '', /^more than 10,000 occurrences were due since/);
+      assert.deepEqual(runAt(plan), [T0]);
+      assert.equal(plan.run[0]?.count, 10_001);
+      assert.match(plan.run[0]?.note ?? '', /^more than 10,000 occurrences were due since/);
     });
   });
 
@@ -74,28 +87,30 @@ describe('planFires', () => {
     it('runs each due occurrence, oldest first', () => {
       const now = T0 + 4 * MINUTE + 30_000;
       const plan = planFires(T0, everyMinute, policy('all'), now, MINUTE);
-      assert.deepEqual(plan.run, minutes(0, 1, 2, 3, 4));
-      assert.equal(plan.note, null);
-      assert.equal(plan.skipped, null);
+      assert.deepEqual(runAt(plan), minutes(0, 1, 2, 3, 4));
+      assert.ok(plan.run.every((span) => span.count === 1 && span.note === null));
+      assert.deepEqual(plan.skipped, []);
       assert.equal(plan.nextFireAt, T0 + 5 * MINUTE);
     });
 
-    it('runs at most misfireLimit occurrences and notes that the rest were not run', () => {
+    it('runs at most misfireLimit occurrences and records the rest as one skipped run', () => {
       const now = T0 + 4 * MINUTE + 30_000;
       const plan = planFires(T0, everyMinute, policy('all', 3), now, MINUTE);
-      assert.deepEqual(plan.run, minutes(0, 1, 2));
-      assert.equal(
-        plan.note,
-        `more than 3 occurrences were due; the rest up to ${new Date(now).toISOString()} were not run (misfire limit)`,
-      );
-      assert.equal(plan.skipped, null);
+      assert.deepEqual(runAt(plan), minutes(0, 1, 2));
+      assert.deepEqual(plan.skipped, [
+        {
+          at: T0 + 3 * MINUTE,
+          count: 2,
+          reason: `2 occurrences from 2026-03-02T08:03:00.000Z up to ${new Date(now).toISOString()} were not run: more than 3 were due (misfire limit)`,
+        },
+      ]);
       assert.equal(plan.nextFireAt, T0 + 5 * MINUTE, 'the dropped ones do not fire later');
     });
 
     it('exactly misfireLimit due occurrences all run without a note', () => {
       const plan = planFires(T0, everyMinute, policy('all', 3), T0 + 2 * MINUTE, MINUTE);
-      assert.deepEqual(plan.run, minutes(0, 1, 2));
-      assert.equal(plan.note, null);
+      assert.deepEqual(runAt(plan), minutes(0, 1, 2));
+      assert.deepEqual(plan.skipped, []);
       assert.equal(plan.nextFireAt, T0 + 3 * MINUTE);
     });
   });
@@ -103,41 +118,47 @@ describe('planFires', () => {
   describe('misfire "skip"', () => {
     it('runs occurrences less than the grace late', () => {
       const plan = planFires(T0, everyMinute, policy('skip'), T0 + 30_000, MINUTE);
-      assert.deepEqual(plan.run, [T0]);
-      assert.equal(plan.skipped, null);
+      assert.deepEqual(runAt(plan), [T0]);
+      assert.deepEqual(plan.skipped, []);
     });
 
     it('records the older ones as one skipped run with the reason, and runs the recent ones', () => {
       const now = T0 + 5 * MINUTE;
       const plan = planFires(T0, everyMinute, policy('skip'), now, 2.5 * MINUTE);
-      assert.deepEqual(plan.skipped, {
-        scheduledFor: T0,
-        reason: `3 occurrences from ${T0_ISO} were missed while no server ran them (misfire policy "skip")`,
-      });
-      assert.deepEqual(plan.run, minutes(3, 4, 5));
-      assert.equal(plan.note, null);
+      assert.deepEqual(plan.skipped, [
+        {
+          at: T0,
+          count: 3,
+          reason: `3 occurrences from ${T0_ISO} were missed while no server ran them (misfire policy "skip")`,
+        },
+      ]);
+      assert.deepEqual(runAt(plan), minutes(3, 4, 5));
       assert.equal(plan.nextFireAt, T0 + 6 * MINUTE);
     });
 
     it('runs nothing when every due occurrence is beyond the grace', () => {
       const now = T0 + 5 * MINUTE + 30_000;
       const plan = planFires(T0, everyMinute, policy('skip'), now, 10_000);
-      assert.equal(plan.skipped?.scheduledFor, T0);
-      assert.match(plan.skipped?.reason ?? '', /^6 occurrences from /);
+      assert.equal(plan.skipped[0]?.at, T0);
+      assert.equal(plan.skipped[0]?.count, 6);
+      assert.match(plan.skipped[0]?.reason ?? '', /^6 occurrences from /);
       assert.deepEqual(plan.run, []);
       assert.equal(plan.nextFireAt, T0 + 6 * MINUTE);
     });
 
     it('applies misfireLimit to the occurrences within the grace', () => {
       const plan = planFires(T0, everyMinute, policy('skip', 2), T0 + 4 * MINUTE, 10 * MINUTE);
-      assert.equal(plan.skipped, null);
-      assert.deepEqual(plan.run, minutes(0, 1));
-      assert.match(plan.note ?? '', /^more than 2 occurrences were due/);
+      assert.deepEqual(runAt(plan), minutes(0, 1));
+      assert.deepEqual(
+        plan.skipped.map(({ at, count }) => [at, count]),
+        [[T0 + 2 * MINUTE, 3]],
+      );
+      assert.match(plan.skipped[0]?.reason ?? '', /: more than 2 were due \(misfire limit\)$/);
       assert.equal(plan.nextFireAt, T0 + 5 * MINUTE);
     });
   });
 
-  it('always plans runs in order within [firstDue, now] and a next fire after now', () => {
+  it('accounts for every due occurrence exactly once, in order, and fires next after now', () => {
     const cases = [];
     for (const misfire of ['once', 'all', 'skip'] as const)
       for (const limit of [1, 3, 100])
@@ -150,13 +171,13 @@ describe('planFires', () => {
       const plan = planFires(T0, next, policy(misfire, limit), now, grace);
       assert.ok(plan.nextFireAt === null || plan.nextFireAt > now, `next after now: ${label}`);
       assert.ok(plan.run.length <= limit, `within the limit: ${label}`);
+      const spans = [...plan.run, ...plan.skipped].sort((a, b) => a.at - b.at);
+      const covered = spans.flatMap((span) => expand(next, span.at, span.count));
+      assert.deepEqual(covered, expand(next, T0, Infinity, now), `each due one once: ${label}`);
       assert.ok(
-        plan.run.every(
-          (at, i) => at >= T0 && at <= now && (i === 0 || at > (plan.run[i - 1] ?? 0)),
-        ),
-        `ascending, due: ${label}`,
+        plan.run.every((span, i) => i === 0 || span.at > (plan.run[i - 1]?.at ?? 0)),
+        `ascending: ${label}`,
       );
-      if (plan.skipped) assert.ok(plan.skipped.scheduledFor < (plan.run[0] ?? Infinity), label);
     }
   });
 });

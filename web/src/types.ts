@@ -85,6 +85,8 @@ export interface Run extends RunSummary {
   taskId: string;
   taskName?: string;
   scheduledFor: string | null;
+  /** Occurrences of its trigger this record stands for, from scheduledFor; 0 for a retry. */
+  occurrences: number;
   durationMs: number | null;
   reason: string | null;
   attempt: number;

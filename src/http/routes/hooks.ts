@@ -45,8 +45,6 @@ export function hookRoutes(services: Services): FastifyPluginAsyncTypebox {
       },
       schema: {
         tags: ['hooks'],
-        // The token in the URL is the key: no login.
-        security: [],
         summary:
           'Start a task through its HTTP trigger (GET or POST); parameters become placeholders',
         params: TokenParams,

@@ -34,7 +34,6 @@ export function sessionRoutes(
         schema: {
           tags,
           summary: 'Log in; sets an HttpOnly session cookie',
-          security: [],
           body: LoginInput,
           response: responses({ 200: MeSchema }),
         },
@@ -56,7 +55,6 @@ export function sessionRoutes(
         schema: {
           tags,
           summary: 'Log out',
-          security: [],
           response: responses({ 204: Type.Null() }),
         },
         config: { public: true },

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { validationError } from '../../domain/errors.ts';
 import type { Task } from '../../domain/task.ts';
 import { compileValidator } from '../../domain/validation.ts';
 import {
@@ -11,6 +10,7 @@ import {
 } from '../../domain/task-schema.ts';
 import { RunStartInput } from '../../runs/run-schema.ts';
 import type { Services } from '../../services.ts';
+import { revisionCondition } from '../if-match.ts';
 import { requiresPlanner } from '../route-permission.ts';
 import { callerOf } from '../authentication.ts';
 import { IdParams, PageSchema, TaskSchema, responses } from '../schemas.ts';
@@ -19,7 +19,9 @@ import { taskView } from '../views.ts';
 const TaskRef = Type.Ref(TaskSchema);
 const IfMatchHeaders = Type.Object({
   'if-match': Type.Optional(
-    Type.String({ description: 'The revision the change is based on, e.g. "3"' }),
+    Type.String({
+      description: 'The ETag of the revision the change is based on, e.g. "3" (quoted), or *',
+    }),
   ),
 });
 const CopyInput = Type.Object(
@@ -39,21 +41,6 @@ const TransferInput = Type.Object(
 /** The ETag of a task: its revision, a strong validator. */
 function etagOf(task: Task): string {
   return `"${task.revision}"`;
-}
-
-/** Reads a revision from If-Match: "3" (or plain 3). Weak validators cannot guard an update. */
-function revisionFromIfMatch(header: string | undefined): number | undefined {
-  if (header === undefined) return undefined;
-  const match = /^"?(\d{1,9})"?$/.exec(header.trim());
-  if (!match?.[1]) {
-    const issue = {
-      in: 'header' as const,
-      path: '/if-match',
-      message: 'must be a task revision such as "3"',
-    };
-    throw validationError([issue]);
-  }
-  return Number(match[1]);
 }
 
 /** /api/v1/tasks: each user's own tasks; administrators reach everyone's. */
@@ -132,7 +119,7 @@ export function taskRoutes(services: Services): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const ifMatch = revisionFromIfMatch(request.headers['if-match']);
+        const ifMatch = revisionCondition(request.headers['if-match']);
         const task = await tasks.replace(
           callerOf(request),
           request.params.id,
@@ -156,7 +143,7 @@ export function taskRoutes(services: Services): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const ifMatch = revisionFromIfMatch(request.headers['if-match']);
+        const ifMatch = revisionCondition(request.headers['if-match']);
         const task = await tasks.patch(callerOf(request), request.params.id, request.body, ifMatch);
         return reply.header('etag', etagOf(task)).send(await viewOf(task));
       },

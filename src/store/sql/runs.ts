@@ -8,7 +8,17 @@ import {
   type RunStatus,
 } from '../../domain/run.ts';
 import type { TaskPolicy } from '../../domain/task.ts';
-import type { Artifact, Lease, NewRun, Page, RunEnd, RunRepository, RunTicket } from '../store.ts';
+import type {
+  Artifact,
+  HeldRun,
+  Lease,
+  LeaseHolders,
+  NewRun,
+  Page,
+  RunEnd,
+  RunRepository,
+  RunTicket,
+} from '../store.ts';
 import { chunksOf } from './chunks.ts';
 import type { DialectTraits } from './traits.ts';
 import { decodeCursor, toPage } from './cursor.ts';
@@ -49,6 +59,7 @@ function runOf(row: Omit<RunRow, 'log'> & { task_name: string }): Run {
     triggerId: row.trigger_id,
     cause: row.cause as RunCause,
     scheduledFor: date(row.scheduled_for),
+    occurrences: row.occurrences,
     queuedAt: new Date(row.queued_at),
     startedAt: date(row.started_at),
     finishedAt: date(row.finished_at),
@@ -74,6 +85,7 @@ function rowOf(run: NewRun): Insertable<Database['runs']> {
     trigger_id: run.triggerId,
     cause: run.cause,
     scheduled_for: run.scheduledFor,
+    occurrences: run.occurrences,
     queued_at: run.queuedAt,
     started_at: startedAt,
     finished_at: run.status === 'skipped' ? run.queuedAt : null,
@@ -121,6 +133,7 @@ export class SqlRunRepository implements RunRepository {
         'runs.trigger_id',
         'runs.cause',
         'runs.scheduled_for',
+        'runs.occurrences',
         'runs.queued_at',
         'runs.started_at',
         'runs.finished_at',
@@ -275,17 +288,6 @@ export class SqlRunRepository implements RunRepository {
       .execute();
   }
 
-  async release(ids: readonly string[], leaseToken: string): Promise<void> {
-    if (ids.length === 0) return;
-    await this.db
-      .updateTable('runs')
-      .set({ node: null, lease_token: null, lease_expires_at: null })
-      .where('id', 'in', ids)
-      .where('status', '=', QUEUED)
-      .where('lease_token', '=', leaseToken)
-      .execute();
-  }
-
   async begin(ids: readonly string[], leaseToken: string, now: number): Promise<Set<string>> {
     const begun = new Set<string>();
     for (const chunk of chunksOf(ids, 1000)) {
@@ -302,14 +304,22 @@ export class SqlRunRepository implements RunRepository {
     return begun;
   }
 
-  async releaseExpired(now: number): Promise<number> {
-    const result = await this.db
-      .updateTable('runs')
-      .set({ node: null, lease_token: null, lease_expires_at: null })
-      .where('status', '=', QUEUED)
-      .where('lease_expires_at', '<', now)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows);
+  async withdraw(reservations: ReadonlyArray<{ id: string; leaseToken: string }>) {
+    const withdrawn = new Set<string>();
+    for (const token of new Set(reservations.map((each) => each.leaseToken))) {
+      const ids = reservations.filter((each) => each.leaseToken === token).map((each) => each.id);
+      for (const chunk of chunksOf(ids, 1000)) {
+        const rows = await this.db
+          .deleteFrom('runs')
+          .where('id', 'in', chunk)
+          .where('status', '=', QUEUED)
+          .where('lease_token', '=', token)
+          .returning('id')
+          .execute();
+        for (const row of rows) withdrawn.add(row.id);
+      }
+    }
+    return withdrawn;
   }
 
   async park(ids: readonly string[]): Promise<void> {
@@ -385,7 +395,7 @@ export class SqlRunRepository implements RunRepository {
       .execute();
   }
 
-  async renewLeases(token: string, expiresAt: number): Promise<string[]> {
+  async renewLeases(token: string, expiresAt: number) {
     const rows = await this.db
       .updateTable('runs')
       .set({ lease_expires_at: expiresAt })
@@ -393,19 +403,38 @@ export class SqlRunRepository implements RunRepository {
       .where(ACTIVE_SQL)
       .returning(['id', 'cancel_requested'])
       .execute();
-    return rows.filter((row) => readFlag(row.cancel_requested)).map((row) => row.id);
+    return {
+      renewed: new Set(rows.map((row) => row.id)),
+      cancel: rows.filter((row) => readFlag(row.cancel_requested)).map((row) => row.id),
+    };
   }
 
-  async expired(now: number, limit: number): Promise<Array<RunTicket & { leaseToken: string }>> {
-    const rows = await this.db
+  async running(holders: LeaseHolders, limit: number): Promise<HeldRun[]> {
+    return this.#held(RUNNING, holders, limit);
+  }
+
+  async reserved(holders: LeaseHolders, limit: number): Promise<HeldRun[]> {
+    return this.#held(QUEUED, holders, limit);
+  }
+
+  async #held(status: typeof RUNNING, holders: LeaseHolders, limit: number): Promise<HeldRun[]> {
+    let select = this.db
       .selectFrom('runs')
       .selectAll()
-      .where('status', '=', RUNNING)
-      .where('lease_expires_at', '<', now)
-      .orderBy('lease_expires_at')
-      .limit(limit)
-      .execute();
-    return rows.map((row) => ({ ...ticketOf(row), leaseToken: row.lease_token ?? '' }));
+      .where('status', '=', status)
+      .where('lease_token', 'is not', null);
+    if ('expiredBefore' in holders) {
+      select = select.where('lease_expires_at', '<', holders.expiredBefore);
+    } else {
+      select = select.where('lease_token', '!=', holders.exceptToken);
+      if (holders.node !== null) select = select.where('node', '=', holders.node);
+    }
+    const rows = await select.orderBy('lease_expires_at').limit(limit).execute();
+    return rows.map((row) => ({
+      ...ticketOf(row),
+      leaseToken: row.lease_token ?? '',
+      node: row.node,
+    }));
   }
 
   async interrupt(id: string, leaseToken: string, now: number, reason: string): Promise<boolean> {

@@ -89,6 +89,7 @@ export interface Database {
     trigger_id: string | null;
     cause: string;
     scheduled_for: Millis | null;
+    occurrences: number;
     queued_at: Millis;
     started_at: Millis | null;
     finished_at: Millis | null;

@@ -93,6 +93,24 @@ export class SqlTriggerRepository implements TriggerRepository {
     }
   }
 
+  async rewind(
+    updates: ReadonlyArray<{ taskId: string; triggerId: string; to: number }>,
+  ): Promise<void> {
+    for (const chunk of chunksOf(updates, 1000)) {
+      const rows = sql.join(
+        chunk.map(
+          (update) => sql`(${update.taskId}, ${update.triggerId}, cast(${update.to} as bigint))`,
+        ),
+      );
+      await sql`update task_triggers set next_fire_at = v.column3
+        from (values ${rows}) as v
+        where task_triggers.task_id = v.column1 and task_triggers.trigger_id = v.column2
+          and (task_triggers.next_fire_at is null or task_triggers.next_fire_at > v.column3)`.execute(
+        this.db,
+      );
+    }
+  }
+
   async earliestFire(): Promise<number | null> {
     const row = await this.db
       .selectFrom('task_triggers')

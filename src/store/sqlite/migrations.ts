@@ -210,4 +210,12 @@ export const migrations: readonly Migration[] = [
     id: '0006_group_usable_in_series',
     statements: [`alter table groups add column usable_in_series integer not null default 0`],
   },
+  {
+    // Every occurrence a trigger produced is accounted for: a record says how many it stands for.
+    id: '0007_run_occurrences',
+    statements: [
+      `alter table runs add column occurrences integer not null default 1`,
+      `update runs set occurrences = 0 where retry_of is not null`,
+    ],
+  },
 ];

@@ -30,6 +30,7 @@ function RunRow({ run, showTask }: { run: RunView; showTask: boolean }) {
       <td className="optional">{words(run.cause)}</td>
       <td className="optional">
         <Time iso={run.scheduledFor} />
+        {run.occurrences > 1 && ` (+${run.occurrences - 1})`}
       </td>
       <td>{formatDuration(run.durationMs)}</td>
       <td className="optional">{itemSummary(run.items)}</td>

@@ -6,6 +6,12 @@ import type { JobKind } from '../../component-kind.ts';
 import type { FileResult } from '../../results.ts';
 import type { JobContext, RunLogger } from '../../run-context.ts';
 import { openSandbox, type ProgramSandbox } from '../programs/sandbox.ts';
+import {
+  ExecFailure,
+  letProgramRun,
+  STARTER_SHELL,
+  starterArguments,
+} from '../programs/starter.ts';
 
 /**
  * How long a program may take to end after SIGTERM before it gets SIGKILL; and how long, after
@@ -24,12 +30,6 @@ const MAX_LOGGED_LINES = 1_000;
  * address and secret key, which a task's program must not see.
  */
 const INHERITED_VARIABLES = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'SystemRoot'];
-
-/**
- * On POSIX the program leads its own process group, so that its exit and a stop end what it
- * started too (all but what left the group with setsid: see ProgramSandbox.contain).
- */
-const OWN_PROCESS_GROUP = process.platform !== 'win32';
 
 const CommandConfig = Type.Object(
   {
@@ -161,8 +161,7 @@ function environmentFor(config: Config, sandbox: ProgramSandbox): NodeJS.Process
 function signalAll(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return;
   try {
-    if (OWN_PROCESS_GROUP) process.kill(-child.pid, signal);
-    else child.kill(signal);
+    process.kill(-child.pid, signal);
   } catch {
     // Already gone.
   }
@@ -250,36 +249,44 @@ async function untilClosed(child: ChildProcess, closed: Promise<void>): Promise<
   }
 }
 
+/**
+ * Spawns the program through the starter (see starter.ts), leading its own process group, so
+ * that its exit and a stop end what it started too (all but what left the group with setsid: see
+ * ProgramSandbox.contain).
+ */
 function spawnProgram(program: string, args: readonly string[], options: ExecuteOptions) {
-  return spawn(program, args, {
+  return spawn(STARTER_SHELL, starterArguments(program, args), {
     cwd: options.cwd,
     env: options.env,
     ...options.identity,
     shell: false,
-    detached: OWN_PROCESS_GROUP,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    windowsHide: true,
+    detached: true,
+    // fd 3: the starter's channel to the server (see starter.ts), closed for the program.
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
   });
 }
 
 /**
- * Runs the program with its arguments as an argv array (no shell), logging its output as it
- * comes. When it exits, everything left in its process group is killed: a program's background
- * processes end with it, not with the run or the server. A timeout or an abort stops it (see
- * Stopper) and rejects once its output has closed.
+ * Spawns the program (see spawnProgram); resolves with it and its pid, or rejects with why it did
+ * not start.
  */
-function execute(program: string, args: readonly string[], options: ExecuteOptions): Promise<Exit> {
-  if (options.signal.aborted)
-    return Promise.reject(new Error('stopped before the program started'));
+async function spawnStarted(program: string, args: readonly string[], options: ExecuteOptions) {
   let child: ChildProcess;
   try {
     child = spawnProgram(program, args, options);
   } catch (error) {
     // Failures such as EPERM (switching the user) are thrown rather than emitted.
-    return Promise.reject(startError(program, error as NodeJS.ErrnoException));
+    throw startError(program, error as NodeJS.ErrnoException);
   }
-  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
-  const stopper = new Stopper(child);
+  const { pid } = child;
+  if (pid !== undefined) return { child, pid };
+  throw await new Promise<Error>((resolve) => {
+    child.once('error', (error) => resolve(startError(program, error)));
+  });
+}
+
+/** Stops the program when the run is aborted or the job's timeout passes; returns how to stop. */
+function stopOnRequest(program: string, stopper: Stopper, options: ExecuteOptions): () => void {
   const onAbort = () => stopper.stop('stopped: the run was stopped');
   options.signal.addEventListener('abort', onAbort, { once: true });
   const seconds = options.timeoutSeconds;
@@ -290,36 +297,55 @@ function execute(program: string, args: readonly string[], options: ExecuteOptio
           () => stopper.stop(`program '${program}' ran longer than ${seconds} s and was stopped`),
           seconds * 1000,
         );
-  const endLog = logOutput(child, program, options.log);
-  const finish = () => {
+  return () => {
     clearTimeout(timer);
     options.signal.removeEventListener('abort', onAbort);
   };
-  const ended = async (code: number | null, signal: NodeJS.Signals | null): Promise<Exit> => {
-    signalAll(child, 'SIGKILL');
-    stopper.ended();
-    finish();
-    await options.afterExit();
-    await untilClosed(child, closed);
-    endLog();
-    if (stopper.reason !== null) throw new Error(stopper.reason);
-    return { code, signal };
-  };
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    child.once('error', (error) => {
-      if (settled) return;
-      settled = true;
-      finish();
-      endLog();
-      reject(startError(program, error));
-    });
-    child.once('exit', (code, signal) => {
-      if (settled) return;
-      settled = true;
-      ended(code, signal).then(resolve, reject);
-    });
+}
+
+/** Lets the program run (see letProgramRun); failure says why it did not, else it is null. */
+async function letRun(child: ChildProcess, pid: number, program: string) {
+  try {
+    return { unwatch: await letProgramRun(child, pid), failure: null };
+  } catch (error) {
+    const failure = error instanceof ExecFailure ? startError(program, error) : (error as Error);
+    return { unwatch: () => {}, failure };
+  }
+}
+
+/**
+ * Runs the program with its arguments as an argv array (no shell interprets them: the starter
+ * passes them on as they are), logging its output as it comes. It starts only once the watchdog would kill its process group should the server die
+ * (see letProgramRun). When it exits, everything left in its process group is killed: a
+ * program's background processes end with it, not with the run or the server. A timeout or an
+ * abort stops it (see Stopper) and rejects once its output has closed.
+ */
+async function execute(
+  program: string,
+  args: readonly string[],
+  options: ExecuteOptions,
+): Promise<Exit> {
+  if (options.signal.aborted) throw new Error('stopped before the program started');
+  const { child, pid } = await spawnStarted(program, args, options);
+  const exited = new Promise<Exit>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
   });
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  const stopper = new Stopper(child);
+  const stopWatching = stopOnRequest(program, stopper, options);
+  const endLog = logOutput(child, program, options.log);
+  const { unwatch, failure } = await letRun(child, pid, program);
+  const exit = await exited;
+  signalAll(child, 'SIGKILL');
+  unwatch();
+  stopper.ended();
+  stopWatching();
+  await options.afterExit();
+  await untilClosed(child, closed);
+  endLog();
+  if (failure !== null) throw failure;
+  if (stopper.reason !== null) throw new Error(stopper.reason);
+  return exit;
 }
 
 async function runCommand(config: Config, context: JobContext): Promise<FileResult[]> {

@@ -12,6 +12,7 @@ import {
   removeFolder,
   type PrivateFolder,
 } from './private-folder.ts';
+import { watch } from './watchdog.ts';
 
 /** Where and as whom one program runs, and what happens once it has ended. */
 export interface ProgramSandbox {
@@ -72,7 +73,11 @@ function runMatcher(isolation: ProgramIsolation, folder: PrivateFolder, gid: num
       : view.gids.includes(gid);
 }
 
-/** As the configured user, in a folder of its own that only this run can enter. */
+/**
+ * As the configured user, in a folder of its own that only this run can enter. With a group of
+ * its own, the watchdog kills every process of that group should the server die, from before the
+ * program starts until the group is given back.
+ */
 async function isolatedSandbox(
   isolation: ProgramIsolation,
   context: JobContext,
@@ -80,9 +85,12 @@ async function isolatedSandbox(
   const { user, root, groups } = isolation;
   const gid = groups?.lease() ?? null;
   let folder: PrivateFolder;
+  let unwatch = () => {};
   try {
+    if (gid !== null) unwatch = await watch({ kind: 'gid', id: gid });
     folder = await createPrivateFolder(root, user, gid);
   } catch (error) {
+    unwatch();
     if (gid !== null) groups?.release(gid);
     throw error;
   }
@@ -107,7 +115,9 @@ async function isolatedSandbox(
     dispose: once(async () => {
       await contain();
       await removeFolder(folder.path);
-      if (gid !== null && groupFree) groups?.release(gid);
+      if (gid === null || !groupFree) return;
+      unwatch();
+      groups?.release(gid);
     }),
   };
 }

@@ -1,0 +1,174 @@
+// Leases across failures: a node cut off from its database stops its runs before its lease
+// expires, a run another node took over is stopped here, a restarted node takes back at once what
+// its predecessor under its name left, and what a dead node had claimed ahead is decided by the
+// misfire policy like any due occurrence.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { Claimer } from '../../src/engine/claimer.ts';
+import { FireTimesCache } from '../../src/engine/fire-times-cache.ts';
+import { expiredLeases, sweepLeases } from '../../src/engine/lease-sweeper.ts';
+import { backends, type Backend } from '../support/backends.ts';
+import { startEngineApp, type EngineApp } from '../support/engine-app.ts';
+import {
+  createTask,
+  eventually,
+  EVERY_MINUTE,
+  runManually,
+  runsOf,
+} from '../support/engine-runs.ts';
+import { TEST_DATABASE_URL } from '../support/postgres.ts';
+import { gate } from '../support/test-kinds.ts';
+
+const LEASE_MS = 900;
+const MINUTE = 60_000;
+const START = Date.parse('2026-03-02T08:00:00Z');
+
+/** Another node's claim under a lease of its own, which then never renews it (it died). */
+async function claimAsDeadNode(t: EngineApp, node: string, aheadMs: number): Promise<void> {
+  const now = t.clock.now();
+  const lease = { node, token: `dead-${node}-${now}`, expiresAt: now + 30_000 };
+  const claimer = new Claimer(t.services.store, new FireTimesCache(t.services.registry), {
+    batchSize: 100,
+    misfireGraceMs: 60_000,
+  });
+  await claimer.claim(now, now + aheadMs, lease, 10);
+}
+
+/** Holds the database away from the engine until release() (a lock another client takes). */
+async function cutOff(backend: Backend, t: EngineApp): Promise<() => Promise<void>> {
+  const { location } = t.testStore;
+  if (backend.name === 'sqlite') {
+    const db = new Database(join(location.dataDir, 'taskplanner.db'));
+    db.exec('begin exclusive');
+    return async () => {
+      db.exec('rollback');
+      db.close();
+    };
+  }
+  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await client.connect();
+  await client.query(`set search_path to ${location.schema ?? 'public'}`);
+  await client.query('begin');
+  await client.query('lock table runs in access exclusive mode');
+  return async () => {
+    await client.query('rollback');
+    await client.end();
+  };
+}
+
+for (const backend of await backends()) {
+  describe(`leases on ${backend.name}`, { skip: backend.skip }, () => {
+    let current: EngineApp | undefined;
+    const gates: string[] = [];
+    afterEach(async () => {
+      for (const name of gates.splice(0)) gate(name).open();
+      await current?.close();
+      current = undefined;
+    });
+    const open = async (engine: Record<string, unknown> = {}) =>
+      (current = await startEngineApp(backend, 'leases', { engine }));
+
+    /** A run executing here that waits on a gate the test keeps shut. */
+    async function startWaitingRun(t: EngineApp, label: string) {
+      const name = `leases-${label}-${backend.name}`;
+      gates.push(name);
+      const taskId = await createTask(t, {
+        enabled: false,
+        jobs: [{ kind: 'wait', config: { gate: name } }],
+      });
+      const runId = await runManually(t, taskId);
+      const live = await eventually('the run to execute', async () => t.engine.live.get(runId));
+      return { runId, live };
+    }
+
+    it('a node cut off from its database stops its runs before its lease expires', async () => {
+      const t = await open({ leaseMs: LEASE_MS });
+      const { live } = await startWaitingRun(t, 'cut-off');
+      const release = await cutOff(backend, t);
+      try {
+        // Heartbeats come due on the engine's clock; the silence is measured in real time.
+        for (let i = 0; i < 40 && !live.settled; i++) {
+          await t.clock.advance(LEASE_MS / 3);
+          await sleep(100);
+        }
+        // Its job ended with its gate shut; the end is written once the database is back.
+        assert.equal(live.settled, true, 'the run was stopped');
+        assert.match(live.log.text, /could not renew its lease for \d+ s/);
+      } finally {
+        await release();
+      }
+      await live.ended;
+    });
+
+    it('a run another node took over is stopped here', async () => {
+      const t = await open();
+      const { runId, live } = await startWaitingRun(t, 'taken-over');
+      const decide = { fireTimes: new FireTimesCache(t.services.registry), misfireGraceMs: 60_000 };
+      const recovery = expiredLeases(Number.MAX_SAFE_INTEGER);
+      await sweepLeases(t.services.store, t.clock.now(), recovery, 'another-node', decide);
+      await t.clock.advance(ENGINE_HEARTBEAT_MS);
+      const stopped = await Promise.race([live.ended.then(() => true), sleep(10_000, false)]);
+      assert.ok(stopped, 'the run stopped here, its gate still shut');
+      assert.match(live.log.text, /this server lost the run: its lease had expired/);
+      assert.equal((await t.services.store.runs.get(runId))?.status, 'interrupted');
+    });
+
+    it('a restarted node at once interrupts what its predecessor under its name left', async () => {
+      const t = await open();
+      await t.stopEngine();
+      const taskId = await createTask(t, { triggers: [EVERY_MINUTE], jobs: [{ kind: 'noop' }] });
+      await t.clock.advance(MINUTE);
+      await claimAsDeadNode(t, 'test-node', 0);
+      const [left] = await runsOf(t, taskId);
+      assert.deepEqual([left?.status, left?.scheduledFor], ['running', '2026-03-02T08:01:00.000Z']);
+      // Well within the dead process's lease: only its name tells that it is gone.
+      await t.clock.advance(5_000);
+      await t.restartEngine();
+      const run = await t.services.store.runs.get(left?.id ?? '');
+      assert.deepEqual(
+        [run?.status, run?.reason],
+        ['interrupted', 'the server running it restarted'],
+      );
+    });
+
+    it('what a dead node claimed ahead is skipped under misfire "skip" once later than the grace', async () => {
+      const t = await open({ misfireGraceMs: 1_000 });
+      await t.stopEngine();
+      const taskId = await createTask(t, {
+        triggers: [EVERY_MINUTE],
+        jobs: [{ kind: 'noop' }],
+        policy: { misfire: 'skip' },
+      });
+      await t.clock.advance(MINUTE - 1_000);
+      await claimAsDeadNode(t, 'another-node', 2_000);
+      const [reserved] = await runsOf(t, taskId);
+      assert.deepEqual([reserved?.status, reserved?.scheduledFor], ['queued', minute(1)]);
+      // Its lease (30 s) expires unrenewed; no server ran anything meanwhile.
+      await t.clock.advance(40_000);
+      await t.restartEngine();
+      const [record] = await eventually('the occurrence decided again', async () => {
+        const runs = await runsOf(t, taskId);
+        return runs.some((run) => run.status !== 'queued') ? runs : undefined;
+      });
+      assert.deepEqual(
+        [record?.scheduledFor, record?.status, record?.occurrences],
+        [minute(1), 'skipped', 1],
+      );
+      assert.match(
+        record?.reason ?? '',
+        /missed while no server ran them \(misfire policy "skip"\)/,
+      );
+    });
+  });
+}
+
+/** A heartbeat of the default lease (30 s) comes every 10 s. */
+const ENGINE_HEARTBEAT_MS = 10_000;
+
+function minute(minutes: number): string {
+  return new Date(START + minutes * MINUTE).toISOString();
+}
