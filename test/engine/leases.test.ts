@@ -163,6 +163,43 @@ for (const backend of await backends()) {
         /missed while no server ran them \(misfire policy "skip"\)/,
       );
     });
+
+    it('what a dead node claimed ahead counts toward misfireLimit under misfire "all"', async () => {
+      const t = await open();
+      await t.stopEngine();
+      const taskId = await createTask(t, {
+        triggers: [EVERY_MINUTE],
+        jobs: [{ kind: 'noop' }],
+        policy: { misfire: 'all', misfireLimit: 2, overlap: 'parallel' },
+      });
+      for (const reserveAt of [1, 2]) {
+        await t.clock.advance(START + reserveAt * MINUTE - 1_000 - t.clock.now());
+        await claimAsDeadNode(t, `dead-${reserveAt}`, 2_000);
+      }
+      assert.deepEqual(
+        (await runsOf(t, taskId)).map((run) => [run.scheduledFor, run.status]),
+        [
+          [minute(1), 'queued'],
+          [minute(2), 'queued'],
+        ],
+        'both reserved by nodes that then died',
+      );
+      await t.clock.advance(START + 5.5 * MINUTE - t.clock.now());
+      await t.restartEngine();
+      const runs = await eventually('the occurrences decided again', async () => {
+        const all = await runsOf(t, taskId);
+        return all.length === 3 && all.every((run) => run.status !== 'queued') ? all : undefined;
+      });
+      const ended = await Promise.all(runs.map((run) => t.ended(run.id)));
+      assert.deepEqual(
+        ended.map((run) => [run.scheduledFor?.toISOString(), run.status, run.occurrences]).sort(),
+        [
+          [minute(1), 'succeeded', 1],
+          [minute(2), 'succeeded', 1],
+          [minute(3), 'skipped', 3],
+        ],
+      );
+    });
   });
 }
 
