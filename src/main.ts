@@ -15,6 +15,7 @@ import { ProgramUserError } from './plugins/builtin/programs/program-user.ts';
 import { loadPlugins } from './plugins/load-plugins.ts';
 import { createServices, serviceOptionsOf } from './services.ts';
 import { openStore, prepareDataDir } from './store/open-store.ts';
+import { DataFolderInUse, lockDataFolder } from './store/sqlite/server-lock.ts';
 import type { Store } from './store/store.ts';
 import { VERSION } from './version.ts';
 
@@ -66,10 +67,23 @@ async function isolateProgramsAsConfigured(config: Config): Promise<ProgramIsola
   }
 }
 
+/** Makes this the only server of its SQLite data folder, or refuses to start, saying why. */
+function ownDataFolder(dataDir: string): { release(): void } {
+  try {
+    return lockDataFolder(dataDir);
+  } catch (error) {
+    if (error instanceof DataFolderInUse)
+      throw ConfigError.unusable('TASKPLANNER_DATA_DIR', error.message);
+    throw error;
+  }
+}
+
 /** Composition root: config -> store -> services -> HTTP, then listen. */
 export async function startServer(config: Config): Promise<RunningServer> {
   const isolation = await isolateProgramsAsConfigured(config);
   prepareDataDir(config.dataDir);
+  // Alone on its SQLite file, a server takes what it finds running for a dead predecessor's.
+  const lock = config.databaseUrl === null ? ownDataFolder(config.dataDir) : null;
   const store = openStore(config);
   try {
     await store.migrate();
@@ -123,10 +137,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
         await app.close();
         stopClock();
         await store.close();
+        lock?.release();
       },
     };
   } catch (error) {
     await store.close();
+    lock?.release();
     throw error;
   }
 }

@@ -89,10 +89,15 @@ function answerFor(error: ClientError): Buffer {
   return Buffer.from(`${head.join('\r\n')}\r\n\r\n${body}`);
 }
 
-/** Whether a response on the socket has begun: then nothing else may be written to it. */
+/**
+ * Whether an answer now would be taken for another's: a response has begun, or one is still to
+ * come for an earlier request of the pipeline (received whole). A response waiting for the very
+ * request whose body the parser refused (incomplete) is replaced by the problem.
+ */
 function answering(socket: Socket): boolean {
   const response = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
-  return response?.headersSent === true;
+  if (response === null || response === undefined) return false;
+  return response.headersSent || response.req.complete;
 }
 
 /** Ends the socket after the answer; it is destroyed when the client closes, or soon after. */

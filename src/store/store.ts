@@ -257,6 +257,8 @@ export interface RunRepository {
   running(holders: LeaseHolders, limit: number): Promise<HeldRun[]>;
   /** Runs reserved ahead, not begun yet, under the leases of these holders. */
   reserved(holders: LeaseHolders, limit: number): Promise<HeldRun[]>;
+  /** The task's runs reserved ahead, not begun yet, whoever holds them. */
+  reservationsOf(taskId: string): Promise<HeldRun[]>;
   /** Ends a running run whose lease is this token; false when it is not (any more). */
   interrupt(id: string, leaseToken: string, now: number, reason: string): Promise<boolean>;
   /** Cancels a queued run, or asks the node running it to; the status it had, if it exists. */

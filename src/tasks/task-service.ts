@@ -342,7 +342,7 @@ function sameDefinition(definition: TaskDefinition, task: Task): boolean {
 function revisionConflict(current: number, expected?: RevisionCondition): AppError {
   const detail =
     Array.isArray(expected) && expected.length === 0
-      ? `If-Match holds no strong entity tag of a revision (a weak W/"…" never matches); the revision is ${current}`
+      ? `If-Match names no revision of the task (a revision is a strong tag such as "3"; a weak W/"…" never matches); the revision is ${current}`
       : `The task was changed meanwhile; its revision is now ${current}`;
   return new AppError('REVISION_CONFLICT', detail);
 }

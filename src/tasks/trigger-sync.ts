@@ -55,6 +55,25 @@ export function storedTriggersOf(
   });
 }
 
+/**
+ * Takes back the task's occurrences claimed ahead and not begun, which were planned with the
+ * task as it was: a trigger that did not change steps back to them, so the next claim plans them
+ * again with the task as it is now; the occurrences of a changed or removed trigger, or of a
+ * disabled task, are gone with it. The node holding them finds them gone and does not begin them.
+ */
+async function withdrawReservations(store: Store, taskId: string, kept: readonly StoredTrigger[]) {
+  const reserved = await store.runs.reservationsOf(taskId);
+  const withdrawn = await store.runs.withdraw(reserved);
+  const rewind = kept.flatMap((trigger) => {
+    const times = reserved
+      .filter((run) => withdrawn.has(run.id) && run.triggerId === trigger.triggerId)
+      .map((run) => run.scheduledFor ?? Infinity);
+    const to = Math.min(...times);
+    return Number.isFinite(to) ? [{ taskId, triggerId: trigger.triggerId, to }] : [];
+  });
+  await store.triggers.rewind(rewind);
+}
+
 /** Stores the task's triggers (inside the caller's transaction) and tells every node. */
 export async function syncTriggers(
   store: Store,
@@ -65,6 +84,13 @@ export async function syncTriggers(
   const previous = await store.triggers.forTask(task.id);
   const triggers = storedTriggersOf(task, registry, previous, now);
   await store.triggers.replaceForTask(task.id, triggers);
+  const kept = triggers.filter((trigger) =>
+    previous.some(
+      (before) =>
+        before.triggerId === trigger.triggerId && before.fingerprint === trigger.fingerprint,
+    ),
+  );
+  await withdrawReservations(store, task.id, kept);
   // An edit that gives an ended schedule a future brings the task back to the overview.
   if (task.hidden && triggers.some((trigger) => trigger.nextFireAt !== null)) {
     await store.tasks.setHidden([task.id], false);

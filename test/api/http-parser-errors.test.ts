@@ -227,13 +227,40 @@ describe('requests the HTTP parser refuses, and other malformed requests', () =>
     });
   }
 
+  it('never answers a refused request in place of the one before it on the connection', async () => {
+    const healthz = 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n';
+    const broken =
+      'GET /api/v1/tasks HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n';
+    const received = await new Promise<string>((resolve) => {
+      const chunks: Buffer[] = [];
+      const socket: Socket = connect(port, '127.0.0.1', () => socket.write(healthz + broken));
+      const timer = setTimeout(() => socket.destroy(), 5000);
+      socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+      socket.on('error', () => {});
+      socket.on('close', () => {
+        clearTimeout(timer);
+        resolve(Buffer.concat(chunks).toString('latin1'));
+      });
+    });
+    const statusLines = received.split('\r\n').filter((line) => line.startsWith('HTTP/1.1 '));
+    assert.ok(
+      statusLines.every((line) => line.startsWith('HTTP/1.1 200')),
+      `only the health answer, if any: ${JSON.stringify(statusLines)}`,
+    );
+  });
+
   it('writes nothing to a socket that is destroyed, ended, or already answering', () => {
     const error = Object.assign(new Error('Parse Error'), { code: 'HPE_INVALID_METHOD' });
     const cases: Array<[string, Record<string, unknown>, boolean]> = [
       ['destroyed', { destroyed: true }, false],
       ['ended', { writableEnded: true }, false],
       ['not writable', { writable: false }, true],
-      ['answering', { _httpMessage: { headersSent: true } }, true],
+      ['answering', { _httpMessage: { headersSent: true, req: { complete: false } } }, true],
+      [
+        'owing an earlier request its answer',
+        { _httpMessage: { headersSent: false, req: { complete: true } } },
+        true,
+      ],
       ['reset', {}, true],
     ];
     for (const [what, state, destroys] of cases) {

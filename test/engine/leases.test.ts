@@ -164,6 +164,63 @@ for (const backend of await backends()) {
       );
     });
 
+    for (const edit of ['the job', 'the trigger', 'disabled'] as const) {
+      it(`an occurrence claimed ahead follows an edit made before its time: ${edit}`, async () => {
+        const t = await open();
+        const body = {
+          triggers: [{ id: 'every-minute', ...EVERY_MINUTE }],
+          jobs: [{ id: 'say', kind: 'text', config: { text: 'old' } }],
+        };
+        const taskId = await createTask(t, body);
+        await t.clock.advance(MINUTE - 1_500);
+        t.engine.wake();
+        const [reserved] = await eventually('the occurrence claimed ahead', async () => {
+          const runs = await runsOf(t, taskId);
+          return runs.length > 0 ? runs : undefined;
+        });
+        assert.deepEqual([reserved?.status, reserved?.scheduledFor], ['queued', minute(1)]);
+        const changes = {
+          'the job': { ...body, jobs: [{ id: 'say', kind: 'text', config: { text: 'new' } }] },
+          'the trigger': {
+            ...body,
+            triggers: [
+              {
+                id: 'every-minute',
+                ...EVERY_MINUTE,
+                config: { ...EVERY_MINUTE.config, start: '2026-03-02T08:00:30' },
+              },
+            ],
+          },
+          disabled: { ...body, enabled: false },
+        };
+        const patched = await t.admin.patch(`/api/v1/tasks/${taskId}`, changes[edit], {
+          'if-match': '*',
+        });
+        assert.equal(patched.status, 200, JSON.stringify(patched.body));
+        const expected = {
+          'the job': [[minute(1), 'new']],
+          // The changed schedule fires on the half minute, first after the edit.
+          'the trigger': [['2026-03-02T08:01:30.000Z', 'old']],
+          disabled: [],
+        }[edit];
+        await t.clock.advance(45_000);
+        t.engine.wake();
+        await sleep(100);
+        const seen = await eventually('the runs before 08:01:45 to end', async () => {
+          const early = (await runsOf(t, taskId)).filter(
+            (run) => Date.parse(run.scheduledFor ?? '') < START + 1.75 * MINUTE,
+          );
+          if (early.length !== expected.length) return undefined;
+          const ended = await Promise.all(early.map((run) => t.ended(run.id)));
+          return ended.map((run) => [
+            run.scheduledFor?.toISOString(),
+            run.results.map((result) => result.text).join(),
+          ]);
+        });
+        assert.deepEqual(seen, expected);
+      });
+    }
+
     it('what a dead node claimed ahead counts toward misfireLimit under misfire "all"', async () => {
       const t = await open();
       await t.stopEngine();

@@ -167,6 +167,29 @@ describe('serve over SQLite', () => {
     const files = readdirSync(dir.path);
     assert.ok(files.includes('taskplanner.db'), files.join(', '));
   });
+
+  it('refuses a second server on the folder while one runs, and starts once it has stopped', async () => {
+    const env = { TASKPLANNER_DATA_DIR: dir.path, TASKPLANNER_ADMIN_PASSWORD: 'unused-pass-1' };
+    const first = await start(env);
+    try {
+      const second = await runCli(['serve'], env, { timeoutMs: 20_000 });
+      const output = describeOutput(second.stdout, second.stderr);
+      assert.equal(second.code, 2, output);
+      assert.match(
+        second.stderr,
+        /^Configuration error: TASKPLANNER_DATA_DIR: another server already runs on the data folder /,
+        output,
+      );
+      const health = await httpJson(`${first.url}/healthz`);
+      assert.equal(health.status, 200, 'the first server runs on');
+    } finally {
+      first.child.kill('SIGKILL');
+      await first.exited;
+    }
+    // The lock went with the killed process: no stale lock keeps the next server out.
+    const next = await start(env);
+    assert.deepEqual(await stop(next), { code: 0, signal: null });
+  });
 });
 
 const postgresSkip = (await postgresUnavailable()) ?? false;

@@ -76,6 +76,10 @@ function runOf(row: Omit<RunRow, 'log'> & { task_name: string }): Run {
   };
 }
 
+function heldRunOf(row: RunRow): HeldRun {
+  return { ...ticketOf(row), leaseToken: row.lease_token ?? '', node: row.node };
+}
+
 function rowOf(run: NewRun): Insertable<Database['runs']> {
   const startedAt = run.status === 'running' ? run.queuedAt : null;
   return {
@@ -417,12 +421,13 @@ export class SqlRunRepository implements RunRepository {
     return this.#held(QUEUED, holders, limit);
   }
 
+  async reservationsOf(taskId: string): Promise<HeldRun[]> {
+    const rows = await this.#leased(QUEUED).where('task_id', '=', taskId).execute();
+    return rows.map(heldRunOf);
+  }
+
   async #held(status: typeof RUNNING, holders: LeaseHolders, limit: number): Promise<HeldRun[]> {
-    let select = this.db
-      .selectFrom('runs')
-      .selectAll()
-      .where('status', '=', status)
-      .where('lease_token', 'is not', null);
+    let select = this.#leased(status);
     if ('expiredBefore' in holders) {
       select = select.where('lease_expires_at', '<', holders.expiredBefore);
     } else {
@@ -430,11 +435,15 @@ export class SqlRunRepository implements RunRepository {
       if (holders.node !== null) select = select.where('node', '=', holders.node);
     }
     const rows = await select.orderBy('lease_expires_at').limit(limit).execute();
-    return rows.map((row) => ({
-      ...ticketOf(row),
-      leaseToken: row.lease_token ?? '',
-      node: row.node,
-    }));
+    return rows.map(heldRunOf);
+  }
+
+  #leased(status: typeof RUNNING) {
+    return this.db
+      .selectFrom('runs')
+      .selectAll()
+      .where('status', '=', status)
+      .where('lease_token', 'is not', null);
   }
 
   async interrupt(id: string, leaseToken: string, now: number, reason: string): Promise<boolean> {

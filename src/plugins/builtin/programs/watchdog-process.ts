@@ -38,4 +38,6 @@ lines.on('line', apply);
 lines.on('close', () => {
   void killAll().finally(() => process.exit(0));
 });
+// A server that died before reading this must not take the watchdog along (EPIPE).
+process.stdout.on('error', () => {});
 process.stdout.write('ready\n');

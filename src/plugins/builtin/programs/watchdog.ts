@@ -79,15 +79,17 @@ function untilReady(child: ChildProcess): Promise<void> {
  */
 async function startWatchdog(): Promise<Writable> {
   const child = spawnWatchdog();
-  await untilReady(child);
   const stdin = child.stdin as Writable;
   // A write to a watchdog that died fails its callback; nothing else is to be done with it.
   stdin.on('error', () => {});
+  // Told at once, into the pipe: should this server die before the watchdog is ready, it
+  // still reads them, then the pipe's end, and kills them.
+  for (const line of watched) stdin.write(line);
+  await untilReady(child);
   child.once('exit', () => {
     connection = null;
     if (watched.size > 0) void connect().catch(() => {});
   });
-  for (const line of watched) stdin.write(line);
   child.stdout?.destroy();
   // The watchdog must not keep the server running; it ends when the server does.
   (stdin as Socket).unref();
