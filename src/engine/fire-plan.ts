@@ -20,14 +20,19 @@ export interface FirePlan {
   nextFireAt: number | null;
 }
 
-/** How many occurrences are due from first (one of them) up to until, counting to COUNT_CAP + 1. */
-function countDue(next: FireTimes, first: number, until: number): number {
+/**
+ * How many occurrences are due from first (one of them) up to until, counting to COUNT_CAP + 1,
+ * and the last one counted.
+ */
+function countDue(next: FireTimes, first: number, until: number): { count: number; last: number } {
   let count = 0;
+  let last = first;
   for (let at: number | null = first; at !== null && at <= until; at = next(at)) {
     count += 1;
+    last = at;
     if (count > COUNT_CAP) break;
   }
-  return count;
+  return { count, last };
 }
 
 /** "1 occurrence", "3 occurrences", "more than 10,000 occurrences". */
@@ -44,7 +49,7 @@ function runOnce(firstDue: number, next: FireTimes, now: number): FirePlan {
   if (later === null || later > now) {
     return { run: [{ at: firstDue, count: 1, note: null }], skipped: [], nextFireAt: later };
   }
-  const count = countDue(next, firstDue, now);
+  const { count } = countDue(next, firstDue, now);
   const note = `${occurrencesText(count)} were due since ${iso(firstDue)}; ran once (misfire policy "once")`;
   return { run: [{ at: firstDue, count, note }], skipped: [], nextFireAt: next(now) };
 }
@@ -68,8 +73,10 @@ export function planFires(
   // Missed: due more than graceMs ago (an occurrence exactly graceMs late still runs).
   const missedUntil = now - graceMs - 1;
   if (policy.misfire === 'skip' && firstDue <= missedUntil) {
-    const count = countDue(next, firstDue, missedUntil);
-    const reason = `${occurrencesText(count)} from ${iso(firstDue)} ${count === 1 ? 'was' : 'were'} missed while no server ran them (misfire policy "skip")`;
+    const { count } = countDue(next, firstDue, missedUntil);
+    const them =
+      count === 1 ? 'was missed while no server ran it' : 'were missed while no server ran them';
+    const reason = `${occurrencesText(count)} from ${iso(firstDue)} ${them} (misfire policy "skip")`;
     plan.skipped.push({ at: firstDue, count, reason });
     at = next(missedUntil);
   }
@@ -78,8 +85,12 @@ export function planFires(
     at = next(at);
   }
   if (at !== null && at <= now) {
-    const count = countDue(next, at, now);
-    const reason = `${occurrencesText(count)} from ${iso(at)} up to ${iso(now)} ${count === 1 ? 'was' : 'were'} not run: more than ${policy.misfireLimit} were due (misfire limit)`;
+    const { count, last } = countDue(next, at, now);
+    const span =
+      count === 1
+        ? `1 occurrence at ${iso(at)} was`
+        : `${occurrencesText(count)} from ${iso(at)} to ${iso(last)} were`;
+    const reason = `${span} not run: of the occurrences due at once, only the first ${policy.misfireLimit} run (misfire limit)`;
     plan.skipped.push({ at, count, reason });
     at = next(now);
   }

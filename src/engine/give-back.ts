@@ -1,7 +1,7 @@
 import type { Task } from '../domain/task.ts';
 import type { FireTimes } from '../plugins/component-kind.ts';
 import { orderedId } from '../store/sql/ordered-id.ts';
-import type { HeldRun, NewRun, Store, StoredTrigger } from '../store/store.ts';
+import type { NewRun, RunTicket, Store, StoredTrigger } from '../store/store.ts';
 import { planTaskClaim } from './claim-plan.ts';
 import type { FireTimesCache } from './fire-times-cache.ts';
 
@@ -15,6 +15,9 @@ export interface GiveBackContext {
   fireTimes: FireTimesCache;
 }
 
+/** A run reserved ahead, with the lease it is reserved under. */
+type Reservation = RunTicket & { leaseToken: string };
+
 type Activity = { running: number; waiting: number; ready: number };
 
 /** What becomes of the given-back occurrences of one trigger. */
@@ -23,7 +26,7 @@ interface Outcome {
   newRuns: NewRun[];
 }
 
-function skippedRecord(run: HeldRun, reason: string, now: number): NewRun {
+function skippedRecord(run: Reservation, reason: string, now: number): NewRun {
   return {
     ...run,
     occurrences: 1,
@@ -52,7 +55,7 @@ function endsAtNextFire(times: readonly number[], next: FireTimes, trigger: Stor
 function planAlone(
   task: Task,
   trigger: StoredTrigger,
-  run: HeldRun,
+  run: Reservation,
   activity: Activity,
   context: GiveBackContext,
 ) {
@@ -85,12 +88,12 @@ function planAlone(
 function decide(
   task: Task | undefined,
   trigger: StoredTrigger | undefined,
-  runs: readonly HeldRun[],
+  runs: readonly Reservation[],
   activity: Activity,
   context: GiveBackContext,
 ): Outcome {
   const next = task && trigger ? context.fireTimes.of(task, trigger) : null;
-  const valid = (run: HeldRun) =>
+  const valid = (run: Reservation) =>
     next !== null && next((run.scheduledFor ?? 0) - 1) === run.scheduledFor;
   const outcome: Outcome = { rewind: [], newRuns: [] };
   outcome.newRuns.push(
@@ -127,7 +130,7 @@ function decide(
  */
 export async function giveBack(
   tx: Store,
-  reservations: readonly HeldRun[],
+  reservations: readonly Reservation[],
   context: GiveBackContext,
 ): Promise<number> {
   const locked = new Set(

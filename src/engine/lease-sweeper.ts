@@ -94,7 +94,12 @@ async function interruptAll(
   );
   const ended: EndedRun[] = [];
   for (const run of runs) {
-    if (!(await tx.runs.interrupt(run.id, run.leaseToken, now, recovery.reason(run)))) continue;
+    // A node stops its runs before their lease expires (lease-keeper.ts): they ended by then.
+    const endedBy = Math.min(now, run.leaseExpiresAt);
+    const reason = recovery.reason(run);
+    if (!(await tx.runs.interrupt(run.id, run.leaseToken, endedBy, reason))) continue;
+    const line = `${new Date(now).toISOString()} ERROR interrupted: ${reason}; ended by ${new Date(endedBy).toISOString()} at the latest\n`;
+    await tx.runs.appendLog(run.id, line);
     const task = tasks.get(run.taskId);
     if (task) ended.push({ ticket: run, policy: task.policy, status: 'interrupted' });
   }

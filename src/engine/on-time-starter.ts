@@ -65,7 +65,6 @@ export class OnTimeStarter {
     const held = reserved.map(({ run }) => ({
       ...run.ticket,
       leaseToken: this.leaseToken,
-      node: null,
     }));
     const now = this.clock.now();
     await this.store.transaction((tx) => giveBack(tx, held, { ...this.decide, now }));

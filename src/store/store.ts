@@ -175,7 +175,12 @@ export interface Lease {
 export type LeaseHolders = { expiredBefore: number } | { exceptToken: string; node: string | null };
 
 /** A run under a lease, with the lease's token and node. */
-export type HeldRun = RunTicket & { leaseToken: string; node: string | null };
+export type HeldRun = RunTicket & {
+  leaseToken: string;
+  node: string | null;
+  /** Until when the lease holds unless renewed: by then its run has surely stopped. */
+  leaseExpiresAt: number;
+};
 
 /** A run to insert: queued (notBefore null means "waiting for the running one"), running, or skipped. */
 export interface NewRun extends RunTicket {

@@ -77,7 +77,12 @@ function runOf(row: Omit<RunRow, 'log'> & { task_name: string }): Run {
 }
 
 function heldRunOf(row: RunRow): HeldRun {
-  return { ...ticketOf(row), leaseToken: row.lease_token ?? '', node: row.node };
+  return {
+    ...ticketOf(row),
+    leaseToken: row.lease_token ?? '',
+    node: row.node,
+    leaseExpiresAt: row.lease_expires_at ?? 0,
+  };
 }
 
 function rowOf(run: NewRun): Insertable<Database['runs']> {

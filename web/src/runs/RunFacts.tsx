@@ -32,7 +32,8 @@ export function RunFacts({ run }: { run: RunView }) {
       <Fact term="Cause">{words(run.cause)}</Fact>
       <Fact term="Scheduled for">
         <Time iso={run.scheduledFor} zone />
-        {run.occurrences > 1 && ` and ${run.occurrences - 1} more occurrence(s) after it`}
+        {run.occurrences > 1 &&
+          ` (this record stands for ${run.occurrences} occurrences from then)`}
       </Fact>
       <Fact term="Queued">
         <Time iso={run.queuedAt} zone />

@@ -30,7 +30,12 @@ function RunRow({ run, showTask }: { run: RunView; showTask: boolean }) {
       <td className="optional">{words(run.cause)}</td>
       <td className="optional">
         <Time iso={run.scheduledFor} />
-        {run.occurrences > 1 && ` (+${run.occurrences - 1})`}
+        {run.occurrences > 1 && (
+          <span title={`This record stands for ${run.occurrences} occurrences from this time`}>
+            {' '}
+            (+{run.occurrences - 1})
+          </span>
+        )}
       </td>
       <td>{formatDuration(run.durationMs)}</td>
       <td className="optional">{itemSummary(run.items)}</td>
