@@ -125,18 +125,16 @@ function decide(
  * ones are the last before the trigger's next fire, the trigger steps back to the first of them
  * and the next claim applies the misfire and overlap policies to them with whatever else is due;
  * otherwise each is decided alone, by the same rules. One the trigger no longer has (the task
- * was edited or disabled since) is recorded skipped. Tasks another transaction holds are left
- * for the next sweep. Returns how many went back.
+ * was edited or disabled since) is recorded skipped. Returns how many went back.
  */
 export async function giveBack(
   tx: Store,
   reservations: readonly Reservation[],
   context: GiveBackContext,
 ): Promise<number> {
-  const locked = new Set(
-    await tx.tasks.lockAvailable([...new Set(reservations.map((run) => run.taskId))]),
-  );
-  const withdrawn = await tx.runs.withdraw(reservations.filter((run) => locked.has(run.taskId)));
+  // Waits for a claim of the same tasks (claims skip locked tasks, so none waits for this one).
+  await tx.tasks.lock([...new Set(reservations.map((run) => run.taskId))]);
+  const withdrawn = await tx.runs.withdraw(reservations);
   const gone = reservations
     .filter((run) => withdrawn.has(run.id))
     .sort((a, b) => (a.scheduledFor ?? 0) - (b.scheduledFor ?? 0));

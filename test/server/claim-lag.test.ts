@@ -13,6 +13,7 @@ import {
   tempDir,
   waitFor,
   type ServerProcess,
+  EVERY_SECOND_TRIGGER,
 } from '../support/processes.ts';
 
 const PASSWORD = 'claim-lag-boss-1';
@@ -52,16 +53,7 @@ it('accounts for the occurrences behind a locked database', { timeout: 60_000 },
   const created = await call<{ id: string }>('/api/v1/tasks', 'POST', {
     name: 'every second, 8 s each',
     timezone: 'UTC',
-    triggers: [
-      {
-        kind: 'time',
-        config: {
-          start: '2020-01-01T00:00',
-          timezone: 'UTC',
-          intervals: [{ kind: 'cron', expression: '* * * * * *' }],
-        },
-      },
-    ],
+    triggers: [EVERY_SECOND_TRIGGER],
     jobs: [{ kind: 'command', config: { program: 'sleep', arguments: ['8'] } }],
     policy: { overlap: 'skip' },
   });

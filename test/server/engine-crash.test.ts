@@ -16,6 +16,7 @@ import {
   waitFor,
   type ProcessEnv,
   type ServerProcess,
+  EVERY_SECOND_TRIGGER,
 } from '../support/processes.ts';
 
 const PASSWORD = 'engine-crash-boss-1';
@@ -242,16 +243,7 @@ for (const backend of await backends()) {
       return {
         name: `misfire ${policy}`,
         timezone: 'UTC',
-        triggers: [
-          {
-            kind: 'time',
-            config: {
-              start: '2020-01-01T00:00',
-              timezone: 'UTC',
-              intervals: [{ kind: 'cron', expression: '* * * * * *' }],
-            },
-          },
-        ],
+        triggers: [EVERY_SECOND_TRIGGER],
         jobs: [{ kind: 'record', config: { dir: store.records } }],
         policy: { misfire: policy, misfireLimit: 100, overlap: 'parallel' },
       };

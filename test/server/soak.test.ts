@@ -21,6 +21,7 @@ import {
   type Exit,
   type ProcessEnv,
   type ServerProcess,
+  EVERY_SECOND_TRIGGER,
 } from '../support/processes.ts';
 
 const PASSWORD = 'soak-boss-password-7d2f';
@@ -251,17 +252,7 @@ describe(
       return {
         name,
         timezone: 'UTC',
-        triggers: [
-          {
-            id: 'every-second',
-            kind: 'time',
-            config: {
-              start: '2020-01-01T00:00',
-              timezone: 'UTC',
-              intervals: [{ kind: 'cron', expression: '* * * * * *' }],
-            },
-          },
-        ],
+        triggers: [{ id: 'every-second', ...EVERY_SECOND_TRIGGER }],
         jobs,
         policy: { overlap: kind === 'parallel' ? 'parallel' : 'skip', retries: 0 },
       };

@@ -248,3 +248,13 @@ export async function httpJson<T = unknown>(
   const isJson = /json/.test(response.headers.get('content-type') ?? '') && text !== '';
   return { status: response.status, body: (isJson ? JSON.parse(text) : text) as T };
 }
+
+/** A time trigger firing every second (a cron with seconds), as the server tests' tasks use. */
+export const EVERY_SECOND_TRIGGER = {
+  kind: 'time',
+  config: {
+    start: '2020-01-01T00:00',
+    timezone: 'UTC',
+    intervals: [{ kind: 'cron', expression: '* * * * * *' }],
+  },
+};
