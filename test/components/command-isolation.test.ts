@@ -1,7 +1,7 @@
 // The command job with TASKPLANNER_RUN_AS: programs run as an unprivileged user, in a folder only
 // their run may enter, cannot reach the server's data or environment, and leave nothing running.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
@@ -35,36 +35,11 @@ import {
   tempDir,
   type ServerProcess,
 } from '../support/processes.ts';
+import { ensureRunUser, RUN_AS_SKIP, RUN_USER } from '../support/program-user.ts';
 
-const RUN_USER = 'taskplanner-run';
 const PASSWORD = 'boss-password-isolation-7f3a';
 /** Group ids for the runs; nothing else on a test machine uses them. */
 const GIDS = { first: 64_200, last: 64_215 };
-
-// Under CI=true a machine where this cannot run fails these tests instead of skipping them.
-const skip =
-  process.platform === 'linux' && process.getuid?.() === 0
-    ? false
-    : process.env.CI === 'true'
-      ? false
-      : 'needs root on Linux, to run programs as another user';
-
-/** Creates the unprivileged user the programs run as, unless it exists (as .ci/run does). */
-function ensureRunUser(): { uid: number; gid: number } {
-  if (spawnSync('getent', ['passwd', RUN_USER]).status !== 0) {
-    execFileSync('useradd', [
-      '--system',
-      '--no-create-home',
-      '--shell',
-      '/usr/sbin/nologin',
-      RUN_USER,
-    ]);
-  }
-  const [, , uid, gid] = execFileSync('getent', ['passwd', RUN_USER], { encoding: 'utf8' }).split(
-    ':',
-  );
-  return { uid: Number(uid), gid: Number(gid) };
-}
 
 /** Whether the process exists and is not a zombie (Linux /proc). */
 function alive(pid: number): boolean {
@@ -109,7 +84,7 @@ interface RunBody {
 
 describe(
   'command jobs on a server with TASKPLANNER_RUN_AS and TASKPLANNER_RUN_GIDS',
-  { skip },
+  { skip: RUN_AS_SKIP },
   () => {
     let server: ServerProcess;
     let base: { path: string; remove(): void };
@@ -295,7 +270,7 @@ describe(
   },
 );
 
-describe('a server that cannot run programs as TASKPLANNER_RUN_AS', { skip }, () => {
+describe('a server that cannot run programs as TASKPLANNER_RUN_AS', { skip: RUN_AS_SKIP }, () => {
   let base: { path: string; remove(): void };
 
   before(() => {
@@ -390,100 +365,106 @@ describe('a server that cannot run programs as TASKPLANNER_RUN_AS', { skip }, ()
   });
 });
 
-describe('command jobs as TASKPLANNER_RUN_AS without a group per run', { skip }, () => {
-  let h: ComponentHarness;
-  let base: { path: string; remove(): void };
-  let isolation: ProgramIsolation;
+describe(
+  'command jobs as TASKPLANNER_RUN_AS without a group per run',
+  { skip: RUN_AS_SKIP },
+  () => {
+    let h: ComponentHarness;
+    let base: { path: string; remove(): void };
+    let isolation: ProgramIsolation;
 
-  before(async () => {
-    ensureRunUser();
-    base = tempDir('isolation-shared');
-    chmodSync(base.path, 0o755);
-    isolation = await prepareIsolation({
-      user: RUN_USER,
-      gids: null,
-      folder: join(base.path, 'programs'),
+    before(async () => {
+      ensureRunUser();
+      base = tempDir('isolation-shared');
+      chmodSync(base.path, 0o755);
+      isolation = await prepareIsolation({
+        user: RUN_USER,
+        gids: null,
+        folder: join(base.path, 'programs'),
+      });
+      isolatePrograms(isolation);
     });
-    isolatePrograms(isolation);
-  });
-  after(() => {
-    isolatePrograms(null);
-    base?.remove();
-  });
-  beforeEach(async () => {
-    h = await componentHarness();
-  });
-  afterEach(() => h.dispose());
+    after(() => {
+      isolatePrograms(null);
+      base?.remove();
+    });
+    beforeEach(async () => {
+      h = await componentHarness();
+    });
+    afterEach(() => h.dispose());
 
-  const run = (script: string) =>
-    commandJob.run(
-      {
-        program: '/bin/sh',
-        arguments: ['-c', script],
-        environment: {},
-        validExitCodes: [0],
-      } as never,
-      h.job,
-    );
+    const run = (script: string) =>
+      commandJob.run(
+        {
+          program: '/bin/sh',
+          arguments: ['-c', script],
+          environment: {},
+          validExitCodes: [0],
+        } as never,
+        h.job,
+      );
 
-  it('runs the program as the user, in a folder of its own with mode 0700', async () => {
-    await run('id -un; stat -c "folder %U %a" ..');
-    const messages = h.lines.map((line) => line.message);
-    assert.ok(messages.includes(`sh: ${RUN_USER}`), logText(h.lines));
-    assert.ok(messages.includes(`sh: folder ${RUN_USER} 700`), logText(h.lines));
-    assert.deepEqual(runFolders(isolation.root), []);
-  });
+    it('runs the program as the user, in a folder of its own with mode 0700', async () => {
+      await run('id -un; stat -c "folder %U %a" ..');
+      const messages = h.lines.map((line) => line.message);
+      assert.ok(messages.includes(`sh: ${RUN_USER}`), logText(h.lines));
+      assert.ok(messages.includes(`sh: folder ${RUN_USER} 700`), logText(h.lines));
+      assert.deepEqual(runFolders(isolation.root), []);
+    });
 
-  it("kills a process that left the program's group but still works in the run's folder", async () => {
-    await run(`setsid sleep 300 >/dev/null 2>&1 &\n${UNTIL_ESCAPED}\necho "escaped $!"`);
-    const pid = Number(
-      h.lines.find((line) => line.message.startsWith('sh: escaped '))?.message.split(' ')[2],
-    );
-    assert.ok(pid > 0, logText(h.lines));
-    await eventually('the escaped process to be gone', async () => (alive(pid) ? undefined : true));
-  });
+    it("kills a process that left the program's group but still works in the run's folder", async () => {
+      await run(`setsid sleep 300 >/dev/null 2>&1 &\n${UNTIL_ESCAPED}\necho "escaped $!"`);
+      const pid = Number(
+        h.lines.find((line) => line.message.startsWith('sh: escaped '))?.message.split(' ')[2],
+      );
+      assert.ok(pid > 0, logText(h.lines));
+      await eventually('the escaped process to be gone', async () =>
+        alive(pid) ? undefined : true,
+      );
+    });
 
-  it("hands the program's own files to the server, but no link to a file of another user", async () => {
-    // A root file the program may read and write, so the kernel lets it make a hard link.
-    const shared = join(base.path, 'shared.txt');
-    writeFileSync(shared, 'root data\n', { mode: 0o666 });
-    chmodSync(shared, 0o666);
-    const script = [
-      'cd "$TASKPLANNER_OUTPUT_DIR"',
-      'echo mine > mine.txt',
-      'chmod 000 mine.txt',
-      'ln -s /etc/shadow shadow-link',
-      'ln "$0" hard-link',
-    ].join('; ');
-    const results = (await commandJob.run(
-      {
-        program: '/bin/sh',
-        arguments: ['-c', script, shared],
-        environment: {},
-        validExitCodes: [0],
-      } as never,
-      h.job,
-    )) as FileResult[];
+    it("hands the program's own files to the server, but no link to a file of another user", async () => {
+      // A root file the program may read and write, so the kernel lets it make a hard link.
+      const shared = join(base.path, 'shared.txt');
+      writeFileSync(shared, 'root data\n', { mode: 0o666 });
+      chmodSync(shared, 0o666);
+      const script = [
+        'cd "$TASKPLANNER_OUTPUT_DIR"',
+        'echo mine > mine.txt',
+        'chmod 000 mine.txt',
+        'ln -s /etc/shadow shadow-link',
+        'ln "$0" hard-link',
+      ].join('; ');
+      const results = (await commandJob.run(
+        {
+          program: '/bin/sh',
+          arguments: ['-c', script, shared],
+          environment: {},
+          validExitCodes: [0],
+        } as never,
+        h.job,
+      )) as FileResult[];
 
-    assert.deepEqual(
-      results.map((result) => result.name),
-      ['mine.txt'],
-      logText(h.lines),
-    );
-    // A copy in the server's own folder, readable after the run's folder is gone.
-    assert.equal(readFileSync(results[0]?.path ?? '', 'utf8'), 'mine\n');
-    assert.ok(results[0]?.path.startsWith(h.workDir), results[0]?.path);
-    const warnings = h.lines.filter((line) => line.level === 'warn').map((line) => line.message);
-    assert.ok(
-      warnings.includes('output shadow-link is a link and is not a result'),
-      logText(h.lines),
-    );
-    assert.ok(
-      warnings.includes('output hard-link is not a file of the program and is not a result'),
-      logText(h.lines),
-    );
-  });
-});
+      assert.deepEqual(
+        results.map((result) => result.name),
+        ['mine.txt'],
+        logText(h.lines),
+      );
+      // A copy in the server's own folder, readable after the run's folder is gone.
+      assert.equal(readFileSync(results[0]?.path ?? '', 'utf8'), 'mine\n');
+      assert.ok(results[0]?.path.startsWith(h.workDir), results[0]?.path);
+      const warnings = h.lines.filter((line) => line.level === 'warn').map((line) => line.message);
+      assert.ok(
+        warnings.includes('output shadow-link is a link and is not a result'),
+        logText(h.lines),
+      );
+      assert.ok(
+        warnings.includes('output hard-link is not a file of the program and is not a result'),
+        logText(h.lines),
+      );
+    });
+  },
+);
 
 describe('the parts of program isolation', () => {
   it('reads the capabilities a server lacks from /proc/<pid>/status', () => {

@@ -3,7 +3,6 @@
 // the retry of the interrupted run after a restart runs alone; with TASKPLANNER_RUN_AS and
 // TASKPLANNER_RUN_GIDS also a process that left the program's group with setsid.
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -16,10 +15,10 @@ import {
   type ProcessEnv,
   type ServerProcess,
 } from '../support/processes.ts';
+import { ensureRunUser, RUN_AS_SKIP, RUN_USER } from '../support/program-user.ts';
 
 const PASSWORD = 'outlives-boss-password-4e1c';
 const AUTHORIZATION = basicAuth('admin', PASSWORD);
-const RUN_USER = 'taskplanner-run';
 /** Group ids for the runs; nothing else on a test machine uses them. */
 const GIDS = '64230-64239';
 /** How long after the server's SIGKILL its programs may still live. */
@@ -214,29 +213,9 @@ describe('a server killed with SIGKILL', () => {
   );
 });
 
-// Under CI=true a machine where this cannot run fails this test instead of skipping it.
-const skip =
-  process.platform === 'linux' && process.getuid?.() === 0
-    ? false
-    : process.env.CI === 'true'
-      ? false
-      : 'needs root on Linux, to run programs as another user';
-
-/** Creates the unprivileged user the programs run as, unless it exists (as .ci/run does). */
-function ensureRunUser(): void {
-  if (spawnSync('getent', ['passwd', RUN_USER]).status === 0) return;
-  execFileSync('useradd', [
-    '--system',
-    '--no-create-home',
-    '--shell',
-    '/usr/sbin/nologin',
-    RUN_USER,
-  ]);
-}
-
 describe(
   'a server with TASKPLANNER_RUN_AS and TASKPLANNER_RUN_GIDS killed with SIGKILL',
-  { skip },
+  { skip: RUN_AS_SKIP },
   () => {
     it(
       "takes along a process that left its program's group with setsid",

@@ -315,8 +315,8 @@ async function letRun(child: ChildProcess, pid: number, program: string) {
 
 /**
  * Runs the program with its arguments as an argv array (no shell interprets them: the starter
- * passes them on as they are), logging its output as it comes. It starts only once the watchdog would kill its process group should the server die
- * (see letProgramRun). When it exits, everything left in its process group is killed: a
+ * passes them on as they are), logging its output as it comes. It starts only once the
+ * watchdog would kill its process group should the server die (see letProgramRun). When it exits, everything left in its process group is killed: a
  * program's background processes end with it, not with the run or the server. A timeout or an
  * abort stops it (see Stopper) and rejects once its output has closed.
  */
