@@ -2,7 +2,7 @@
 // Run: npm run bench:engine [lateness-single|lateness-10k-sqlite|lateness-10k-postgres|throughput-sqlite|throughput-postgres|startup]...
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { orderedId } from '../src/store/sql/ordered-id.ts';
+import { orderedId } from '../src/domain/ordered-id.ts';
 import type { RunStatus } from '../src/domain/run.ts';
 import type { StoreLocation } from '../src/store/open-store.ts';
 import type { NewRun, Store } from '../src/store/store.ts';
@@ -118,13 +118,11 @@ async function queueRuns(store: Store, count: number, startAt: number): Promise<
         parameters: {},
         chain: [taskId],
         queuedAt: startAt,
-        status: 'queued',
         reason: null,
-        notBefore: startAt,
-        lease: null,
+        entry: { state: 'ready', notBefore: startAt },
       });
     }
-    await store.runs.insertMany(runs);
+    await store.queue.insert(runs);
   }
 }
 

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { TASK_SORT_KEYS } from './task.ts';
+import { MISFIRE_POLICIES, OVERLAP_POLICIES } from './policy-names.ts';
 
 const ComponentId = Type.String({
   pattern: '^[A-Za-z0-9_-]{1,64}$',
@@ -40,12 +41,8 @@ export const ActionInput = Type.Object(
 /** A task's policy as sent by a client; omitted fields take the defaults. */
 export const PolicyInput = Type.Object(
   {
-    overlap: Type.Optional(
-      Type.Union([Type.Literal('skip'), Type.Literal('queue'), Type.Literal('parallel')]),
-    ),
-    misfire: Type.Optional(
-      Type.Union([Type.Literal('once'), Type.Literal('all'), Type.Literal('skip')]),
-    ),
+    overlap: Type.Optional(Type.Union(OVERLAP_POLICIES.map((name) => Type.Literal(name)))),
+    misfire: Type.Optional(Type.Union(MISFIRE_POLICIES.map((name) => Type.Literal(name)))),
     misfireLimit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000 })),
     timeoutSeconds: Type.Optional(
       Type.Union([Type.Integer({ minimum: 1, maximum: 604800 }), Type.Null()]),

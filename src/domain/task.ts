@@ -1,3 +1,5 @@
+import type { MisfirePolicy, OverlapPolicy } from './policy-names.ts';
+
 /** The four places a component can sit in a task. */
 export type ComponentCategory = 'trigger' | 'job' | 'action' | 'series';
 
@@ -23,8 +25,8 @@ export interface ActionComponent extends Component {
 
 /** How the engine treats overlapping runs, missed fires, time-outs and failures. */
 export interface TaskPolicy {
-  overlap: 'skip' | 'queue' | 'parallel';
-  misfire: 'once' | 'all' | 'skip';
+  overlap: OverlapPolicy;
+  misfire: MisfirePolicy;
   /** With misfire "all": at most this many missed occurrences are run. */
   misfireLimit: number;
   timeoutSeconds: number | null;

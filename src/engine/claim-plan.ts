@@ -1,7 +1,10 @@
 import type { Task } from '../domain/task.ts';
 import type { FireTimes } from '../plugins/component-kind.ts';
-import type { Lease, NewRun, RunTicket, StoredTrigger } from '../store/store.ts';
+import type { Lease } from '../domain/run-state.ts';
+import type { NewRun, RunTicket, StoredTrigger, TaskActivity } from '../store/store.ts';
 import { occurrencesText, planFires, type OccurrenceSpan } from './fire-plan.ts';
+import { newRun } from './new-run.ts';
+import { overlapRule } from './overlap-policy.ts';
 
 /** What a claim knows about one locked task. */
 export interface TaskClaimInput {
@@ -9,8 +12,8 @@ export interface TaskClaimInput {
   triggers: readonly StoredTrigger[];
   /** Queued runs of the task that may start now, oldest first. */
   ready: readonly RunTicket[];
-  /** Running runs, queued runs waiting for them, and queued runs that may start now. */
-  activity: { running: number; waiting: number; ready: number };
+  /** Running (or claimed) runs, runs waiting for them, and ready runs that may start now. */
+  activity: TaskActivity;
   /** Fire times of a scheduled trigger, or null when its kind is not scheduled (any more). */
   fireTimesOf: (trigger: StoredTrigger) => FireTimes | null;
 }
@@ -35,36 +38,33 @@ export interface ClaimContext {
   lease: Lease;
   capacity: number;
   misfireGraceMs: number;
-  newId: () => string;
 }
 
 type Candidate = { ready: RunTicket } | { occurrence: NewRun };
 
+/** The run of a span of a trigger's occurrences: ready now unless the claim decides more. */
 function occurrenceRun(
   input: TaskClaimInput,
   trigger: StoredTrigger,
   span: OccurrenceSpan,
   reason: string | null,
   context: ClaimContext,
+  entry: NewRun['entry'] = { state: 'ready', notBefore: context.now },
 ): NewRun {
-  return {
-    id: context.newId(),
-    taskId: input.task.id,
-    ownerId: input.task.ownerId,
-    triggerId: trigger.triggerId,
-    cause: 'schedule',
-    scheduledFor: span.at,
-    occurrences: span.count,
-    attempt: 1,
-    retryOf: null,
-    parameters: {},
-    chain: [input.task.id],
-    queuedAt: context.now,
-    status: 'queued',
-    reason,
-    notBefore: context.now,
-    lease: null,
-  };
+  const { task } = input;
+  const facts = { taskId: task.id, ownerId: task.ownerId, triggerId: trigger.triggerId };
+  return newRun(
+    {
+      ...facts,
+      cause: 'schedule',
+      scheduledFor: span.at,
+      occurrences: span.count,
+      chain: [task.id],
+      reason,
+    },
+    entry,
+    context.now,
+  );
 }
 
 /**
@@ -73,7 +73,7 @@ function occurrenceRun(
  * or due now, so the overlap policy decides on the same facts as at the due time.
  */
 function mayClaimAhead(input: TaskClaimInput, context: ClaimContext): boolean {
-  if (input.task.policy.overlap === 'parallel') return true;
+  if (!overlapRule(input.task.policy).serial) return true;
   const { running, waiting, ready } = input.activity;
   const dueNow = input.triggers.some(
     (trigger) => trigger.nextFireAt !== null && trigger.nextFireAt <= context.now,
@@ -103,7 +103,7 @@ function fire(input: TaskClaimInput, context: ClaimContext, plan: TaskClaimPlan)
       plan.nextFires.push({ taskId, triggerId, nextFireAt: next(trigger.nextFireAt) });
       const span = { at: trigger.nextFireAt, count: 1 };
       occurrences.push(occurrenceRun(input, trigger, span, null, context));
-      ahead = input.task.policy.overlap === 'parallel';
+      ahead = !overlapRule(input.task.policy).serial;
       continue;
     }
     const fires = planFires(
@@ -115,8 +115,9 @@ function fire(input: TaskClaimInput, context: ClaimContext, plan: TaskClaimPlan)
     );
     plan.nextFires.push({ taskId, triggerId, nextFireAt: fires.nextFireAt });
     for (const span of fires.skipped) {
-      const skipped = occurrenceRun(input, trigger, span, span.reason, context);
-      plan.newRuns.push({ ...skipped, status: 'skipped', notBefore: null });
+      plan.newRuns.push(
+        occurrenceRun(input, trigger, span, span.reason, context, { state: 'skipped' }),
+      );
     }
     for (const span of fires.run) {
       occurrences.push(occurrenceRun(input, trigger, span, span.note, context));
@@ -131,17 +132,15 @@ function fire(input: TaskClaimInput, context: ClaimContext, plan: TaskClaimPlan)
  */
 function startOrReserve(occurrence: NewRun, context: ClaimContext): NewRun {
   const at = occurrence.scheduledFor ?? context.now;
-  if (at > context.now)
-    return { ...occurrence, status: 'queued', notBefore: at, lease: context.lease };
-  return { ...occurrence, status: 'running', notBefore: null, lease: context.lease };
+  const { lease } = context;
+  const entry: NewRun['entry'] =
+    at > context.now ? { state: 'claimed', notBefore: at, lease } : { state: 'running', lease };
+  return { ...occurrence, entry };
 }
 
 /** Why the overlap policy skips an occurrence; one that stood for several says how many since when. */
-function overlapSkipReason(overlap: Task['policy']['overlap'], occurrence: NewRun): string {
-  const why =
-    overlap === 'queue'
-      ? 'a run was already waiting to start'
-      : 'the previous run was still running';
+function overlapSkipReason(task: Task, occurrence: NewRun): string {
+  const why = overlapRule(task.policy).skipReason;
   if (occurrence.occurrences <= 1) return why;
   const since = new Date(occurrence.scheduledFor ?? 0).toISOString();
   return `${why} (it stood for ${occurrencesText(occurrence.occurrences)} due since ${since})`;
@@ -175,12 +174,12 @@ export function planTaskClaim(input: TaskClaimInput, context: ClaimContext): Tas
     ...input.ready.map((ready) => ({ ready })),
     ...fire(input, context, plan).map((occurrence) => ({ occurrence })),
   ];
-  const { overlap } = input.task.policy;
+  const rule = overlapRule(input.task.policy);
   // A queued run this node could not load (no room) is ahead of any new occurrence.
   let busy = input.activity.running > 0 || (input.ready.length === 0 && input.activity.ready > 0);
   let waiting = input.activity.waiting;
   for (const candidate of candidates) {
-    if (overlap === 'parallel' || !busy) {
+    if (rule.whenBusy === 'start' || !busy) {
       busy = true;
       if (context.capacity > 0) {
         context.capacity -= 1;
@@ -192,12 +191,12 @@ export function planTaskClaim(input: TaskClaimInput, context: ClaimContext): Tas
     } else if ('ready' in candidate) {
       plan.parkIds.push(candidate.ready.id);
       waiting += 1;
-    } else if (overlap === 'queue' && waiting === 0) {
-      plan.newRuns.push({ ...candidate.occurrence, notBefore: null });
+    } else if (rule.whenBusy === 'wait' && waiting === 0) {
+      plan.newRuns.push({ ...candidate.occurrence, entry: { state: 'waiting' } });
       waiting += 1;
     } else {
-      const reason = overlapSkipReason(overlap, candidate.occurrence);
-      plan.newRuns.push({ ...candidate.occurrence, status: 'skipped', reason, notBefore: null });
+      const reason = overlapSkipReason(input.task, candidate.occurrence);
+      plan.newRuns.push({ ...candidate.occurrence, reason, entry: { state: 'skipped' } });
     }
   }
   plan.ended = scheduleEnded(input, plan);

@@ -1,6 +1,6 @@
 import type { Task } from '../domain/task.ts';
-import { orderedId } from '../store/sql/ordered-id.ts';
-import type { Lease, RunTicket, Store } from '../store/store.ts';
+import type { Lease } from '../domain/run-state.ts';
+import type { RunTicket, Store } from '../store/store.ts';
 import type { FireTimesCache } from './fire-times-cache.ts';
 import { planTaskClaim, type ClaimContext, type TaskClaimPlan } from './claim-plan.ts';
 
@@ -48,7 +48,7 @@ export class Claimer {
       const dueIds = await store.triggers.dueTaskIds(horizon, batchSize);
       // Ready runs are only worth loading as far as this node can start them.
       const readyIds =
-        capacity > 0 ? await store.runs.readyTaskIds(now, Math.min(batchSize, capacity)) : [];
+        capacity > 0 ? await store.queue.readyTaskIds(now, Math.min(batchSize, capacity)) : [];
       const candidates = [...new Set([...dueIds, ...readyIds])];
       if (candidates.length === 0) {
         return { started: [], more: false, roomLeft: capacity, deferred: false };
@@ -58,9 +58,9 @@ export class Claimer {
         store.tasks.getMany(locked),
         store.triggers.ofTasks(locked),
         capacity > 0
-          ? store.runs.ready(locked, now, Math.min(batchSize, capacity))
+          ? store.queue.ready(locked, now, Math.min(batchSize, capacity))
           : Promise.resolve([]),
-        store.runs.activity(locked, now),
+        store.queue.activity(locked, now),
       ]);
       const context: ClaimContext = {
         now,
@@ -68,7 +68,6 @@ export class Claimer {
         lease,
         capacity,
         misfireGraceMs: this.options.misfireGraceMs,
-        newId: () => orderedId(now),
       };
       const triggersOf = groupBy(triggers, (trigger) => trigger.taskId);
       const readyOf = groupBy(ready, (ticket) => ticket.taskId);
@@ -100,22 +99,25 @@ export class Claimer {
     now: number,
   ): Promise<ClaimedRun[]> {
     const newRuns = plans.flatMap(({ plan }) => plan.newRuns);
-    const inserted = await store.runs.insertMany(newRuns);
+    const inserted = await store.queue.insert(newRuns);
+    // The claim holds the tasks' locks: every ready run it starts or parks is still ready.
     const startIds = plans.flatMap(({ plan }) => plan.startIds);
-    await store.runs.start(startIds, lease, now);
-    await store.runs.park(plans.flatMap(({ plan }) => plan.parkIds));
+    await store.queue.start(startIds, lease, now);
+    await store.queue.park(plans.flatMap(({ plan }) => plan.parkIds));
     await store.triggers.setNextFire(plans.flatMap(({ plan }) => plan.nextFires));
     await store.tasks.setHidden(
       plans.filter(({ plan }) => plan.ended).map(({ task }) => task.id),
       true,
     );
     const taskOf = new Map(plans.map(({ task }) => [task.id, task]));
-    const startedNew = newRuns.filter((run) => run.lease !== null && inserted.has(run.id));
-    const startedReady = startIds.length > 0 ? await store.runs.tickets(startIds) : [];
+    const startedNew = newRuns.filter((run) => 'lease' in run.entry && inserted.has(run.id));
+    const startedReady = startIds.length > 0 ? await store.queue.tickets(startIds) : [];
+    const claimedAhead = new Set(
+      startedNew.filter((run) => run.entry.state === 'claimed').map((run) => run.id),
+    );
     return [...startedNew, ...startedReady].flatMap((ticket) => {
       const task = taskOf.get(ticket.taskId);
-      const reserved = 'status' in ticket && ticket.status === 'queued';
-      return task ? [{ ticket, task, reserved }] : [];
+      return task ? [{ ticket, task, reserved: claimedAhead.has(ticket.id) }] : [];
     });
   }
 }

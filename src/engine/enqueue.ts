@@ -1,8 +1,8 @@
 import { AppError } from '../domain/errors.ts';
 import type { RunCause } from '../domain/run.ts';
 import type { Task } from '../domain/task.ts';
-import { orderedId } from '../store/sql/ordered-id.ts';
 import type { Store } from '../store/store.ts';
+import { newRun } from './new-run.ts';
 import { limitsFor } from './owner-limits.ts';
 
 /** The window runsPerMinutePerUser counts in. */
@@ -73,31 +73,24 @@ export async function enqueueRun(
   request: RunRequest,
   now: number,
 ): Promise<string | null> {
-  const id = orderedId(now);
+  const run = newRun(
+    {
+      taskId: task.id,
+      ownerId: task.ownerId,
+      triggerId: request.triggerId,
+      cause: request.cause,
+      scheduledFor: request.occurrence ?? null,
+      parameters: request.parameters,
+      chain: [...(request.chain ?? []), task.id],
+    },
+    { state: 'ready', notBefore: now },
+    now,
+  );
   return store.transaction(async (tx) => {
     await requireRunRoom(tx, task.ownerId, now);
-    const inserted = await tx.runs.insertMany([
-      {
-        id,
-        taskId: task.id,
-        ownerId: task.ownerId,
-        triggerId: request.triggerId,
-        cause: request.cause,
-        scheduledFor: request.occurrence ?? null,
-        occurrences: 1,
-        attempt: 1,
-        retryOf: null,
-        parameters: request.parameters,
-        chain: [...(request.chain ?? []), task.id],
-        queuedAt: now,
-        status: 'queued',
-        reason: null,
-        notBefore: now,
-        lease: null,
-      },
-    ]);
-    if (!inserted.has(id)) return null;
+    const inserted = await tx.queue.insert([run]);
+    if (!inserted.has(run.id)) return null;
     await tx.publish({ type: 'wake' });
-    return id;
+    return run.id;
   });
 }

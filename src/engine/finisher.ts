@@ -1,5 +1,6 @@
 import type { TaskPolicy } from '../domain/task.ts';
 import type { RunEnd, RunTicket, Store } from '../store/store.ts';
+import { overlapRule } from './overlap-policy.ts';
 import { followEnds } from './run-ended.ts';
 
 /** A run's end waiting to be written. */
@@ -80,7 +81,7 @@ export class Finisher {
   async #write(batch: readonly Queued[]): Promise<void> {
     const now = this.now();
     const { written, followed } = await this.store.transaction(async (store) => {
-      const ids = await store.runs.finish(batch.map(({ pending }) => pending.end));
+      const ids = await store.queue.end(batch.map(({ pending }) => pending.end));
       const ended = batch
         .filter(({ pending }) => ids.has(pending.end.id))
         .map(({ pending }) => ({
@@ -91,7 +92,7 @@ export class Finisher {
       const followUps = await followEnds(store, ended, now);
       if (followUps) await store.publish({ type: 'wake' });
       // A claim that found a task held by this transaction passed over its ready runs.
-      const serialEnded = ended.some(({ policy }) => policy.overlap !== 'parallel');
+      const serialEnded = ended.some(({ policy }) => overlapRule(policy).serial);
       return { written: ids, followed: followUps || serialEnded };
     });
     for (const { pending, written: resolve } of batch) {

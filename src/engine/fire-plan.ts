@@ -1,3 +1,4 @@
+import type { MisfirePolicy } from '../domain/policy-names.ts';
 import type { TaskPolicy } from '../domain/task.ts';
 import type { FireTimes } from '../plugins/component-kind.ts';
 
@@ -54,32 +55,18 @@ function runOnce(firstDue: number, next: FireTimes, now: number): FirePlan {
   return { run: [{ at: firstDue, count, note }], skipped: [], nextFireAt: next(now) };
 }
 
-/**
- * Which occurrences of a due trigger run, per the misfire policy, so that every due occurrence
- * is in exactly one span. "once" runs one run for all that are due; "all" runs each, up to the
- * limit, and records the rest as one skipped run; "skip" first records those more than graceMs
- * late as one skipped run, then runs the others as "all" does.
- */
-export function planFires(
-  firstDue: number,
-  next: FireTimes,
-  policy: Pick<TaskPolicy, 'misfire' | 'misfireLimit'>,
-  now: number,
-  graceMs: number,
-): FirePlan {
-  if (policy.misfire === 'once') return runOnce(firstDue, next, now);
-  const plan: FirePlan = { run: [], skipped: [], nextFireAt: null };
+/** What a misfire rule decides with. */
+interface DueTrigger {
+  firstDue: number;
+  next: FireTimes;
+  policy: Pick<TaskPolicy, 'misfireLimit'>;
+  now: number;
+  graceMs: number;
+}
+
+/** misfire "all": runs each due occurrence, up to the limit; the rest is one skipped record. */
+function runAll({ firstDue, next, policy, now }: DueTrigger, plan = emptyPlan()): FirePlan {
   let at: number | null = firstDue;
-  // Missed: due more than graceMs ago (an occurrence exactly graceMs late still runs).
-  const missedUntil = now - graceMs - 1;
-  if (policy.misfire === 'skip' && firstDue <= missedUntil) {
-    const { count } = countDue(next, firstDue, missedUntil);
-    const them =
-      count === 1 ? 'was missed while no server ran it' : 'were missed while no server ran them';
-    const reason = `${occurrencesText(count)} from ${iso(firstDue)} ${them} (misfire policy "skip")`;
-    plan.skipped.push({ at: firstDue, count, reason });
-    at = next(missedUntil);
-  }
   while (at !== null && at <= now && plan.run.length < policy.misfireLimit) {
     plan.run.push({ at, count: 1, note: null });
     at = next(at);
@@ -96,4 +83,48 @@ export function planFires(
   }
   plan.nextFireAt = at;
   return plan;
+}
+
+/** misfire "skip": records those more than graceMs late as one skipped run, then runs the rest as "all". */
+function skipLate(due: DueTrigger): FirePlan {
+  const { firstDue, next, now, graceMs } = due;
+  // Missed: due more than graceMs ago (an occurrence exactly graceMs late still runs).
+  const missedUntil = now - graceMs - 1;
+  if (firstDue > missedUntil) return runAll(due);
+  const { count } = countDue(next, firstDue, missedUntil);
+  const them =
+    count === 1 ? 'was missed while no server ran it' : 'were missed while no server ran them';
+  const reason = `${occurrencesText(count)} from ${iso(firstDue)} ${them} (misfire policy "skip")`;
+  const plan = emptyPlan();
+  plan.skipped.push({ at: firstDue, count, reason });
+  const resumeAt = next(missedUntil);
+  if (resumeAt === null) return plan;
+  return runAll({ ...due, firstDue: resumeAt }, plan);
+}
+
+function emptyPlan(): FirePlan {
+  return { run: [], skipped: [], nextFireAt: null };
+}
+
+/** One rule per misfire policy (domain/policy-names.ts). */
+export const MISFIRE_RULES: Readonly<Record<MisfirePolicy, (due: DueTrigger) => FirePlan>> = {
+  once: ({ firstDue, next, now }) => runOnce(firstDue, next, now),
+  all: (due) => runAll(due),
+  skip: skipLate,
+};
+
+/**
+ * Which occurrences of a due trigger run, per the misfire policy, so that every due occurrence
+ * is in exactly one span. "once" runs one run for all that are due; "all" runs each, up to the
+ * limit, and records the rest as one skipped run; "skip" first records those more than graceMs
+ * late as one skipped run, then runs the others as "all" does.
+ */
+export function planFires(
+  firstDue: number,
+  next: FireTimes,
+  policy: Pick<TaskPolicy, 'misfire' | 'misfireLimit'>,
+  now: number,
+  graceMs: number,
+): FirePlan {
+  return MISFIRE_RULES[policy.misfire]({ firstDue, next, policy, now, graceMs });
 }

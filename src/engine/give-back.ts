@@ -1,8 +1,8 @@
 import type { Task } from '../domain/task.ts';
 import type { FireTimes } from '../plugins/component-kind.ts';
-import { orderedId } from '../store/sql/ordered-id.ts';
-import type { NewRun, RunTicket, Store, StoredTrigger } from '../store/store.ts';
+import type { NewRun, RunTicket, Store, StoredTrigger, TaskActivity } from '../store/store.ts';
 import { planTaskClaim } from './claim-plan.ts';
+import { newRun } from './new-run.ts';
 import type { FireTimesCache } from './fire-times-cache.ts';
 
 const CHANGED =
@@ -18,8 +18,6 @@ export interface GiveBackContext {
 /** A run reserved ahead, with the lease it is reserved under. */
 type Reservation = RunTicket & { leaseToken: string };
 
-type Activity = { running: number; waiting: number; ready: number };
-
 /** What becomes of the given-back occurrences of one trigger. */
 interface Outcome {
   rewind: Array<{ taskId: string; triggerId: string; to: number }>;
@@ -27,15 +25,9 @@ interface Outcome {
 }
 
 function skippedRecord(run: Reservation, reason: string, now: number): NewRun {
-  return {
-    ...run,
-    occurrences: 1,
-    queuedAt: now,
-    status: 'skipped',
-    reason,
-    notBefore: null,
-    lease: null,
-  };
+  const { taskId, ownerId, triggerId, cause, scheduledFor, parameters, chain } = run;
+  const facts = { taskId, ownerId, triggerId, cause, scheduledFor, parameters, chain, reason };
+  return newRun(facts, { state: 'skipped' }, now);
 }
 
 /**
@@ -56,7 +48,7 @@ function planAlone(
   task: Task,
   trigger: StoredTrigger,
   run: Reservation,
-  activity: Activity,
+  activity: TaskActivity,
   context: GiveBackContext,
 ) {
   const at = run.scheduledFor ?? context.now;
@@ -74,14 +66,14 @@ function planAlone(
       lease: { node: '', token: '', expiresAt: 0 },
       capacity: 0,
       misfireGraceMs: context.misfireGraceMs,
-      newId: () => orderedId(context.now),
     },
   );
-  return plan.newRuns.map((planned) => ({
-    ...planned,
-    scheduledFor: at,
-    notBefore: planned.notBefore === null ? null : Math.max(at, planned.notBefore),
-  }));
+  return plan.newRuns.map((planned): NewRun => {
+    const { entry } = planned;
+    const atItsTime =
+      entry.state === 'ready' ? { ...entry, notBefore: Math.max(at, entry.notBefore) } : entry;
+    return { ...planned, scheduledFor: at, entry: atItsTime };
+  });
 }
 
 /** Decides for the given-back occurrences of one trigger (ascending); counts what it queues. */
@@ -89,7 +81,7 @@ function decide(
   task: Task | undefined,
   trigger: StoredTrigger | undefined,
   runs: readonly Reservation[],
-  activity: Activity,
+  activity: TaskActivity,
   context: GiveBackContext,
 ): Outcome {
   const next = task && trigger ? context.fireTimes.of(task, trigger) : null;
@@ -108,10 +100,9 @@ function decide(
   }
   for (const run of due) {
     const planned = planAlone(task, trigger, run, activity, context);
-    for (const each of planned) {
-      if (each.status !== 'queued') continue;
-      if (each.notBefore === null) activity.waiting += 1;
-      else activity.ready += 1;
+    for (const { entry } of planned) {
+      if (entry.state === 'waiting') activity.waiting += 1;
+      if (entry.state === 'ready') activity.ready += 1;
     }
     outcome.newRuns.push(...planned);
   }
@@ -134,7 +125,7 @@ export async function giveBack(
 ): Promise<number> {
   // Waits for a claim of the same tasks (claims skip locked tasks, so none waits for this one).
   await tx.tasks.lock([...new Set(reservations.map((run) => run.taskId))]);
-  const withdrawn = await tx.runs.withdraw(reservations);
+  const withdrawn = await tx.queue.withdraw(reservations);
   const gone = reservations
     .filter((run) => withdrawn.has(run.id))
     .sort((a, b) => (a.scheduledFor ?? 0) - (b.scheduledFor ?? 0));
@@ -143,7 +134,7 @@ export async function giveBack(
   const [tasks, triggers, activities] = await Promise.all([
     tx.tasks.getMany(taskIds),
     tx.triggers.ofTasks(taskIds),
-    tx.runs.activity(taskIds, context.now),
+    tx.queue.activity(taskIds, context.now),
   ]);
   const rewind: Outcome['rewind'] = [];
   const newRuns: NewRun[] = [];
@@ -159,6 +150,6 @@ export async function giveBack(
     newRuns.push(...outcome.newRuns);
   }
   await tx.triggers.rewind(rewind);
-  await tx.runs.insertMany(newRuns);
+  await tx.queue.insert(newRuns);
   return gone.length;
 }

@@ -77,7 +77,7 @@ export class LeaseKeeper {
     const startedAt = this.#instant();
     // Only runs that were live before the renewal began can be missing from it.
     const live = this.live.all().filter((run) => !run.settled);
-    const { renewed, cancel } = await this.store.runs.renewLeases(this.lease.token, this.expiry());
+    const { renewed, cancel } = await this.store.queue.renewLeases(this.lease.token, this.expiry());
     this.#renewedAt = startedAt;
     for (const id of cancel) this.live.get(id)?.stop('canceled');
     for (const run of live) {
@@ -90,7 +90,7 @@ export class LeaseKeeper {
     }
     for (const run of this.live.all()) {
       if (run.log.takeDirty())
-        await this.store.runs.saveLog(run.id, this.lease.token, run.log.text);
+        await this.store.queue.saveLog(run.id, this.lease.token, run.log.text);
     }
   }
 

@@ -54,7 +54,7 @@ export async function sweepLeases(
   ownToken: string,
   decide: Omit<GiveBackContext, 'now'>,
 ): Promise<SweepOutcome> {
-  const givenBack = await sweep(store, recovery, ownToken, 'reserved', (tx, runs) =>
+  const givenBack = await sweep(store, recovery, ownToken, 'claimed', (tx, runs) =>
     giveBack(tx, runs, { ...decide, now }),
   );
   const interrupted = await sweep(store, recovery, ownToken, 'running', (tx, runs) =>
@@ -69,12 +69,12 @@ async function sweep(
   store: Store,
   recovery: Recovery,
   ownToken: string,
-  kind: 'reserved' | 'running',
+  kind: 'claimed' | 'running',
   handle: (tx: Store, runs: HeldRun[]) => Promise<number>,
 ): Promise<number> {
   let total = 0;
   for (;;) {
-    const fetched = await store.runs[kind](recovery.holders, SWEEP_BATCH);
+    const fetched = await store.queue[kind](recovery.holders, SWEEP_BATCH);
     const held = fetched.filter((run) => run.leaseToken !== ownToken);
     if (held.length === 0) return total;
     const handled = await store.transaction((tx) => handle(tx, held));
@@ -97,7 +97,7 @@ async function interruptAll(
     // A node stops its runs before their lease expires (lease-keeper.ts): they ended by then.
     const endedBy = Math.min(now, run.leaseExpiresAt);
     const reason = recovery.reason(run);
-    if (!(await tx.runs.interrupt(run.id, run.leaseToken, endedBy, reason))) continue;
+    if (!(await tx.queue.interrupt(run.id, run.leaseToken, endedBy, reason))) continue;
     const line = `${new Date(now).toISOString()} ERROR interrupted: ${reason}; ended by ${new Date(endedBy).toISOString()} at the latest\n`;
     await tx.runs.appendLog(run.id, line);
     const task = tasks.get(run.taskId);

@@ -76,7 +76,7 @@ export class OnTimeStarter {
     this.#groups.delete(at);
     let begun = new Set<string>();
     try {
-      begun = await this.store.runs.begin(
+      begun = await this.store.queue.begin(
         due.map(({ run }) => run.ticket.id),
         this.leaseToken,
         this.clock.now(),

@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import type { RecordedResult } from '../domain/run.ts';
 import type { DeliveredResult } from '../plugins/results.ts';
 import type { RunLogger } from '../plugins/run-context.ts';
-import { orderedId } from '../store/sql/ordered-id.ts';
+import { orderedId } from '../domain/ordered-id.ts';
 import type { Store } from '../store/store.ts';
 import { serverLimits } from './owner-limits.ts';
 

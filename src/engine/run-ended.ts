@@ -1,22 +1,16 @@
 import { FAILURE_STATUSES, type RunStatus } from '../domain/run.ts';
 import type { TaskPolicy } from '../domain/task.ts';
-import { orderedId } from '../store/sql/ordered-id.ts';
 import type { Follower, NewRun, RunTicket, Store } from '../store/store.ts';
 import { freeRunPlaces } from './enqueue.ts';
+import { newRun } from './new-run.ts';
+import { overlapRule } from './overlap-policy.ts';
+import { retryRun } from './retry-policy.ts';
 
 /** A run whose end was just written. */
 export interface EndedRun {
   ticket: RunTicket;
   policy: TaskPolicy;
   status: RunStatus;
-}
-
-const RETRIED: readonly RunStatus[] = ['failed', 'timed-out', 'interrupted'];
-const MAX_BACKOFF_MS = 7 * 86_400_000;
-
-/** The delay before retry number `attempt` (1 for the first retry): doubling each time. */
-export function backoffMs(policy: TaskPolicy, attempt: number): number {
-  return Math.min(policy.retryBackoffSeconds * 1000 * 2 ** (attempt - 1), MAX_BACKOFF_MS);
 }
 
 function followsOutcome(on: Follower['on'], status: RunStatus): boolean {
@@ -26,43 +20,18 @@ function followsOutcome(on: Follower['on'], status: RunStatus): boolean {
   return true;
 }
 
-function retryOf(ended: EndedRun, now: number): NewRun | null {
-  const { ticket, policy, status } = ended;
-  if (!RETRIED.includes(status) || ticket.attempt > policy.retries) return null;
-  return {
-    ...ticket,
-    id: orderedId(now),
-    attempt: ticket.attempt + 1,
-    retryOf: ticket.retryOf ?? ticket.id,
-    // The first attempt accounts for the occurrence.
-    occurrences: 0,
-    queuedAt: now,
-    status: 'queued',
-    reason: `retry ${ticket.attempt} of ${policy.retries}, after the run ended ${status}`,
-    notBefore: now + backoffMs(policy, ticket.attempt),
-    lease: null,
-  };
-}
-
 function followerRun(ended: EndedRun, follower: Follower, now: number): NewRun {
-  return {
-    id: orderedId(now),
-    taskId: follower.taskId,
-    ownerId: follower.ownerId,
-    triggerId: follower.triggerId,
-    cause: 'after-task',
-    scheduledFor: null,
-    occurrences: 1,
-    attempt: 1,
-    retryOf: null,
-    parameters: {},
-    chain: [...ended.ticket.chain, follower.taskId],
-    queuedAt: now,
-    status: 'queued',
-    reason: null,
-    notBefore: now,
-    lease: null,
-  };
+  return newRun(
+    {
+      taskId: follower.taskId,
+      ownerId: follower.ownerId,
+      triggerId: follower.triggerId,
+      cause: 'after-task',
+      chain: [...ended.ticket.chain, follower.taskId],
+    },
+    { state: 'ready', notBefore: now },
+    now,
+  );
 }
 
 /** A follower's run, with the run whose end it follows (whose log says why it was left out). */
@@ -116,7 +85,7 @@ export async function followEnds(
   const queued: NewRun[] = [];
   const final: EndedRun[] = [];
   for (const run of ended) {
-    const retry = retryOf(run, now);
+    const retry = retryRun(run.ticket, run.policy, run.status, now);
     if (retry) queued.push(retry);
     else final.push(run);
   }
@@ -138,10 +107,11 @@ export async function followEnds(
     }
   }
   if (following.length > 0) queued.push(...(await withinRunLimits(store, following, now)));
-  await store.runs.insertMany(queued);
-  const serial = ended
-    .filter((run) => run.policy.overlap !== 'parallel')
-    .map((run) => run.ticket.taskId);
-  const released = await store.runs.releaseWaiting([...new Set(serial)], now);
+  await store.queue.insert(queued);
+  const serial = ended.filter((run) => overlapRule(run.policy).serial);
+  const released = await store.queue.release(
+    [...new Set(serial.map((run) => run.ticket.taskId))],
+    now,
+  );
   return queued.length > 0 || released > 0;
 }

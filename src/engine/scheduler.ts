@@ -1,4 +1,5 @@
-import type { Lease, Store } from '../store/store.ts';
+import type { Lease } from '../domain/run-state.ts';
+import type { Store } from '../store/store.ts';
 import type { ClaimedRun, ClaimOutcome, Claimer } from './claimer.ts';
 import type { Clock } from './clock.ts';
 
@@ -124,7 +125,7 @@ export class Scheduler {
    */
   async #nextWake(outcome: ClaimOutcome): Promise<number | null> {
     const fire = await this.store.triggers.earliestFire();
-    const ready = outcome.roomLeft > 0 ? await this.store.runs.earliestReady() : null;
+    const ready = outcome.roomLeft > 0 ? await this.store.queue.earliestReady() : null;
     const claimAt = fire === null ? null : outcome.deferred ? fire : fire - this.lookaheadMs;
     if (claimAt === null) return ready;
     return ready === null ? claimAt : Math.min(claimAt, ready);

@@ -94,7 +94,7 @@ export class RunService {
     if (isFinal(run.status))
       throw new AppError('RUN_ENDED', `The run has already ended ${run.status}`);
     await this.store.transaction(async (tx) => {
-      await tx.runs.cancel(id, this.now().getTime());
+      await tx.queue.cancel(id, this.now().getTime());
       await tx.publish({ type: 'cancel', runId: id });
     });
     this.live.get(id)?.stop('canceled');

@@ -8,6 +8,7 @@ import type {
   RunListQuery,
   RunStatus,
 } from '../domain/run.ts';
+import type { Lease, RunEntry } from '../domain/run-state.ts';
 import type { Task, TaskListQuery, TaskPolicy } from '../domain/task.ts';
 import type { ApiToken, Group, Session, User, UserWithSecret } from '../domain/user.ts';
 
@@ -160,13 +161,6 @@ export interface RunTicket {
   chain: string[];
 }
 
-/** Who runs a run, and until when that claim holds unless renewed. */
-export interface Lease {
-  node: string;
-  token: string;
-  expiresAt: number;
-}
-
 /**
  * Whose leases a recovery looks at: those that expired before a time (their node stopped
  * renewing them), or every one but this node's own, of one node name (its predecessor under that
@@ -182,15 +176,13 @@ export type HeldRun = RunTicket & {
   leaseExpiresAt: number;
 };
 
-/** A run to insert: queued (notBefore null means "waiting for the running one"), running, or skipped. */
+/** A run to insert (built by engine/new-run.ts), and the state it enters the queue in. */
 export interface NewRun extends RunTicket {
   /** How many occurrences of its trigger it accounts for (see Run.occurrences). */
   occurrences: number;
   queuedAt: number;
-  status: 'queued' | 'running' | 'skipped';
   reason: string | null;
-  notBefore: number | null;
-  lease: Lease | null;
+  entry: RunEntry;
 }
 
 /** How a run ended, written only while the writer still holds its lease. */
@@ -216,63 +208,82 @@ export interface Artifact {
   permission: string | null;
 }
 
-/** Runs: the history, the queue and the leases. */
-export interface RunRepository {
+/** How many runs of a task are in each live state (running counts the claimed ones too). */
+export interface TaskActivity {
+  /** Running, or claimed ahead by a node (as good as running). */
+  running: number;
+  /** Waiting behind the running one. */
+  waiting: number;
+  /** Ready to start at now. */
+  ready: number;
+}
+
+/**
+ * The run queue: what nodes insert, claim, start, renew and end. Each state change is one of
+ * RUN_TRANSITIONS (domain/run-state.ts), written as a conditional update that moves only runs in
+ * the transition's `from` states; each returns the runs it moved.
+ */
+export interface RunQueue {
   /** Inserts the runs; one whose occurrence already has a run is left out. Returns the inserted ids. */
-  insertMany(runs: readonly NewRun[]): Promise<Set<string>>;
-  get(id: string): Promise<Run | undefined>;
-  list(query: RunListQuery): Promise<Page<Run>>;
-  log(id: string): Promise<string | undefined>;
-  /** Per task: running runs, queued runs waiting for them, and queued runs that may start at now. */
-  activity(
-    taskIds: readonly string[],
-    now: number,
-  ): Promise<Map<string, { running: number; waiting: number; ready: number }>>;
+  insert(runs: readonly NewRun[]): Promise<Set<string>>;
+  /** Per task: how many of its runs are in each live state. */
+  activity(taskIds: readonly string[], now: number): Promise<Map<string, TaskActivity>>;
   readyTaskIds(now: number, limit: number): Promise<string[]>;
-  /** Queued runs of these tasks that may start at now, oldest first. */
+  /** Ready runs of these tasks that may start at now, oldest first. */
   ready(taskIds: readonly string[], now: number, limit: number): Promise<RunTicket[]>;
   tickets(ids: readonly string[]): Promise<RunTicket[]>;
-  start(ids: readonly string[], lease: Lease, now: number): Promise<void>;
-  /** Appends to the log of a run, whatever its state (notes written after it ended). */
-  appendLog(id: string, text: string): Promise<void>;
-  /** Starts runs this lease reserved ahead; returns those still reserved (not canceled meanwhile). */
+  earliestReady(): Promise<number | null>;
+  /** start: ready runs start now under this lease. */
+  start(ids: readonly string[], lease: Lease, now: number): Promise<Set<string>>;
+  /** begin: runs claimed ahead under this lease start; those canceled meanwhile are left out. */
   begin(ids: readonly string[], leaseToken: string, now: number): Promise<Set<string>>;
   /**
-   * Deletes runs reserved ahead that were not begun (queued, still under the given lease);
-   * returns the ids deleted. Their occurrences are given back to their triggers (see give-back.ts).
+   * withdraw: deletes runs claimed ahead that were not begun, still under the given lease; their
+   * occurrences are given back to their triggers (see give-back.ts).
    */
-  withdraw(reservations: ReadonlyArray<{ id: string; leaseToken: string }>): Promise<Set<string>>;
-  /** Leaves queued runs waiting until the running run of their task ends. */
-  park(ids: readonly string[]): Promise<void>;
-  /** Lets the oldest waiting run of each task start. */
-  releaseWaiting(taskIds: readonly string[], now: number): Promise<number>;
-  earliestReady(): Promise<number | null>;
-  /** Writes each end whose lease is still held; returns the ids written. */
-  finish(ends: readonly RunEnd[]): Promise<Set<string>>;
+  withdraw(claims: ReadonlyArray<{ id: string; leaseToken: string }>): Promise<Set<string>>;
+  /** park: ready runs wait until the running run of their task ends. */
+  park(ids: readonly string[]): Promise<Set<string>>;
+  /** release: the oldest waiting run of each task becomes ready; how many did. */
+  release(taskIds: readonly string[], now: number): Promise<number>;
+  /** end: writes each end whose lease is still held; returns the ids written. */
+  end(ends: readonly RunEnd[]): Promise<Set<string>>;
+  /** interrupt: ends a running run whose lease is this token; false when it is not (any more). */
+  interrupt(id: string, leaseToken: string, now: number, reason: string): Promise<boolean>;
+  /** cancel: cancels a run not started yet, or asks the node running it to; its status before. */
+  cancel(id: string, now: number): Promise<RunStatus | undefined>;
+  /** Saves the log of a running run while its lease is this token. */
   saveLog(id: string, leaseToken: string, log: string): Promise<void>;
   /**
-   * Extends every running or reserved run of this lease: returns the ids renewed (a run of this
-   * node missing there has lost its lease) and those whose cancel was requested.
+   * The heartbeat: extends every claimed or running run of this lease; returns the ids renewed (a
+   * run of this node missing there has lost its lease) and those whose cancel was requested.
    */
   renewLeases(
     token: string,
     expiresAt: number,
   ): Promise<{ renewed: Set<string>; cancel: string[] }>;
-  /** Running runs under the leases of these holders, oldest lease first. */
+  /** Running runs under the leases of these holders, oldest lease first (for the sweep). */
   running(holders: LeaseHolders, limit: number): Promise<HeldRun[]>;
-  /** Runs reserved ahead, not begun yet, under the leases of these holders. */
-  reserved(holders: LeaseHolders, limit: number): Promise<HeldRun[]>;
-  /** The task's runs reserved ahead, not begun yet, whoever holds them. */
-  reservationsOf(taskId: string): Promise<HeldRun[]>;
-  /** Ends a running run whose lease is this token; false when it is not (any more). */
-  interrupt(id: string, leaseToken: string, now: number, reason: string): Promise<boolean>;
-  /** Cancels a queued run, or asks the node running it to; the status it had, if it exists. */
-  cancel(id: string, now: number): Promise<RunStatus | undefined>;
+  /** Runs claimed ahead, not begun yet, under the leases of these holders (for the sweep). */
+  claimed(holders: LeaseHolders, limit: number): Promise<HeldRun[]>;
+  /** The task's runs claimed ahead, not begun yet, whoever holds them. */
+  claimedOf(taskId: string): Promise<HeldRun[]>;
+}
+
+/** The runs' history: what people read of runs, their logs and files, and its retention. */
+export interface RunHistory {
+  get(id: string): Promise<Run | undefined>;
+  list(query: RunListQuery): Promise<Page<Run>>;
+  log(id: string): Promise<string | undefined>;
+  /** Appends to the log of a run, whatever its state (notes written after it ended). */
+  appendLog(id: string, text: string): Promise<void>;
   latestOf(taskIds: readonly string[]): Promise<Map<string, Run>>;
   /** Deletes ended runs the policy no longer keeps; returns how many. */
   prune(taskId: string, policy: TaskPolicy, now: number): Promise<number>;
   addArtifact(artifact: Artifact): Promise<void>;
   artifact(runId: string, artifactId: string): Promise<Artifact | undefined>;
+  /** The bytes of the files kept with the owner's runs. */
+  artifactBytesOf(ownerId: string): Promise<number>;
   /**
    * First attempts of the owner's runs queued at or after `since` other than by a schedule:
    * how many, and when the earliest of them was queued (null when none).
@@ -281,8 +292,6 @@ export interface RunRepository {
     ownerId: string,
     since: number,
   ): Promise<{ count: number; earliest: number | null }>;
-  /** The bytes of the files kept with the owner's runs. */
-  artifactBytesOf(ownerId: string): Promise<number>;
 }
 
 /** A notice between the parts of one node, or between nodes sharing a database. */
@@ -349,7 +358,8 @@ export interface Store {
   readonly tasks: TaskRepository;
   readonly audit: AuditRepository;
   readonly triggers: TriggerRepository;
-  readonly runs: RunRepository;
+  readonly queue: RunQueue;
+  readonly runs: RunHistory;
   readonly settings: SettingsRepository;
   readonly dataSources: DataSourceRepository;
   readonly savedFiles: SavedFileRepository;

@@ -62,8 +62,8 @@ export function storedTriggersOf(
  * disabled task, are gone with it. The node holding them finds them gone and does not begin them.
  */
 async function withdrawReservations(store: Store, taskId: string, kept: readonly StoredTrigger[]) {
-  const reserved = await store.runs.reservationsOf(taskId);
-  const withdrawn = await store.runs.withdraw(reserved);
+  const reserved = await store.queue.claimedOf(taskId);
+  const withdrawn = await store.queue.withdraw(reserved);
   const rewind = kept.flatMap((trigger) => {
     const times = reserved
       .filter((run) => withdrawn.has(run.id) && run.triggerId === trigger.triggerId)

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { operatorCaller } from '../../src/auth/caller.ts';
 import { DEFAULT_LIMITS, type UserLimits } from '../../src/domain/settings.ts';
-import { orderedId } from '../../src/store/sql/ordered-id.ts';
+import { orderedId } from '../../src/domain/ordered-id.ts';
 import { importTasks } from '../../src/tasks/task-export.ts';
 import type { ApiClient } from '../support/api-client.ts';
 import { backends } from '../support/backends.ts';
@@ -338,7 +338,7 @@ for (const backend of await backends()) {
       const task = await createTask(client, plainTask('scheduled before'));
       const now = t.clock.now();
       // Runs the schedule queued a moment ago, as the claimer writes them.
-      await t.services.store.runs.insertMany(
+      await t.services.store.queue.insert(
         [1, 2].map((n) => ({
           id: orderedId(now),
           taskId: task.id,
@@ -352,10 +352,8 @@ for (const backend of await backends()) {
           parameters: {},
           chain: [task.id],
           queuedAt: now,
-          status: 'skipped' as const,
           reason: 'test',
-          notBefore: null,
-          lease: null,
+          entry: { state: 'skipped' as const },
         })),
       );
       await setLimits({ runsPerMinutePerUser: 1 });

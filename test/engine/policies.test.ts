@@ -246,7 +246,7 @@ for (const backend of await backends()) {
         assert.equal(retry?.attempt, attempt);
         assert.equal(retry?.status, 'queued');
         assert.equal(retry?.retryOf, firstId);
-        assert.equal(await t.services.store.runs.earliestReady(), due, 'its not-before');
+        assert.equal(await t.services.store.queue.earliestReady(), due, 'its not-before');
         await tick(t, due - t.clock.now() - 1);
         assert.equal((await t.services.store.runs.get(retry.id))?.status, 'queued');
         await tick(t, 1);
@@ -255,7 +255,7 @@ for (const backend of await backends()) {
         assert.equal(previous.startedAt?.getTime(), due, 'it started when the clock reached it');
       }
       assert.equal((await runsOf(t, taskId)).length, 3, 'no fourth attempt');
-      assert.equal(await t.services.store.runs.earliestReady(), null);
+      assert.equal(await t.services.store.queue.earliestReady(), null);
     });
 
     it('retries a run that timed out', async () => {

@@ -6,6 +6,13 @@ import { after, before, describe, it } from 'node:test';
 import type { AuditEvent, NewAuditEvent } from '../../src/domain/audit.ts';
 import { AppError, type ErrorCode } from '../../src/domain/errors.ts';
 import {
+  RUN_TRANSITIONS,
+  type Lease,
+  type RunState,
+  type RunTransitionName,
+} from '../../src/domain/run-state.ts';
+import type { RunStatus } from '../../src/domain/run.ts';
+import {
   DEFAULT_POLICY,
   type Task,
   type TaskListQuery,
@@ -1172,7 +1179,13 @@ function leaseContract(backend: Backend, fresh: FreshStores): void {
     const store = fresh('leases');
     let task: Task;
     const lease = (node: string, token: string, expiresAt: number) => ({ node, token, expiresAt });
-    const newRun = (status: NewRun['status'], held: NewRun['lease'], scheduledFor: number) => ({
+    const running = (held: Lease) => ({ state: 'running' as const, lease: held });
+    const claimed = (held: Lease, at: number) => ({
+      state: 'claimed' as const,
+      lease: held,
+      notBefore: at,
+    });
+    const newRun = (entry: NewRun['entry'], scheduledFor: number): NewRun => ({
       id: randomUUID(),
       taskId: task.id,
       ownerId: task.ownerId,
@@ -1185,10 +1198,8 @@ function leaseContract(backend: Backend, fresh: FreshStores): void {
       parameters: {},
       chain: [task.id],
       queuedAt: BASE,
-      status,
       reason: null,
-      notBefore: status === 'queued' ? scheduledFor : null,
-      lease: held,
+      entry,
     });
 
     before(async () => {
@@ -1197,37 +1208,105 @@ function leaseContract(backend: Backend, fresh: FreshStores): void {
       await store().tasks.insert(task);
     });
 
-    it('running and reserved find the runs of expired leases, or of a node but one lease', async () => {
-      const old = newRun('running', lease('node-a', 'old', BASE + 10), BASE);
-      const reserved = newRun('queued', lease('node-a', 'old', BASE + 10), BASE + 1000);
-      const live = newRun('running', lease('node-a', 'new', BASE + 99_000), BASE + 2000);
-      const other = newRun('running', lease('node-b', 'b', BASE + 99_000), BASE + 3000);
-      await store().runs.insertMany([old, reserved, live, other]);
+    it('running and claimed find the runs of expired leases, or of a node but one lease', async () => {
+      const old = newRun(running(lease('node-a', 'old', BASE + 10)), BASE);
+      const reserved = newRun(claimed(lease('node-a', 'old', BASE + 10), BASE + 1000), BASE + 1000);
+      const live = newRun(running(lease('node-a', 'new', BASE + 99_000)), BASE + 2000);
+      const other = newRun(running(lease('node-b', 'b', BASE + 99_000)), BASE + 3000);
+      await store().queue.insert([old, reserved, live, other]);
       const ids = (runs: ReadonlyArray<{ id: string }>) => runs.map((run) => run.id).sort();
       const expired = { expiredBefore: BASE + 20 };
-      assert.deepEqual(ids(await store().runs.running(expired, 10)), [old.id]);
-      assert.deepEqual(ids(await store().runs.reserved(expired, 10)), [reserved.id]);
+      assert.deepEqual(ids(await store().queue.running(expired, 10)), [old.id]);
+      assert.deepEqual(ids(await store().queue.claimed(expired, 10)), [reserved.id]);
       const predecessor = { exceptToken: 'new', node: 'node-a' };
-      assert.deepEqual(ids(await store().runs.running(predecessor, 10)), [old.id]);
+      assert.deepEqual(ids(await store().queue.running(predecessor, 10)), [old.id]);
       const alone = { exceptToken: 'new', node: null };
-      assert.deepEqual(ids(await store().runs.running(alone, 10)), [old.id, other.id].sort());
-      const [held] = await store().runs.reserved(expired, 10);
+      assert.deepEqual(ids(await store().queue.running(alone, 10)), [old.id, other.id].sort());
+      const [held] = await store().queue.claimed(expired, 10);
       assert.deepEqual([held?.leaseToken, held?.node], ['old', 'node-a']);
     });
 
     it('withdraw deletes a reservation only under its own lease, and never a begun run', async () => {
-      const reserved = newRun('queued', lease('node-a', 'mine', BASE + 10), BASE + 5000);
-      const begun = newRun('running', lease('node-a', 'mine', BASE + 10), BASE + 6000);
-      await store().runs.insertMany([reserved, begun]);
+      const reserved = newRun(
+        claimed(lease('node-a', 'mine', BASE + 10), BASE + 5000),
+        BASE + 5000,
+      );
+      const begun = newRun(running(lease('node-a', 'mine', BASE + 10)), BASE + 6000);
+      await store().queue.insert([reserved, begun]);
       const wrongLease = [{ id: reserved.id, leaseToken: 'theirs' }];
-      assert.deepEqual(await store().runs.withdraw(wrongLease), new Set());
-      const withdrawn = await store().runs.withdraw([
+      assert.deepEqual(await store().queue.withdraw(wrongLease), new Set());
+      const withdrawn = await store().queue.withdraw([
         { id: reserved.id, leaseToken: 'mine' },
         { id: begun.id, leaseToken: 'mine' },
       ]);
       assert.deepEqual(withdrawn, new Set([reserved.id]));
       assert.equal(await store().runs.get(reserved.id), undefined);
       assert.equal((await store().runs.get(begun.id))?.status, 'running');
+    });
+
+    it('each transition moves only the runs in one of its from states', async () => {
+      const held = lease('node-t', 'tok', BASE + 99_000);
+      const entries: Record<RunState, NewRun['entry']> = {
+        ready: { state: 'ready', notBefore: BASE },
+        waiting: { state: 'waiting' },
+        claimed: claimed(held, BASE),
+        running: running(held),
+        ended: { state: 'skipped' },
+      };
+      const end = (id: string) => ({
+        id,
+        leaseToken: 'tok',
+        status: 'succeeded' as const,
+        reason: null,
+        finishedAt: BASE + 1,
+        items: [],
+        results: [],
+        log: '',
+      });
+      const withStatus = async (ids: string[], status: RunStatus) => {
+        const runs = await Promise.all(ids.map((id) => store().runs.get(id)));
+        return new Set(runs.filter((run) => run?.status === status).map((run) => run?.id ?? ''));
+      };
+      const readyIds = async () =>
+        new Set((await store().queue.ready([task.id], BASE + 10, 10)).map((run) => run.id));
+      type Apply = (ids: string[]) => Promise<Set<string>>;
+      const apply: Record<Exclude<RunTransitionName, 'withdraw'>, Apply> = {
+        start: (ids) => store().queue.start(ids, held, BASE),
+        begin: (ids) => store().queue.begin(ids, 'tok', BASE),
+        park: (ids) => store().queue.park(ids),
+        end: (ids) => store().queue.end(ids.map(end)),
+        interrupt: async (ids) => {
+          for (const id of ids) await store().queue.interrupt(id, 'tok', BASE, 'lost');
+          return withStatus(ids, 'interrupted');
+        },
+        cancel: async (ids) => {
+          for (const id of ids) await store().queue.cancel(id, BASE);
+          return withStatus(ids, 'canceled');
+        },
+        release: async () => {
+          const before = await readyIds();
+          await store().queue.release([task.id], BASE);
+          return new Set([...(await readyIds())].filter((id) => !before.has(id)));
+        },
+      };
+      for (const [name, move] of Object.entries(apply)) {
+        const own = bareTask(await insertUser(store(), `t-${name}`));
+        await store().tasks.insert(own);
+        task = own;
+        const runs = Object.entries(entries).map(([state, entry], index) => ({
+          state,
+          run: { ...newRun(entry, BASE + index), taskId: own.id, ownerId: own.ownerId },
+        }));
+        await store().queue.insert(runs.map(({ run }) => run));
+        const moved = await move(runs.map(({ run }) => run.id));
+        const from: readonly string[] = RUN_TRANSITIONS[name as RunTransitionName].from;
+        const expected = runs.filter(({ state }) => from.includes(state)).map(({ run }) => run.id);
+        assert.deepEqual(
+          [...moved].sort(),
+          expected.sort(),
+          `${name} moves runs ${from.join(', ')}`,
+        );
+      }
     });
 
     it('rewind moves a trigger back to an earlier occurrence only', async () => {

@@ -8,7 +8,7 @@ import {
   type TaskClaimPlan,
 } from '../../src/engine/claim-plan.ts';
 import type { FireTimes } from '../../src/plugins/component-kind.ts';
-import type { RunTicket, StoredTrigger } from '../../src/store/store.ts';
+import type { NewRun, RunTicket, StoredTrigger } from '../../src/store/store.ts';
 
 const MINUTE = 60_000;
 const T0 = Date.parse('2026-03-02T08:00:00Z');
@@ -83,14 +83,12 @@ interface Situation {
 
 /** Plans one claim; returns the plan and the capacity left. */
 function plan(situation: Situation): { plan: TaskClaimPlan; capacityLeft: number } {
-  let ids = 0;
   const context: ClaimContext = {
     now: situation.now ?? T0,
     horizon: (situation.now ?? T0) + (situation.lookahead ?? 0),
     lease: LEASE,
     capacity: situation.capacity ?? 10,
     misfireGraceMs: MINUTE,
-    newId: () => `new-${++ids}`,
   };
   const input: TaskClaimInput = {
     task: task(situation.policy ?? {}),
@@ -106,11 +104,28 @@ function plan(situation: Situation): { plan: TaskClaimPlan; capacityLeft: number
   return { plan: planTaskClaim(input, context), capacityLeft: context.capacity };
 }
 
+/** The status a new run is stored with (queued while ready, waiting or claimed). */
+function statusOf(run: NewRun | undefined) {
+  if (!run) return undefined;
+  const { state } = run.entry;
+  return state === 'running' || state === 'skipped' ? state : 'queued';
+}
+
+/** The lease a new run is stored under, or null. */
+function leaseOf(run: NewRun | undefined) {
+  return run && 'lease' in run.entry ? run.entry.lease : null;
+}
+
+/** From when a new run may start: null for one waiting, running or skipped. */
+function notBeforeOf(run: NewRun | undefined) {
+  return run && 'notBefore' in run.entry ? run.entry.notBefore : null;
+}
+
 /** The new runs as [scheduledFor offset in minutes, status, reason]. */
 function newRuns(result: TaskClaimPlan) {
   return result.newRuns.map((run) => [
     ((run.scheduledFor ?? 0) - T0) / MINUTE,
-    run.status,
+    statusOf(run),
     run.reason,
   ]);
 }
@@ -123,8 +138,8 @@ describe('planTaskClaim', () => {
     const { plan: result, capacityLeft } = plan({ triggers: [trigger('time-1', T0)] });
     assert.equal(result.newRuns.length, 1);
     const [run] = result.newRuns;
-    assert.equal(run?.status, 'running');
-    assert.deepEqual(run?.lease, LEASE);
+    assert.equal(statusOf(run), 'running');
+    assert.deepEqual(leaseOf(run), LEASE);
     assert.equal(run?.cause, 'schedule');
     assert.equal(run?.scheduledFor, T0);
     assert.equal(run?.triggerId, 'time-1');
@@ -148,7 +163,7 @@ describe('planTaskClaim', () => {
         running: 1,
       });
       assert.deepEqual(newRuns(result), [[0, 'skipped', 'the previous run was still running']]);
-      assert.equal(result.newRuns[0]?.lease, null);
+      assert.equal(leaseOf(result.newRuns[0]), null);
       assert.equal(capacityLeft, 10);
     });
 
@@ -172,13 +187,13 @@ describe('planTaskClaim', () => {
         [1, 'skipped', 'a run was already waiting to start'],
         [2, 'skipped', 'a run was already waiting to start'],
       ]);
-      assert.equal(result.newRuns[0]?.notBefore, null, 'it waits for the running run');
+      assert.equal(notBeforeOf(result.newRuns[0]), null, 'it waits for the running run');
     });
 
     it('skips every occurrence when a run is already waiting', () => {
       const { plan: result } = plan({ ...threeDue, policy: queue, running: 1, waiting: 1 });
       assert.deepEqual(
-        result.newRuns.map((run) => [run.status, run.reason]),
+        result.newRuns.map((run) => [statusOf(run), run.reason]),
         Array(3).fill(['skipped', 'a run was already waiting to start']),
       );
     });
@@ -223,7 +238,7 @@ describe('planTaskClaim', () => {
         [2, 'queued', null],
       ]);
       assert.deepEqual(
-        result.newRuns.slice(1).map((run) => run.notBefore),
+        result.newRuns.slice(1).map((run) => notBeforeOf(run)),
         [T0 + 2 * MINUTE, T0 + 2 * MINUTE],
         'any node may start them now',
       );
@@ -237,12 +252,12 @@ describe('planTaskClaim', () => {
     it('reserves the next occurrence of an idle task before it is due, to start on time', () => {
       const { plan: result } = plan(soon);
       assert.deepEqual(
-        result.newRuns.map((run) => [run.scheduledFor, run.status]),
+        result.newRuns.map((run) => [run.scheduledFor, statusOf(run)]),
         [[T0 + 1000, 'queued']],
       );
       const [run] = result.newRuns;
-      assert.equal(run?.notBefore, T0 + 1000, 'reserved until its time');
-      assert.deepEqual(run?.lease, LEASE, 'under this lease');
+      assert.equal(notBeforeOf(run), T0 + 1000, 'reserved until its time');
+      assert.deepEqual(leaseOf(run), LEASE, 'under this lease');
       assert.equal(result.nextFires[0]?.nextFireAt, T0 + MINUTE, 'the next one after it');
       assert.equal(result.deferred, false);
     });
@@ -260,7 +275,7 @@ describe('planTaskClaim', () => {
       const policy = { overlap: 'parallel' } as const;
       const { plan: result } = plan({ ...soon, policy, running: 1 });
       assert.deepEqual(
-        result.newRuns.map((run) => [run.status, run.lease]),
+        result.newRuns.map((run) => [statusOf(run), leaseOf(run)]),
         [['queued', LEASE]],
       );
     });
@@ -276,8 +291,8 @@ describe('planTaskClaim', () => {
     it('keeps a due occurrence queued for any node', () => {
       const { plan: result } = plan({ triggers: [trigger('time-1', T0)], capacity: 0 });
       assert.deepEqual(newRuns(result), [[0, 'queued', null]]);
-      assert.equal(result.newRuns[0]?.notBefore, T0);
-      assert.equal(result.newRuns[0]?.lease, null);
+      assert.equal(notBeforeOf(result.newRuns[0]), T0);
+      assert.equal(leaseOf(result.newRuns[0]), null);
       assert.equal(result.nextFires[0]?.nextFireAt, T0 + MINUTE, 'the trigger still moves on');
     });
 
@@ -382,7 +397,7 @@ describe('planTaskClaim', () => {
     it('"once" skipped by the overlap policy still says how many since when', () => {
       const { plan: result } = plan({ ...threeDue, running: 1 });
       assert.deepEqual(
-        result.newRuns.map((run) => [run.status, run.scheduledFor, run.occurrences, run.reason]),
+        result.newRuns.map((run) => [statusOf(run), run.scheduledFor, run.occurrences, run.reason]),
         [
           [
             'skipped',
@@ -401,7 +416,7 @@ describe('planTaskClaim', () => {
         policy: { misfire: 'all', misfireLimit: 2, overlap: 'parallel' },
       });
       assert.deepEqual(
-        result.newRuns.map((run) => [(run.scheduledFor ?? 0) - T0, run.status, run.occurrences]),
+        result.newRuns.map((run) => [(run.scheduledFor ?? 0) - T0, statusOf(run), run.occurrences]),
         [
           [2 * MINUTE, 'skipped', 3],
           [0, 'running', 1],
@@ -419,7 +434,7 @@ describe('planTaskClaim', () => {
 
     it('a trigger firing its last occurrence ends the schedule', () => {
       const { plan: result } = plan({ triggers: [trigger('time-1', T0)], fireTimes: lastAt(T0) });
-      assert.equal(result.newRuns[0]?.status, 'running', 'the last occurrence still runs');
+      assert.equal(statusOf(result.newRuns[0]), 'running', 'the last occurrence still runs');
       assert.deepEqual(result.nextFires, [
         { taskId: 'task-1', triggerId: 'time-1', nextFireAt: null },
       ]);

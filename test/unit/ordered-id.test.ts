@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { orderedId } from '../../src/store/sql/ordered-id.ts';
+import { orderedId } from '../../src/domain/ordered-id.ts';
 
 describe('orderedId', () => {
   it('sorts ids in the order they were made, whatever times they are given', () => {

@@ -1,3 +1,5 @@
+import type { MisfirePolicy, OverlapPolicy } from '../../src/domain/policy-names.ts';
+
 /** Who is logged in and what they may do (GET /me). */
 export interface Me {
   id: string;
@@ -25,8 +27,8 @@ export interface Component {
 
 /** How a task treats overlaps, missed fires, time-outs and failures. */
 export interface Policy {
-  overlap: 'skip' | 'queue' | 'parallel';
-  misfire: 'once' | 'all' | 'skip';
+  overlap: OverlapPolicy;
+  misfire: MisfirePolicy;
   misfireLimit: number;
   timeoutSeconds: number | null;
   retries: number;

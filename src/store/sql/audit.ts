@@ -2,7 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { AuditEvent, NewAuditEvent } from '../../domain/audit.ts';
 import type { AuditRepository, Page } from '../store.ts';
 import { decodeCursor, toPage } from './cursor.ts';
-import { orderedId } from './ordered-id.ts';
+import { orderedId } from '../../domain/ordered-id.ts';
 import type { Database } from './schema.ts';
 
 function fromRow(row: Selectable<Database['audit_events']>): AuditEvent {

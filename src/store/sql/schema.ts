@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { RunState } from '../../domain/run-state.ts';
 
 // Times are stored as epoch milliseconds in both dialects, JSON as text, and
 // booleans as 0/1 (SQLite integer, PostgreSQL boolean reads back true/false).
@@ -94,6 +95,7 @@ export interface Database {
     started_at: Millis | null;
     finished_at: Millis | null;
     status: string;
+    state: RunState;
     reason: string | null;
     attempt: number;
     node: string | null;

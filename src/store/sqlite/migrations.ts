@@ -218,4 +218,26 @@ export const migrations: readonly Migration[] = [
       `update runs set occurrences = 0 where retry_of is not null`,
     ],
   },
+  {
+    id: '0008_run_states',
+    statements: [
+      // The queue's state of a run, which its status and the nullability of its lease and
+      // not_before implied before (see domain/run-state.ts).
+      `alter table runs add column state text not null default 'ended'
+        check (state in ('ready', 'waiting', 'claimed', 'running', 'ended'))`,
+      `update runs set state = case
+          when status = 'running' then 'running'
+          when lease_token is not null then 'claimed'
+          when not_before is null then 'waiting'
+          else 'ready'
+        end
+        where status in ('queued', 'running')`,
+      `drop index runs_queued`,
+      `drop index runs_active`,
+      `drop index runs_lease`,
+      `create index runs_ready on runs(not_before) where state = 'ready'`,
+      `create index runs_live on runs(task_id) where state in ('ready', 'waiting', 'claimed', 'running')`,
+      `create index runs_leased on runs(lease_expires_at) where state in ('claimed', 'running')`,
+    ],
+  },
 ];

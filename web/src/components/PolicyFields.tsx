@@ -1,3 +1,4 @@
+import { MISFIRE_POLICIES, OVERLAP_POLICIES } from '../../../src/domain/policy-names.ts';
 import { Field } from './Field.tsx';
 import { NumberInput } from '../tasks/NumberInput.tsx';
 import type { PolicyDraft } from '../tasks/task-draft.ts';
@@ -13,17 +14,24 @@ export interface PolicyFieldsProps {
 type NumberKey = Exclude<keyof Policy, 'overlap' | 'misfire'>;
 type ChoiceKey = 'overlap' | 'misfire';
 
+/** What each choice means, one text per name of the server's lists. */
+const CHOICE_TEXTS: { [K in ChoiceKey]: Record<Policy[K], string> } = {
+  overlap: {
+    skip: 'Skip it (recorded as skipped)',
+    queue: 'Queue one to start when the running one ends',
+    parallel: 'Start it beside the running one',
+  },
+  misfire: {
+    once: 'Run once for all of them',
+    all: 'Run each, oldest first, up to the limit',
+    skip: 'Skip the late ones, run the rest up to the limit',
+  },
+};
+
+/** The choices in the server's order, the default (DEFAULT_POLICY) first. */
 const CHOICES: { [K in ChoiceKey]: Array<[Policy[K], string]> } = {
-  overlap: [
-    ['skip', 'Skip it (recorded as skipped)'],
-    ['queue', 'Queue one to start when the running one ends'],
-    ['parallel', 'Start it beside the running one'],
-  ],
-  misfire: [
-    ['once', 'Run once for all of them'],
-    ['all', 'Run each, oldest first, up to the limit'],
-    ['skip', 'Skip the late ones, run the rest up to the limit'],
-  ],
+  overlap: OVERLAP_POLICIES.map((name) => [name, CHOICE_TEXTS.overlap[name]]),
+  misfire: MISFIRE_POLICIES.map((name) => [name, CHOICE_TEXTS.misfire[name]]),
 };
 
 /** A policy number; empty leaves the server's default (for the time-out: no limit). */
