@@ -2,10 +2,9 @@
 // Load it with TASKPLANNER_PLUGINS=./examples/plugin-hello (or its package name once installed).
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Type, type Static } from '@sinclair/typebox';
-import type { ActionKind, JobKind, TriggerKind } from '../../src/plugins/component-kind.ts';
+import { Type } from '@sinclair/typebox';
+import { defineAction, defineJob, defineTrigger } from '../../src/plugins/define-kind.ts';
 import type { Plugin } from '../../src/plugins/plugin.ts';
-import type { ActionContext, JobContext, TriggerContext } from '../../src/plugins/run-context.ts';
 
 /** Trigger `hello-ticker`: starts the task every few seconds while it is enabled. */
 const TickerConfig = Type.Object(
@@ -43,13 +42,14 @@ const NoteConfig = Type.Object(
   { additionalProperties: false },
 );
 
-const helloTicker: TriggerKind = {
-  category: 'trigger',
+// Each define* helper types its methods' config by the kind's configSchema: reading a field the
+// schema does not declare fails the typecheck.
+const helloTicker = defineTrigger({
   kind: 'hello-ticker',
   title: 'Hello ticker',
   description: 'Starts the task every few seconds',
   configSchema: TickerConfig,
-  start: (config: Static<typeof TickerConfig>, context: TriggerContext) => {
+  start: (config, context) => {
     let tick = 0;
     const timer = setInterval(() => {
       tick += 1;
@@ -59,32 +59,30 @@ const helloTicker: TriggerKind = {
     }, config.seconds * 1000);
     return () => clearInterval(timer);
   },
-};
+});
 
-const helloJob: JobKind = {
-  category: 'job',
+const helloJob = defineJob({
   kind: 'hello',
   title: 'Hello',
   description: 'Greets someone',
   configSchema: HelloConfig,
   produces: ['text'],
-  run: async (config: Static<typeof HelloConfig>, context: JobContext) => {
+  run: async (config, context) => {
     const text = `Hello, ${config.name}!`;
     context.log.info(`greeting ${config.name}`);
     context.output('length', text.length);
     return [{ type: 'text', name: 'greeting', text }];
   },
-};
+});
 
-const helloNote: ActionKind = {
-  category: 'action',
+const helloNote = defineAction({
   kind: 'hello-note',
   title: 'Hello note',
   description: 'Appends the greetings to a file in an allowed folder',
   configSchema: NoteConfig,
   permission: 'hello.note',
   accepts: ['text'],
-  run: async (config: Static<typeof NoteConfig>, context: ActionContext) => {
+  run: async (config, context) => {
     const folder = await context.host.allowedPath(config.folder);
     const file = await context.host.allowedPath(join(folder, config.fileName));
     const lines = context.results.flatMap((result) =>
@@ -93,7 +91,7 @@ const helloNote: ActionKind = {
     await appendFile(file, lines.join(''));
     context.log.info(`wrote ${lines.length} greetings to ${file}`);
   },
-};
+});
 
 const plugin: Plugin = {
   name: 'hello',

@@ -110,7 +110,7 @@ export class EventTriggers {
       try {
         const config = openSecrets(this.parts.box, kind.configSchema, trigger.config);
         const scope = triggerScope(`trigger ${trigger.id} (${trigger.kind}) of task ${task.id}`);
-        const stop = inComponentScope(scope, () => kind.start?.(config as never, context));
+        const stop = inComponentScope(scope, () => kind.start?.(config, context));
         if (stop) stops.push(stop);
       } catch (error) {
         this.logger.error(

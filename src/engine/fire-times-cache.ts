@@ -33,7 +33,7 @@ export class FireTimesCache {
     let fireTimes: FireTimes | null = null;
     if (component && kind?.schedule) {
       try {
-        fireTimes = kind.schedule(component.config as never, task.timezone);
+        fireTimes = kind.schedule(component.config, task.timezone);
       } catch {
         fireTimes = null;
       }

@@ -114,7 +114,7 @@ async function runJob(
   try {
     const config = input.configOf(kind, job, input.placeholders);
     const produced = await invoke(job, 'job', input, context, (signal) =>
-      kind.run(config as never, { ...context, signal, condition: job.condition, output }),
+      kind.run(config, { ...context, signal, condition: job.condition, output }),
     );
     results.push(
       ...produced.map((result: JobResult) => ({
@@ -190,7 +190,7 @@ async function runAction(
   try {
     const config = input.configOf(kind, action, placeholders);
     await invoke(action, 'action', input, context, (signal) =>
-      kind.run(config as never, { ...context, signal, results: decision.results }),
+      kind.run(config, { ...context, signal, results: decision.results }),
     );
     return outcome(action, 'action', 'succeeded', null, startedAt, input.now());
   } catch (error) {

@@ -270,7 +270,7 @@ export class Runner {
       redact: (text: string) => log.redactText(text),
     };
     const values = await runComponent(invocation, (signal) =>
-      kind.resolve(config as never, { ...context, signal }),
+      kind.resolve(config, { ...context, signal }),
     );
     context.log.info(`series ${task.series.kind}: ${values.length} items`);
     return values;

@@ -1,47 +1,58 @@
-import type { TSchema } from '@sinclair/typebox';
+import type { Static, TSchema } from '@sinclair/typebox';
 import type { FieldIssue } from '../domain/errors.ts';
 import type { ComponentCategory } from '../domain/task.ts';
 import type { JobResult, ResultType } from './results.ts';
 import type { ActionContext, JobContext, SeriesContext, TriggerContext } from './run-context.ts';
 
+/*
+ * Each kind is generic over its config schema S: its methods receive Static<S>, the config
+ * that schema describes. A plugin declares a kind through the define* helpers
+ * (define-kind.ts), which type its methods by its schema; the registry and the engine hold the
+ * erased form, TriggerKind (that is, TriggerKind<TSchema>) and so on, whose methods take the
+ * config as unknown.
+ */
+
 /** What every kind of trigger, job, action or series source declares. */
-interface KindBase<C extends ComponentCategory> {
+interface KindBase<C extends ComponentCategory, S extends TSchema> {
   category: C;
   /** Unique within its category, e.g. "time" or "email". */
   kind: string;
   title: string;
   description: string;
   /** JSON Schema of the component's config: the API validates with it, the UI renders a form from it. */
-  configSchema: TSchema;
+  configSchema: S;
   /** The permission a task's owner needs to use this kind, if any; checked at every run. */
   permission?: string;
-  /** Checks what a schema cannot (a time zone exists, a cron expression parses); issues under path. */
-  check?: (config: unknown, path: string) => FieldIssue[];
+  /**
+   * Checks what a schema cannot (a time zone exists, a cron expression parses); issues under
+   * path. Called only with a config the schema accepted.
+   */
+  check?: (config: Static<S>, path: string) => FieldIssue[];
 }
 
 /** Fire times of a scheduled trigger: the first instant (epoch ms) after afterMs, or null. */
 export type FireTimes = (afterMs: number) => number | null;
 
 /** What starts a task: scheduled (fire times), following another task, or started as a listener. */
-export interface TriggerKind extends KindBase<'trigger'> {
+export interface TriggerKind<S extends TSchema = TSchema> extends KindBase<'trigger', S> {
   /** Scheduled triggers: their fire times in the task's zone; the engine stores the next one. */
-  schedule?: (config: never, timezone: string) => FireTimes;
+  schedule?: (config: Static<S>, timezone: string) => FireTimes;
   /** Triggers that follow another task of the same owner: which task, and on which outcomes. */
-  follows?: (config: never) => { taskId: string; on: 'success' | 'failure' | 'always' };
+  follows?: (config: Static<S>) => { taskId: string; on: 'success' | 'failure' | 'always' };
   /** What starts the task, in words for people ("Every day at 09:00"); default: the title. */
-  describe?: (config: never, timezone: string) => string;
+  describe?: (config: Static<S>, timezone: string) => string;
   /** Event triggers: started while the task is enabled; returns how to stop. */
-  start?: (config: never, context: TriggerContext) => (() => void | Promise<void>) | void;
+  start?: (config: Static<S>, context: TriggerContext) => (() => void | Promise<void>) | void;
 }
 
 /** What produces results. */
-export interface JobKind extends KindBase<'job'> {
+export interface JobKind<S extends TSchema = TSchema> extends KindBase<'job', S> {
   produces: readonly ResultType[];
-  run: (config: never, context: JobContext) => Promise<JobResult[]>;
+  run: (config: Static<S>, context: JobContext) => Promise<JobResult[]>;
 }
 
 /** What is done with results. */
-export interface ActionKind extends KindBase<'action'> {
+export interface ActionKind<S extends TSchema = TSchema> extends KindBase<'action', S> {
   /** The result types it takes; empty when it needs none (it then runs without results). */
   accepts: readonly ResultType[];
   /**
@@ -50,14 +61,14 @@ export interface ActionKind extends KindBase<'action'> {
    */
   runsWithoutResults?: boolean;
   /** Actions that start another task of the owner: which one (its permissions count as this one's). */
-  startsTask?: (config: never) => string;
-  run: (config: never, context: ActionContext) => Promise<void>;
+  startsTask?: (config: Static<S>) => string;
+  run: (config: Static<S>, context: ActionContext) => Promise<void>;
 }
 
 /** A list of values the jobs and actions run once for each. */
-export interface SeriesKind extends KindBase<'series'> {
-  resolve: (config: never, context: SeriesContext) => Promise<Record<string, unknown>[]>;
+export interface SeriesKind<S extends TSchema = TSchema> extends KindBase<'series', S> {
+  resolve: (config: Static<S>, context: SeriesContext) => Promise<Record<string, unknown>[]>;
 }
 
-/** A kind of trigger, job, action or series source that a plugin contributes. */
+/** A kind of trigger, job, action or series source that a plugin contributes, its config erased. */
 export type ComponentKind = TriggerKind | JobKind | ActionKind | SeriesKind;

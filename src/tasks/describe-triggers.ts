@@ -7,7 +7,7 @@ export function describeTriggers(task: Task, registry: ComponentRegistry): strin
     const kind = registry.get('trigger', trigger.kind);
     if (!kind) return `Unknown trigger ${trigger.kind}`;
     try {
-      return kind.describe?.(trigger.config as never, task.timezone) ?? kind.title;
+      return kind.describe?.(trigger.config, task.timezone) ?? kind.title;
     } catch {
       return kind.title;
     }

@@ -55,7 +55,7 @@ function neededBy(
 function startedTaskIds(registry: ComponentRegistry, definition: TaskDefinition): string[] {
   return definition.actions.flatMap((action) => {
     const kind = registry.get('action', action.kind);
-    const taskId = kind?.category === 'action' ? kind.startsTask?.(action.config as never) : null;
+    const taskId = kind?.category === 'action' ? kind.startsTask?.(action.config) : null;
     return taskId ? [taskId] : [];
   });
 }

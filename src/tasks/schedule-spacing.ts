@@ -87,7 +87,7 @@ export function spacingIssues(
     if (!schedule || unchanged(trigger, definition, previous)) continue;
     let fires: ClosestFires | null;
     try {
-      fires = closestFires(schedule(trigger.config as never, definition.timezone), now);
+      fires = closestFires(schedule(trigger.config, definition.timezone), now);
     } catch {
       // The kind's own check refused what does not compute; nothing fires, nothing is too close.
       continue;

@@ -14,7 +14,7 @@ function fingerprintOf(trigger: Component, task: Task): string {
 function firstFireAfter(kind: TriggerKind, trigger: Component, task: Task, now: number) {
   if (!kind.schedule) return null;
   try {
-    return untilExpiry(kind.schedule(trigger.config as never, task.timezone), task.expiresAt)(now);
+    return untilExpiry(kind.schedule(trigger.config, task.timezone), task.expiresAt)(now);
   } catch {
     // Stored configs were checked when saved; one that no longer compiles never fires.
     return null;
@@ -40,7 +40,7 @@ export function storedTriggersOf(
     const kept = previous.find(
       (row) => row.triggerId === trigger.id && row.fingerprint === fingerprint,
     );
-    const follows = kind.follows?.(trigger.config as never) ?? null;
+    const follows = kind.follows?.(trigger.config) ?? null;
     return [
       {
         taskId: task.id,

@@ -400,7 +400,7 @@ describe(
           arguments: ['-c', script],
           environment: {},
           validExitCodes: [0],
-        } as never,
+        },
         h.job,
       );
 
@@ -441,7 +441,7 @@ describe(
           arguments: ['-c', script, shared],
           environment: {},
           validExitCodes: [0],
-        } as never,
+        },
         h.job,
       )) as FileResult[];
 

@@ -20,7 +20,7 @@ function config(overrides: Record<string, unknown>) {
 }
 
 function run(h: ComponentHarness, overrides: Record<string, unknown>) {
-  return commandJob.run(config(overrides) as never, h.job);
+  return commandJob.run(config(overrides), h.job);
 }
 
 /** A node program given as `node -e script`. */

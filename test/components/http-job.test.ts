@@ -41,7 +41,7 @@ describe('http job', () => {
   });
 
   async function fetched(overrides: Record<string, unknown>): Promise<FileResult> {
-    const results = await httpJob.run(config(overrides) as never, h.job);
+    const results = await httpJob.run(config(overrides), h.job);
     assert.equal(results.length, 1);
     const [result] = results;
     assert.equal(result?.type, 'file');
@@ -157,11 +157,11 @@ describe('http job', () => {
   it('fails after more than 20 redirects, and on a redirect that is not http(s)', async () => {
     peer.route('/loop', answer(302, { location: '/loop' }));
     peer.route('/ftp', answer(302, { location: 'ftp://127.0.0.1/file' }));
-    await assert.rejects(httpJob.run(config({ url: `${peer.url}/loop` }) as never, h.job), {
+    await assert.rejects(httpJob.run(config({ url: `${peer.url}/loop` }), h.job), {
       message: `GET ${peer.url}/loop failed: more than 20 redirects`,
     });
     assert.equal(peer.requests.length, 21);
-    await assert.rejects(httpJob.run(config({ url: `${peer.url}/ftp` }) as never, h.job), {
+    await assert.rejects(httpJob.run(config({ url: `${peer.url}/ftp` }), h.job), {
       message: `GET ${peer.url}/ftp failed: the redirect to a ftp: URL is not followed`,
     });
   });
@@ -189,7 +189,7 @@ describe('http job', () => {
 
   it('fails on an unexpected status, naming the status and the URL', async () => {
     peer.route('/missing', answer(404, {}, 'nothing here'));
-    await assert.rejects(httpJob.run(config({ url: `${peer.url}/missing` }) as never, h.job), {
+    await assert.rejects(httpJob.run(config({ url: `${peer.url}/missing` }), h.job), {
       message: `GET ${peer.url}/missing answered 404 Not Found, expected any 2xx`,
     });
     assert.equal(h.outputs.status, 404);
@@ -202,7 +202,7 @@ describe('http job', () => {
     assert.equal(await readFile(file.path, 'utf8'), 'gone');
 
     await assert.rejects(
-      httpJob.run(config({ url: `${peer.url}/ok`, expectedStatus: [204] }) as never, h.job),
+      httpJob.run(config({ url: `${peer.url}/ok`, expectedStatus: [204] }), h.job),
       { message: `GET ${peer.url}/ok answered 200 OK, expected 204` },
     );
   });
@@ -215,10 +215,9 @@ describe('http job', () => {
       for (let i = 0; i < 32; i++) response.write(chunk);
       response.end();
     });
-    await assert.rejects(
-      httpJob.run(config({ url: `${peer.url}/big`, maxMegabytes: 1 }) as never, h.job),
-      { message: `the answer to GET ${peer.url}/big is larger than 1 MB (maxMegabytes)` },
-    );
+    await assert.rejects(httpJob.run(config({ url: `${peer.url}/big`, maxMegabytes: 1 }), h.job), {
+      message: `the answer to GET ${peer.url}/big is larger than 1 MB (maxMegabytes)`,
+    });
     assert.deepEqual(await readdir(h.workDir), []);
   });
 
@@ -228,7 +227,7 @@ describe('http job', () => {
       response.write('only the start');
     });
     await assert.rejects(
-      httpJob.run(config({ url: `${peer.url}/declared`, maxMegabytes: 1 }) as never, h.job),
+      httpJob.run(config({ url: `${peer.url}/declared`, maxMegabytes: 1 }), h.job),
       /is larger than 1 MB/,
     );
   });
@@ -236,14 +235,14 @@ describe('http job', () => {
   it('fails when no complete answer comes within timeoutSeconds', async () => {
     peer.route('/slow', () => {});
     await assert.rejects(
-      httpJob.run(config({ url: `${peer.url}/slow`, timeoutSeconds: 1 }) as never, h.job),
+      httpJob.run(config({ url: `${peer.url}/slow`, timeoutSeconds: 1 }), h.job),
       { message: `GET ${peer.url}/slow got no complete answer within 1 s` },
     );
   });
 
   it('stops the request when the run is aborted', async () => {
     peer.route('/slow', () => {});
-    const ran = httpJob.run(config({ url: `${peer.url}/slow` }) as never, h.job);
+    const ran = httpJob.run(config({ url: `${peer.url}/slow` }), h.job);
     await peer.request(0);
     h.controller.abort('canceled');
     await assert.rejects(ran, { message: `GET ${peer.url}/slow was stopped` });
@@ -251,19 +250,19 @@ describe('http job', () => {
 
   it('says why a server could not be reached', async () => {
     const url = `http://127.0.0.1:${await closedPort()}/x`;
-    await assert.rejects(httpJob.run(config({ url }) as never, h.job), {
+    await assert.rejects(httpJob.run(config({ url }), h.job), {
       message: new RegExp(`^GET ${url} failed: connect ECONNREFUSED`),
     });
   });
 
   it('refuses URLs that are not http(s) or carry credentials', async () => {
-    await assert.rejects(httpJob.run(config({ url: 'file:///etc/passwd' }) as never, h.job), {
+    await assert.rejects(httpJob.run(config({ url: 'file:///etc/passwd' }), h.job), {
       message: 'file: URLs are not supported; use http:// or https://',
     });
-    await assert.rejects(httpJob.run(config({ url: 'http://bob:pw@127.0.0.1/' }) as never, h.job), {
+    await assert.rejects(httpJob.run(config({ url: 'http://bob:pw@127.0.0.1/' }), h.job), {
       message: 'the URL contains credentials; put them in the authorization field instead',
     });
-    await assert.rejects(httpJob.run(config({ url: 'reports/today' }) as never, h.job), {
+    await assert.rejects(httpJob.run(config({ url: 'reports/today' }), h.job), {
       message: "'reports/today' is not an absolute URL",
     });
   });

@@ -32,7 +32,7 @@ function httpConfig(overrides: Record<string, unknown>) {
 async function fetchWith(options: HarnessOptions, config: Record<string, unknown>) {
   const h = await componentHarness(options);
   try {
-    return await httpJob.run(httpConfig(config) as never, h.job);
+    return await httpJob.run(httpConfig(config), h.job);
   } finally {
     await h.dispose();
   }
@@ -148,7 +148,7 @@ describe('network policy of the webhook', () => {
     try {
       peer.route('/hook', answer(204));
       const config = { url: `${peer.url}/hook`, headers: {}, includeFiles: false };
-      await assert.rejects(webhookAction.run(config as never, h.action), {
+      await assert.rejects(webhookAction.run(config, h.action), {
         message: `The destination 127.0.0.1 (loopback) ${HOW_TO_ALLOW}`,
       });
       assert.equal(peer.requests.length, 0);

@@ -121,7 +121,7 @@ describe('webhook action', () => {
         url: `${peer.url}/hook?src=tp`,
         headers: { 'x-team': 'ops' },
         authorization: 'Token abc',
-      }) as never,
+      }),
       h.action,
     );
 
@@ -135,10 +135,7 @@ describe('webhook action', () => {
   });
 
   it('with includeFiles, sends the summary and every file as multipart/form-data', async () => {
-    await webhookAction.run(
-      config({ url: `${peer.url}/hook`, includeFiles: true }) as never,
-      h.action,
-    );
+    await webhookAction.run(config({ url: `${peer.url}/hook`, includeFiles: true }), h.action);
 
     const request = await peer.request(0);
     assert.match(request.headers['content-type'] ?? '', /^multipart\/form-data; boundary=/);
@@ -170,7 +167,7 @@ describe('webhook action', () => {
           headers: { 'x-team': 'ops' },
           authorization: 'Token abc',
           includeFiles: true,
-        }) as never,
+        }),
         h.action,
       );
       const first = await peer.request(0);
@@ -190,18 +187,15 @@ describe('webhook action', () => {
 
   it('fails on a status other than 2xx, naming it', async () => {
     peer.route('/broken', answer(500, {}, 'boom'));
-    await assert.rejects(
-      webhookAction.run(config({ url: `${peer.url}/broken` }) as never, h.action),
-      {
-        message: `webhook POST ${peer.url}/broken answered 500 Internal Server Error, expected any 2xx`,
-      },
-    );
+    await assert.rejects(webhookAction.run(config({ url: `${peer.url}/broken` }), h.action), {
+      message: `webhook POST ${peer.url}/broken answered 500 Internal Server Error, expected any 2xx`,
+    });
   });
 
   it('fails when no answer comes within timeoutSeconds', async () => {
     peer.route('/slow', () => {});
     await assert.rejects(
-      webhookAction.run(config({ url: `${peer.url}/slow`, timeoutSeconds: 1 }) as never, h.action),
+      webhookAction.run(config({ url: `${peer.url}/slow`, timeoutSeconds: 1 }), h.action),
       { message: `webhook POST ${peer.url}/slow got no complete answer within 1 s` },
     );
   });
@@ -209,7 +203,7 @@ describe('webhook action', () => {
   it('sends an empty results list when it gets no results', async () => {
     const empty = await componentHarness();
     try {
-      await webhookAction.run(config({ url: `${peer.url}/hook` }) as never, empty.action);
+      await webhookAction.run(config({ url: `${peer.url}/hook` }), empty.action);
     } finally {
       await empty.dispose();
     }

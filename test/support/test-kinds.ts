@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Type } from '@sinclair/typebox';
+import { defineAction, defineJob } from '../../src/plugins/define-kind.ts';
 import type { Plugin } from '../../src/plugins/plugin.ts';
 import type { ActionContext, JobContext } from '../../src/plugins/run-context.ts';
 
@@ -39,17 +40,15 @@ export const testPlugin: Plugin = {
   name: 'test',
   permissions: [{ name: 'job.guarded', description: 'May use the guarded test job' }],
   components: [
-    {
-      category: 'job',
+    defineJob({
       kind: 'noop',
       title: 'No-op',
       description: 'Does nothing',
       configSchema: Anything,
       produces: [],
       run: async () => [],
-    },
-    {
-      category: 'job',
+    }),
+    defineJob({
       kind: 'text',
       title: 'Text',
       description: 'Returns its text, valid unless valid is false',
@@ -65,9 +64,8 @@ export const testPlugin: Plugin = {
           valid: config.valid ?? true,
         },
       ],
-    },
-    {
-      category: 'job',
+    }),
+    defineJob({
       kind: 'file',
       title: 'File',
       description: 'Writes a file into its working folder',
@@ -78,9 +76,8 @@ export const testPlugin: Plugin = {
         await writeFile(path, config.content ?? '');
         return [{ type: 'file', name: config.name ?? 'out.txt', path, mediaType: 'text/plain' }];
       },
-    },
-    {
-      category: 'job',
+    }),
+    defineJob({
       kind: 'fail',
       title: 'Fail',
       description: 'Fails with its message (or only for a series value)',
@@ -92,9 +89,8 @@ export const testPlugin: Plugin = {
         }
         throw new Error(config.message ?? 'failed on purpose');
       },
-    },
-    {
-      category: 'job',
+    }),
+    defineJob({
       kind: 'wait',
       title: 'Wait',
       description: 'Waits for a gate to open, or ms milliseconds, or its signal',
@@ -115,9 +111,8 @@ export const testPlugin: Plugin = {
         context.log.info('done waiting');
         return [];
       },
-    },
-    {
-      category: 'job',
+    }),
+    defineJob({
       kind: 'guarded',
       title: 'Guarded',
       description: 'Needs job.guarded',
@@ -125,9 +120,8 @@ export const testPlugin: Plugin = {
       permission: 'job.guarded',
       produces: ['text'],
       run: async () => [{ type: 'text', name: 'guarded', text: 'ran' }],
-    },
-    {
-      category: 'action',
+    }),
+    defineAction({
       kind: 'collect',
       title: 'Collect',
       description: 'Records the results it gets under its sink',
@@ -140,9 +134,8 @@ export const testPlugin: Plugin = {
           { results: context.results, placeholders: { ...context.placeholders } },
         ]);
       },
-    },
-    {
-      category: 'action',
+    }),
+    defineAction({
       kind: 'collect-files',
       title: 'Collect files',
       description: 'Records the file results it gets',
@@ -155,9 +148,8 @@ export const testPlugin: Plugin = {
           { results: context.results, placeholders: { ...context.placeholders } },
         ]);
       },
-    },
-    {
-      category: 'action',
+    }),
+    defineAction({
       kind: 'fail',
       title: 'Fail',
       description: 'Fails',
@@ -166,6 +158,6 @@ export const testPlugin: Plugin = {
       run: async () => {
         throw new Error('action failed on purpose');
       },
-    },
+    }),
   ],
 };

@@ -7,7 +7,7 @@ import { placeholderNames } from '../../../domain/placeholders.ts';
 import type { SmtpSettings } from '../../../domain/settings.ts';
 import { checkDestination, DeniedDestinationError } from '../../../net/destination.ts';
 import { serverNetworkPolicy } from '../../../net/server-policy.ts';
-import type { ActionKind } from '../../component-kind.ts';
+import { defineAction } from '../../define-kind.ts';
 import type { FileResult } from '../../results.ts';
 import type { ActionContext } from '../../run-context.ts';
 import { parseMailbox, parseMailboxes, type Mailbox } from '../delivery/addresses.ts';
@@ -79,14 +79,12 @@ type EmailConfig = Static<typeof EmailConfig>;
 const TIMEOUTS = { connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000 };
 
 /** Checks at save time the recipient entries that hold no placeholder (the rest are checked when sent). */
-function checkRecipients(config: unknown, path: string): FieldIssue[] {
-  const lists = config as Partial<Record<'to' | 'cc' | 'bcc', unknown>>;
+function checkRecipients(config: EmailConfig, path: string): FieldIssue[] {
   const issues: FieldIssue[] = [];
   let count = 0;
   for (const field of ['to', 'cc', 'bcc'] as const) {
-    const entries = Array.isArray(lists[field]) ? (lists[field] as unknown[]) : [];
-    entries.forEach((entry, index) => {
-      if (typeof entry !== 'string' || entry.trim() === '') return;
+    config[field].forEach((entry, index) => {
+      if (entry.trim() === '') return;
       count++;
       if (placeholderNames(entry).length > 0) return;
       try {
@@ -267,8 +265,7 @@ async function sendEmail(config: EmailConfig, context: ActionContext): Promise<v
 }
 
 /** Sends an e-mail, with the file results attached or zipped. */
-export const emailAction: ActionKind = {
-  category: 'action',
+export const emailAction = defineAction({
   kind: 'email',
   title: 'Send an e-mail',
   description: 'Sends an e-mail, with the file results attached (each, or in one zip)',
@@ -278,5 +275,5 @@ export const emailAction: ActionKind = {
   // A mail that only reports (a task with no jobs, or none that made a file) still goes out.
   runsWithoutResults: true,
   check: checkRecipients,
-  run: (config: EmailConfig, context: ActionContext) => sendEmail(config, context),
-};
+  run: sendEmail,
+});

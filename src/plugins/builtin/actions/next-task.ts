@@ -1,7 +1,6 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import { PARAMETER_NAME_PATTERN } from '../../../domain/placeholders.ts';
-import type { ActionKind } from '../../component-kind.ts';
-import type { ActionContext } from '../../run-context.ts';
+import { defineAction } from '../../define-kind.ts';
 
 const NextTaskConfig = Type.Object(
   {
@@ -24,15 +23,14 @@ const NextTaskConfig = Type.Object(
  * Starts another task of the same owner, disabled ones too. A task already run in this chain
  * is not started again, so a loop ends with a line in the log.
  */
-export const nextTaskAction: ActionKind = {
-  category: 'action',
+export const nextTaskAction = defineAction({
   kind: 'next-task',
   title: 'Start another task',
   description: 'Starts another task of the same owner (also a disabled one)',
   configSchema: NextTaskConfig,
   accepts: [],
-  startsTask: (config: Static<typeof NextTaskConfig>) => config.taskId,
-  run: async (config: Static<typeof NextTaskConfig>, context: ActionContext) => {
+  startsTask: (config) => config.taskId,
+  run: async (config, context) => {
     const runId = await context.host.startTask(config.taskId, config.parameters);
     if (runId === null) {
       context.log.warn(
@@ -42,4 +40,4 @@ export const nextTaskAction: ActionKind = {
     }
     context.log.info(`next-task: started task ${config.taskId} as run ${runId}`);
   },
-};
+});

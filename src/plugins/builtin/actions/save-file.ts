@@ -1,7 +1,7 @@
 import { lstat, mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
-import type { ActionKind } from '../../component-kind.ts';
+import { defineAction } from '../../define-kind.ts';
 import type { ActionContext } from '../../run-context.ts';
 import {
   FileNameFormat,
@@ -107,13 +107,12 @@ async function saveFiles(config: SaveFileConfig, context: ActionContext): Promis
 }
 
 /** Saves each file result into a folder on this server. */
-export const saveFileAction: ActionKind = {
-  category: 'action',
+export const saveFileAction = defineAction({
   kind: 'save-file',
   title: 'Save to a folder',
   description: 'Saves each file result into a folder on the server, optionally deleting old copies',
   configSchema: SaveFileConfig,
   permission: 'action.files',
   accepts: ['file'],
-  run: (config: SaveFileConfig, context: ActionContext) => saveFiles(config, context),
-};
+  run: saveFiles,
+});

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FieldIssue } from '../../../domain/errors.ts';
-import type { ActionKind } from '../../component-kind.ts';
+import { defineAction } from '../../define-kind.ts';
 import type { ActionContext } from '../../run-context.ts';
 import { FileNameFormat, formatFileName } from '../delivery/file-names.ts';
 import { checkDestination, DeniedDestinationError } from '../../../net/destination.ts';
@@ -55,8 +55,7 @@ const SftpUploadConfig = Type.Object(
 
 type SftpUploadConfig = Static<typeof SftpUploadConfig>;
 
-function checkCredentials(config: unknown, path: string): FieldIssue[] {
-  const { password, privateKey } = config as Partial<SftpUploadConfig>;
+function checkCredentials({ password, privateKey }: SftpUploadConfig, path: string): FieldIssue[] {
   return password || privateKey
     ? []
     : [{ path: `${path}/password`, message: 'give a password or a private key' }];
@@ -121,8 +120,7 @@ async function uploadFiles(config: SftpUploadConfig, context: ActionContext): Pr
 }
 
 /** Uploads each file result to a folder on an SFTP server. */
-export const sftpUploadAction: ActionKind = {
-  category: 'action',
+export const sftpUploadAction = defineAction({
   kind: 'sftp-upload',
   title: 'Upload by SFTP',
   description: 'Uploads each file result to a folder on an SFTP server',
@@ -130,5 +128,5 @@ export const sftpUploadAction: ActionKind = {
   permission: 'action.sftp',
   accepts: ['file'],
   check: checkCredentials,
-  run: (config: SftpUploadConfig, context: ActionContext) => uploadFiles(config, context),
-};
+  run: uploadFiles,
+});

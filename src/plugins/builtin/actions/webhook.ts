@@ -1,20 +1,18 @@
 import { openAsBlob } from 'node:fs';
 import { Type, type Static } from '@sinclair/typebox';
-import type { ActionKind } from '../../component-kind.ts';
+import { defineAction } from '../../define-kind.ts';
 import type { DeliveredResult, FileResult } from '../../results.ts';
 import type { ActionContext } from '../../run-context.ts';
 import { guardedFetch } from '../../../net/guarded-fetch.ts';
+import { AuthorizationField, HeadersField, TimeoutField } from '../http-fields.ts';
 import {
-  AuthorizationField,
   componentPolicy,
-  HeadersField,
-  TimeoutField,
   requestError,
   requestHeaders,
   requestSignal,
   requestUrl,
   statusText,
-} from '../jobs/http.ts';
+} from '../http-request.ts';
 
 const WebhookConfig = Type.Object(
   {
@@ -136,8 +134,7 @@ async function runWebhook(config: Config, context: ActionContext): Promise<void>
 }
 
 /** POSTs a JSON summary of the run (and optionally its files) to a URL. */
-export const webhookAction: ActionKind = {
-  category: 'action',
+export const webhookAction = defineAction({
   kind: 'webhook',
   title: 'Webhook',
   description:
@@ -148,4 +145,4 @@ export const webhookAction: ActionKind = {
   // A webhook reports on the run, results or not.
   runsWithoutResults: true,
   run: runWebhook,
-};
+});

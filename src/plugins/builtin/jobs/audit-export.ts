@@ -15,8 +15,7 @@ import {
 import { formatInZone, instantOf, localOf } from '../../../schedule/zone.ts';
 import { writeCsv } from '../../../reports/csv.ts';
 import { REPORT_FORMATS } from '../../../reports/write-report.ts';
-import type { JobKind } from '../../component-kind.ts';
-import type { JobContext } from '../../run-context.ts';
+import { defineJob } from '../../define-kind.ts';
 import { reportFileName } from './report-file.ts';
 
 const CustomPeriod = Type.Object(
@@ -138,8 +137,7 @@ export function periodRange(period: AuditPeriod, at: Date, zone: string): { from
 const COLUMNS = ['at', 'actor', 'address', 'action', 'objectType', 'objectId', 'details'];
 
 /** Exports the audit log of a period as a CSV file. */
-export const auditExportJob: JobKind = {
-  category: 'job',
+export const auditExportJob = defineJob({
   kind: 'audit-export',
   title: 'Audit log export',
   description:
@@ -147,7 +145,7 @@ export const auditExportJob: JobKind = {
   configSchema: AuditExportConfig,
   permission: PERMISSIONS.auditRead,
   produces: ['file'],
-  run: async (config: AuditExportConfig, context: JobContext) => {
+  run: async (config, context) => {
     const zone = context.task.timezone;
     const { from, to } = periodRange(config.period, context.scheduledFor ?? context.now(), zone);
     const events = await context.host.auditEvents(from, to);
@@ -174,4 +172,4 @@ export const auditExportJob: JobKind = {
     context.output('events', events.length);
     return [{ type: 'file', name, path, mediaType }];
   },
-};
+});

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { basename, sep } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
-import type { JobKind } from '../../component-kind.ts';
+import { defineJob } from '../../define-kind.ts';
 import type { FileResult } from '../../results.ts';
 import type { JobContext, RunLogger } from '../../run-context.ts';
 import { openSandbox, type ProgramSandbox } from '../programs/sandbox.ts';
@@ -382,8 +382,7 @@ async function runCommand(config: Config, context: JobContext): Promise<FileResu
 }
 
 /** Runs a program (no shell); the files it writes into TASKPLANNER_OUTPUT_DIR are its results. */
-export const commandJob: JobKind = {
-  category: 'job',
+export const commandJob = defineJob({
   kind: 'command',
   title: 'Run a program',
   description:
@@ -392,4 +391,4 @@ export const commandJob: JobKind = {
   permission: 'job.command',
   produces: ['file'],
   run: runCommand,
-};
+});

@@ -1,49 +1,24 @@
 import { open, rm } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
-import { DeniedDestinationError } from '../../../net/destination.ts';
 import { guardedFetch } from '../../../net/guarded-fetch.ts';
-import { serverNetworkPolicy } from '../../../net/server-policy.ts';
-import type { NetworkPolicy } from '../../../domain/network-policy.ts';
-import type { JobKind } from '../../component-kind.ts';
+import { defineJob } from '../../define-kind.ts';
 import type { FileResult } from '../../results.ts';
 import type { JobContext } from '../../run-context.ts';
-import type { RunHost } from '../../run-host.ts';
+import { AuthorizationField, HeadersField, TimeoutField } from '../http-fields.ts';
+import {
+  componentPolicy,
+  requestError,
+  requestHeaders,
+  requestSignal,
+  requestUrl,
+  statusText,
+} from '../http-request.ts';
 
 const MEGABYTE = 1024 * 1024;
 
 /** Longest file name kept from a response (the extension is kept when cutting). */
 const MAX_NAME_CHARS = 200;
-
-/** Header names as HTTP allows them (RFC 9110 tokens). */
-const HEADER_NAME = "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$";
-
-/** Request headers: plain ones, filled with placeholders. */
-export const HeadersField = Type.Record(
-  Type.String({ pattern: HEADER_NAME }),
-  Type.String({ maxLength: 8192 }),
-  { default: {}, additionalProperties: false, description: 'Request headers by name' },
-);
-
-/** The Authorization header, kept apart from the headers so that it can be a secret. */
-export const AuthorizationField = Type.Optional(
-  Type.String({
-    secret: true,
-    maxLength: 8192,
-    description:
-      'The Authorization header\'s value (e.g. "Bearer abc..."); stored encrypted, never shown or logged',
-  }),
-);
-
-/** How long a request may take; without it only the task's timeout applies. */
-export const TimeoutField = Type.Optional(
-  Type.Integer({
-    minimum: 1,
-    maximum: 86_400,
-    description:
-      "Fail when the server has not answered (body included) within this many seconds. Default: only the task's timeout applies",
-  }),
-);
 
 const HttpConfig = Type.Object(
   {
@@ -83,77 +58,6 @@ const HttpConfig = Type.Object(
 );
 
 type Config = Static<typeof HttpConfig>;
-
-/** The address to request: an absolute http(s) URL without credentials (they belong in authorization). */
-export function requestUrl(text: string): URL {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new Error(`'${text}' is not an absolute URL`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new Error(`${url.protocol} URLs are not supported; use http:// or https://`);
-  }
-  if (url.username !== '' || url.password !== '') {
-    throw new Error('the URL contains credentials; put them in the authorization field instead');
-  }
-  return url;
-}
-
-/** The request headers: the plain ones plus the secret Authorization. */
-export function requestHeaders(
-  headers: Readonly<Record<string, string>>,
-  authorization: string | undefined,
-): Headers {
-  const result = new Headers(headers);
-  if (authorization !== undefined && authorization !== '') {
-    result.set('authorization', authorization);
-  }
-  return result;
-}
-
-/** The run's signal, plus a time limit when one is set. */
-export function requestSignal(
-  signal: AbortSignal,
-  timeoutSeconds: number | undefined,
-): AbortSignal {
-  return timeoutSeconds === undefined
-    ? signal
-    : AbortSignal.any([signal, AbortSignal.timeout(timeoutSeconds * 1000)]);
-}
-
-/** The network policy the settings give now, for a component's requests. */
-export async function componentPolicy(host: Pick<RunHost, 'settings'>): Promise<NetworkPolicy> {
-  return serverNetworkPolicy(await host.settings());
-}
-
-/**
- * A clear message for a request that failed before a complete answer: a stop, the time limit,
- * a destination the network settings refuse (its own message says why), or the network's reason.
- */
-export function requestError(
-  what: string,
-  error: unknown,
-  signal: AbortSignal,
-  timeoutSeconds: number | undefined,
-): Error {
-  if (signal.aborted) return new Error(`${what} was stopped`);
-  if (error instanceof DeniedDestinationError) return error;
-  const failure = error instanceof Error ? error : new Error(String(error));
-  if (failure.name === 'TimeoutError') {
-    return new Error(`${what} got no complete answer within ${timeoutSeconds ?? '?'} s`);
-  }
-  const cause = failure.cause instanceof Error ? failure.cause.message : failure.message;
-  return new Error(`${what} failed: ${cause}`);
-}
-
-/** The status and its text, e.g. "404 Not Found". */
-export function statusText(response: Response): string {
-  return response.statusText === ''
-    ? String(response.status)
-    : `${response.status} ${response.statusText}`;
-}
 
 /** The file name in a Content-Disposition header: filename* (RFC 5987) first, then filename. */
 function dispositionName(header: string | null): string | null {
@@ -285,8 +189,7 @@ async function runHttp(config: Config, context: JobContext): Promise<FileResult[
 }
 
 /** Requests a URL and saves the response body as a file result. */
-export const httpJob: JobKind = {
-  category: 'job',
+export const httpJob = defineJob({
   kind: 'http',
   title: 'HTTP request',
   description:
@@ -295,4 +198,4 @@ export const httpJob: JobKind = {
   permission: 'job.http',
   produces: ['file'],
   run: runHttp,
-};
+});

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { Type, type Static } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import { REPORT_FORMATS, writeReport, type ReportFormat } from '../../../reports/write-report.ts';
-import type { JobKind } from '../../component-kind.ts';
+import { defineJob } from '../../define-kind.ts';
 import type { JobContext } from '../../run-context.ts';
 import { DataSourceField, QueryField, SQL_PERMISSION } from '../sql-fields.ts';
 import { reportFileName } from './report-file.ts';
@@ -36,8 +36,6 @@ const SqlReportConfig = Type.Object(
   { additionalProperties: false },
 );
 
-type SqlReportConfig = Static<typeof SqlReportConfig>;
-
 /**
  * What the job's condition asks of the row count: {hasRows: true} makes the file valid only
  * with at least one row, {hasRows: false} only with none; null when there is no condition.
@@ -54,8 +52,7 @@ export function wantsRows(condition: JobContext['condition']): boolean | null {
 }
 
 /** Runs a query on a data source and writes its rows into a CSV, Excel, JSON or HTML file. */
-export const sqlReportJob: JobKind = {
-  category: 'job',
+export const sqlReportJob = defineJob({
   kind: 'sql-report',
   title: 'SQL report',
   description:
@@ -63,7 +60,7 @@ export const sqlReportJob: JobKind = {
   configSchema: SqlReportConfig,
   permission: SQL_PERMISSION,
   produces: ['file'],
-  run: async (config: SqlReportConfig, context: JobContext) => {
+  run: async (config, context) => {
     const wanted = wantsRows(context.condition);
     const result = await context.host.query(
       config.dataSource,
@@ -90,4 +87,4 @@ export const sqlReportJob: JobKind = {
     context.output('columns', result.columns.join(', '));
     return [{ type: 'file', name, path, mediaType, valid }];
   },
-};
+});

@@ -2,12 +2,9 @@ import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream';
 import { Type, type Static } from '@sinclair/typebox';
 import { parse } from 'csv-parse';
-import type { SeriesKind } from '../../component-kind.ts';
-import type { SeriesContext } from '../../run-context.ts';
+import { defineSeries } from '../../define-kind.ts';
+import { FILES_PERMISSION } from './files-permission.ts';
 import { MAX_SERIES_ITEMS, tooManyItems } from './series-limit.ts';
-
-/** The permission to read series values from files in the allowed folders. */
-export const FILES_PERMISSION = 'series.files';
 
 const CsvConfig = Type.Object(
   {
@@ -55,15 +52,14 @@ async function readRecords(path: string, config: CsvConfig, signal: AbortSignal)
 }
 
 /** The rows of a CSV file, each an object of the header's field names to text. */
-export const csvSeries: SeriesKind = {
-  category: 'series',
+export const csvSeries = defineSeries({
   kind: 'csv',
   title: 'CSV file',
   description:
     'Runs the jobs and actions once for each row of a CSV file; the header row names the fields',
   configSchema: CsvConfig,
   permission: FILES_PERMISSION,
-  resolve: async (config: CsvConfig, context: SeriesContext) => {
+  resolve: async (config, context) => {
     const path = await context.host.allowedPath(config.file);
     const records = await readRecords(path, config, context.signal).catch((error: unknown) => {
       if (context.signal.aborted) throw error;
@@ -74,4 +70,4 @@ export const csvSeries: SeriesKind = {
     if (records.length > MAX_SERIES_ITEMS) throw tooManyItems(`the file ${config.file}`);
     return records;
   },
-};
+});

@@ -1,6 +1,5 @@
-import { Type, type Static } from '@sinclair/typebox';
-import type { SeriesKind } from '../../component-kind.ts';
-import type { SeriesContext } from '../../run-context.ts';
+import { Type } from '@sinclair/typebox';
+import { defineSeries } from '../../define-kind.ts';
 
 /** The permission to run a task once for each member of a group. */
 export const GROUP_PERMISSION = 'series.group';
@@ -16,19 +15,16 @@ const GroupConfig = Type.Object(
   { additionalProperties: false },
 );
 
-type GroupConfig = Static<typeof GroupConfig>;
-
 /** The enabled members of a group, each {id, login, name, email}. */
-export const groupSeries: SeriesKind = {
-  category: 'series',
+export const groupSeries = defineSeries({
   kind: 'group',
   title: 'Group members',
   description:
     'Runs the jobs and actions once for each enabled member of a group, with {id}, {login}, {name} and {email}',
   configSchema: GroupConfig,
   permission: GROUP_PERMISSION,
-  resolve: async (config: GroupConfig, context: SeriesContext) => {
+  resolve: async (config, context) => {
     const members = await context.host.groupMembers(config.group);
     return members.map(({ id, login, name, email }) => ({ id, login, name, email }));
   },
-};
+});

@@ -1,9 +1,9 @@
 import { readFile, stat } from 'node:fs/promises';
-import { Type, type Static } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import type { FieldIssue } from '../../../domain/errors.ts';
-import type { SeriesKind } from '../../component-kind.ts';
+import { defineSeries } from '../../define-kind.ts';
 import type { SeriesContext } from '../../run-context.ts';
-import { FILES_PERMISSION } from './csv.ts';
+import { FILES_PERMISSION } from './files-permission.ts';
 import { MAX_SERIES_ITEMS, tooManyItems } from './series-limit.ts';
 
 /** A JSON file larger than this is refused before it is read into memory. */
@@ -28,8 +28,6 @@ const JsonConfig = Type.Object(
   },
   { additionalProperties: false },
 );
-
-type JsonConfig = Static<typeof JsonConfig>;
 
 function describeValue(value: unknown): string {
   if (value === null) return 'null';
@@ -77,20 +75,17 @@ async function readJsonFile(config: { file: string }, context: SeriesContext): P
 }
 
 /** Records written into the task, or read from a JSON file. */
-export const jsonSeries: SeriesKind = {
-  category: 'series',
+export const jsonSeries = defineSeries({
   kind: 'json',
   title: 'JSON',
   description:
     'Runs the jobs and actions once for each object of a JSON array, written here or read from a file',
   configSchema: JsonConfig,
-  check: (config: unknown, path: string): FieldIssue[] => {
-    const { items, file } = config as JsonConfig;
-    return (items === undefined) === (file === undefined)
+  check: ({ items, file }, path): FieldIssue[] =>
+    (items === undefined) === (file === undefined)
       ? [{ path, message: 'give either items or file' }]
-      : [];
-  },
-  resolve: async (config: JsonConfig, context: SeriesContext) => {
+      : [],
+  resolve: async (config, context) => {
     if (config.file !== undefined) {
       return recordsOf(
         await readJsonFile({ file: config.file }, context),
@@ -99,4 +94,4 @@ export const jsonSeries: SeriesKind = {
     }
     return recordsOf(config.items, 'items');
   },
-};
+});

@@ -1,5 +1,5 @@
-import { Type, type Static } from '@sinclair/typebox';
-import type { SeriesKind } from '../../component-kind.ts';
+import { Type } from '@sinclair/typebox';
+import { defineSeries } from '../../define-kind.ts';
 
 const ListConfig = Type.Object(
   {
@@ -12,11 +12,10 @@ const ListConfig = Type.Object(
 );
 
 /** A fixed list of records, written into the task. */
-export const listSeries: SeriesKind = {
-  category: 'series',
+export const listSeries = defineSeries({
   kind: 'list',
   title: 'List',
   description: 'Runs the jobs and actions once for each record of a fixed list',
   configSchema: ListConfig,
-  resolve: async (config: Static<typeof ListConfig>) => config.items,
-};
+  resolve: async (config) => config.items,
+});

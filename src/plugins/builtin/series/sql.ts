@@ -1,6 +1,5 @@
-import { Type, type Static } from '@sinclair/typebox';
-import type { SeriesKind } from '../../component-kind.ts';
-import type { SeriesContext } from '../../run-context.ts';
+import { Type } from '@sinclair/typebox';
+import { defineSeries } from '../../define-kind.ts';
 import { DataSourceField, QueryField, SQL_PERMISSION } from '../sql-fields.ts';
 import { MAX_SERIES_ITEMS, tooManyItems } from './series-limit.ts';
 
@@ -14,17 +13,14 @@ const SqlConfig = Type.Object(
   { additionalProperties: false },
 );
 
-type SqlConfig = Static<typeof SqlConfig>;
-
 /** The rows of a query, each an object of its columns. */
-export const sqlSeries: SeriesKind = {
-  category: 'series',
+export const sqlSeries = defineSeries({
   kind: 'sql',
   title: 'SQL query',
   description: 'Runs the jobs and actions once for each row a query on a data source returns',
   configSchema: SqlConfig,
   permission: SQL_PERMISSION,
-  resolve: async (config: SqlConfig, context: SeriesContext) => {
+  resolve: async (config, context) => {
     const { rows } = await context.host.query(
       config.dataSource,
       config.query,
@@ -34,4 +30,4 @@ export const sqlSeries: SeriesKind = {
     if (rows.length > MAX_SERIES_ITEMS) throw tooManyItems(`the query on '${config.dataSource}'`);
     return rows;
   },
-};
+});

@@ -1,5 +1,5 @@
-import { Type, type Static } from '@sinclair/typebox';
-import type { TriggerKind } from '../../component-kind.ts';
+import { Type } from '@sinclair/typebox';
+import { defineTrigger } from '../../define-kind.ts';
 
 const AfterTaskConfig = Type.Object(
   {
@@ -14,16 +14,15 @@ const AfterTaskConfig = Type.Object(
 );
 
 /** Starts the task when another task of the same owner has ended; a chain never loops. */
-export const afterTaskTrigger: TriggerKind = {
-  category: 'trigger',
+export const afterTaskTrigger = defineTrigger({
   kind: 'after-task',
   title: 'After another task',
   description: 'Starts the task when another task of the same owner has ended',
   configSchema: AfterTaskConfig,
-  describe: (config: Static<typeof AfterTaskConfig>) =>
+  describe: (config) =>
     `After task ${config.taskId} ends${config.on === 'always' ? '' : ` (on ${config.on})`}`,
-  follows: (config: Static<typeof AfterTaskConfig>) => ({
+  follows: (config) => ({
     taskId: config.taskId,
     on: config.on,
   }),
-};
+});

@@ -3,7 +3,7 @@ import { relative } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { watch, type FSWatcher } from 'chokidar';
 import picomatch from 'picomatch';
-import type { TriggerKind } from '../../component-kind.ts';
+import { defineTrigger } from '../../define-kind.ts';
 import type { TriggerContext } from '../../run-context.ts';
 
 const FileChangeConfig = Type.Object(
@@ -91,14 +91,13 @@ function watchChanges(root: string, config: FileChangeConfig, context: TriggerCo
 }
 
 /** Starts the task once files in a folder changed and then stayed unchanged for a while. */
-export const fileChangeTrigger: TriggerKind = {
-  category: 'trigger',
+export const fileChangeTrigger = defineTrigger({
   kind: 'file-change',
   title: 'File change',
   description: 'Starts the task when files in a folder change (once the changes settle)',
   configSchema: FileChangeConfig,
   permission: 'trigger.files',
-  start: (config: FileChangeConfig, context: TriggerContext) => {
+  start: (config, context) => {
     let stop: (() => Promise<void>) | undefined;
     let stopped = false;
     const started = context.host.allowedPath(config.path).then(
@@ -116,4 +115,4 @@ export const fileChangeTrigger: TriggerKind = {
       await stop?.();
     };
   },
-};
+});

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import type { TriggerKind } from '../../component-kind.ts';
+import { defineTrigger } from '../../define-kind.ts';
 
 /** The config of an HTTP trigger. */
 export const HttpTriggerConfig = Type.Object(
@@ -24,11 +24,10 @@ export type HttpTriggerConfig = Static<typeof HttpTriggerConfig>;
  * Starts the task when its own unguessable URL is called; query and form parameters become
  * placeholders. The URL is shown with the task (hooks) and answers 404 while the task is off.
  */
-export const httpTrigger: TriggerKind = {
-  category: 'trigger',
+export const httpTrigger = defineTrigger({
   kind: 'http',
   title: 'HTTP call',
   description: 'Starts the task when its own secret URL is called (GET or POST)',
   configSchema: HttpTriggerConfig,
   permission: 'trigger.http',
-};
+});

@@ -1,9 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import type { TriggerKind } from '../../component-kind.ts';
+import { defineTrigger } from '../../define-kind.ts';
 
 /** Starts the task each time a server (a node) starts. */
-export const serverStartTrigger: TriggerKind = {
-  category: 'trigger',
+export const serverStartTrigger = defineTrigger({
   kind: 'server-start',
   title: 'Server start',
   description: 'Starts the task each time a server starts',
@@ -14,4 +13,4 @@ export const serverStartTrigger: TriggerKind = {
       context.log.error(`could not start the task: ${(error as Error).message}`);
     });
   },
-};
+});

@@ -3,7 +3,8 @@ import { QUESTION_MS, ScheduleBudget } from '../../../schedule/budget.ts';
 import { compileSchedule, type CompiledSchedule } from '../../../schedule/compile-schedule.ts';
 import { describeSchedule } from '../../../schedule/describe.ts';
 import { ScheduleSchema } from '../../../schedule/schedule-schema.ts';
-import type { FireTimes, TriggerKind } from '../../component-kind.ts';
+import type { FireTimes } from '../../component-kind.ts';
+import { defineTrigger } from '../../define-kind.ts';
 
 /**
  * The computing time (ms) the engine allows one next fire time: more than a save allows,
@@ -55,13 +56,12 @@ function checkSchedule(config: unknown, path: string) {
 }
 
 /** The time trigger: its config is a schedule object (see the README). */
-export const timeTrigger: TriggerKind = {
-  category: 'trigger',
+export const timeTrigger = defineTrigger({
   kind: 'time',
   title: 'Schedule',
   description: 'Starts the task at the times of a schedule',
   configSchema: ScheduleSchema,
   check: checkSchedule,
-  schedule: (config: unknown, timezone) => fireTimesOf(compileSchedule(config, timezone)),
-  describe: (config: unknown, timezone) => describeSchedule(config, timezone),
-};
+  schedule: (config, timezone) => fireTimesOf(compileSchedule(config, timezone)),
+  describe: (config, timezone) => describeSchedule(config, timezone),
+});
