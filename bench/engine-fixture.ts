@@ -161,7 +161,7 @@ export async function startBenchEngine(
   node: string,
 ): Promise<{ engine: Engine; stop: () => Promise<void> }> {
   const clock = new SystemClock();
-  const stopClock = await followDatabaseClock(store, clock);
+  const stopClock = await followDatabaseClock(store, clock, (error) => console.error(error));
   const options = {
     ...ENGINE_DEFAULTS,
     nodeName: node,
@@ -178,7 +178,7 @@ export async function startBenchEngine(
     engine,
     stop: async () => {
       await engine.stop(5000);
-      stopClock();
+      await stopClock();
     },
   };
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { isValidTimeZone, systemTimeZone } from './domain/timezone.ts';
 import type { GidRange } from './plugins/builtin/programs/run-groups.ts';
+import { coerceError } from './domain/coerce-error.ts';
 
 /** Everything the server can be configured with, resolved and checked. */
 export interface Config {
@@ -218,7 +219,7 @@ function fileSource(path: string): Source {
     throw new ConfigError(
       'TASKPLANNER_CONFIG',
       'a readable JSON file',
-      `${path}: ${(error as Error).message}`,
+      `${path}: ${coerceError(error).message}`,
     );
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { bootstrapAdmin, ADMIN_LOGIN } from './auth/bootstrap-admin.ts';
 import { ConfigError, type Config } from './config.ts';
 import { SystemClock } from './engine/clock.ts';
+import { errorDetails } from './domain/coerce-error.ts';
 import { followDatabaseClock } from './engine/database-clock.ts';
 import { ENGINE_DEFAULTS, Engine, type EngineOptions } from './engine/engine.ts';
 import { buildApp } from './http/app.ts';
@@ -106,11 +107,13 @@ export async function startServer(config: Config): Promise<RunningServer> {
       );
     }
     const clock = new SystemClock();
-    const stopClock = await followDatabaseClock(store, clock);
     const engineLog = {
       info: (message: string) => app.log.info(message),
       error: (message: string) => app.log.error(message),
     };
+    const stopClock = await followDatabaseClock(store, clock, (error) =>
+      engineLog.error(`database clock: ${errorDetails(error)}`),
+    );
     const engine = new Engine(
       store,
       services.registry,
@@ -135,7 +138,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       close: async () => {
         await engine.stop(config.shutdownGraceSeconds * 1000);
         await app.close();
-        stopClock();
+        await stopClock();
         await store.close();
         lock?.release();
       },

@@ -4,6 +4,7 @@ import type { RowCollector } from './collect-rows.ts';
 import { CONNECT_TIMEOUT_MS, type DatabaseTarget } from './database-target.ts';
 import { describeColumns } from './mysql-describe.ts';
 import { notOneStatement, notRows, stoppedQuery } from './query-errors.ts';
+import { coerceError } from '../domain/coerce-error.ts';
 
 function connectionOptions(target: DatabaseTarget): mysql.ConnectionOptions {
   return {
@@ -76,7 +77,7 @@ function streamRows(
       try {
         collector.add([row as unknown[]]);
       } catch (error) {
-        fail(error as Error);
+        fail(coerceError(error));
         stopStatement();
       }
     });

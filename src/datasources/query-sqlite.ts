@@ -4,6 +4,7 @@ import type { RowCollector } from './collect-rows.ts';
 import type { DatabaseTarget } from './database-target.ts';
 import { stoppedQuery } from './query-errors.ts';
 import type { SqliteReply, SqliteRequest } from './sqlite-messages.ts';
+import { coerceError } from '../domain/coerce-error.ts';
 
 const QUERY_PROCESS = new URL('./sqlite-query-process.ts', import.meta.url);
 /**
@@ -42,7 +43,7 @@ function take(collector: RowCollector, rows: unknown[][], end: (error: Error) =>
   try {
     collector.add(rows.map(revived));
   } catch (error) {
-    end(error as Error);
+    end(coerceError(error));
   }
 }
 

@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { FETCH_BATCH } from './database-target.ts';
 import { notOneStatement, notRows, tooManyRows } from './query-errors.ts';
 import type { SqliteReply, SqliteRequest } from './sqlite-messages.ts';
+import { coerceError } from '../domain/coerce-error.ts';
 
 /** Resolves once the reply is handed over, so a slow reader holds the query back. */
 function send(reply: SqliteReply): Promise<void> {
@@ -70,7 +71,7 @@ function dieWithServer(): void {
 dieWithServer();
 process.once('message', (request: SqliteRequest) => {
   run(request)
-    .catch((error: unknown) => send({ type: 'error', message: (error as Error).message }))
+    .catch((error: unknown) => send({ type: 'error', message: coerceError(error).message }))
     .catch(() => {})
     .finally(() => process.disconnect());
 });

@@ -1,4 +1,5 @@
 import type { FieldIssue } from './errors.ts';
+import { coerceError } from './coerce-error.ts';
 
 /** An IP address as a number, with its family. */
 export interface IpAddress {
@@ -202,7 +203,7 @@ export function networkIssues(entries: readonly string[], path: string): FieldIs
     try {
       parseNetwork(entry);
     } catch (error) {
-      issues.push({ path: `${path}/${index}`, message: (error as Error).message });
+      issues.push({ path: `${path}/${index}`, message: coerceError(error).message });
     }
   }
   return issues;

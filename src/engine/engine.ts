@@ -20,10 +20,12 @@ import { loadOwner } from './owner-state.ts';
 import type { OwnerState } from './permission-check.ts';
 import type { RunHosts } from './run-host.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
+import { repeat, type Repeating } from './repeat.ts';
 import { Retention } from './retention.ts';
 import { RunLog } from './run-log.ts';
 import { Runner, type Execution } from './runner.ts';
 import { Scheduler } from './scheduler.ts';
+import { coerceError, errorDetails } from '../domain/coerce-error.ts';
 
 /** How the engine of one node behaves. */
 export interface EngineOptions {
@@ -93,7 +95,7 @@ export class Engine {
   readonly #leases: LeaseKeeper;
   readonly #triggers: EventTriggers;
   #unsubscribe: (() => void) | null = null;
-  #cancelSweep: (() => void) | null = null;
+  #sweeping: Repeating | null = null;
   #starved = false;
   /** Runs claimed but not yet launched: they count against this node's room. */
   #reserved = 0;
@@ -117,7 +119,7 @@ export class Engine {
   ) {
     this.live = parts.live;
     const now = () => clock.now();
-    const onError = (error: unknown) => logger.error(`engine: ${(error as Error).message}`);
+    const onError = (error: unknown) => logger.error(`engine: ${errorDetails(error)}`);
     this.#fireTimes = new FireTimesCache(registry);
     const claimer = new Claimer(store, this.#fireTimes, {
       batchSize: options.claimBatchSize,
@@ -195,7 +197,12 @@ export class Engine {
     this.#scheduler.start();
     this.#leases.start();
     this.#retention.start();
-    this.#scheduleSweep();
+    this.#sweeping = repeat(
+      this.clock,
+      this.options.leaseMs / 2,
+      () => this.#sweep(expiredLeases(this.clock.now())),
+      (error) => this.logger.error(`lease sweep: ${errorDetails(error)}`),
+    );
     // The triggers' callbacks inherit this scope (EventTriggers starts them all in one go).
     await inComponentScope(triggerScope('an event trigger started with the server'), () =>
       this.#triggers.startAll(),
@@ -209,7 +216,7 @@ export class Engine {
   async stop(graceMs: number): Promise<void> {
     this.#accepting = false;
     this.#unsubscribe?.();
-    this.#cancelSweep?.();
+    await this.#sweeping?.stop();
     await this.#scheduler.stop();
     await this.#triggers.stopAll();
     await Promise.all(this.#launching);
@@ -255,7 +262,7 @@ export class Engine {
       this.#scheduler.wake();
       const scope = triggerScope(`an event trigger of task ${signal.taskId}`);
       inComponentScope(scope, () => this.#triggers.refresh(signal.taskId)).catch((error: unknown) =>
-        this.logger.error(`triggers: ${(error as Error).message}`),
+        this.logger.error(`triggers: ${errorDetails(error)}`),
       );
     }
   }
@@ -280,22 +287,12 @@ export class Engine {
     return { fireTimes: this.#fireTimes, misfireGraceMs: this.options.misfireGraceMs };
   }
 
-  #scheduleSweep(): void {
-    this.#cancelSweep = this.clock.setTimer(this.options.leaseMs / 2, () => {
-      this.#sweep(expiredLeases(this.clock.now()))
-        .catch((error: unknown) => this.logger.error(`lease sweep: ${(error as Error).message}`))
-        .finally(() => {
-          if (this.#accepting) this.#scheduleSweep();
-        });
-    });
-  }
-
   async #launchAll(runs: readonly ClaimedRun[]): Promise<void> {
     let owners: Map<string, OwnerState> | Error;
     try {
       owners = await loadOwners(this.store, [...new Set(runs.map((run) => run.task.ownerId))]);
     } catch (error) {
-      owners = error as Error;
+      owners = coerceError(error);
     }
     for (const run of runs) {
       this.#reserved -= 1;
@@ -343,7 +340,7 @@ export class Engine {
       .execute(ticket, task, owner, log, controller.signal)
       .catch((error: unknown): Execution => ({
         status: 'failed',
-        reason: (error as Error).message,
+        reason: coerceError(error).message,
         items: [],
         results: [],
       }))
@@ -356,7 +353,7 @@ export class Engine {
             : execution.reason;
         await this.#finish(ticket, task.policy, log, { ...execution, reason });
       })
-      .catch((error: unknown) => this.logger.error(`run ${ticket.id}: ${(error as Error).message}`))
+      .catch((error: unknown) => this.logger.error(`run ${ticket.id}: ${errorDetails(error)}`))
       .finally(() => {
         this.live.remove(ticket.id);
         markEnded();

@@ -9,6 +9,7 @@ import { inComponentScope, triggerScope } from './component-scope.ts';
 import { enqueueRun } from './enqueue.ts';
 import { loadOwner } from './owner-state.ts';
 import { deniedTrigger, ownerProblem, type OwnerState } from './permission-check.ts';
+import { coerceError } from '../domain/coerce-error.ts';
 
 type Stop = () => void | Promise<void>;
 const LOAD_BATCH = 500;
@@ -114,7 +115,7 @@ export class EventTriggers {
         if (stop) stops.push(stop);
       } catch (error) {
         this.logger.error(
-          `trigger ${trigger.id} of task ${task.id} did not start: ${(error as Error).message}`,
+          `trigger ${trigger.id} of task ${task.id} did not start: ${coerceError(error).message}`,
         );
       }
     }
@@ -129,7 +130,7 @@ export class EventTriggers {
         await stop();
       } catch (error) {
         this.logger.error(
-          `trigger of task ${taskId} did not stop cleanly: ${(error as Error).message}`,
+          `trigger of task ${taskId} did not stop cleanly: ${coerceError(error).message}`,
         );
       }
     }

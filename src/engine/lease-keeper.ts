@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Store } from '../store/store.ts';
 import type { Clock } from './clock.ts';
 import type { LiveRuns } from './live-runs.ts';
+import { repeat, type Repeating } from './repeat.ts';
 
 /**
  * Past this share of the lease time without a renewal, this node stops its runs itself: their
@@ -20,7 +21,7 @@ const FENCE_AT = 2 / 3;
  * clock that jumps (or a test's clock that is moved by hand) alone never stops a run.
  */
 export class LeaseKeeper {
-  #cancelTimer: (() => void) | null = null;
+  #repeating: Repeating | null = null;
   #beating: Promise<void> | null = null;
   /** When the last renewal that succeeded began, on both clocks. */
   #renewedAt = { real: performance.now(), engine: 0 };
@@ -40,20 +41,15 @@ export class LeaseKeeper {
 
   start(): void {
     this.#renewedAt = this.#instant();
-    this.#schedule();
+    // #tick returns at once: the beat stays steady while a renewal hangs.
+    const every = this.lease.durationMs / 3;
+    this.#repeating = repeat(this.clock, every, () => this.#tick(), this.onError);
   }
 
   async stop(): Promise<void> {
-    this.#cancelTimer?.();
-    this.#cancelTimer = null;
+    await this.#repeating?.stop();
+    this.#repeating = null;
     await this.#beating;
-  }
-
-  #schedule(): void {
-    this.#cancelTimer = this.clock.setTimer(this.lease.durationMs / 3, () => {
-      this.#tick();
-      if (this.#cancelTimer) this.#schedule();
-    });
   }
 
   /** A heartbeat, unless the last one still hangs: then only the fence check. */

@@ -5,6 +5,7 @@ import type { ComponentRegistry } from '../plugins/registry.ts';
 import type { DeliveredResult, JobResult } from '../plugins/results.ts';
 import type { ComponentContext } from '../plugins/run-context.ts';
 import { runComponent } from './component-scope.ts';
+import { coerceError } from '../domain/coerce-error.ts';
 
 /** What running one item needs besides its components. */
 export interface ItemInput {
@@ -93,7 +94,7 @@ function stoppedOrFailed(
       message: `stopped: ${reason}`,
     };
   }
-  return { status: 'failed', message: (error as Error).message || 'failed' };
+  return { status: 'failed', message: coerceError(error).message || 'failed' };
 }
 
 async function runJob(

@@ -5,6 +5,7 @@ import type { RunLogger } from '../plugins/run-context.ts';
 import { orderedId } from '../domain/ordered-id.ts';
 import type { Store } from '../store/store.ts';
 import { serverLimits } from './owner-limits.ts';
+import { coerceError } from '../domain/coerce-error.ts';
 
 /** Files larger than this are not kept for download (they still reach the actions). */
 export const MAX_ARTIFACT_BYTES = 100 * 1024 * 1024;
@@ -102,7 +103,7 @@ async function keepFile(
     });
     return { artifactId: id, size, mediaType };
   } catch (error) {
-    log.warn(`could not keep ${result.name}: ${(error as Error).message}`);
+    log.warn(`could not keep ${result.name}: ${coerceError(error).message}`);
     return { mediaType };
   }
 }

@@ -1,6 +1,7 @@
 import type { TaskPolicy } from '../domain/task.ts';
 import type { Store } from '../store/store.ts';
 import type { Clock } from './clock.ts';
+import { repeat, type Repeating } from './repeat.ts';
 
 /** How often the tasks that had runs end are pruned. */
 export const RETENTION_EVERY_MS = 60_000;
@@ -12,8 +13,7 @@ export const RETENTION_EVERY_MS = 60_000;
  */
 export class Retention {
   #pending = new Map<string, TaskPolicy>();
-  #cancelTimer: (() => void) | null = null;
-  #sweeping: Promise<void> | null = null;
+  #repeating: Repeating | null = null;
 
   constructor(
     private readonly store: Store,
@@ -26,20 +26,12 @@ export class Retention {
   }
 
   start(): void {
-    this.#cancelTimer = this.clock.setTimer(RETENTION_EVERY_MS, () => {
-      this.#sweeping = this.sweep()
-        .catch(this.onError)
-        .finally(() => {
-          this.#sweeping = null;
-          if (this.#cancelTimer) this.start();
-        });
-    });
+    this.#repeating = repeat(this.clock, RETENTION_EVERY_MS, () => this.sweep(), this.onError);
   }
 
   async stop(): Promise<void> {
-    this.#cancelTimer?.();
-    this.#cancelTimer = null;
-    await this.#sweeping;
+    await this.#repeating?.stop();
+    this.#repeating = null;
   }
 
   /** Prunes the runs of every task noted since the last sweep. */

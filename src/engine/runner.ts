@@ -20,6 +20,7 @@ import type { RunHosts } from './run-host.ts';
 import { runItem } from './pipeline.ts';
 import { recordResults } from './result-recorder.ts';
 import type { RunLog } from './run-log.ts';
+import { coerceError } from '../domain/coerce-error.ts';
 
 /** How a run ended, before it is written. */
 export interface Execution {
@@ -160,7 +161,7 @@ export class Runner {
         fill: fillWith(runValues),
       });
     } catch (error) {
-      const reason = `series: ${(error as Error).message}`;
+      const reason = `series: ${coerceError(error).message}`;
       log.error(reason);
       return {
         status: signal.aborted ? STOPPED[signal.reason as StopReason] : 'failed',

@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { pinnedLookup } from './destination.ts';
+import { coerceError } from '../domain/coerce-error.ts';
 
 /** A request body: text as written, or a form sent as multipart/form-data. */
 export type RequestBody = string | FormData;
@@ -97,7 +98,7 @@ export function exchange(request: Exchange): Promise<IncomingMessage> {
       outgoing.end(body?.data);
     } else {
       // A part that cannot be read (a file removed meanwhile) fails the request.
-      pipeline(body.data, outgoing).catch((error: unknown) => outgoing.destroy(error as Error));
+      pipeline(body.data, outgoing).catch((error: unknown) => outgoing.destroy(coerceError(error)));
     }
   });
 }

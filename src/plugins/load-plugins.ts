@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Plugin } from './plugin.ts';
+import { coerceError } from '../domain/coerce-error.ts';
 
 /** A plugin module that cannot be used; the message names it. */
 export class PluginLoadError extends Error {
@@ -50,7 +51,7 @@ export async function loadPlugins(specs: readonly string[], baseDir: string): Pr
     try {
       module = (await import(importTarget(spec, baseDir))) as typeof module;
     } catch (error) {
-      throw new PluginLoadError(spec, `could not be loaded: ${(error as Error).message}`);
+      throw new PluginLoadError(spec, `could not be loaded: ${coerceError(error).message}`);
     }
     const plugin = module.default ?? module.plugin;
     if (!looksLikePlugin(plugin)) {

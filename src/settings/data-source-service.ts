@@ -11,6 +11,7 @@ import { queryDatabase } from '../datasources/query-database.ts';
 import type { QueryResult } from '../plugins/run-host.ts';
 import { SECRET_MASK, type SecretBox } from '../secrets/secret-box.ts';
 import type { Store } from '../store/store.ts';
+import { coerceError } from '../domain/coerce-error.ts';
 
 const validateCreate = compileValidator(DataSourceCreateInput);
 const validateUpdate = compileValidator(DataSourceUpdateInput);
@@ -136,7 +137,7 @@ export class DataSourceService {
       await queryDatabase(this.#target(source), 'select 1 as ok', () => undefined);
       return { ok: true, message: `connected to ${source.kind} data source '${source.name}'` };
     } catch (error) {
-      return { ok: false, message: (error as Error).message };
+      return { ok: false, message: coerceError(error).message };
     }
   }
 

@@ -21,6 +21,7 @@ import {
 import { SECRET_MASK, type SecretBox } from '../secrets/secret-box.ts';
 import type { Store } from '../store/store.ts';
 import { realFolder } from './folder-access.ts';
+import { coerceError } from '../domain/coerce-error.ts';
 
 const validatePatch = compileValidator(SettingsPatch);
 
@@ -135,7 +136,7 @@ async function checkedRoots(roots: readonly string[]): Promise<string[]> {
       if (!(await stat(path)).isDirectory()) throw new Error('is not a folder');
       real.push(path);
     } catch (error) {
-      issues.push({ path: `/folderRoots/${index}`, message: (error as Error).message });
+      issues.push({ path: `/folderRoots/${index}`, message: coerceError(error).message });
     }
   }
   if (issues.length > 0) throw validationError(issues);

@@ -21,7 +21,7 @@ import {
   runsOf,
 } from '../support/engine-runs.ts';
 import { TEST_DATABASE_URL } from '../support/postgres.ts';
-import { gate } from '../support/test-kinds.ts';
+import { gate, received } from '../support/test-kinds.ts';
 
 const LEASE_MS = 900;
 const MINUTE = 60_000;
@@ -73,12 +73,15 @@ for (const backend of await backends()) {
       (current = await startEngineApp(backend, 'leases', { engine }));
 
     /** A run executing here that waits on a gate the test keeps shut. */
-    async function startWaitingRun(t: EngineApp, label: string) {
+    async function startWaitingRun(t: EngineApp, label: string, sink?: string) {
       const name = `leases-${label}-${backend.name}`;
       gates.push(name);
+      // With a sink: a text job after the wait, and an action that records what it gets.
+      const after = sink ? { jobs: [{ kind: 'text', config: {} }] } : { jobs: [] };
       const taskId = await createTask(t, {
         enabled: false,
-        jobs: [{ kind: 'wait', config: { gate: name } }],
+        jobs: [{ kind: 'wait', config: { gate: name } }, ...after.jobs],
+        actions: sink ? [{ kind: 'collect', config: { sink } }] : [],
       });
       const runId = await runManually(t, taskId);
       const live = await eventually('the run to execute', async () => t.engine.live.get(runId));
@@ -104,9 +107,10 @@ for (const backend of await backends()) {
       await live.ended;
     });
 
-    it('a run another node took over is stopped here', async () => {
+    it('a run another node took over is stopped here: its signal fires, its actions never run', async () => {
       const t = await open();
-      const { runId, live } = await startWaitingRun(t, 'taken-over');
+      const sink = `taken-over-${backend.name}`;
+      const { runId, live } = await startWaitingRun(t, 'taken-over', sink);
       const decide = { fireTimes: new FireTimesCache(t.services.registry), misfireGraceMs: 60_000 };
       const recovery = expiredLeases(Number.MAX_SAFE_INTEGER);
       await sweepLeases(t.services.store, t.clock.now(), recovery, 'another-node', decide);
@@ -115,6 +119,11 @@ for (const backend of await backends()) {
       assert.ok(stopped, 'the run stopped here, its gate still shut');
       assert.match(live.log.text, /this server lost the run: its lease had expired/);
       assert.equal((await t.services.store.runs.get(runId))?.status, 'interrupted');
+      // The wait job saw its signal abort; the rest of the run did nothing another node may repeat.
+      assert.doesNotMatch(live.log.text, /done waiting/);
+      gate(`leases-taken-over-${backend.name}`).open();
+      await sleep(200);
+      assert.equal(received.get(sink), undefined, 'the action after the job never ran');
     });
 
     it('a restarted node at once interrupts what its predecessor under its name left', async () => {

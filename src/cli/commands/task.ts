@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { exportTasks, importTasks, listAllTasks } from '../../tasks/task-export.ts';
 import { userByLogin, withContext, type CliContext } from '../context.ts';
+import { coerceError } from '../../domain/coerce-error.ts';
 
 async function ownerFilter(context: CliContext, login: string | undefined): Promise<string> {
   return login === undefined ? 'all' : (await userByLogin(context, login)).id;
@@ -55,7 +56,7 @@ export function registerTask(program: Command): void {
         try {
           document = JSON.parse(readFileSync(file, 'utf8'));
         } catch (error) {
-          throw new Error(`Cannot read ${file} as JSON: ${(error as Error).message}`);
+          throw new Error(`Cannot read ${file} as JSON: ${coerceError(error).message}`);
         }
         const { store, tasks } = context.services;
         const imported = await importTasks(store, tasks, context.operator, document, options.user);

@@ -5,6 +5,7 @@ import { NEVER, type OccurrenceSource, type ScheduleContext } from '../occurrenc
 import { calendarSource } from './calendar-source.ts';
 import { cronDayRule, parseCronFields } from './cron-fields.ts';
 import { wallClockSource } from './wall-clock-timeline.ts';
+import { coerceError } from '../../domain/coerce-error.ts';
 
 /**
  * A cron expression (5 fields, or 6 with seconds first) read in the schedule's zone;
@@ -23,7 +24,7 @@ export function cronSource(
   try {
     cron = new Cron(expression, { utcOffset: 0, paused: true, mode: '5-or-6-parts' });
   } catch (error) {
-    issues.push({ path, message: `not a cron expression: ${(error as Error).message}` });
+    issues.push({ path, message: `not a cron expression: ${coerceError(error).message}` });
     return NEVER;
   }
   const fields = parseCronFields(expression);

@@ -7,6 +7,7 @@ import { NEVER, type OccurrenceSource, type ScheduleContext } from '../occurrenc
 import { instantOf } from '../zone.ts';
 import { checkRulePartsOf } from './rrule-parts.ts';
 import { wallClockSource, wallMsOf } from './wall-clock-timeline.ts';
+import { coerceError } from '../../domain/coerce-error.ts';
 
 /**
  * Steps the library may take in one call (from DTSTART when COUNT is counted from there);
@@ -91,7 +92,7 @@ export function rruleSource(
       maxIterations: MAX_ITERATIONS,
     });
   } catch (error) {
-    issues.push({ path, message: `not an RRULE: ${(error as Error).message}` });
+    issues.push({ path, message: `not an RRULE: ${coerceError(error).message}` });
     return NEVER;
   }
   const source = wallClockSource(

@@ -12,6 +12,7 @@ import type { FileResult } from '../../results.ts';
 import type { ActionContext } from '../../run-context.ts';
 import { parseMailbox, parseMailboxes, type Mailbox } from '../delivery/addresses.ts';
 import { zipFiles } from '../delivery/zip-files.ts';
+import { coerceError } from '../../../domain/coerce-error.ts';
 
 const Recipients = (description: string) =>
   Type.Array(Type.String({ maxLength: 320 }), { maxItems: 500, default: [], description });
@@ -90,7 +91,7 @@ function checkRecipients(config: EmailConfig, path: string): FieldIssue[] {
       try {
         parseMailbox(entry);
       } catch (error) {
-        issues.push({ path: `${path}/${field}/${index}`, message: (error as Error).message });
+        issues.push({ path: `${path}/${field}/${index}`, message: coerceError(error).message });
       }
     });
   }
@@ -119,7 +120,9 @@ async function smtpServer(config: EmailConfig, context: ActionContext): Promise<
     const address = await checkDestination(host, port, serverNetworkPolicy(settings)).catch(
       (error: unknown) => {
         if (error instanceof DeniedDestinationError) throw error;
-        throw new Error(`could not reach SMTP server ${host}:${port}: ${(error as Error).message}`);
+        throw new Error(
+          `could not reach SMTP server ${host}:${port}: ${coerceError(error).message}`,
+        );
       },
     );
     return { server: config.smtp, address, plaintextAllowed: settings.allowPlaintextSmtp };

@@ -8,6 +8,7 @@ import { FileNameFormat, formatFileName } from '../delivery/file-names.ts';
 import { checkDestination, DeniedDestinationError } from '../../../net/destination.ts';
 import { serverNetworkPolicy } from '../../../net/server-policy.ts';
 import { assertRemoteFolder, openSftpSession, upload } from '../delivery/sftp-session.ts';
+import { coerceError } from '../../../domain/coerce-error.ts';
 
 const Secret = (description: string) =>
   Type.Optional(Type.String({ maxLength: 16_384, secret: true, description }));
@@ -86,7 +87,7 @@ async function allowedAddress(
   const policy = serverNetworkPolicy(await context.host.settings());
   return checkDestination(config.host, config.port, policy).catch((error: unknown) => {
     if (error instanceof DeniedDestinationError) throw error;
-    throw new Error(`could not reach SFTP server ${where}: ${(error as Error).message}`);
+    throw new Error(`could not reach SFTP server ${where}: ${coerceError(error).message}`);
   });
 }
 
@@ -108,7 +109,7 @@ async function uploadFiles(config: SftpUploadConfig, context: ActionContext): Pr
       } catch (error) {
         if (context.signal.aborted) throw new Error('stopped');
         throw new Error(
-          `uploading ${result.name} to ${remote} on ${where} failed: ${(error as Error).message}`,
+          `uploading ${result.name} to ${remote} on ${where} failed: ${coerceError(error).message}`,
         );
       }
       const { size } = await stat(result.path);

@@ -12,6 +12,7 @@ import {
   STARTER_SHELL,
   starterArguments,
 } from '../programs/starter.ts';
+import { coerceError } from '../../../domain/coerce-error.ts';
 
 /**
  * How long a program may take to end after SIGTERM before it gets SIGKILL; and how long, after
@@ -308,7 +309,7 @@ async function letRun(child: ChildProcess, pid: number, program: string) {
   try {
     return { unwatch: await letProgramRun(child, pid), failure: null };
   } catch (error) {
-    const failure = error instanceof ExecFailure ? startError(program, error) : (error as Error);
+    const failure = error instanceof ExecFailure ? startError(program, error) : coerceError(error);
     return { unwatch: () => {}, failure };
   }
 }

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { coerceError } from '../../../domain/coerce-error.ts';
 
 /** The unprivileged OS account programs run as. */
 export interface ProgramUser {
@@ -59,7 +60,7 @@ function passwdEntry(user: string): string | null {
     // getent exits with 2 when the user does not exist.
     if ((error as { status?: unknown }).status === 2) return null;
     throw new ProgramUserError(
-      `the user ${user} could not be looked up: ${(error as Error).message}`,
+      `the user ${user} could not be looked up: ${coerceError(error).message}`,
     );
   }
 }

@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { watchLine, type WatchTarget } from './watch-lines.ts';
+import { coerceError } from '../../../domain/coerce-error.ts';
 
 /**
  * The watchdog of this server: one process, started on first use, that kills the process groups
@@ -125,7 +126,7 @@ export async function watch(target: WatchTarget): Promise<() => void> {
   } catch (error) {
     watched.delete(line);
     throw new Error(
-      `no program is started without the watchdog that kills it should the server die, and it has exited (${(error as Error).message})`,
+      `no program is started without the watchdog that kills it should the server die, and it has exited (${coerceError(error).message})`,
     );
   }
   let released = false;

@@ -5,6 +5,7 @@ import { watch, type FSWatcher } from 'chokidar';
 import picomatch from 'picomatch';
 import { defineTrigger } from '../../define-kind.ts';
 import type { TriggerContext } from '../../run-context.ts';
+import { coerceError } from '../../../domain/coerce-error.ts';
 
 const FileChangeConfig = Type.Object(
   {
@@ -79,7 +80,7 @@ function watchChanges(root: string, config: FileChangeConfig, context: TriggerCo
     clearTimeout(timer);
     timer = setTimeout(() => {
       settle().catch((error: unknown) =>
-        context.log.error(`file-change: could not start the task: ${(error as Error).message}`),
+        context.log.error(`file-change: could not start the task: ${coerceError(error).message}`),
       );
     }, config.settleSeconds * 1000);
   });
@@ -106,7 +107,7 @@ export const fileChangeTrigger = defineTrigger({
       },
       (error: unknown) =>
         context.log.error(
-          `file-change trigger of task ${context.task.id} is not watching: ${(error as Error).message}`,
+          `file-change trigger of task ${context.task.id} is not watching: ${coerceError(error).message}`,
         ),
     );
     return async () => {

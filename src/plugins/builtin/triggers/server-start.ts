@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { defineTrigger } from '../../define-kind.ts';
+import { coerceError } from '../../../domain/coerce-error.ts';
 
 /** Starts the task each time a server (a node) starts. */
 export const serverStartTrigger = defineTrigger({
@@ -10,7 +11,7 @@ export const serverStartTrigger = defineTrigger({
   start: (_config, context) => {
     if (context.reason !== 'server-start') return;
     context.fire('start').catch((error: unknown) => {
-      context.log.error(`could not start the task: ${(error as Error).message}`);
+      context.log.error(`could not start the task: ${coerceError(error).message}`);
     });
   },
 });
