@@ -28,6 +28,8 @@ export interface TaskClaimPlan {
   ended: boolean;
   /** An occurrence within the horizon was left to be claimed when it is due. */
   deferred: boolean;
+  /** The new runs (skipped) that record occurrences the misfire policy did not run. */
+  missedIds: string[];
 }
 
 /** The claim's shared state: the time, this node's lease, how many more runs it may start. */
@@ -115,9 +117,11 @@ function fire(input: TaskClaimInput, context: ClaimContext, plan: TaskClaimPlan)
     );
     plan.nextFires.push({ taskId, triggerId, nextFireAt: fires.nextFireAt });
     for (const span of fires.skipped) {
-      plan.newRuns.push(
-        occurrenceRun(input, trigger, span, span.reason, context, { state: 'skipped' }),
-      );
+      const missed = occurrenceRun(input, trigger, span, span.reason, context, {
+        state: 'skipped',
+      });
+      plan.newRuns.push(missed);
+      plan.missedIds.push(missed.id);
     }
     for (const span of fires.run) {
       occurrences.push(occurrenceRun(input, trigger, span, span.note, context));
@@ -169,6 +173,7 @@ export function planTaskClaim(input: TaskClaimInput, context: ClaimContext): Tas
     nextFires: [],
     ended: false,
     deferred: false,
+    missedIds: [],
   };
   const candidates: Candidate[] = [
     ...input.ready.map((ready) => ({ ready })),

@@ -1,6 +1,7 @@
 import type { Task } from '../domain/task.ts';
 import type { Lease } from '../domain/run-state.ts';
-import type { RunTicket, Store } from '../store/store.ts';
+import type { NewRun, RunTicket, Store } from '../store/store.ts';
+import type { NotRunRecord } from './engine-events.ts';
 import type { FireTimesCache } from './fire-times-cache.ts';
 import { planTaskClaim, type ClaimContext, type TaskClaimPlan } from './claim-plan.ts';
 
@@ -21,6 +22,8 @@ export interface ClaimOutcome {
   roomLeft: number;
   /** Occurrences before the horizon were left until they are due. */
   deferred: boolean;
+  /** Occurrences recorded as skipped by the overlap policy, and as missed by the misfire policy. */
+  notRun: { skipped: NotRunRecord[]; missed: NotRunRecord[] };
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
@@ -51,7 +54,8 @@ export class Claimer {
         capacity > 0 ? await store.queue.readyTaskIds(now, Math.min(batchSize, capacity)) : [];
       const candidates = [...new Set([...dueIds, ...readyIds])];
       if (candidates.length === 0) {
-        return { started: [], more: false, roomLeft: capacity, deferred: false };
+        const notRun = { skipped: [], missed: [] };
+        return { started: [], more: false, roomLeft: capacity, deferred: false, notRun };
       }
       const locked = await store.tasks.lockAvailable(candidates);
       const [tasks, triggers, ready, activity] = await Promise.all([
@@ -84,11 +88,11 @@ export class Claimer {
           context,
         ),
       }));
-      const started = await this.#write(store, plans, lease, now);
+      const { started, notRun } = await this.#write(store, plans, lease, now);
       const more =
         dueIds.length >= batchSize || (readyIds.length >= batchSize && capacity > batchSize);
       const deferred = plans.some(({ plan }) => plan.deferred);
-      return { started, more, roomLeft: context.capacity, deferred };
+      return { started, more, roomLeft: context.capacity, deferred, notRun };
     });
   }
 
@@ -97,7 +101,7 @@ export class Claimer {
     plans: ReadonlyArray<{ task: Task; plan: TaskClaimPlan }>,
     lease: Lease,
     now: number,
-  ): Promise<ClaimedRun[]> {
+  ): Promise<Pick<ClaimOutcome, 'started' | 'notRun'>> {
     const newRuns = plans.flatMap(({ plan }) => plan.newRuns);
     const inserted = await store.queue.insert(newRuns);
     // The claim holds the tasks' locks: every ready run it starts or parks is still ready.
@@ -115,9 +119,26 @@ export class Claimer {
     const claimedAhead = new Set(
       startedNew.filter((run) => run.entry.state === 'claimed').map((run) => run.id),
     );
-    return [...startedNew, ...startedReady].flatMap((ticket) => {
+    const started = [...startedNew, ...startedReady].flatMap((ticket) => {
       const task = taskOf.get(ticket.taskId);
       return task ? [{ ticket, task, reserved: claimedAhead.has(ticket.id) }] : [];
     });
+    return { started, notRun: notRunOf(plans, newRuns, inserted) };
   }
+}
+
+/** The skipped records the claim inserted, told apart by the policy that skipped them. */
+function notRunOf(
+  plans: ReadonlyArray<{ plan: TaskClaimPlan }>,
+  newRuns: readonly NewRun[],
+  inserted: ReadonlySet<string>,
+): ClaimOutcome['notRun'] {
+  const missedIds = new Set(plans.flatMap(({ plan }) => plan.missedIds));
+  const notRun: ClaimOutcome['notRun'] = { skipped: [], missed: [] };
+  for (const run of newRuns) {
+    if (run.entry.state !== 'skipped' || !inserted.has(run.id)) continue;
+    const record = { runId: run.id, taskId: run.taskId, reason: run.reason };
+    (missedIds.has(run.id) ? notRun.missed : notRun.skipped).push(record);
+  }
+  return notRun;
 }

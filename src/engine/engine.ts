@@ -6,6 +6,7 @@ import type { RunLogger } from '../plugins/run-context.ts';
 import type { Lease } from '../domain/run-state.ts';
 import type { Signal, Store } from '../store/store.ts';
 import { Claimer, type ClaimedRun } from './claimer.ts';
+import type { EngineEvents } from './engine-events.ts';
 import { inComponentScope, outsideComponents, triggerScope } from './component-scope.ts';
 import type { Clock } from './clock.ts';
 import { EventTriggers } from './event-triggers.ts';
@@ -103,8 +104,8 @@ export class Engine {
   readonly #launching = new Set<Promise<void>>();
   readonly #onTime: OnTimeStarter;
   readonly #fireTimes: FireTimesCache;
-  /** "ended" (runId, status) once a run's end is written by this node. */
-  readonly events = new EventEmitter<{ ended: [runId: string, status: RunStatus] }>();
+  /** What happens to runs on this node (engine-events.ts). */
+  readonly events = new EventEmitter<EngineEvents>();
   #accepting = false;
   /** The runs executing here; shared with the services that stream their logs. */
   readonly live: LiveRuns;
@@ -134,9 +135,19 @@ export class Engine {
         capacity: () => this.#capacity(),
         onClaimed: (runs) => {
           this.#reserved += runs.length;
+          const claimed = runs.map(({ ticket, task, reserved }) => ({
+            runId: ticket.id,
+            taskId: task.id,
+            reserved,
+          }));
+          this.events.emit('claimed', claimed);
           const launching = this.#launchAll(runs).catch(onError);
           this.#launching.add(launching);
           void launching.finally(() => this.#launching.delete(launching));
+        },
+        onNotRun: ({ skipped, missed }) => {
+          if (skipped.length > 0) this.events.emit('skipped', skipped);
+          if (missed.length > 0) this.events.emit('missed', missed);
         },
         onFull: () => {
           this.#starved = true;
@@ -165,7 +176,7 @@ export class Engine {
       clock,
       this.live,
       { token: this.#token, durationMs: options.leaseMs },
-      onError,
+      { onLost: (runId, why) => this.events.emit('lease-lost', runId, why), onError },
     );
     this.#onTime = new OnTimeStarter(store, clock, this.#token, this.#decide(), {
       launch: (run, owner) => this.#launch(run, owner),
@@ -330,6 +341,8 @@ export class Engine {
       ended: new Promise<void>((resolve) => (markEnded = resolve)),
     };
     this.live.add(live);
+    log.subscribe((text) => this.events.emit('log', ticket.id, text));
+    this.events.emit('started', ticket.id, task.id);
     const timeoutMs =
       task.policy.timeoutSeconds === null ? null : task.policy.timeoutSeconds * 1000;
     const cancelTimeout =

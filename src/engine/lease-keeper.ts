@@ -31,7 +31,11 @@ export class LeaseKeeper {
     private readonly clock: Clock,
     private readonly live: LiveRuns,
     private readonly lease: { token: string; durationMs: number },
-    private readonly onError: (error: unknown) => void,
+    private readonly hooks: {
+      /** A run here lost its lease, and was stopped. */
+      onLost: (runId: string, why: 'taken-over' | 'fenced') => void;
+      onError: (error: unknown) => void;
+    },
   ) {}
 
   /** When a lease taken now expires. */
@@ -43,7 +47,7 @@ export class LeaseKeeper {
     this.#renewedAt = this.#instant();
     // #tick returns at once: the beat stays steady while a renewal hangs.
     const every = this.lease.durationMs / 3;
-    this.#repeating = repeat(this.clock, every, () => this.#tick(), this.onError);
+    this.#repeating = repeat(this.clock, every, () => this.#tick(), this.hooks.onError);
   }
 
   async stop(): Promise<void> {
@@ -61,7 +65,7 @@ export class LeaseKeeper {
     this.#beating = this.beat()
       .catch((error: unknown) => {
         this.#fenceIfLate();
-        this.onError(error);
+        this.hooks.onError(error);
       })
       .finally(() => {
         this.#beating = null;
@@ -82,6 +86,7 @@ export class LeaseKeeper {
           'this server lost the run: its lease had expired, and the run was taken over',
         );
         run.stop('interrupted');
+        this.hooks.onLost(run.id, 'taken-over');
       }
     }
     for (const run of this.live.all()) {
@@ -104,6 +109,7 @@ export class LeaseKeeper {
         `stopped: this server could not renew its lease for ${Math.round(silentMs / 1000)} s, and another server will take the run over`,
       );
       run.stop('interrupted');
+      this.hooks.onLost(run.id, 'fenced');
     }
   }
 }

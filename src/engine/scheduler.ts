@@ -13,6 +13,8 @@ export interface SchedulerHooks {
   /** How many more runs this node may start now. */
   capacity(): number;
   onClaimed(runs: ClaimedRun[]): void;
+  /** Occurrences a claim recorded without running them. */
+  onNotRun(notRun: ClaimOutcome['notRun']): void;
   /** This node ran out of room: wake the scheduler when a run ends. */
   onFull(): void;
   onError(error: unknown): void;
@@ -93,6 +95,7 @@ export class Scheduler {
         const horizon = now + this.lookaheadMs;
         const outcome = await this.claimer.claim(now, horizon, this.hooks.lease(), capacity);
         claimed.push(...outcome.started);
+        this.hooks.onNotRun(outcome.notRun);
         if (outcome.roomLeft === 0) this.hooks.onFull();
         if (outcome.more && (outcome.started.length > 0 || capacity === 0)) continue;
         if (claimed.length > 0) this.hooks.onClaimed(claimed.splice(0));

@@ -1,0 +1,32 @@
+import type { RunStatus } from '../domain/run.ts';
+
+/** A run recorded without running: skipped by the overlap policy, or missed per the misfire policy. */
+export interface NotRunRecord {
+  runId: string;
+  taskId: string;
+  reason: string | null;
+}
+
+/**
+ * What the engine of one node tells those who watch it: the tests await these instead of
+ * polling, and the dashboard, metrics and timeline subscribe to the same events.
+ */
+export interface EngineEvents {
+  /** Runs this node claimed: started now, or claimed ahead (reserved) to start at their time. */
+  claimed: [runs: ReadonlyArray<{ runId: string; taskId: string; reserved: boolean }>];
+  /** A run began executing here. */
+  started: [runId: string, taskId: string];
+  /** Text was added to the log of a run executing here. */
+  log: [runId: string, text: string];
+  /** This node wrote a run's end. */
+  ended: [runId: string, status: RunStatus];
+  /**
+   * A run executing here lost its lease: another node took it over, or this node could not renew
+   * it in time (fenced). Its signal has fired.
+   */
+  'lease-lost': [runId: string, why: 'taken-over' | 'fenced'];
+  /** Due occurrences the overlap policy recorded as skipped. */
+  skipped: [records: readonly NotRunRecord[]];
+  /** Due occurrences the misfire policy did not run (late, or past the misfire limit). */
+  missed: [records: readonly NotRunRecord[]];
+}
