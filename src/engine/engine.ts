@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { RunStatus } from '../domain/run.ts';
 import type { ComponentRegistry } from '../plugins/registry.ts';
 import type { RunLogger } from '../plugins/run-context.ts';
 import type { Lease } from '../domain/run-state.ts';
 import type { Signal, Store } from '../store/store.ts';
-import { Claimer, type ClaimedRun } from './claimer.ts';
+import { Claimer } from './claimer.ts';
 import type { EngineEvents } from './engine-events.ts';
 import { inComponentScope, outsideComponents, triggerScope } from './component-scope.ts';
 import type { Clock } from './clock.ts';
@@ -15,18 +14,16 @@ import { LeaseKeeper } from './lease-keeper.ts';
 import { FireTimesCache } from './fire-times-cache.ts';
 import { expiredLeases, predecessorLeases, sweepLeases, type Recovery } from './lease-sweeper.ts';
 import type { LiveRuns } from './live-runs.ts';
-import { type LiveRun, type StopReason } from './live-runs.ts';
 import { OnTimeStarter } from './on-time-starter.ts';
-import { loadOwner } from './owner-state.ts';
-import type { OwnerState } from './permission-check.ts';
 import type { RunHosts } from './run-host.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import { repeat, type Repeating } from './repeat.ts';
 import { Retention } from './retention.ts';
-import { RunLog } from './run-log.ts';
-import { Runner, type Execution } from './runner.ts';
+import { Runner } from './runner.ts';
+import { Room } from './room.ts';
+import { RunLauncher } from './run-launcher.ts';
 import { Scheduler } from './scheduler.ts';
-import { coerceError, errorDetails } from '../domain/coerce-error.ts';
+import { errorDetails } from '../domain/coerce-error.ts';
 
 /** How the engine of one node behaves. */
 export interface EngineOptions {
@@ -62,16 +59,6 @@ export interface EngineLogger {
   error(message: string): void;
 }
 
-async function loadOwners(store: Store, ids: readonly string[]): Promise<Map<string, OwnerState>> {
-  const owners = await Promise.all(
-    ids.map(async (id) => {
-      const owner = await loadOwner(store, id);
-      return owner ? ([id, owner] as const) : null;
-    }),
-  );
-  return new Map(owners.filter((owner) => owner !== null));
-}
-
 /** What the engine shares with the rest of the server. */
 export interface EngineParts {
   /** The runs executing here, for live logs and cancelling. */
@@ -83,30 +70,26 @@ export interface EngineParts {
 }
 
 /**
- * One node's engine: the scheduler claims due occurrences and queued runs, the runner
- * executes them under this node's lease, the finisher writes their ends, the lease keeper
- * and sweeper make sure no run is lost when a node dies.
+ * One node's engine, its wiring and its start and stop: the scheduler claims due occurrences and
+ * ready runs as far as the node's room allows (room.ts), the launcher starts them (run-launcher.ts)
+ * and the runner executes them under this node's lease, the finisher writes their ends, the lease
+ * keeper and sweeper make sure no run is lost when a node dies.
  */
 export class Engine {
   readonly #token = randomBytes(16).toString('base64url');
   readonly #scheduler: Scheduler;
-  readonly #runner: Runner;
   readonly #finisher: Finisher;
+  readonly #launcher: RunLauncher;
+  readonly #room: Room;
   readonly #retention: Retention;
   readonly #leases: LeaseKeeper;
   readonly #triggers: EventTriggers;
   #unsubscribe: (() => void) | null = null;
   #sweeping: Repeating | null = null;
-  #starved = false;
-  /** Runs claimed but not yet launched: they count against this node's room. */
-  #reserved = 0;
-  /** Claimed runs whose owners are being loaded before they start. */
-  readonly #launching = new Set<Promise<void>>();
   readonly #onTime: OnTimeStarter;
   readonly #fireTimes: FireTimesCache;
   /** What happens to runs on this node (engine-events.ts). */
   readonly events = new EventEmitter<EngineEvents>();
-  #accepting = false;
   /** The runs executing here; shared with the services that stream their logs. */
   readonly live: LiveRuns;
 
@@ -132,31 +115,18 @@ export class Engine {
       clock,
       {
         lease: () => this.#lease(),
-        capacity: () => this.#capacity(),
-        onClaimed: (runs) => {
-          this.#reserved += runs.length;
-          const claimed = runs.map(({ ticket, task, reserved }) => ({
-            runId: ticket.id,
-            taskId: task.id,
-            reserved,
-          }));
-          this.events.emit('claimed', claimed);
-          const launching = this.#launchAll(runs).catch(onError);
-          this.#launching.add(launching);
-          void launching.finally(() => this.#launching.delete(launching));
-        },
+        capacity: () => this.#room.free(),
+        onClaimed: (runs) => this.#launcher.launchClaimed(runs, onError),
         onNotRun: ({ skipped, missed }) => {
           if (skipped.length > 0) this.events.emit('skipped', skipped);
           if (missed.length > 0) this.events.emit('missed', missed);
         },
-        onFull: () => {
-          this.#starved = true;
-        },
+        onFull: () => this.#room.markFull(),
         onError,
       },
       options.lookaheadMs,
     );
-    this.#runner = new Runner({
+    const runner = new Runner({
       store,
       registry,
       now,
@@ -178,8 +148,26 @@ export class Engine {
       { token: this.#token, durationMs: options.leaseMs },
       { onLost: (runId, why) => this.events.emit('lease-lost', runId, why), onError },
     );
+    this.#room = new Room(
+      options.maxRuns,
+      () => this.live.size,
+      () => this.#onTime.size,
+    );
+    this.#launcher = new RunLauncher({
+      store,
+      clock,
+      runner,
+      finisher: this.#finisher,
+      live: this.live,
+      room: this.#room,
+      onTime: () => this.#onTime,
+      events: this.events,
+      logger,
+      lease: { node: options.nodeName, token: this.#token },
+      wake: () => this.#scheduler.wake(),
+    });
     this.#onTime = new OnTimeStarter(store, clock, this.#token, this.#decide(), {
-      launch: (run, owner) => this.#launch(run, owner),
+      launch: (run, owner) => this.#launcher.launch(run, owner),
       onError,
     });
     const triggerLog: RunLogger = {
@@ -195,7 +183,7 @@ export class Engine {
 
   /** Recovers what a previous process left running, then starts claiming and the event triggers. */
   async start(): Promise<void> {
-    this.#accepting = true;
+    this.#room.setOpen(true);
     // A signal may come from a component's own call (a task it started); what it sets off is
     // the engine's, and a bug there must not pass for the component's (component-guard.ts).
     this.#unsubscribe = this.store.subscribe((signal) =>
@@ -225,12 +213,12 @@ export class Engine {
    * (they are retried per their policy) and writes every end.
    */
   async stop(graceMs: number): Promise<void> {
-    this.#accepting = false;
+    this.#room.setOpen(false);
     this.#unsubscribe?.();
     await this.#sweeping?.stop();
     await this.#scheduler.stop();
     await this.#triggers.stopAll();
-    await Promise.all(this.#launching);
+    await this.#launcher.settled();
     await this.#onTime.stop();
     if (graceMs > 0) await this.#grace(graceMs);
     for (const run of this.live.all()) run.stop('interrupted');
@@ -257,13 +245,6 @@ export class Engine {
 
   #lease(): Lease {
     return { node: this.options.nodeName, token: this.#token, expiresAt: this.#leases.expiry() };
-  }
-
-  #capacity(): number {
-    const busy = this.live.size + this.#reserved + this.#onTime.size;
-    const capacity = this.#accepting ? Math.max(0, this.options.maxRuns - busy) : 0;
-    if (capacity === 0) this.#starved = true;
-    return capacity;
   }
 
   #onSignal(signal: Signal): void {
@@ -296,116 +277,5 @@ export class Engine {
   /** What deciding again about given-back reservations needs. */
   #decide() {
     return { fireTimes: this.#fireTimes, misfireGraceMs: this.options.misfireGraceMs };
-  }
-
-  async #launchAll(runs: readonly ClaimedRun[]): Promise<void> {
-    let owners: Map<string, OwnerState> | Error;
-    try {
-      owners = await loadOwners(this.store, [...new Set(runs.map((run) => run.task.ownerId))]);
-    } catch (error) {
-      owners = coerceError(error);
-    }
-    for (const run of runs) {
-      this.#reserved -= 1;
-      if (owners instanceof Error) {
-        // Not started: ends interrupted, so the policy's retries apply.
-        const reason = `could not start: ${owners.message}`;
-        const log = new RunLog(() => this.clock.now());
-        const execution: Execution = { status: 'interrupted', reason, items: [], results: [] };
-        await this.#finish(run.ticket, run.task.policy, log, execution);
-      } else {
-        const owner = owners.get(run.task.ownerId);
-        if (run.reserved) this.#onTime.add(run, owner);
-        else this.#launch(run, owner);
-      }
-    }
-  }
-
-  #launch(run: ClaimedRun, owner: OwnerState | undefined): void {
-    // Each run's components get scopes of their own; the run's engine code belongs to none.
-    outsideComponents(() => this.#execute(run, owner));
-  }
-
-  #execute({ ticket, task }: ClaimedRun, owner: OwnerState | undefined): void {
-    const log = new RunLog(() => this.clock.now());
-    const controller = new AbortController();
-    let markEnded: () => void = () => {};
-    const live: LiveRun = {
-      id: ticket.id,
-      taskId: task.id,
-      log,
-      stop: (reason: StopReason) => {
-        if (!controller.signal.aborted) controller.abort(reason);
-      },
-      settled: false,
-      ended: new Promise<void>((resolve) => (markEnded = resolve)),
-    };
-    this.live.add(live);
-    log.subscribe((text) => this.events.emit('log', ticket.id, text));
-    this.events.emit('started', ticket.id, task.id);
-    const timeoutMs =
-      task.policy.timeoutSeconds === null ? null : task.policy.timeoutSeconds * 1000;
-    const cancelTimeout =
-      timeoutMs === null ? () => {} : this.clock.setTimer(timeoutMs, () => live.stop('timed-out'));
-    const attempt = ticket.attempt > 1 ? `, attempt ${ticket.attempt}` : '';
-    log.info(`run started (${ticket.cause}${attempt}) on ${this.options.nodeName}`);
-    void this.#runner
-      .execute(ticket, task, owner, log, controller.signal)
-      .catch((error: unknown): Execution => ({
-        status: 'failed',
-        reason: coerceError(error).message,
-        items: [],
-        results: [],
-      }))
-      .then(async (execution) => {
-        live.settled = true;
-        cancelTimeout();
-        const reason =
-          execution.status === 'timed-out'
-            ? `exceeded its timeout of ${task.policy.timeoutSeconds} s`
-            : execution.reason;
-        await this.#finish(ticket, task.policy, log, { ...execution, reason });
-      })
-      .catch((error: unknown) => this.logger.error(`run ${ticket.id}: ${errorDetails(error)}`))
-      .finally(() => {
-        this.live.remove(ticket.id);
-        markEnded();
-        // Out of room, claim again once half of it is free: one claim for many runs.
-        if (this.#starved && this.live.size + this.#reserved <= this.options.maxRuns / 2) {
-          this.#starved = false;
-          this.#scheduler.wake();
-        }
-      });
-  }
-
-  async #finish(
-    ticket: ClaimedRun['ticket'],
-    policy: ClaimedRun['task']['policy'],
-    log: RunLog,
-    execution: Execution,
-  ) {
-    const status: RunStatus = execution.status;
-    log[status === 'succeeded' ? 'info' : 'warn'](
-      `run ended ${status}${execution.reason ? `: ${execution.reason}` : ''}`,
-    );
-    const written = await this.#finisher.submit({
-      end: {
-        id: ticket.id,
-        leaseToken: this.#token,
-        status,
-        reason: execution.reason,
-        finishedAt: this.clock.now(),
-        items: execution.items,
-        results: execution.results,
-        log: log.text,
-      },
-      ticket,
-      policy,
-    });
-    if (written) this.events.emit('ended', ticket.id, status);
-    else
-      this.logger.error(
-        `run ${ticket.id} lost its lease before it ended; its result was not written`,
-      );
   }
 }
