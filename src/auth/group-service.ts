@@ -59,8 +59,7 @@ export class GroupService {
         usableInSeries: group.usableInSeries,
       };
       await store.audit.append(
-        auditEvent(caller.actor, 'group.create', 'group', group.id, details),
-        now,
+        auditEvent(caller.actor, now, 'group.create', 'group', group.id, details),
       );
     });
     return group;
@@ -92,8 +91,7 @@ export class GroupService {
       }
       const details = { name: before.name, ...describeGroupChange(before, input) };
       await store.audit.append(
-        auditEvent(caller.actor, 'group.update', 'group', id, details),
-        this.now(),
+        auditEvent(caller.actor, this.now(), 'group.update', 'group', id, details),
       );
     });
     return this.get(caller, id);
@@ -109,8 +107,7 @@ export class GroupService {
       await store.groups.delete(id);
       const details = { name: group.name, permissions: group.permissions };
       await store.audit.append(
-        auditEvent(caller.actor, 'group.delete', 'group', id, details),
-        this.now(),
+        auditEvent(caller.actor, this.now(), 'group.delete', 'group', id, details),
       );
     });
   }

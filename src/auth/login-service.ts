@@ -34,7 +34,7 @@ export class LoginService {
     return this.store.transaction(async (store) => {
       const { token, session } = await this.sessions.withStore(store).start(user, client);
       const actor = { userId: user.id, login: user.login, address: client.address };
-      await store.audit.append(auditEvent(actor, 'user.login', 'user', user.id), session.createdAt);
+      await store.audit.append(auditEvent(actor, session.createdAt, 'user.login', 'user', user.id));
       return { token, session, user, permissions: await store.users.effectivePermissions(user.id) };
     });
   }
@@ -43,7 +43,7 @@ export class LoginService {
     const at = this.now();
     await this.store.transaction(async (store) => {
       await this.sessions.withStore(store).end(session.id);
-      await store.audit.append(auditEvent(actor, 'user.logout', 'user', session.userId), at);
+      await store.audit.append(auditEvent(actor, at, 'user.logout', 'user', session.userId));
     });
   }
 }

@@ -58,8 +58,10 @@ export class TokenService {
     await this.store.transaction(async (store) => {
       await store.apiTokens.insert(token, hashSecretToken(secret));
       await store.audit.append(
-        auditEvent(caller.actor, 'token.create', 'token', token.id, { userId, name: token.name }),
-        now,
+        auditEvent(caller.actor, now, 'token.create', 'token', token.id, {
+          userId,
+          name: token.name,
+        }),
       );
     });
     return { token, secret };
@@ -75,8 +77,7 @@ export class TokenService {
     await this.store.transaction(async (store) => {
       if (!(await store.apiTokens.delete(tokenId, userId))) throw notFound('Token');
       await store.audit.append(
-        auditEvent(caller.actor, 'token.revoke', 'token', tokenId, { userId }),
-        this.now(),
+        auditEvent(caller.actor, this.now(), 'token.revoke', 'token', tokenId, { userId }),
       );
     });
   }

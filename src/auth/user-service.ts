@@ -55,8 +55,7 @@ export class UserService {
       }
       const details = { login: user.login, permissions };
       await store.audit.append(
-        auditEvent(caller.actor, 'user.create', 'user', user.id, details),
-        now,
+        auditEvent(caller.actor, now, 'user.create', 'user', user.id, details),
       );
     });
     const { passwordHash: _secret, ...created } = user;
@@ -148,8 +147,7 @@ export class UserService {
       }
       await store.users.delete(id);
       await store.audit.append(
-        auditEvent(caller.actor, 'user.delete', 'user', id, { login: user.login }),
-        this.now(),
+        auditEvent(caller.actor, this.now(), 'user.delete', 'user', id, { login: user.login }),
       );
     });
   }
@@ -183,7 +181,7 @@ export class UserService {
       const tokensRevoked = isReset ? await store.apiTokens.deleteForUser(id) : 0;
       const details = describeUserChange(before, input);
       if (tokensRevoked > 0) details.tokensRevoked = tokensRevoked;
-      await store.audit.append(auditEvent(actor, 'user.update', 'user', id, details), now);
+      await store.audit.append(auditEvent(actor, now, 'user.update', 'user', id, details));
     });
   }
 }

@@ -1,3 +1,5 @@
+import { orderedId } from './ordered-id.ts';
+
 /** Who acts: a user through the API or UI, or the operator through the CLI. */
 export interface Actor {
   userId: string | null;
@@ -19,18 +21,18 @@ export interface AuditEvent {
   details: Record<string, unknown>;
 }
 
-/** An audit event before the store gives it an id and a time. */
-export type NewAuditEvent = Omit<AuditEvent, 'id' | 'at'>;
-
-/** Builds an audit event for an action of an actor on an object. */
+/** Builds the audit event of an actor's action on an object at a time, with its time-ordered id. */
 export function auditEvent(
   actor: Actor,
+  at: Date,
   action: string,
   objectType: AuditEvent['objectType'],
   objectId: string,
   details: Record<string, unknown> = {},
-): NewAuditEvent {
+): AuditEvent {
   return {
+    id: orderedId(at.getTime()),
+    at,
     actorId: actor.userId,
     actorLogin: actor.login,
     address: actor.address,

@@ -78,11 +78,10 @@ export class DataSourceService {
         throw new AppError('NAME_TAKEN', `A data source named '${source.name}' already exists`);
       }
       await store.audit.append(
-        auditEvent(caller.actor, 'data-source.create', 'data-source', source.id, {
+        auditEvent(caller.actor, now, 'data-source.create', 'data-source', source.id, {
           name: source.name,
           kind: source.kind,
         }),
-        now,
       );
     });
     return view(source);
@@ -107,11 +106,10 @@ export class DataSourceService {
       };
       await store.dataSources.update(after);
       await store.audit.append(
-        auditEvent(caller.actor, 'data-source.update', 'data-source', id, {
+        auditEvent(caller.actor, now, 'data-source.update', 'data-source', id, {
           name: after.name,
           changed: Object.keys(input),
         }),
-        now,
       );
       return view(after);
     });
@@ -123,8 +121,9 @@ export class DataSourceService {
       const before = await store.dataSources.get(id);
       if (!before || !(await store.dataSources.delete(id))) throw notFound('Data source');
       await store.audit.append(
-        auditEvent(caller.actor, 'data-source.delete', 'data-source', id, { name: before.name }),
-        this.now(),
+        auditEvent(caller.actor, this.now(), 'data-source.delete', 'data-source', id, {
+          name: before.name,
+        }),
       );
     });
   }

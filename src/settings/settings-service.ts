@@ -73,8 +73,7 @@ export class SettingsService {
       for (const [key, value] of Object.entries(changes)) await store.settings.set(key, value, now);
       const details = { changed: Object.keys(changes) };
       await store.audit.append(
-        auditEvent(caller.actor, 'settings.update', 'settings', 'server', details),
-        now,
+        auditEvent(caller.actor, now, 'settings.update', 'settings', 'server', details),
       );
       return masked({ ...before, ...changes });
     });

@@ -1,5 +1,5 @@
 import type { DataSource } from '../domain/settings.ts';
-import type { AuditEvent, NewAuditEvent } from '../domain/audit.ts';
+import type { AuditEvent } from '../domain/audit.ts';
 import type {
   ItemOutcome,
   RecordedResult,
@@ -300,7 +300,8 @@ export type Signal =
 
 /** The append-only audit log. */
 export interface AuditRepository {
-  append(event: NewAuditEvent, at: Date): Promise<AuditEvent>;
+  /** Stores an event built by auditEvent (its id and time are the domain's). */
+  append(event: AuditEvent): Promise<void>;
   /** Newest first. */
   list(query: {
     objectType?: string;

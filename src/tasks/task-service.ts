@@ -223,8 +223,7 @@ export class TaskService {
       await store.publish({ type: 'task', taskId: id });
       const details = { name: task.name, ownerId: task.ownerId };
       await store.audit.append(
-        auditEvent(caller.actor, 'task.delete', 'task', id, details),
-        this.now(),
+        auditEvent(caller.actor, this.now(), 'task.delete', 'task', id, details),
       );
     });
   }
@@ -256,7 +255,7 @@ export class TaskService {
       await store.tasks.insert(task);
       await syncTriggers(store, task, this.context.registry, now.getTime());
       const details = { name: definition.name, ownerId, ...extra };
-      await store.audit.append(auditEvent(caller.actor, action, 'task', id, details), now);
+      await store.audit.append(auditEvent(caller.actor, now, action, 'task', id, details));
     });
     return this.get(caller, id);
   }
@@ -297,7 +296,7 @@ export class TaskService {
         ...(newOwnerId ? { previousOwnerId: task.ownerId } : {}),
         ...(isOwnerEdit(caller, task.ownerId) ? {} : { onBehalfOf: task.ownerLogin }),
       };
-      await store.audit.append(auditEvent(caller.actor, action, 'task', id, details), now);
+      await store.audit.append(auditEvent(caller.actor, now, action, 'task', id, details));
     });
     return this.get(caller, id);
   }

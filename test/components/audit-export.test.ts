@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
+import { auditEvent } from '../../src/domain/audit.ts';
 import { auditExportJob, periodRange } from '../../src/plugins/builtin/jobs/audit-export.ts';
 import type { FileResult } from '../../src/plugins/results.ts';
 import { backends, type TestStore } from '../support/backends.ts';
@@ -87,7 +88,7 @@ for (const backend of await backends()) {
     let opened: TestStore;
     before(async () => {
       opened = await backend.open('auditexport');
-      const actor = { actorId: 'u1', actorLogin: 'alice', address: '10.0.0.7' };
+      const actor = { userId: 'u1', login: 'alice', address: '10.0.0.7' };
       const events = [
         ['2026-03-02T22:59:59.999Z', 'task.create', 'before the day'],
         ['2026-03-02T23:00:00.000Z', 'task.update', 'first of the day'],
@@ -96,8 +97,7 @@ for (const backend of await backends()) {
       ] as const;
       for (const [at, action, note] of events) {
         await opened.store.audit.append(
-          { ...actor, action, objectType: 'task', objectId: 't-1', details: { note } },
-          new Date(at),
+          auditEvent(actor, new Date(at), action, 'task', 't-1', { note }),
         );
       }
     });

@@ -1,8 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { AuditEvent, NewAuditEvent } from '../../domain/audit.ts';
+import type { AuditEvent } from '../../domain/audit.ts';
 import type { AuditRepository, Page } from '../store.ts';
 import { decodeCursor, toPage } from './cursor.ts';
-import { orderedId } from '../../domain/ordered-id.ts';
 import type { Database } from './schema.ts';
 
 function fromRow(row: Selectable<Database['audit_events']>): AuditEvent {
@@ -23,13 +22,12 @@ function fromRow(row: Selectable<Database['audit_events']>): AuditEvent {
 export class SqlAuditRepository implements AuditRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async append(event: NewAuditEvent, at: Date): Promise<AuditEvent> {
-    const stored: AuditEvent = { ...event, id: orderedId(at.getTime()), at };
+  async append(event: AuditEvent): Promise<void> {
     await this.db
       .insertInto('audit_events')
       .values({
-        id: stored.id,
-        at: at.getTime(),
+        id: event.id,
+        at: event.at.getTime(),
         actor_id: event.actorId,
         actor_login: event.actorLogin,
         address: event.address,
@@ -39,7 +37,6 @@ export class SqlAuditRepository implements AuditRepository {
         details: JSON.stringify(event.details),
       })
       .execute();
-    return stored;
   }
 
   async between(from: Date, to: Date, limit: number): Promise<AuditEvent[]> {
