@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { ApiClient } from '../support/api-client.ts';
 import { backends } from '../support/backends.ts';
 import { startEngineApp, type EngineApp } from '../support/engine-app.ts';
+import { claimsOf, executing } from '../support/engine-runs.ts';
 import { gate } from '../support/test-kinds.ts';
 
 /** A server-sent event as the log stream sends it. */
@@ -59,14 +60,11 @@ async function listIds(client: ApiClient, query: string): Promise<string[]> {
   return listed.body.items.map((run: { id: string }) => run.id);
 }
 
-/** Run start has no event: polls (bounded) until the run is running. */
-async function untilRunning(client: ApiClient, runId: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const run = await client.get(`/api/v1/runs/${runId}`);
-    if (run.body.status === 'running') return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  assert.fail(`run ${runId} never started running`);
+/** Waits until the run executes on the engine, which the client then sees as running. */
+async function untilRunning(t: EngineApp, client: ApiClient, runId: string): Promise<void> {
+  await executing(t, runId);
+  const run = await client.get(`/api/v1/runs/${runId}`);
+  assert.equal(run.body.status, 'running', JSON.stringify(run.body));
 }
 
 /** Creates an API token as the client's user; returns its secret. */
@@ -293,7 +291,7 @@ for (const backend of await backends()) {
         });
         const queuedAt = t.clock.now();
         const runId = await startRun(alice, taskId);
-        await untilRunning(alice, runId);
+        await untilRunning(t, alice, runId);
         await t.clock.advance(5000);
         gate(name).open();
         await t.ended(runId);
@@ -335,13 +333,11 @@ for (const backend of await backends()) {
           ],
           jobs: [{ kind: 'noop' }],
         });
+        const claimed = claimsOf(t.engine, taskId);
         await t.clock.advance(due - t.clock.now());
-        let ids = await listIds(alice, `taskId=${taskId}`);
-        for (let i = 0; i < 100 && ids.length === 0; i++) {
-          await new Promise((resolve) => setTimeout(resolve, 20));
-          ids = await listIds(alice, `taskId=${taskId}`);
-        }
-        assert.equal(ids.length, 1, 'the occurrence made one run');
+        const [claimedId] = await claimed;
+        const ids = await listIds(alice, `taskId=${taskId}`);
+        assert.deepEqual(ids, [claimedId], 'the occurrence made one run');
         await t.ended(ids[0] ?? '');
         const run = (await alice.get(`/api/v1/runs/${ids[0]}`)).body;
         assert.equal(run.cause, 'schedule');
@@ -454,7 +450,7 @@ for (const backend of await backends()) {
         const name = gateName('queued');
         const taskId = await createTask(alice, { name: 'busy', jobs: [waitJob(name)] });
         const first = await startRun(alice, taskId);
-        await untilRunning(alice, first);
+        await untilRunning(t, alice, first);
         const second = await startRun(alice, taskId);
         assert.equal((await alice.get(`/api/v1/runs/${second}`)).body.status, 'queued');
         const canceled = await alice.post(`/api/v1/runs/${second}/cancel`);
@@ -473,7 +469,7 @@ for (const backend of await backends()) {
           jobs: [waitJob(gateName('never'))],
         });
         const runId = await startRun(alice, taskId);
-        await untilRunning(alice, runId);
+        await untilRunning(t, alice, runId);
         const canceled = await alice.post(`/api/v1/runs/${runId}/cancel`);
         assert.equal(canceled.status, 202, JSON.stringify(canceled.body));
         assert.equal((await t.ended(runId)).status, 'canceled');

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { backends } from '../support/backends.ts';
 import { startEngineApp, type EngineApp } from '../support/engine-app.ts';
+import { claimsOf } from '../support/engine-runs.ts';
 import { ADMIN_PASSWORD } from '../support/test-app.ts';
 
 const HOUR = 3_600_000;
@@ -14,19 +15,13 @@ async function advanceHours(t: EngineApp, hours: number): Promise<void> {
   }
 }
 
-/** The task's runs once there are `count`, oldest first (bounded wait: runs have no event). */
-async function runsOf(t: EngineApp, taskId: string, count: number) {
+/** The task's runs, oldest first, once the runs the engine claimed (claimsOf) ended. */
+async function endedRuns(t: EngineApp, taskId: string, claimed: Promise<string[]>) {
+  for (const runId of await claimed) await t.ended(runId);
   // Days passed on the clock: the admin's session has expired, so log in afresh.
   const admin = await t.login('admin', ADMIN_PASSWORD);
-  for (let i = 0; i < 200; i++) {
-    const listed = (await admin.get(`/api/v1/runs?taskId=${taskId}`)).body.items;
-    if (listed.length >= count) {
-      for (const run of listed) await t.ended(run.id);
-      return [...listed].reverse() as Array<{ scheduledFor: string; status: string }>;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`expected ${count} runs of ${taskId}`);
+  const listed = (await admin.get(`/api/v1/runs?taskId=${taskId}`)).body.items;
+  return [...listed].reverse() as Array<{ scheduledFor: string; status: string }>;
 }
 
 for (const backend of await backends()) {
@@ -61,8 +56,9 @@ for (const backend of await backends()) {
           policy: { misfire: 'all', overlap: 'parallel' },
         });
         assert.equal(created.status, 201, JSON.stringify(created.body));
+        const claimed = claimsOf(t.engine, created.body.id, 3);
         await advanceHours(t, 3 * 24);
-        const runs = await runsOf(t, created.body.id, 3);
+        const runs = await endedRuns(t, created.body.id, claimed);
         assert.deepEqual(
           runs.map((run) => run.scheduledFor),
           [

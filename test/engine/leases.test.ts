@@ -17,6 +17,7 @@ import {
   createTask,
   eventually,
   EVERY_MINUTE,
+  executing,
   runManually,
   runsOf,
 } from '../support/engine-runs.ts';
@@ -84,7 +85,7 @@ for (const backend of await backends()) {
         actions: sink ? [{ kind: 'collect', config: { sink } }] : [],
       });
       const runId = await runManually(t, taskId);
-      const live = await eventually('the run to execute', async () => t.engine.live.get(runId));
+      const live = await executing(t, runId);
       return { runId, live };
     }
 

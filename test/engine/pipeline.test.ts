@@ -5,6 +5,7 @@ import type { DeliveredResult } from '../../src/plugins/results.ts';
 import type { ApiClient } from '../support/api-client.ts';
 import { backends } from '../support/backends.ts';
 import { startEngineApp, type EngineApp } from '../support/engine-app.ts';
+import { logShows } from '../support/engine-runs.ts';
 import { received } from '../support/test-kinds.ts';
 
 /** The texts of the results an action received, sorted. */
@@ -46,16 +47,6 @@ for (const backend of await backends()) {
 
     async function runTask(taskId: string, client: ApiClient = t.admin): Promise<Run> {
       return t.ended(await startRun(taskId, client));
-    }
-
-    /** Waits (bounded) until the live log of a run shows a line: its jobs are under way. */
-    async function logShows(runId: string, text: string): Promise<void> {
-      for (let i = 0; i < 100; i++) {
-        const log = await t.admin.get(`/api/v1/runs/${runId}/log`);
-        if (String(log.body).includes(text)) return;
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      assert.fail(`the log of run ${runId} never showed '${text}'`);
     }
 
     /** Runs jobs with one collect action of a qualification; what the action got, if it ran. */
@@ -334,7 +325,7 @@ for (const backend of await backends()) {
         jobs: [{ id: 'wait', kind: 'wait', config: { gate: unique('never-opens') } }],
       });
       const runId = await startRun(taskId);
-      await logShows(runId, 'waiting');
+      await logShows(t, runId, 'waiting');
       await t.clock.advance(4_999);
       assert.equal((await t.services.store.runs.get(runId))?.status, 'running');
       await t.clock.advance(1);
@@ -350,7 +341,7 @@ for (const backend of await backends()) {
         jobs: [{ id: 'wait', kind: 'wait', config: { gate: unique('cancel-gate') } }],
       });
       const runId = await startRun(taskId);
-      await logShows(runId, 'waiting');
+      await logShows(t, runId, 'waiting');
       const canceled = await t.admin.post(`/api/v1/runs/${runId}/cancel`);
       assert.equal(canceled.status, 202, JSON.stringify(canceled.body));
       const run = await t.ended(runId);

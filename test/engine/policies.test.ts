@@ -4,8 +4,8 @@ import { backends } from '../support/backends.ts';
 import { startEngineApp, type EngineApp, type EngineAppOptions } from '../support/engine-app.ts';
 import {
   createTask,
-  eventually,
   EVERY_MINUTE,
+  executing,
   runManually,
   runsOf,
   runsUntil,
@@ -17,11 +17,6 @@ const MINUTE = 60_000;
 const START = Date.parse('2026-03-02T08:00:00Z');
 /** The instant `minutes` after the clock's start, as the API writes it. */
 const minute = (minutes: number) => new Date(START + minutes * MINUTE).toISOString();
-
-/** Waits until the run executes on this node (its timeout timer is then set). */
-function executing(t: EngineApp, runId: string) {
-  return eventually(`run ${runId} to execute`, async () => t.engine.live.get(runId));
-}
 
 /** Moves the clock and lets the engine look for due work at once. */
 async function tick(t: EngineApp, ms: number): Promise<void> {

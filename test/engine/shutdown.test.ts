@@ -2,16 +2,8 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { backends } from '../support/backends.ts';
 import { startEngineApp, type EngineApp } from '../support/engine-app.ts';
+import { logShows } from '../support/engine-runs.ts';
 import { gate } from '../support/test-kinds.ts';
-
-/** Waits (bounded) until the run's log shows its job started; there is no event for that. */
-async function untilWaiting(t: EngineApp, runId: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (t.services.live.get(runId)?.log.text.includes('waiting')) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`run ${runId} never started waiting`);
-}
 
 async function startWaiting(t: EngineApp, gateName: string, policy: Record<string, unknown>) {
   const created = await t.admin.post('/api/v1/tasks', {
@@ -22,7 +14,7 @@ async function startWaiting(t: EngineApp, gateName: string, policy: Record<strin
   });
   assert.equal(created.status, 201, JSON.stringify(created.body));
   const runId: string = (await t.admin.post(`/api/v1/tasks/${created.body.id}/run`)).body.runId;
-  await untilWaiting(t, runId);
+  await logShows(t, runId, 'waiting');
   return runId;
 }
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { backends } from '../support/backends.ts';
 import { startEngineApp, type EngineApp } from '../support/engine-app.ts';
+import { claimsOf } from '../support/engine-runs.ts';
 import { received } from '../support/test-kinds.ts';
 
 for (const backend of await backends()) {
@@ -58,14 +59,12 @@ for (const backend of await backends()) {
       const task = (await t.admin.get(`/api/v1/tasks/${created.body.id}`)).body;
       assert.ok(task.nextRunAt, JSON.stringify(task));
       const due = Date.parse(task.nextRunAt);
+      const claimed = claimsOf(t.engine, task.id);
       await t.clock.advance(due - t.clock.now());
-      const runs = async () => (await t.admin.get(`/api/v1/runs?taskId=${task.id}`)).body.items;
-      let listed = await runs();
-      for (let i = 0; i < 50 && listed.length === 0; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        listed = await runs();
-      }
+      const [claimedId] = await claimed;
+      const listed = (await t.admin.get(`/api/v1/runs?taskId=${task.id}`)).body.items;
       assert.equal(listed.length, 1);
+      assert.equal(listed[0].id, claimedId);
       const run = await t.ended(listed[0].id);
       assert.equal(run.status, 'succeeded');
       assert.equal(run.scheduledFor?.getTime(), due);

@@ -5,7 +5,7 @@ import { expiredLeases, sweepLeases } from '../../src/engine/lease-sweeper.ts';
 import type { ApiClient } from '../support/api-client.ts';
 import { backends } from '../support/backends.ts';
 import { startEngineApp, type EngineApp } from '../support/engine-app.ts';
-import { eventually, runsOf, runsUntil, type RunView } from '../support/engine-runs.ts';
+import { eventually, executing, runsOf, runsUntil, type RunView } from '../support/engine-runs.ts';
 import { gate } from '../support/test-kinds.ts';
 
 const MINUTE = 60_000;
@@ -279,7 +279,7 @@ for (const backend of await backends()) {
         jobs: [{ kind: 'wait', config: { gate: name } }],
       });
       const runId = await runManually(t.admin, taskId);
-      const live = await eventually('the run to execute', async () => t.engine.live.get(runId));
+      const live = await executing(t, runId);
       const store = t.services.store;
       const swept = await sweepAsAnotherNode(t);
       assert.equal(swept.interrupted, 1);
@@ -300,7 +300,7 @@ for (const backend of await backends()) {
         policy: { retries: 1, retryBackoffSeconds: 5 },
       });
       const runId = await runManually(t.admin, taskId);
-      await eventually('the run to execute', async () => t.engine.live.get(runId));
+      await executing(t, runId);
       await sweepAsAnotherNode(t);
       const [first, retry] = await runsOf(t, taskId);
       assert.equal(first?.status, 'interrupted');

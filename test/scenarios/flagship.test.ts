@@ -10,6 +10,7 @@ import ExcelJS from 'exceljs';
 import pg from 'pg';
 import { backends } from '../support/backends.ts';
 import { startEngineApp, type EngineApp } from '../support/engine-app.ts';
+import { claimsOf } from '../support/engine-runs.ts';
 import { startSmtpPeer, type SmtpPeer } from '../support/smtp-peer.ts';
 
 const DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
@@ -166,15 +167,14 @@ for (const backend of await backends()) {
       assert.equal(created.status, 201, JSON.stringify(created.body));
       assert.equal(created.body.nextRunAt, '2026-03-02T06:00:00.000Z', 'Monday 07:00 in Berlin');
 
+      const claimed = claimsOf(t.engine, created.body.id);
       await t.clock.advance(Date.parse('2026-03-02T06:00:00Z') - t.clock.now());
-      let runs: Array<{ id: string }> = [];
-      for (let i = 0; i < 200 && runs.length === 0; i++) {
-        const listed = await alice.client.get(`/api/v1/runs?taskId=${created.body.id}`);
-        assert.equal(listed.status, 200, JSON.stringify(listed.body));
-        runs = listed.body.items;
-        if (runs.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      const [claimedId] = await claimed;
+      const listed = await alice.client.get(`/api/v1/runs?taskId=${created.body.id}`);
+      assert.equal(listed.status, 200, JSON.stringify(listed.body));
+      const runs: Array<{ id: string }> = listed.body.items;
       assert.equal(runs.length, 1, 'the Monday occurrence made one run');
+      assert.equal(runs[0]?.id, claimedId);
       const run = await t.ended(runs[0]?.id ?? '');
       assert.equal(run.status, 'succeeded', JSON.stringify(run, null, 1));
       assert.equal(run.cause, 'schedule');

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import type { Run } from '../../src/domain/run.ts';
 import { isFinal } from '../../src/domain/run.ts';
 import type { Plugin } from '../../src/plugins/plugin.ts';
 import type { Backend } from './backends.ts';
+import { happenedOrNextEvent } from './engine-events.ts';
 import { FakeClock } from './fake-clock.ts';
 import { startTestApp, type TestApp } from './test-app.ts';
 import { testPlugin } from './test-kinds.ts';
@@ -15,10 +17,16 @@ import { testPlugin } from './test-kinds.ts';
 export interface EngineApp extends TestApp {
   engine: Engine;
   clock: FakeClock;
-  /** Resolves with the run once its end is written (at once if it already ended). */
+  /**
+   * Resolves with the run once its end is written (at once if it already ended): on the engine's
+   * "ended" event, so only for runs this engine ends, or that ended before the call.
+   */
   ended(runId: string): Promise<Run>;
-  /** Starts a fresh engine on the same store (after stopEngine), as a restarted server would. */
-  restartEngine(): Promise<Engine>;
+  /**
+   * Starts a fresh engine on the same store (after stopEngine), as a restarted server would;
+   * beforeStart sees it first, to subscribe to what it does as it starts.
+   */
+  restartEngine(beforeStart?: (engine: Engine) => void): Promise<Engine>;
   stopEngine(graceMs?: number): Promise<void>;
 }
 
@@ -71,26 +79,25 @@ export async function startEngineApp(
       return engine;
     },
     ended: async (runId) => {
-      for (;;) {
-        const waiting = new Promise<void>((resolve) => {
-          const listener = (id: string) => {
-            if (id !== runId) return;
-            engine.events.off('ended', listener);
-            resolve();
-          };
-          engine.events.on('ended', listener);
-          setTimeout(() => {
-            engine.events.off('ended', listener);
-            resolve();
-          }, 200);
-        });
+      const final = async () => {
         const run = await t.services.store.runs.get(runId);
-        if (run && isFinal(run.status)) return run;
-        await waiting;
+        return run !== undefined && isFinal(run.status);
+      };
+      try {
+        await happenedOrNextEvent(engine, 'ended', (id) => id === runId, final);
+      } catch (error) {
+        const run = await t.services.store.runs.get(runId);
+        throw new Error(`run ${runId} did not end here: it is ${run?.status ?? 'missing'}`, {
+          cause: error,
+        });
       }
+      const run = await t.services.store.runs.get(runId);
+      assert.ok(run, `run ${runId} is gone`);
+      return run;
     },
-    restartEngine: async () => {
+    restartEngine: async (beforeStart) => {
       engine = make(clock);
+      beforeStart?.(engine);
       await engine.start();
       running = true;
       return engine;

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import type { ComponentOutcome, Run } from '../../src/domain/run.ts';
+import type { Engine } from '../../src/engine/engine.ts';
+import type { LiveRun } from '../../src/engine/live-runs.ts';
 import type { ApiClient } from './api-client.ts';
 import type { EngineApp } from './engine-app.ts';
+import { happenedOrNextEvent, nextEvent } from './engine-events.ts';
 
 /** A run as GET /api/v1/runs shows it (the fields the engine tests read). */
 export interface RunView {
@@ -58,6 +61,43 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/**
+ * The ids of the next `count` runs of the task the engine claims, on its "claimed" events.
+ * Call it before what makes them due (the clock's advance), then await it.
+ */
+export async function claimsOf(engine: Engine, taskId: string, count = 1): Promise<string[]> {
+  const ids: string[] = [];
+  await nextEvent(engine, 'claimed', (runs) => {
+    ids.push(...runs.filter((run) => run.taskId === taskId).map((run) => run.runId));
+    return ids.length >= count;
+  });
+  return ids;
+}
+
+/** The run once it executes on this node (at once if it does): its "started" event. */
+export async function executing(t: EngineApp, runId: string): Promise<LiveRun> {
+  const live = () => t.engine.live.get(runId);
+  await happenedOrNextEvent(
+    t.engine,
+    'started',
+    (id) => id === runId,
+    () => live() !== undefined,
+  );
+  const run = live();
+  assert.ok(run, `run ${runId} started but is no longer executing`);
+  return run;
+}
+
+/** Resolves once the log of the run executing here has a line with the text: its "log" events. */
+export async function logShows(t: EngineApp, runId: string, text: string): Promise<void> {
+  await happenedOrNextEvent(
+    t.engine,
+    'log',
+    (id, lines) => id === runId && lines.includes(text),
+    () => t.engine.live.get(runId)?.log.text.includes(text) === true,
+  );
 }
 
 /** The task's runs once there are at least `count` (runs of one claim appear together). */
