@@ -56,7 +56,7 @@ export class ConfigError extends Error {
   }
 }
 
-/** The variables, their meaning and default: the README's configuration table follows this. */
+/** The variables, their meaning and default: docs/configuration.md's table follows this. */
 export const CONFIG_VARIABLES = {
   TASKPLANNER_CONFIG: 'A JSON file with any of these variables as keys; the environment wins',
   TASKPLANNER_DATA_DIR:

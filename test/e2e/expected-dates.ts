@@ -26,7 +26,7 @@ export interface ExpectedRun {
 }
 
 /**
- * Runs every `every` weeks (weeks counted from the Monday of the start's week, as the README
+ * Runs every `every` weeks (weeks counted from the Monday of the start's week, as docs/schedules.md
  * says) on the given ISO weekdays (1 = Monday) at `time`, from `start` (a datetime-local value
  * read in `zone`); the first `count` strictly after `after`.
  */

@@ -78,7 +78,7 @@ export function registerSchedule(program: Command): void {
     .description('print the next occurrences, one ISO 8601 instant with offset per line')
     .option('--rrule <value>', 'an RFC 5545 RRULE value, or DTSTART and RRULE lines')
     .option('--cron <expression>', 'a cron expression of 5 or 6 fields')
-    .option('--schedule <json>', 'a schedule object (see the README)')
+    .option('--schedule <json>', 'a schedule object (see docs/schedules.md)')
     .option('--start <local>', 'the start, YYYY-MM-DDTHH:MM:SS in the zone')
     .option('--tz <zone>', 'the IANA time zone (default UTC)')
     .option(

@@ -19,7 +19,7 @@ export interface TaskDraft {
   policy: PolicyDraft;
 }
 
-/** The defaults the README documents, shown in a new task's form. */
+/** The defaults docs/running-tasks.md documents, shown in a new task's form. */
 const DEFAULT_POLICY: Policy = {
   overlap: 'skip',
   misfire: 'once',

@@ -55,7 +55,7 @@ function checkSchedule(config: unknown, path: string) {
   return [];
 }
 
-/** The time trigger: its config is a schedule object (see the README). */
+/** The time trigger: its config is a schedule object (see docs/schedules.md). */
 export const timeTrigger = defineTrigger({
   kind: 'time',
   title: 'Schedule',
