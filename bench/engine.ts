@@ -119,6 +119,7 @@ async function queueRuns(store: Store, count: number, startAt: number): Promise<
         chain: [taskId],
         queuedAt: startAt,
         reason: null,
+        reasonCode: null,
         entry: { state: 'ready', notBefore: startAt },
       });
     }

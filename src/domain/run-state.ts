@@ -52,13 +52,17 @@ export const RUN_TRANSITIONS = {
 } as const satisfies Record<string, RunTransition>;
 export type RunTransitionName = keyof typeof RUN_TRANSITIONS;
 
-/** The state a new run is stored in: queued (ready, waiting or claimed), running, or skipped. */
+/**
+ * The state a new run is stored in: queued (ready, waiting or claimed), running, or ended at
+ * once: skipped (an occurrence not run), or failed (the record of a trigger's problem).
+ */
 export type RunEntry =
   | { state: 'ready'; notBefore: number }
   | { state: 'waiting' }
   | { state: 'claimed'; notBefore: number; lease: Lease }
   | { state: 'running'; lease: Lease }
-  | { state: 'skipped' };
+  | { state: 'skipped' }
+  | { state: 'failed' };
 
 /** Who runs a run, and until when that claim holds unless renewed. */
 export interface Lease {

@@ -1,4 +1,9 @@
-/** Why a run started. */
+import type { ReasonCode } from './reason-codes.ts';
+
+/**
+ * Why a run started; "trigger" marks the failed record of a trigger that could not fire (its
+ * schedule no longer computes, it did not start: see its reason code), which never ran.
+ */
 export const RUN_CAUSES = [
   'schedule',
   'manual',
@@ -7,6 +12,7 @@ export const RUN_CAUSES = [
   'http',
   'after-task',
   'start',
+  'trigger',
 ] as const;
 export type RunCause = (typeof RUN_CAUSES)[number];
 
@@ -96,6 +102,9 @@ export interface Run {
   startedAt: Date | null;
   finishedAt: Date | null;
   status: RunStatus;
+  /** Why it is so, from the catalogue (domain/reason-codes.ts); null without a reason. */
+  reasonCode: ReasonCode | null;
+  /** The detail of the reason: what exactly, in words (it may stand alone on older runs). */
   reason: string | null;
   attempt: number;
   retryOf: string | null;

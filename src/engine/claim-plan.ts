@@ -2,9 +2,11 @@ import type { Task } from '../domain/task.ts';
 import type { FireTimes } from '../plugins/component-kind.ts';
 import type { Lease } from '../domain/run-state.ts';
 import type { NewRun, RunTicket, StoredTrigger, TaskActivity } from '../store/store.ts';
+import { because, NO_REASON, type RunReason } from '../domain/reason-codes.ts';
 import { occurrencesText, planFires, type OccurrenceSpan } from './fire-plan.ts';
 import { newRun } from './new-run.ts';
 import { overlapRule } from './overlap-policy.ts';
+import { triggerProblemRun } from './trigger-problems.ts';
 
 /** What a claim knows about one locked task. */
 export interface TaskClaimInput {
@@ -16,6 +18,8 @@ export interface TaskClaimInput {
   activity: TaskActivity;
   /** Fire times of a scheduled trigger, or null when its kind is not scheduled (any more). */
   fireTimesOf: (trigger: StoredTrigger) => FireTimes | null;
+  /** Why a trigger has no fire times (its schedule no longer compiles), when that is known. */
+  scheduleProblemOf?: (trigger: StoredTrigger) => string | null;
 }
 
 /** What the claim writes for one task. */
@@ -49,7 +53,7 @@ function occurrenceRun(
   input: TaskClaimInput,
   trigger: StoredTrigger,
   span: OccurrenceSpan,
-  reason: string | null,
+  why: RunReason,
   context: ClaimContext,
   entry: NewRun['entry'] = { state: 'ready', notBefore: context.now },
 ): NewRun {
@@ -62,7 +66,7 @@ function occurrenceRun(
       scheduledFor: span.at,
       occurrences: span.count,
       chain: [task.id],
-      reason,
+      why,
     },
     entry,
     context.now,
@@ -83,6 +87,16 @@ function mayClaimAhead(input: TaskClaimInput, context: ClaimContext): boolean {
   return running + waiting + ready === 0 && input.ready.length === 0 && !dueNow;
 }
 
+/**
+ * The failed record of a due trigger that has no fire times: its schedule no longer compiles (or
+ * its kind is gone). The trigger fires no more, which the claim writes with this record.
+ */
+function scheduleProblem(input: TaskClaimInput, trigger: StoredTrigger, now: number): NewRun {
+  const problem = input.scheduleProblemOf?.(trigger) ?? 'it has no fire times';
+  const detail = `trigger ${trigger.triggerId} (${trigger.kind}) fires no more: ${problem}`;
+  return triggerProblemRun(input.task, trigger.triggerId, because('schedule-invalid', detail), now);
+}
+
 /** The runs due triggers make (and those claimed ahead), and their next fire times. */
 function fire(input: TaskClaimInput, context: ClaimContext, plan: TaskClaimPlan): NewRun[] {
   const occurrences: NewRun[] = [];
@@ -95,6 +109,7 @@ function fire(input: TaskClaimInput, context: ClaimContext, plan: TaskClaimPlan)
       input.task.expiresAt !== null && trigger.nextFireAt > input.task.expiresAt.getTime();
     if (!next || expired) {
       plan.nextFires.push({ taskId, triggerId, nextFireAt: null });
+      if (!next) plan.newRuns.push(scheduleProblem(input, trigger, context.now));
       continue;
     }
     if (trigger.nextFireAt > context.now) {
@@ -104,7 +119,7 @@ function fire(input: TaskClaimInput, context: ClaimContext, plan: TaskClaimPlan)
       }
       plan.nextFires.push({ taskId, triggerId, nextFireAt: next(trigger.nextFireAt) });
       const span = { at: trigger.nextFireAt, count: 1 };
-      occurrences.push(occurrenceRun(input, trigger, span, null, context));
+      occurrences.push(occurrenceRun(input, trigger, span, NO_REASON, context));
       ahead = !overlapRule(input.task.policy).serial;
       continue;
     }
@@ -117,14 +132,14 @@ function fire(input: TaskClaimInput, context: ClaimContext, plan: TaskClaimPlan)
     );
     plan.nextFires.push({ taskId, triggerId, nextFireAt: fires.nextFireAt });
     for (const span of fires.skipped) {
-      const missed = occurrenceRun(input, trigger, span, span.reason, context, {
-        state: 'skipped',
-      });
+      const why = because(span.reasonCode, span.reason);
+      const missed = occurrenceRun(input, trigger, span, why, context, { state: 'skipped' });
       plan.newRuns.push(missed);
       plan.missedIds.push(missed.id);
     }
     for (const span of fires.run) {
-      occurrences.push(occurrenceRun(input, trigger, span, span.note, context));
+      const note = span.note === null ? NO_REASON : because('coalesced', span.note);
+      occurrences.push(occurrenceRun(input, trigger, span, note, context));
     }
   }
   return occurrences.sort((a, b) => (a.scheduledFor ?? 0) - (b.scheduledFor ?? 0));
@@ -200,8 +215,8 @@ export function planTaskClaim(input: TaskClaimInput, context: ClaimContext): Tas
       plan.newRuns.push({ ...candidate.occurrence, entry: { state: 'waiting' } });
       waiting += 1;
     } else {
-      const reason = overlapSkipReason(input.task, candidate.occurrence);
-      plan.newRuns.push({ ...candidate.occurrence, reason, entry: { state: 'skipped' } });
+      const why = because('overlap-skipped', overlapSkipReason(input.task, candidate.occurrence));
+      plan.newRuns.push({ ...candidate.occurrence, ...why, entry: { state: 'skipped' } });
     }
   }
   plan.ended = scheduleEnded(input, plan);

@@ -1,7 +1,7 @@
 import type { Task } from '../domain/task.ts';
 import type { Lease } from '../domain/run-state.ts';
 import type { NewRun, RunTicket, Store } from '../store/store.ts';
-import type { NotRunRecord } from './engine-events.ts';
+import { notRunRecord, type NotRunRecord } from './engine-events.ts';
 import type { FireTimesCache } from './fire-times-cache.ts';
 import { planTaskClaim, type ClaimContext, type TaskClaimPlan } from './claim-plan.ts';
 
@@ -22,8 +22,11 @@ export interface ClaimOutcome {
   roomLeft: number;
   /** Occurrences before the horizon were left until they are due. */
   deferred: boolean;
-  /** Occurrences recorded as skipped by the overlap policy, and as missed by the misfire policy. */
-  notRun: { skipped: NotRunRecord[]; missed: NotRunRecord[] };
+  /**
+   * Occurrences recorded as skipped by the overlap policy, and as missed by the misfire policy;
+   * the problems of triggers recorded as failed runs (a schedule that no longer compiles).
+   */
+  notRun: { skipped: NotRunRecord[]; missed: NotRunRecord[]; problems: NotRunRecord[] };
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
@@ -54,7 +57,7 @@ export class Claimer {
         capacity > 0 ? await store.queue.readyTaskIds(now, Math.min(batchSize, capacity)) : [];
       const candidates = [...new Set([...dueIds, ...readyIds])];
       if (candidates.length === 0) {
-        const notRun = { skipped: [], missed: [] };
+        const notRun = { skipped: [], missed: [], problems: [] };
         return { started: [], more: false, roomLeft: capacity, deferred: false, notRun };
       }
       const locked = await store.tasks.lockAvailable(candidates);
@@ -84,6 +87,7 @@ export class Claimer {
             ready: readyOf.get(task.id) ?? [],
             activity: activity.get(task.id) ?? { running: 0, waiting: 0, ready: 0 },
             fireTimesOf: (trigger) => this.fireTimes.of(task, trigger),
+            scheduleProblemOf: (trigger) => this.fireTimes.problemOf(task, trigger),
           },
           context,
         ),
@@ -127,18 +131,23 @@ export class Claimer {
   }
 }
 
-/** The skipped records the claim inserted, told apart by the policy that skipped them. */
+/**
+ * The records the claim inserted without running them: skipped ones, told apart by the policy
+ * that skipped them, and failed ones, the problems of triggers.
+ */
 function notRunOf(
   plans: ReadonlyArray<{ plan: TaskClaimPlan }>,
   newRuns: readonly NewRun[],
   inserted: ReadonlySet<string>,
 ): ClaimOutcome['notRun'] {
   const missedIds = new Set(plans.flatMap(({ plan }) => plan.missedIds));
-  const notRun: ClaimOutcome['notRun'] = { skipped: [], missed: [] };
+  const notRun: ClaimOutcome['notRun'] = { skipped: [], missed: [], problems: [] };
   for (const run of newRuns) {
-    if (run.entry.state !== 'skipped' || !inserted.has(run.id)) continue;
-    const record = { runId: run.id, taskId: run.taskId, reason: run.reason };
-    (missedIds.has(run.id) ? notRun.missed : notRun.skipped).push(record);
+    if (!inserted.has(run.id)) continue;
+    const record = notRunRecord(run);
+    if (run.entry.state === 'failed') notRun.problems.push(record);
+    else if (run.entry.state === 'skipped')
+      (missedIds.has(run.id) ? notRun.missed : notRun.skipped).push(record);
   }
   return notRun;
 }

@@ -1,10 +1,21 @@
+import type { ReasonCode } from '../domain/reason-codes.ts';
 import type { RunStatus } from '../domain/run.ts';
+import type { NewRun } from '../store/store.ts';
 
-/** A run recorded without running: skipped by the overlap policy, or missed per the misfire policy. */
+/**
+ * A run recorded without running: skipped by the overlap policy, missed per the misfire policy,
+ * or failed with a trigger's problem.
+ */
 export interface NotRunRecord {
   runId: string;
   taskId: string;
+  reasonCode: ReasonCode | null;
   reason: string | null;
+}
+
+/** What the events tell of a run recorded without running. */
+export function notRunRecord(run: NewRun): NotRunRecord {
+  return { runId: run.id, taskId: run.taskId, reasonCode: run.reasonCode, reason: run.reason };
 }
 
 /**
@@ -29,4 +40,9 @@ export interface EngineEvents {
   skipped: [records: readonly NotRunRecord[]];
   /** Due occurrences the misfire policy did not run (late, or past the misfire limit). */
   missed: [records: readonly NotRunRecord[]];
+  /**
+   * Problems of triggers this node recorded as failed runs of their tasks, for their owners to
+   * see: a schedule that no longer compiles, an event trigger that did not start.
+   */
+  'trigger-problem': [records: readonly NotRunRecord[]];
 }

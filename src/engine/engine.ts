@@ -5,7 +5,7 @@ import type { RunLogger } from '../plugins/run-context.ts';
 import type { Lease } from '../domain/run-state.ts';
 import type { Signal, Store } from '../store/store.ts';
 import { Claimer } from './claimer.ts';
-import type { EngineEvents } from './engine-events.ts';
+import type { EngineEvents, NotRunRecord } from './engine-events.ts';
 import { inComponentScope, outsideComponents, triggerScope } from './component-scope.ts';
 import type { Clock } from './clock.ts';
 import { EventTriggers } from './event-triggers.ts';
@@ -117,9 +117,10 @@ export class Engine {
         lease: () => this.#lease(),
         capacity: () => this.#room.free(),
         onClaimed: (runs) => this.#launcher.launchClaimed(runs, onError),
-        onNotRun: ({ skipped, missed }) => {
+        onNotRun: ({ skipped, missed, problems }) => {
           if (skipped.length > 0) this.events.emit('skipped', skipped);
           if (missed.length > 0) this.events.emit('missed', missed);
+          if (problems.length > 0) this.#problemsRecorded(problems);
         },
         onFull: () => this.#room.markFull(),
         onError,
@@ -178,7 +179,14 @@ export class Engine {
     this.#triggers = new EventTriggers(store, registry, now, triggerLog, {
       host: parts.hosts.forTrigger(),
       box: parts.box,
+      onProblem: (record) => this.events.emit('trigger-problem', [record]),
     });
+  }
+
+  /** Tells the operator of the problems a claim recorded on tasks (their owners see them). */
+  #problemsRecorded(problems: readonly NotRunRecord[]): void {
+    for (const { taskId, reason } of problems) this.logger.error(`task ${taskId}: ${reason}`);
+    this.events.emit('trigger-problem', problems);
   }
 
   /** Recovers what a previous process left running, then starts claiming and the event triggers. */

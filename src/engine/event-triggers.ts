@@ -1,22 +1,35 @@
-import type { Task } from '../domain/task.ts';
+import { because, type ReasonCode } from '../domain/reason-codes.ts';
+import type { Component, Task } from '../domain/task.ts';
 import type { ComponentRegistry } from '../plugins/registry.ts';
 import type { RunLogger, TriggerContext } from '../plugins/run-context.ts';
 import type { TriggerHost } from '../plugins/run-host.ts';
-import { openSecrets } from '../secrets/protect-config.ts';
+import { clearSecrets, openSecrets } from '../secrets/protect-config.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import type { Store } from '../store/store.ts';
 import { inComponentScope, triggerScope } from './component-scope.ts';
 import { enqueueRun } from './enqueue.ts';
+import { notRunRecord, type NotRunRecord } from './engine-events.ts';
 import { loadOwner } from './owner-state.ts';
 import { deniedTrigger, ownerProblem, type OwnerState } from './permission-check.ts';
 import { coerceError } from '../domain/coerce-error.ts';
+import { recordTriggerProblem } from './trigger-problems.ts';
 
 type Stop = () => void | Promise<void>;
 const LOAD_BATCH = 500;
 
+/** What event triggers work with besides the store: their host, the secrets, the problems. */
+export interface EventTriggerParts {
+  host: TriggerHost;
+  box: SecretBox;
+  /** A trigger's problem was recorded on its task (see trigger-problems.ts). */
+  onProblem: (record: NotRunRecord) => void;
+}
+
 /**
  * The event triggers (kinds with start()) of enabled tasks, started on this node: all at
- * server start, and again for a task whenever it changes.
+ * server start, and again for a task whenever it changes. One that does not start (its
+ * secrets cannot be opened, or its start throws) is logged and recorded on the task, as a
+ * failed run its owner sees.
  */
 export class EventTriggers {
   readonly #started = new Map<string, Stop[]>();
@@ -27,7 +40,7 @@ export class EventTriggers {
     private readonly registry: ComponentRegistry,
     private readonly now: () => number,
     private readonly logger: RunLogger,
-    private readonly parts: { host: TriggerHost; box: SecretBox },
+    private readonly parts: EventTriggerParts,
   ) {}
 
   #eventKinds(): string[] {
@@ -91,7 +104,10 @@ export class EventTriggers {
       const refused =
         ownerProblem(owner) ?? (owner && deniedTrigger(task, trigger.id, this.registry, owner));
       if (refused) {
-        this.logger.error(`trigger ${trigger.id} of task ${task.id} is not started: ${refused}`);
+        // The owner's own doing (or an administrator's): logged, and not recorded on the task.
+        this.logger.error(
+          `trigger ${trigger.id} of task ${task.id} is not started: ${refused.reason}`,
+        );
         continue;
       }
       const context: TriggerContext = {
@@ -108,18 +124,41 @@ export class EventTriggers {
         log: this.logger,
         host: this.parts.host,
       };
+      let config: unknown;
       try {
-        const config = openSecrets(this.parts.box, kind.configSchema, trigger.config);
+        config = openSecrets(this.parts.box, kind.configSchema, trigger.config);
+      } catch (error) {
+        await this.#problem(task, trigger, 'secrets-unreadable', coerceError(error).message);
+        continue;
+      }
+      try {
         const scope = triggerScope(`trigger ${trigger.id} (${trigger.kind}) of task ${task.id}`);
         const stop = inComponentScope(scope, () => kind.start?.(config, context));
         if (stop) stops.push(stop);
       } catch (error) {
-        this.logger.error(
-          `trigger ${trigger.id} of task ${task.id} did not start: ${coerceError(error).message}`,
+        const secrets = clearSecrets(this.parts.box, kind.configSchema, trigger.config);
+        const message = secrets.reduce(
+          (text, secret) => text.replaceAll(secret, '***'),
+          coerceError(error).message,
         );
+        await this.#problem(task, trigger, 'trigger-not-started', message);
       }
     }
     if (stops.length > 0) this.#started.set(task.id, stops);
+  }
+
+  /** Tells the operator that the trigger did not start, and its task's owner (once). */
+  async #problem(task: Task, trigger: Component, code: ReasonCode, message: string) {
+    this.logger.error(`trigger ${trigger.id} of task ${task.id} did not start: ${message}`);
+    const why = because(code, `trigger ${trigger.id} (${trigger.kind}) did not start: ${message}`);
+    try {
+      const record = await recordTriggerProblem(this.store, task, trigger.id, why, this.now());
+      if (record) this.parts.onProblem(notRunRecord(record));
+    } catch (error) {
+      this.logger.error(
+        `trigger ${trigger.id} of task ${task.id}: its problem could not be recorded: ${coerceError(error).message}`,
+      );
+    }
   }
 
   async #stop(taskId: string): Promise<void> {

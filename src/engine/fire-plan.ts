@@ -1,6 +1,7 @@
 import type { MisfirePolicy } from '../domain/policy-names.ts';
 import type { TaskPolicy } from '../domain/task.ts';
 import type { FireTimes } from '../plugins/component-kind.ts';
+import { because, type CodedReason } from '../domain/reason-codes.ts';
 
 /** How many due occurrences are counted at most, to describe a long downtime. */
 export const COUNT_CAP = 10_000;
@@ -14,10 +15,13 @@ export interface OccurrenceSpan {
 
 /** What to do with one scheduled trigger that is due. */
 export interface FirePlan {
-  /** The spans to run, oldest first: one run each (a span of several under misfire "once"). */
+  /**
+   * The spans to run, oldest first: one run each; a span of several (misfire "once") has a note
+   * saying how many it stands for, its run's reason (code "coalesced").
+   */
   run: Array<OccurrenceSpan & { note: string | null }>;
-  /** The spans not run: one skipped run each, with the reason. */
-  skipped: Array<OccurrenceSpan & { reason: string }>;
+  /** The spans not run: one skipped run each, with the reason and its code. */
+  skipped: Array<OccurrenceSpan & CodedReason>;
   nextFireAt: number | null;
 }
 
@@ -78,7 +82,7 @@ function runAll({ firstDue, next, policy, now }: DueTrigger, plan = emptyPlan())
         ? `1 occurrence at ${iso(at)} was`
         : `${occurrencesText(count)} from ${iso(at)} to ${iso(last)} were`;
     const reason = `${span} not run: of the occurrences due at once, only the first ${policy.misfireLimit} run (misfire limit)`;
-    plan.skipped.push({ at, count, reason });
+    plan.skipped.push({ at, count, ...because('misfire-limit', reason) });
     at = next(now);
   }
   plan.nextFireAt = at;
@@ -96,7 +100,7 @@ function skipLate(due: DueTrigger): FirePlan {
     count === 1 ? 'was missed while no server ran it' : 'were missed while no server ran them';
   const reason = `${occurrencesText(count)} from ${iso(firstDue)} ${them} (misfire policy "skip")`;
   const plan = emptyPlan();
-  plan.skipped.push({ at: firstDue, count, reason });
+  plan.skipped.push({ at: firstDue, count, ...because('missed-while-down', reason) });
   const resumeAt = next(missedUntil);
   if (resumeAt === null) return plan;
   return runAll({ ...due, firstDue: resumeAt }, plan);

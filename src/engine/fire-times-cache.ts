@@ -1,3 +1,4 @@
+import { coerceError } from '../domain/coerce-error.ts';
 import { untilExpiry, type Task } from '../domain/task.ts';
 import type { FireTimes } from '../plugins/component-kind.ts';
 import type { ComponentRegistry } from '../plugins/registry.ts';
@@ -5,19 +6,34 @@ import type { StoredTrigger } from '../store/store.ts';
 
 const MAX_CACHED = 10_000;
 
+/** A trigger's compiled schedule, or why it has none (null: its kind is not scheduled). */
+type Compiled =
+  { fireTimes: FireTimes; problem: null } | { fireTimes: null; problem: string | null };
+
 /**
  * The fire times of stored triggers, compiled once per trigger config and zone (compiling
- * costs more than computing) and cut at the task's expiry.
+ * costs more than computing) and cut at the task's expiry. A schedule that does not compile
+ * has none, and the reason is kept: the claim records it for the task's owner (claim-plan.ts).
  */
 export class FireTimesCache {
-  readonly #compiled = new Map<string, FireTimes | null>();
+  readonly #compiled = new Map<string, Compiled>();
 
   constructor(private readonly registry: ComponentRegistry) {}
 
-  /** The trigger's fire times, or null when its kind is not scheduled (any more). */
+  /** The trigger's fire times, or null when its kind is not scheduled (any more) or they fail. */
   of(task: Task, trigger: StoredTrigger): FireTimes | null {
-    const fireTimes = this.#compile(task, trigger);
+    const { fireTimes } = this.#compile(task, trigger);
     return fireTimes && untilExpiry(fireTimes, task.expiresAt);
+  }
+
+  /**
+   * Why a trigger stored with a next fire time has no fire times: its schedule no longer
+   * compiles, or its kind is gone or no longer scheduled; null when it has them.
+   */
+  problemOf(task: Task, trigger: StoredTrigger): string | null {
+    const compiled = this.#compile(task, trigger);
+    if (compiled.fireTimes) return null;
+    return compiled.problem ?? `its kind '${trigger.kind}' has no schedule (any more)`;
   }
 
   /** Whether at is an occurrence of the trigger as the task stands now. */
@@ -25,21 +41,29 @@ export class FireTimesCache {
     return this.of(task, trigger)?.(at - 1) === at;
   }
 
-  #compile(task: Task, trigger: StoredTrigger): FireTimes | null {
+  #compile(task: Task, trigger: StoredTrigger): Compiled {
     const cached = this.#compiled.get(trigger.fingerprint);
     if (cached !== undefined) return cached;
+    const compiled = this.#compileNow(task, trigger);
+    if (this.#compiled.size >= MAX_CACHED) this.#compiled.clear();
+    this.#compiled.set(trigger.fingerprint, compiled);
+    return compiled;
+  }
+
+  #compileNow(task: Task, trigger: StoredTrigger): Compiled {
     const component = task.triggers.find((each) => each.id === trigger.triggerId);
     const kind = this.registry.get('trigger', trigger.kind);
-    let fireTimes: FireTimes | null = null;
-    if (component && kind?.schedule) {
-      try {
-        fireTimes = kind.schedule(component.config, task.timezone);
-      } catch {
-        fireTimes = null;
-      }
+    if (!kind) {
+      return { fireTimes: null, problem: `its kind '${trigger.kind}' is not installed` };
     }
-    if (this.#compiled.size >= MAX_CACHED) this.#compiled.clear();
-    this.#compiled.set(trigger.fingerprint, fireTimes);
-    return fireTimes;
+    if (!component || !kind.schedule) return { fireTimes: null, problem: null };
+    try {
+      return { fireTimes: kind.schedule(component.config, task.timezone), problem: null };
+    } catch (error) {
+      return {
+        fireTimes: null,
+        problem: `its schedule does not compile: ${coerceError(error).message}`,
+      };
+    }
   }
 }

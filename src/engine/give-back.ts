@@ -1,3 +1,4 @@
+import { because, type CodedReason } from '../domain/reason-codes.ts';
 import type { Task } from '../domain/task.ts';
 import type { FireTimes } from '../plugins/component-kind.ts';
 import type { NewRun, RunTicket, Store, StoredTrigger, TaskActivity } from '../store/store.ts';
@@ -5,8 +6,10 @@ import { planTaskClaim } from './claim-plan.ts';
 import { newRun } from './new-run.ts';
 import type { FireTimesCache } from './fire-times-cache.ts';
 
-const CHANGED =
-  'not run: its server stopped before its time, and the task has changed since (its trigger no longer has this occurrence)';
+const CHANGED = because(
+  'occurrence-gone',
+  'not run: its server stopped before its time, and the task has changed since (its trigger no longer has this occurrence)',
+);
 
 /** What a give-back decides with. */
 export interface GiveBackContext {
@@ -24,9 +27,9 @@ interface Outcome {
   newRuns: NewRun[];
 }
 
-function skippedRecord(run: Reservation, reason: string, now: number): NewRun {
+function skippedRecord(run: Reservation, why: CodedReason, now: number): NewRun {
   const { taskId, ownerId, triggerId, cause, scheduledFor, parameters, chain } = run;
-  const facts = { taskId, ownerId, triggerId, cause, scheduledFor, parameters, chain, reason };
+  const facts = { taskId, ownerId, triggerId, cause, scheduledFor, parameters, chain, why };
   return newRun(facts, { state: 'skipped' }, now);
 }
 

@@ -1,3 +1,4 @@
+import { because, type CodedReason } from '../domain/reason-codes.ts';
 import type { HeldRun, LeaseHolders, Store } from '../store/store.ts';
 import { giveBack, type GiveBackContext } from './give-back.ts';
 import { followEnds, type EndedRun } from './run-ended.ts';
@@ -9,7 +10,7 @@ export interface Recovery {
   /** What the leases are, for the operator's log. */
   name: string;
   holders: LeaseHolders;
-  reason(run: HeldRun): string;
+  reason(run: HeldRun): CodedReason;
 }
 
 /** The leases whose node stopped renewing them before now. */
@@ -18,7 +19,10 @@ export function expiredLeases(now: number): Recovery {
     name: 'their leases expired',
     holders: { expiredBefore: now },
     reason: (run) =>
-      `its lease expired: ${run.node === null ? 'its server' : `the server ${run.node}`} stopped renewing it (it stopped, crashed or lost the database)`,
+      because(
+        'lease-lost',
+        `its lease expired: ${run.node === null ? 'its server' : `the server ${run.node}`} stopped renewing it (it stopped, crashed or lost the database)`,
+      ),
   };
 }
 
@@ -30,7 +34,7 @@ export function predecessorLeases(node: string | null, ownToken: string): Recove
   return {
     name: 'a stopped server left them running',
     holders: { exceptToken: ownToken, node },
-    reason: () => 'the server running it restarted',
+    reason: () => because('server-restarted', 'the server running it restarted'),
   };
 }
 
@@ -96,9 +100,9 @@ async function interruptAll(
   for (const run of runs) {
     // A node stops its runs before their lease expires (lease-keeper.ts): they ended by then.
     const endedBy = Math.min(now, run.leaseExpiresAt);
-    const reason = recovery.reason(run);
-    if (!(await tx.queue.interrupt(run.id, run.leaseToken, endedBy, reason))) continue;
-    const line = `${new Date(now).toISOString()} ERROR interrupted: ${reason}; ended by ${new Date(endedBy).toISOString()} at the latest\n`;
+    const why = recovery.reason(run);
+    if (!(await tx.queue.interrupt(run.id, run.leaseToken, endedBy, why))) continue;
+    const line = `${new Date(now).toISOString()} ERROR interrupted: ${why.reason}; ended by ${new Date(endedBy).toISOString()} at the latest\n`;
     await tx.runs.appendLog(run.id, line);
     const task = tasks.get(run.taskId);
     if (task) ended.push({ ticket: run, policy: task.policy, status: 'interrupted' });

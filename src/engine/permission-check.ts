@@ -1,4 +1,5 @@
 import { PERMISSIONS } from '../domain/permissions.ts';
+import { because, type CodedReason } from '../domain/reason-codes.ts';
 import type { ComponentCategory, Task } from '../domain/task.ts';
 import type { User } from '../domain/user.ts';
 import type { ComponentRegistry } from '../plugins/registry.ts';
@@ -10,11 +11,15 @@ export interface OwnerState {
 }
 
 /** Why the owner cannot run anything at all, or null when they can. */
-export function ownerProblem(owner: OwnerState | undefined): string | null {
-  if (!owner) return 'the owner of the task no longer exists';
-  if (owner.user.disabled) return `the owner '${owner.user.login}' is disabled`;
+export function ownerProblem(owner: OwnerState | undefined): CodedReason | null {
+  if (!owner) return because('owner-missing', 'the owner of the task no longer exists');
+  if (owner.user.disabled)
+    return because('owner-disabled', `the owner '${owner.user.login}' is disabled`);
   if (!owner.permissions.has(PERMISSIONS.planner)) {
-    return `the owner '${owner.user.login}' no longer holds the permission '${PERMISSIONS.planner}'`;
+    return because(
+      'owner-lacks-permission',
+      `the owner '${owner.user.login}' no longer holds the permission '${PERMISSIONS.planner}'`,
+    );
   }
   return null;
 }
@@ -47,9 +52,12 @@ export function deniedTrigger(
   triggerId: string | null,
   registry: ComponentRegistry,
   owner: OwnerState,
-): string | null {
+): CodedReason | null {
   const trigger = task.triggers.find((each) => each.id === triggerId);
   const permission = trigger && registry.get('trigger', trigger.kind)?.permission;
   if (!trigger || permission === undefined || owner.permissions.has(permission)) return null;
-  return `trigger ${trigger.id} (${trigger.kind}) needs the permission '${permission}', which the owner '${owner.user.login}' does not hold`;
+  return because(
+    'owner-lacks-permission',
+    `trigger ${trigger.id} (${trigger.kind}) needs the permission '${permission}', which the owner '${owner.user.login}' does not hold`,
+  );
 }

@@ -1,3 +1,4 @@
+import { because } from '../domain/reason-codes.ts';
 import type { RunStatus } from '../domain/run.ts';
 import type { TaskPolicy } from '../domain/task.ts';
 import type { NewRun, RunTicket } from '../store/store.ts';
@@ -45,7 +46,10 @@ export function retryRun(
       retryOf: ticket.retryOf ?? ticket.id,
       // The first attempt accounts for the occurrence.
       occurrences: 0,
-      reason: `retry ${ticket.attempt} of ${policy.retries}, after the run ended ${status}`,
+      why: because(
+        'retry',
+        `retry ${ticket.attempt} of ${policy.retries}, after the run ended ${status}`,
+      ),
     },
     { state: 'ready', notBefore: now + backoffMs(policy, ticket.attempt) },
     now,

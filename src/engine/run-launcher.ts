@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import { coerceError, errorDetails } from '../domain/coerce-error.ts';
+import { because, reasonOf } from '../domain/reason-codes.ts';
 import type { RunStatus } from '../domain/run.ts';
 import type { Store } from '../store/store.ts';
 import type { ClaimedRun } from './claimer.ts';
@@ -86,9 +87,9 @@ export class RunLauncher {
       this.parts.room.launched();
       if (owners instanceof Error) {
         // Not started: ends interrupted, so the policy's retries apply.
-        const reason = `could not start: ${owners.message}`;
+        const why = because('start-failed', `could not start: ${owners.message}`);
         const log = new RunLog(() => this.parts.clock.now());
-        const execution: Execution = { status: 'interrupted', reason, items: [], results: [] };
+        const execution: Execution = { status: 'interrupted', ...why, items: [], results: [] };
         await this.#finish(run.ticket, run.task.policy, log, execution);
       } else {
         const owner = owners.get(run.task.ownerId);
@@ -133,18 +134,14 @@ export class RunLauncher {
       .execute(ticket, task, owner, log, controller.signal)
       .catch((error: unknown): Execution => ({
         status: 'failed',
-        reason: coerceError(error).message,
+        ...because('engine-error', coerceError(error).message),
         items: [],
         results: [],
       }))
       .then(async (execution) => {
         live.settled = true;
         cancelTimeout();
-        const reason =
-          execution.status === 'timed-out'
-            ? `exceeded its timeout of ${task.policy.timeoutSeconds} s`
-            : execution.reason;
-        await this.#finish(ticket, task.policy, log, { ...execution, reason });
+        await this.#finish(ticket, task.policy, log, execution);
       })
       .catch((error: unknown) =>
         this.parts.logger.error(`run ${ticket.id}: ${errorDetails(error)}`),
@@ -172,7 +169,7 @@ export class RunLauncher {
         id: ticket.id,
         leaseToken: this.parts.lease.token,
         status,
-        reason: execution.reason,
+        ...reasonOf(execution),
         finishedAt: this.parts.clock.now(),
         items: execution.items,
         results: execution.results,

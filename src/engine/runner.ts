@@ -21,14 +21,17 @@ import { runItem } from './pipeline.ts';
 import { recordResults } from './result-recorder.ts';
 import type { RunLog } from './run-log.ts';
 import { coerceError } from '../domain/coerce-error.ts';
+import { because, NO_REASON, type RunReason } from '../domain/reason-codes.ts';
 
-/** How a run ended, before it is written. */
-export interface Execution {
+/** How a run ended, before it is written: its status, why (a code and its detail), what it did. */
+export type Execution = RunReason & {
   status: RunStatus;
-  reason: string | null;
   items: ItemOutcome[];
   results: RecordedResult[];
-}
+};
+
+/** A status and why the run ended with it. */
+type Ending = Pick<Execution, 'status'> & RunReason;
 
 /** What the runner needs. */
 export interface RunnerOptions {
@@ -49,19 +52,23 @@ function runOwner(owner: OwnerState): RunOwner {
   return { id, login, displayName, email, permissions: owner.permissions };
 }
 
-function combine(items: readonly ItemOutcome[]): { status: RunStatus; reason: string | null } {
+/** How the run ended from its items' outcomes; a component the owner may not use is theirs. */
+function combine(items: readonly ItemOutcome[], denied: ReadonlyMap<string, string>): Ending {
   const failed = items.filter((item) => item.status !== 'succeeded');
-  if (failed.length === 0)
-    return { status: 'succeeded', reason: items.length === 0 ? 'the series was empty' : null };
+  if (failed.length === 0) {
+    if (items.length > 0) return { status: 'succeeded', ...NO_REASON };
+    return { status: 'succeeded', ...because('series-empty', 'the series was empty') };
+  }
   const first = failed[0]?.components.find(
     (component) => component.status !== 'succeeded' && component.status !== 'skipped',
   );
-  const reason = first?.message ?? null;
-  if (failed.length === items.length) return { status: 'failed', reason };
-  return {
-    status: 'partially-failed',
-    reason: `${failed.length} of ${items.length} items failed; first: ${reason ?? ''}`,
-  };
+  const message = first?.message ?? 'a component failed';
+  if (failed.length === items.length) {
+    const code = first && denied.has(first.id) ? 'owner-lacks-permission' : 'component-failed';
+    return { status: 'failed', ...because(code, message) };
+  }
+  const counted = `${failed.length} of ${items.length} items failed; first: ${message}`;
+  return { status: 'partially-failed', ...because('items-failed', counted) };
 }
 
 /** The placeholders every component of the run may use. */
@@ -77,9 +84,13 @@ function runPlaceholders(ticket: RunTicket, task: Task): Record<string, unknown>
 /** The execution with the task's secrets written as *** in every message and the reason. */
 function redacted(execution: Execution, log: RunLog): Execution {
   const hide = (text: string | null) => (text === null ? null : log.redactText(text));
+  const why =
+    execution.reasonCode === null
+      ? NO_REASON
+      : because(execution.reasonCode, log.redactText(execution.reason));
   return {
     ...execution,
-    reason: hide(execution.reason),
+    ...why,
     items: execution.items.map((item) => ({
       ...item,
       components: item.components.map((c) => ({ ...c, message: hide(c.message) })),
@@ -87,11 +98,21 @@ function redacted(execution: Execution, log: RunLog): Execution {
   };
 }
 
-const STOPPED: Record<StopReason, RunStatus> = {
-  canceled: 'canceled',
-  'timed-out': 'timed-out',
-  interrupted: 'interrupted',
-};
+/** How a run its signal stopped ends: the status of the stop, and why. */
+function stopped(stop: StopReason, task: Task): Ending {
+  switch (stop) {
+    case 'canceled':
+      return { status: 'canceled', ...because('canceled', 'canceled while it ran') };
+    case 'timed-out': {
+      const detail = `exceeded its timeout of ${task.policy.timeoutSeconds} s`;
+      return { status: 'timed-out', ...because('timed-out', detail) };
+    }
+    case 'interrupted': {
+      const detail = 'its server stopped it before it ended';
+      return { status: 'interrupted', ...because('server-stopped', detail) };
+    }
+  }
+}
 
 /**
  * Executes one claimed run as its owner: checks the owner's permissions for every component,
@@ -108,7 +129,9 @@ export class Runner {
     signal: AbortSignal,
   ): Promise<Execution> {
     const problem = ownerProblem(owner);
-    if (problem || !owner) return { status: 'failed', reason: problem, items: [], results: [] };
+    if (problem || !owner) {
+      return { status: 'failed', ...(problem ?? NO_REASON), items: [], results: [] };
+    }
     const workDir = { path: join(this.options.workRoot, ticket.id), used: false };
     try {
       return redacted(await this.#executeAs(ticket, task, owner, log, signal, workDir), log);
@@ -128,8 +151,8 @@ export class Runner {
     const denied = deniedComponents(task, this.options.registry, owner);
     const triggerRefused = deniedTrigger(task, ticket.triggerId, this.options.registry, owner);
     if (triggerRefused) {
-      log.error(triggerRefused);
-      return { status: 'failed', reason: triggerRefused, items: [], results: [] };
+      log.error(triggerRefused.reason);
+      return { status: 'failed', ...triggerRefused, items: [], results: [] };
     }
     log.redact(this.#secretsOf(task));
     // Built-in placeholders win over parameters and series fields: a caller cannot spoof them.
@@ -161,14 +184,13 @@ export class Runner {
         fill: fillWith(runValues),
       });
     } catch (error) {
-      const reason = `series: ${coerceError(error).message}`;
-      log.error(reason);
-      return {
-        status: signal.aborted ? STOPPED[signal.reason as StopReason] : 'failed',
-        reason,
-        items: [],
-        results: [],
-      };
+      const detail = `series: ${coerceError(error).message}`;
+      log.error(detail);
+      if (signal.aborted)
+        return { ...stopped(signal.reason as StopReason, task), items: [], results: [] };
+      const refused = task.series !== null && denied.has(task.series.id);
+      const why = because(refused ? 'owner-lacks-permission' : 'series-failed', detail);
+      return { status: 'failed', ...why, items: [], results: [] };
     }
     const items: ItemOutcome[] = [];
     const results: RecordedResult[] = [];
@@ -220,11 +242,8 @@ export class Runner {
         )),
       );
     }
-    if (signal.aborted) {
-      const reason = signal.reason as StopReason;
-      return { status: STOPPED[reason], reason: null, items, results };
-    }
-    return { ...combine(items), items, results };
+    if (signal.aborted) return { ...stopped(signal.reason as StopReason, task), items, results };
+    return { ...combine(items, denied), items, results };
   }
 
   /** The clear secrets of every component of the task, to keep out of its log. */

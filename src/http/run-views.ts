@@ -13,6 +13,7 @@ export function runView(run: Run) {
     triggerId: run.triggerId,
     cause: run.cause,
     status: run.status,
+    reasonCode: run.reasonCode,
     reason: run.reason,
     attempt: run.attempt,
     retryOf: run.retryOf,

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { REASON_CODE_LIST } from '../domain/reason-codes.ts';
 import { RUN_CAUSES, RUN_STATUSES } from '../domain/run.ts';
 import { ActionInput, ComponentInput, JobInput, PolicyInput } from '../domain/task-schema.ts';
 
@@ -96,7 +97,13 @@ export const RunSchema = Type.Object(
     triggerId: Nullable(Type.String()),
     cause: RunCause,
     status: RunStatus,
-    reason: Nullable(Type.String()),
+    reasonCode: Nullable(
+      Type.Union(
+        REASON_CODE_LIST.map((code) => Type.Literal(code)),
+        { description: 'Why the run is as it is: a code of docs/reason-codes.md' },
+      ),
+    ),
+    reason: Nullable(Type.String({ description: 'The detail of the reason code, in words' })),
     attempt: Type.Integer(),
     retryOf: Nullable(Type.String({ description: 'The first attempt, for a retry' })),
     node: Nullable(Type.String()),

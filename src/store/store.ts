@@ -9,6 +9,7 @@ import type {
   RunStatus,
 } from '../domain/run.ts';
 import type { Lease, RunEntry } from '../domain/run-state.ts';
+import type { CodedReason, RunReason } from '../domain/reason-codes.ts';
 import type { Task, TaskListQuery, TaskPolicy } from '../domain/task.ts';
 import type { ApiToken, Group, Session, User, UserWithSecret } from '../domain/user.ts';
 
@@ -176,26 +177,31 @@ export type HeldRun = RunTicket & {
   leaseExpiresAt: number;
 };
 
-/** A run to insert (built by engine/new-run.ts), and the state it enters the queue in. */
-export interface NewRun extends RunTicket {
-  /** How many occurrences of its trigger it accounts for (see Run.occurrences). */
-  occurrences: number;
-  queuedAt: number;
-  reason: string | null;
-  entry: RunEntry;
-}
+/**
+ * A run to insert (built by engine/new-run.ts), and the state it enters the queue in; its reason
+ * (a note, or why it was not run) comes with its code.
+ */
+export type NewRun = RunTicket &
+  RunReason & {
+    /** How many occurrences of its trigger it accounts for (see Run.occurrences). */
+    occurrences: number;
+    queuedAt: number;
+    entry: RunEntry;
+  };
 
-/** How a run ended, written only while the writer still holds its lease. */
-export interface RunEnd {
+/**
+ * How a run ended, written only while the writer still holds its lease. Without a reason, the
+ * run keeps the one it was queued with (a retry's, a coalesced run's note).
+ */
+export type RunEnd = RunReason & {
   id: string;
   leaseToken: string;
   status: RunStatus;
-  reason: string | null;
   finishedAt: number;
   items: ItemOutcome[];
   results: RecordedResult[];
   log: string;
-}
+};
 
 /** A file a job produced, kept with its run. */
 export interface Artifact {
@@ -249,7 +255,7 @@ export interface RunQueue {
   /** end: writes each end whose lease is still held; returns the ids written. */
   end(ends: readonly RunEnd[]): Promise<Set<string>>;
   /** interrupt: ends a running run whose lease is this token; false when it is not (any more). */
-  interrupt(id: string, leaseToken: string, now: number, reason: string): Promise<boolean>;
+  interrupt(id: string, leaseToken: string, now: number, why: CodedReason): Promise<boolean>;
   /** cancel: cancels a run not started yet, or asks the node running it to; its status before. */
   cancel(id: string, now: number): Promise<RunStatus | undefined>;
   /** Saves the log of a running run while its lease is this token. */
@@ -278,6 +284,8 @@ export interface RunHistory {
   /** Appends to the log of a run, whatever its state (notes written after it ended). */
   appendLog(id: string, text: string): Promise<void>;
   latestOf(taskIds: readonly string[]): Promise<Map<string, Run>>;
+  /** The newest run of one trigger of the task, if it has any. */
+  latestOfTrigger(taskId: string, triggerId: string): Promise<Run | undefined>;
   /** Deletes ended runs the policy no longer keeps; returns how many. */
   prune(taskId: string, policy: TaskPolicy, now: number): Promise<number>;
   addArtifact(artifact: Artifact): Promise<void>;

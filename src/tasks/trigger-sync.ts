@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { untilExpiry, type Component, type Task } from '../domain/task.ts';
-import type { TriggerKind } from '../plugins/component-kind.ts';
+import type { FireTimes, TriggerKind } from '../plugins/component-kind.ts';
 import type { ComponentRegistry } from '../plugins/registry.ts';
 import type { Store, StoredTrigger } from '../store/store.ts';
 
@@ -13,10 +13,17 @@ function fingerprintOf(trigger: Component, task: Task): string {
 
 function firstFireAfter(kind: TriggerKind, trigger: Component, task: Task, now: number) {
   if (!kind.schedule) return null;
+  let fireTimes: FireTimes;
   try {
-    return untilExpiry(kind.schedule(trigger.config, task.timezone), task.expiresAt)(now);
+    fireTimes = kind.schedule(trigger.config, task.timezone);
   } catch {
-    // Stored configs were checked when saved; one that no longer compiles never fires.
+    // Stored configs were checked when saved; one that no longer compiles (a task enabled after
+    // an upgrade) is due at once: the claim records why on the task, and it fires no more.
+    return now;
+  }
+  try {
+    return untilExpiry(fireTimes, task.expiresAt)(now);
+  } catch {
     return null;
   }
 }

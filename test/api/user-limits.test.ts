@@ -353,6 +353,7 @@ for (const backend of await backends()) {
           chain: [task.id],
           queuedAt: now,
           reason: 'test',
+          reasonCode: 'overlap-skipped' as const,
           entry: { state: 'skipped' as const },
         })),
       );

@@ -12,6 +12,7 @@ import {
   type RunState,
   type RunTransitionName,
 } from '../../src/domain/run-state.ts';
+import { because } from '../../src/domain/reason-codes.ts';
 import type { RunStatus } from '../../src/domain/run.ts';
 import {
   DEFAULT_POLICY,
@@ -1206,6 +1207,7 @@ function leaseContract(backend: Backend, fresh: FreshStores): void {
       chain: [task.id],
       queuedAt: BASE,
       reason: null,
+      reasonCode: null,
       entry,
     });
 
@@ -1265,6 +1267,7 @@ function leaseContract(backend: Backend, fresh: FreshStores): void {
         leaseToken: 'tok',
         status: 'succeeded' as const,
         reason: null,
+        reasonCode: null,
         finishedAt: BASE + 1,
         items: [],
         results: [],
@@ -1283,7 +1286,8 @@ function leaseContract(backend: Backend, fresh: FreshStores): void {
         park: (ids) => store().queue.park(ids),
         end: (ids) => store().queue.end(ids.map(end)),
         interrupt: async (ids) => {
-          for (const id of ids) await store().queue.interrupt(id, 'tok', BASE, 'lost');
+          const lost = because('lease-lost', 'lost');
+          for (const id of ids) await store().queue.interrupt(id, 'tok', BASE, lost);
           return withStatus(ids, 'interrupted');
         },
         cancel: async (ids) => {

@@ -101,6 +101,7 @@ describe('planFires', () => {
         {
           at: T0 + 3 * MINUTE,
           count: 2,
+          reasonCode: 'misfire-limit',
           reason:
             '2 occurrences from 2026-03-02T08:03:00.000Z to 2026-03-02T08:04:00.000Z were not run: of the occurrences due at once, only the first 3 run (misfire limit)',
         },
@@ -130,6 +131,7 @@ describe('planFires', () => {
         {
           at: T0,
           count: 3,
+          reasonCode: 'missed-while-down',
           reason: `3 occurrences from ${T0_ISO} were missed while no server ran them (misfire policy "skip")`,
         },
       ]);

@@ -1,4 +1,5 @@
 import type { MisfirePolicy, OverlapPolicy } from '../../src/domain/policy-names.ts';
+import type { ReasonCode } from '../../src/domain/reason-codes.ts';
 
 /** Who is logged in and what they may do (GET /me). */
 export interface Me {
@@ -90,6 +91,9 @@ export interface Run extends RunSummary {
   /** Occurrences of its trigger this record stands for, from scheduledFor; 0 for a retry. */
   occurrences: number;
   durationMs: number | null;
+  /** Why the run is as it is, from the server's catalogue (docs/reason-codes.md). */
+  reasonCode: ReasonCode | null;
+  /** The detail of the reason, in words. */
   reason: string | null;
   attempt: number;
   parameters: Record<string, string>;

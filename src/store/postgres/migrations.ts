@@ -240,4 +240,36 @@ export const migrations: readonly Migration[] = [
       `create index runs_leased on runs(lease_expires_at) where state in ('claimed', 'running')`,
     ],
   },
+  {
+    id: '0009_reason_codes',
+    statements: [
+      // Why a run is as it is, as a code of domain/reason-codes.ts; reason stays, as its detail.
+      `alter table runs add column reason_code text`,
+      // Older runs get the code their reason's wording tells (the engine wrote these texts).
+      `update runs set reason_code = case
+          when reason = 'canceled before it started' then 'canceled'
+          when reason like 'the previous run was still running%'
+            or reason like 'a run was already waiting to start%' then 'overlap-skipped'
+          when reason like '%(misfire policy "skip")' then 'missed-while-down'
+          when reason like '%(misfire limit)' then 'misfire-limit'
+          when reason like 'not run: its server stopped before its time%' then 'occurrence-gone'
+          when reason like '%ran once (misfire policy "once")' then 'coalesced'
+          when reason like 'retry % of %, after the run ended %' then 'retry'
+          when reason = 'the series was empty' then 'series-empty'
+          when reason like 'exceeded its timeout of %' then 'timed-out'
+          when reason like 'its lease expired:%' then 'lease-lost'
+          when reason = 'the server running it restarted' then 'server-restarted'
+          when reason like 'could not start: %' then 'start-failed'
+          when reason like 'series: %' then 'series-failed'
+          when reason = 'the owner of the task no longer exists' then 'owner-missing'
+          when reason like 'the owner ''%'' is disabled' then 'owner-disabled'
+          when reason like '%needs the permission ''%'', which the owner%'
+            or reason like 'the owner ''%'' no longer holds the permission%'
+            then 'owner-lacks-permission'
+          when status = 'partially-failed' then 'items-failed'
+          when status = 'failed' then 'component-failed'
+        end
+        where reason is not null`,
+    ],
+  },
 ];

@@ -84,6 +84,16 @@ export class SqlRunHistory implements RunHistory {
     return new Map(rows.map((row) => [row.task_id, runOf(row)]));
   }
 
+  async latestOfTrigger(taskId: string, triggerId: string): Promise<Run | undefined> {
+    const row = await this.#select()
+      .where('runs.task_id', '=', taskId)
+      .where('runs.trigger_id', '=', triggerId)
+      .orderBy('runs.id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row && runOf(row);
+  }
+
   async prune(taskId: string, policy: TaskPolicy, now: number): Promise<number> {
     const failedBefore = now - policy.keepFailedDays * DAY_MS;
     const failed = await this.db

@@ -1,4 +1,5 @@
 import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
+import { because, type CodedReason } from '../../domain/reason-codes.ts';
 import type { RunStatus } from '../../domain/run.ts';
 import {
   LEASED_STATES,
@@ -18,7 +19,7 @@ import type {
   TaskActivity,
 } from '../store.ts';
 import { chunksOf } from './chunks.ts';
-import { heldRunOf, rowOf, ticketOf } from './run-rows.ts';
+import { heldRunOf, reasonColumns, rowOf, ticketOf } from './run-rows.ts';
 import { readFlag, writeFlag, type Database } from './schema.ts';
 import type { DialectTraits } from './traits.ts';
 
@@ -217,13 +218,15 @@ export class SqlRunQueue implements RunQueue {
       const rows = sql.join(
         chunk.map(
           (end) =>
-            sql`(${end.id}, ${end.leaseToken}, ${end.status}, ${end.reason}, cast(${end.finishedAt} as bigint), ${JSON.stringify(end.items)}, ${JSON.stringify(end.results)}, ${end.log})`,
+            sql`(${end.id}, ${end.leaseToken}, ${end.status}, ${end.reason}, cast(${end.finishedAt} as bigint), ${JSON.stringify(end.items)}, ${JSON.stringify(end.results)}, ${end.log}, ${end.reasonCode})`,
         ),
       );
+      // An end without a reason keeps the one the run was queued with, code and detail.
       const result = await sql<{ id: string }>`update runs set
           state = ${sql.lit(to)},
           status = v.column3,
           reason = coalesce(v.column4, reason),
+          reason_code = coalesce(v.column9, reason_code),
           finished_at = v.column5,
           items = v.column6,
           results = v.column7,
@@ -237,9 +240,9 @@ export class SqlRunQueue implements RunQueue {
     return written;
   }
 
-  async interrupt(id: string, leaseToken: string, now: number, reason: string): Promise<boolean> {
+  async interrupt(id: string, leaseToken: string, now: number, why: CodedReason): Promise<boolean> {
     const result = await this.#move('interrupt')
-      .set({ reason, finished_at: now, lease_expires_at: null })
+      .set({ ...reasonColumns(why), finished_at: now, lease_expires_at: null })
       .where('id', '=', id)
       .where('lease_token', '=', leaseToken)
       .executeTakeFirst();
@@ -256,7 +259,11 @@ export class SqlRunQueue implements RunQueue {
     const cancelable: readonly RunState[] = RUN_TRANSITIONS.cancel.from;
     if (cancelable.includes(row.state)) {
       await this.#move('cancel')
-        .set({ reason: 'canceled before it started', finished_at: now, lease_expires_at: null })
+        .set({
+          ...reasonColumns(because('canceled', 'canceled before it started')),
+          finished_at: now,
+          lease_expires_at: null,
+        })
         .where('id', '=', id)
         .execute();
     } else if (row.state === 'running') {

@@ -1,4 +1,5 @@
 import type { Insertable, Selectable } from 'kysely';
+import type { ReasonCode, RunReason } from '../../domain/reason-codes.ts';
 import type { Run, RunCause, RunStatus } from '../../domain/run.ts';
 import type { RunEntry } from '../../domain/run-state.ts';
 import type { HeldRun, NewRun, RunTicket } from '../store.ts';
@@ -22,6 +23,7 @@ export const RUN_COLUMNS = [
   'runs.status',
   'runs.state',
   'runs.reason',
+  'runs.reason_code',
   'runs.attempt',
   'runs.retry_of',
   'runs.node',
@@ -66,6 +68,7 @@ export function runOf(row: Omit<RunRow, 'log'> & { task_name: string }): Run {
     startedAt: date(row.started_at),
     finishedAt: date(row.finished_at),
     status: row.status as RunStatus,
+    reasonCode: row.reason_code as ReasonCode | null,
     reason: row.reason,
     attempt: row.attempt,
     retryOf: row.retry_of,
@@ -87,15 +90,27 @@ export function heldRunOf(row: RunRow): HeldRun {
   };
 }
 
+/** The columns of a run's reason: its detail and its code. */
+export function reasonColumns(why: RunReason) {
+  return { reason: why.reason, reason_code: why.reasonCode };
+}
+
+/** The status a new run is stored with. */
+function entryStatus(entry: RunEntry): RunStatus {
+  if (entry.state === 'skipped' || entry.state === 'failed' || entry.state === 'running')
+    return entry.state;
+  return 'queued';
+}
+
 /** The columns that follow from the state a new run enters the queue in. */
 function entryColumns(entry: RunEntry, queuedAt: number) {
   const lease = 'lease' in entry ? entry.lease : null;
+  const endedAtOnce = entry.state === 'skipped' || entry.state === 'failed';
   return {
-    state: entry.state === 'skipped' ? ('ended' as const) : entry.state,
-    status:
-      entry.state === 'skipped' ? 'skipped' : entry.state === 'running' ? 'running' : 'queued',
+    state: endedAtOnce ? ('ended' as const) : entry.state,
+    status: entryStatus(entry),
     started_at: entry.state === 'running' ? queuedAt : null,
-    finished_at: entry.state === 'skipped' ? queuedAt : null,
+    finished_at: endedAtOnce ? queuedAt : null,
     not_before: 'notBefore' in entry ? entry.notBefore : null,
     node: lease?.node ?? null,
     lease_token: lease?.token ?? null,
@@ -113,7 +128,7 @@ export function rowOf(run: NewRun): Insertable<Database['runs']> {
     scheduled_for: run.scheduledFor,
     occurrences: run.occurrences,
     queued_at: run.queuedAt,
-    reason: run.reason,
+    ...reasonColumns(run),
     attempt: run.attempt,
     retry_of: run.retryOf,
     parameters: JSON.stringify(run.parameters),

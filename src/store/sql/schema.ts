@@ -97,6 +97,7 @@ export interface Database {
     status: string;
     state: RunState;
     reason: string | null;
+    reason_code: string | null;
     attempt: number;
     node: string | null;
     lease_token: string | null;

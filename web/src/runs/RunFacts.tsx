@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { Link } from '../router.tsx';
 import { formatDuration } from './format.ts';
 import { itemSummary } from './item-summary.ts';
+import { RunReason } from './RunReason.tsx';
 import { words, type RunView } from './run-types.ts';
 import { StatusBadge } from './StatusBadge.tsx';
 import { Time } from './Time.tsx';
@@ -59,9 +60,9 @@ export function RunFacts({ run }: { run: RunView }) {
         </Fact>
       )}
       {run.node && <Fact term="Server">{run.node}</Fact>}
-      {run.reason && (
+      {(run.reasonCode || run.reason) && (
         <Fact term="Reason" wide>
-          {run.reason}
+          <RunReason code={run.reasonCode} detail={run.reason} />
         </Fact>
       )}
     </dl>

@@ -1,6 +1,7 @@
 import { Link } from '../router.tsx';
 import { browserZone, formatDuration } from './format.ts';
 import { itemSummary } from './item-summary.ts';
+import { RunReason } from './RunReason.tsx';
 import { words, type RunView } from './run-types.ts';
 import { StatusBadge } from './StatusBadge.tsx';
 import { Time } from './Time.tsx';
@@ -39,6 +40,9 @@ function RunRow({ run, showTask }: { run: RunView; showTask: boolean }) {
       </td>
       <td>{formatDuration(run.durationMs)}</td>
       <td className="optional">{itemSummary(run.items)}</td>
+      <td className="optional wrap reason">
+        <RunReason code={run.reasonCode} detail={run.reason} />
+      </td>
     </tr>
   );
 }
@@ -63,6 +67,9 @@ export function RunsTable({ runs, showTask }: { runs: RunView[]; showTask: boole
             <th scope="col">Duration</th>
             <th scope="col" className="optional">
               Outcome
+            </th>
+            <th scope="col" className="optional">
+              Reason
             </th>
           </tr>
         </thead>
