@@ -14,7 +14,7 @@ export const ProblemSchema = Type.Object(
     title: Type.String(),
     status: Type.Integer(),
     detail: Type.String(),
-    code: Type.String({ description: 'Stable error code, see the README' }),
+    code: Type.String({ description: 'Stable error code, see docs/api.md#errors' }),
     instance: Type.String(),
     errors: Type.Optional(
       Type.Array(Type.Object({ in: Type.String(), path: Type.String(), message: Type.String() })),
