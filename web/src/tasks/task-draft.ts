@@ -1,4 +1,5 @@
 import type { Component, ComponentKind, Policy, Task } from '../types.ts';
+import { DEFAULT_POLICY } from '../../../src/domain/task.ts';
 import { browserZone } from './format.ts';
 import { defaultValue } from './schema/schema-shape.ts';
 
@@ -18,19 +19,6 @@ export interface TaskDraft {
   series: Component | null;
   policy: PolicyDraft;
 }
-
-/** The defaults docs/running-tasks.md documents, shown in a new task's form. */
-const DEFAULT_POLICY: Policy = {
-  overlap: 'skip',
-  misfire: 'once',
-  misfireLimit: 100,
-  timeoutSeconds: null,
-  retries: 0,
-  retryBackoffSeconds: 60,
-  keepRuns: 1000,
-  keepDays: 30,
-  keepFailedDays: 90,
-};
 
 /** A new task: enabled, in the browser's zone, doing nothing yet. */
 export function newDraft(): TaskDraft {
