@@ -67,9 +67,15 @@ export type RunReason = CodedReason | { reasonCode: null; reason: null };
 /** A run without a reason. */
 export const NO_REASON: RunReason = { reasonCode: null, reason: null };
 
-/** The reason of this code, with its detail. */
+/** A detail is cut to this many characters: an error's message can be of any length. */
+export const MAX_REASON_DETAIL = 2_000;
+
+/** The reason of this code, with its detail (cut to MAX_REASON_DETAIL characters). */
 export function because(code: ReasonCode, detail: string): CodedReason {
-  return { reasonCode: code, reason: detail };
+  const cut = detail.length - MAX_REASON_DETAIL;
+  const reason =
+    cut > 0 ? `${detail.slice(0, MAX_REASON_DETAIL)}… (${cut} more characters)` : detail;
+  return { reasonCode: code, reason };
 }
 
 /** The reason of anything that carries one, alone. */

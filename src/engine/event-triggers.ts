@@ -3,7 +3,7 @@ import type { Component, Task } from '../domain/task.ts';
 import type { ComponentRegistry } from '../plugins/registry.ts';
 import type { RunLogger, TriggerContext } from '../plugins/run-context.ts';
 import type { TriggerHost } from '../plugins/run-host.ts';
-import { clearSecrets, openSecrets } from '../secrets/protect-config.ts';
+import { clearSecrets, openSecrets, redactSecrets } from '../secrets/protect-config.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import type { Store } from '../store/store.ts';
 import { inComponentScope, triggerScope } from './component-scope.ts';
@@ -137,10 +137,7 @@ export class EventTriggers {
         if (stop) stops.push(stop);
       } catch (error) {
         const secrets = clearSecrets(this.parts.box, kind.configSchema, trigger.config);
-        const message = secrets.reduce(
-          (text, secret) => text.replaceAll(secret, '***'),
-          coerceError(error).message,
-        );
+        const message = redactSecrets(coerceError(error).message, secrets);
         await this.#problem(task, trigger, 'trigger-not-started', message);
       }
     }

@@ -1,3 +1,4 @@
+import { redactSecrets } from '../secrets/protect-config.ts';
 import type { RunLogger } from '../plugins/run-context.ts';
 
 /** A run's log is capped; beyond this, lines are dropped and counted. */
@@ -27,14 +28,12 @@ export class RunLog implements RunLogger {
 
   /** Writes these values as *** wherever a message contains them (the run's clear secrets). */
   redact(secrets: readonly string[]): void {
-    this.#secrets = [...new Set([...this.#secrets, ...secrets])].sort(
-      (a, b) => b.length - a.length,
-    );
+    this.#secrets = [...new Set([...this.#secrets, ...secrets])];
   }
 
   /** The text with this run's secrets written as ***. */
   redactText(text: string): string {
-    return this.#secrets.reduce((result, secret) => result.replaceAll(secret, '***'), text);
+    return redactSecrets(text, this.#secrets);
   }
 
   /** The whole log so far. */

@@ -25,9 +25,10 @@ interface KindBase<C extends ComponentCategory, S extends TSchema> {
   permission?: string;
   /**
    * Checks what a schema cannot (a time zone exists, a cron expression parses); issues under
-   * path. Called only with a config the schema accepted.
+   * path. Called only with a config the schema accepted, and the task's time zone (UTC when the
+   * task's own is unknown, which is an issue of its own).
    */
-  check?: (config: Static<S>, path: string) => FieldIssue[];
+  check?: (config: Static<S>, path: string, timezone: string) => FieldIssue[];
 }
 
 /** Fire times of a scheduled trigger: the first instant (epoch ms) after afterMs, or null. */

@@ -40,6 +40,7 @@ export class ComponentRegistry {
     kind: string,
     config: unknown,
     path: string,
+    timezone: string,
   ): FieldIssue[] {
     const entry = this.#kinds.get(`${category}:${kind}`);
     if (!entry) {
@@ -52,6 +53,6 @@ export class ComponentRegistry {
     }
     const issues = entry.checkConfig(config, `${path}/config`);
     if (issues.length > 0 || !entry.definition.check) return issues;
-    return entry.definition.check(config, `${path}/config`);
+    return entry.definition.check(config, `${path}/config`, timezone);
   }
 }

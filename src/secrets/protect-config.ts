@@ -67,9 +67,30 @@ export function openSecrets(box: SecretBox, schema: unknown, config: unknown): u
   return mapConfigStrings(schema, config, (text, field) => (field.secret ? box.open(text) : text));
 }
 
-/** The clear values of the secret fields (to keep them out of logs). */
+/**
+ * The forms in which a message may carry a secret: as it is, escaped in JSON, encoded in a URL
+ * and in base64. A shorter value than 4 characters is left out (it would blot out ordinary text).
+ */
+function messageForms(secret: string): string[] {
+  const forms = [
+    secret,
+    JSON.stringify(secret).slice(1, -1),
+    encodeURIComponent(secret),
+    Buffer.from(secret).toString('base64'),
+  ];
+  return [...new Set(forms)].filter((form) => form.length >= 4);
+}
+
+/** The clear values of the secret fields, in every form a message may carry them (for redaction). */
 export function clearSecrets(box: SecretBox, schema: unknown, config: unknown): string[] {
-  return [...secretValues(schema, config).values()]
-    .map((value) => box.open(value))
-    .filter((value) => value.length >= 4);
+  return [...secretValues(schema, config).values()].flatMap((value) =>
+    messageForms(box.open(value)),
+  );
+}
+
+/** The text with every one of these secrets written as *** (the longest first, so none is left in part). */
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+  return [...secrets]
+    .sort((a, b) => b.length - a.length)
+    .reduce((result, secret) => result.replaceAll(secret, '***'), text);
 }

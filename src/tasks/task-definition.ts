@@ -34,12 +34,14 @@ class DefinitionBuilder {
     private readonly context: DefinitionContext,
     private readonly previous: TaskDefinition | null,
     private readonly keep: SecretKeeping,
+    /** The zone components are checked in (a schedule's times exist in it). */
+    private readonly timezone: string,
   ) {}
 
   component(category: ComponentCategory, input: ComponentInput, path: string): Component {
     const config = input.config ?? {};
     const { registry, box } = this.context;
-    this.issues.push(...registry.checkComponent(category, input.kind, config, path));
+    this.issues.push(...registry.checkComponent(category, input.kind, config, path, this.timezone));
     const id = input.id ?? this.#newId(category);
     if (this.#ids.has(id))
       this.issues.push({ path: `${path}/id`, message: `duplicate component id '${id}'` });
@@ -85,7 +87,10 @@ export function buildDefinition(
   previous: TaskDefinition | null = null,
   keep: SecretKeeping = 'owner-edit',
 ): TaskDefinition {
-  const builder = new DefinitionBuilder(context, previous, keep);
+  const zoneIssues: FieldIssue[] = [];
+  const timezone = timezoneOf(input, context.defaultTimezone, zoneIssues);
+  const checkedIn = zoneIssues.length > 0 ? 'UTC' : timezone;
+  const builder = new DefinitionBuilder(context, previous, keep, checkedIn);
   const triggers = (input.triggers ?? []).map((t, i) =>
     builder.component('trigger', t, `/triggers/${i}`),
   );
@@ -98,7 +103,7 @@ export function buildDefinition(
     qualification: action.qualification ?? 'always',
   }));
   const series = input.series ? builder.component('series', input.series, '/series') : null;
-  const timezone = timezoneOf(input, context.defaultTimezone, builder.issues);
+  builder.issues.push(...zoneIssues);
   if (builder.issues.length > 0) throw validationError(builder.issues);
   return {
     name: input.name.trim(),

@@ -115,6 +115,29 @@ describe('schedule preview API and time triggers', () => {
     assert.equal(good.status, 201);
   });
 
+  it('checks a saved schedule in the task’s zone: a start in its DST gap that passes its end is refused', async () => {
+    // 02:30 does not exist in Berlin on 28 March 2027; it becomes 03:30, after the end at 03:10.
+    const gap = {
+      start: '2027-03-28T02:30',
+      end: '2027-03-28T03:10',
+      intervals: [{ kind: 'minutes', every: 5 }],
+    };
+    const task = (timezone: string) => ({
+      name: `gap in ${timezone}`,
+      timezone,
+      triggers: [{ kind: 'time', config: gap }],
+    });
+    const refused = await t.admin.post('/api/v1/tasks', task('Europe/Berlin'));
+    assert.equal(refused.status, 400, JSON.stringify(refused.body));
+    assert.match(refused.body.errors[0].path, /^\/triggers\/0\/config/);
+    const listed = await t.admin.get('/api/v1/tasks?limit=100');
+    assert.ok(
+      !listed.body.items.some((each: { name: string }) => each.name === 'gap in Europe/Berlin'),
+    );
+    const accepted = await t.admin.post('/api/v1/tasks', task('UTC'));
+    assert.equal(accepted.status, 201, JSON.stringify(accepted.body));
+  });
+
   /** Fifty RRULEs that never fire: each searches its limit, about 120 ms each before the budget. */
   const neverFiring = {
     timezone: 'Europe/Berlin',

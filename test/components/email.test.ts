@@ -263,6 +263,7 @@ describe('email action', () => {
     const issues = emailAction.check?.(
       { to: ['bob@example.com, carol@example.com', '{email}'], cc: ['nobody'], bcc: [] },
       '/actions/0/config',
+      'UTC',
     );
     assert.deepEqual(issues, [
       {
@@ -286,7 +287,7 @@ describe('email action', () => {
     await assert.rejects(send({ to: ['{email}'] }, { placeholders: { email: '' } }), {
       message: 'no recipients: to, cc and bcc are all empty',
     });
-    assert.deepEqual(emailAction.check?.({ to: [], cc: [], bcc: [] }, ''), [
+    assert.deepEqual(emailAction.check?.({ to: [], cc: [], bcc: [] }, '', 'UTC'), [
       { path: '/to', message: 'name at least one recipient' },
     ]);
   });

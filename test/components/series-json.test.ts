@@ -84,11 +84,11 @@ describe('series json', () => {
   it('asks for exactly one of items and file', () => {
     const check = jsonSeries.check;
     assert.ok(check);
-    assert.deepEqual(check({}, '/series/config'), [
+    assert.deepEqual(check({}, '/series/config', 'UTC'), [
       { path: '/series/config', message: 'give either items or file' },
     ]);
-    assert.equal(check({ items: [], file: '/x.json' }, '/c').length, 1);
-    assert.deepEqual(check({ items: [] }, '/c'), []);
-    assert.deepEqual(check({ file: '/x.json' }, '/c'), []);
+    assert.equal(check({ items: [], file: '/x.json' }, '/c', 'UTC').length, 1);
+    assert.deepEqual(check({ items: [] }, '/c', 'UTC'), []);
+    assert.deepEqual(check({ file: '/x.json' }, '/c', 'UTC'), []);
   });
 });

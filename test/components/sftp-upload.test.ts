@@ -250,10 +250,10 @@ describe('sftp-upload action', () => {
 
   it('asks for a password or a key when the task is saved', () => {
     const { password: _password, ...noPassword } = base();
-    assert.deepEqual(sftpUploadAction.check?.(noPassword, '/actions/0/config'), [
+    assert.deepEqual(sftpUploadAction.check?.(noPassword, '/actions/0/config', 'UTC'), [
       { path: '/actions/0/config/password', message: 'give a password or a private key' },
     ]);
-    assert.deepEqual(sftpUploadAction.check?.(base(), ''), []);
+    assert.deepEqual(sftpUploadAction.check?.(base(), '', 'UTC'), []);
   });
 });
 

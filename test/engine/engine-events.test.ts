@@ -1,12 +1,13 @@
 // The engine's events, as the tests, the dashboard and the metrics receive them: each is awaited
 // through nextEvent, which rejects when the event does not come.
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { EngineEvents } from '../../src/engine/engine-events.ts';
 import { FireTimesCache } from '../../src/engine/fire-times-cache.ts';
 import { expiredLeases, sweepLeases } from '../../src/engine/lease-sweeper.ts';
 import { backends } from '../support/backends.ts';
-import { startEngineApp, type EngineApp, type EngineAppOptions } from '../support/engine-app.ts';
+import { engineAppPerTest } from '../support/engine-per-test.ts';
+import type { EngineApp } from '../support/engine-app.ts';
 import { nextEvent } from '../support/engine-events.ts';
 import { createTask, EVERY_MINUTE, executing, runManually } from '../support/engine-runs.ts';
 import { gate } from '../support/test-kinds.ts';
@@ -24,21 +25,7 @@ async function tick(t: EngineApp, ms: number): Promise<void> {
 
 for (const backend of await backends()) {
   describe(`engine events on ${backend.name}`, { skip: backend.skip }, () => {
-    let current: EngineApp | undefined;
-    const open = async (options?: EngineAppOptions) =>
-      (current = await startEngineApp(backend, 'engine-events', options));
-    const gatesUsed: string[] = [];
-    const gateName = (test: string) => {
-      const name = `engine-events-${test}-${backend.name}`;
-      gatesUsed.push(name);
-      return name;
-    };
-    afterEach(async () => {
-      // A failed test must not leave a run waiting: the engine would wait for it to stop.
-      for (const name of gatesUsed.splice(0)) gate(name).open();
-      await current?.close();
-      current = undefined;
-    });
+    const { open, gateName } = engineAppPerTest(backend, 'engine-events');
 
     it('a manual run emits claimed, started, its log lines and ended, in that order', async () => {
       const t = await open();

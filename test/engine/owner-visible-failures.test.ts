@@ -14,7 +14,8 @@ import type { Plugin } from '../../src/plugins/plugin.ts';
 import { SecretBox } from '../../src/secrets/secret-box.ts';
 import type { ApiClient } from '../support/api-client.ts';
 import { backends } from '../support/backends.ts';
-import { startEngineApp, type EngineApp } from '../support/engine-app.ts';
+import { engineAppPerTest } from '../support/engine-per-test.ts';
+import type { EngineApp } from '../support/engine-app.ts';
 import { nextEvent } from '../support/engine-events.ts';
 import {
   EVERY_MINUTE,
@@ -26,7 +27,8 @@ import {
 import { gate } from '../support/test-kinds.ts';
 
 const MINUTE = 60_000;
-const TOKEN = 'hunter2-listener-token';
+/** A secret whose JSON, URL and base64 forms all differ from it. */
+const TOKEN = 'hunter2/listener "tok&en"';
 
 /** Event trigger kinds with one behaviour each: one whose start fails, one with a secret. */
 const triggerKinds: Plugin = {
@@ -35,10 +37,12 @@ const triggerKinds: Plugin = {
     defineTrigger({
       kind: 'refuses-to-start',
       title: 'Refuses to start',
-      description: 'Its start fails, naming its folder and token',
+      description: 'Its start fails, naming its folder and its token in several encodings',
       configSchema: Type.Object({ folder: Type.String(), token: Type.String({ secret: true }) }),
       start: (config) => {
-        throw new Error(`cannot watch ${config.folder} with ${config.token}`);
+        const { folder, token } = config;
+        const encoded = [encodeURIComponent(token), JSON.stringify(token), btoa(token)];
+        throw new Error(`cannot watch ${folder} with ${token}, as ${encoded.join(', ')}`);
       },
     }),
     defineTrigger({
@@ -110,24 +114,13 @@ function assertOneProblem(runs: readonly CodedRun[], code: string, triggerId: st
 
 for (const backend of await backends()) {
   describe(`failures the owner sees on ${backend.name}`, { skip: backend.skip }, () => {
-    let current: EngineApp | undefined;
     let other: { engine: Engine; workRoot: string } | undefined;
-    const open = async () =>
-      (current = await startEngineApp(backend, 'owner-sees', { plugins: [triggerKinds] }));
-    const gatesUsed: string[] = [];
-    const gateName = (test: string) => {
-      const name = `owner-sees-${test}-${backend.name}`;
-      gatesUsed.push(name);
-      return name;
-    };
     afterEach(async () => {
-      for (const name of gatesUsed.splice(0)) gate(name).open();
       await other?.engine.stop(0);
       if (other) rmSync(other.workRoot, { recursive: true, force: true });
       other = undefined;
-      await current?.close();
-      current = undefined;
     });
+    const { open, gateName } = engineAppPerTest(backend, 'owner-sees', { plugins: [triggerKinds] });
 
     /** A second node on the same store, started (its event triggers with it). */
     async function startOtherNode(t: EngineApp): Promise<void> {
@@ -225,7 +218,7 @@ for (const backend of await backends()) {
         );
         assert.equal(
           run.reason,
-          'trigger watch (refuses-to-start) did not start: cannot watch /gone with ***',
+          'trigger watch (refuses-to-start) did not start: cannot watch /gone with ***, as ***, "***", ***',
         );
 
         await restart(t);

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { backends } from '../support/backends.ts';
-import { startEngineApp, type EngineApp, type EngineAppOptions } from '../support/engine-app.ts';
+import { engineAppPerTest } from '../support/engine-per-test.ts';
+import type { EngineApp } from '../support/engine-app.ts';
 import {
   createTask,
   EVERY_MINUTE,
@@ -36,21 +37,7 @@ async function downtime(t: EngineApp, ms: number): Promise<void> {
 
 for (const backend of await backends()) {
   describe(`engine policies on ${backend.name}`, { skip: backend.skip }, () => {
-    let current: EngineApp | undefined;
-    const open = async (options?: EngineAppOptions) =>
-      (current = await startEngineApp(backend, 'policies', options));
-    const gatesUsed: string[] = [];
-    const gateName = (test: string) => {
-      const name = `policies-${test}-${backend.name}`;
-      gatesUsed.push(name);
-      return name;
-    };
-    afterEach(async () => {
-      // A failed test must not leave a run waiting: the engine would wait for it to stop.
-      for (const name of gatesUsed.splice(0)) gate(name).open();
-      await current?.close();
-      current = undefined;
-    });
+    const { open, gateName } = engineAppPerTest(backend, 'policies');
 
     it('overlap skip: an occurrence while a run is running is recorded as skipped', async () => {
       const t = await open();

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { FireTimesCache } from '../../src/engine/fire-times-cache.ts';
 import { expiredLeases, sweepLeases } from '../../src/engine/lease-sweeper.ts';
 import type { ApiClient } from '../support/api-client.ts';
 import { backends } from '../support/backends.ts';
-import { startEngineApp, type EngineApp } from '../support/engine-app.ts';
+import { engineAppPerTest } from '../support/engine-per-test.ts';
+import type { EngineApp } from '../support/engine-app.ts';
 import { eventually, executing, runsOf, runsUntil, type RunView } from '../support/engine-runs.ts';
 import { gate } from '../support/test-kinds.ts';
 
@@ -74,20 +75,7 @@ async function listedIds(client: ApiClient): Promise<string[]> {
 
 for (const backend of await backends()) {
   describe(`engine triggers on ${backend.name}`, { skip: backend.skip }, () => {
-    let current: EngineApp | undefined;
-    const open = async () => (current = await startEngineApp(backend, 'triggers'));
-    const gatesUsed: string[] = [];
-    const gateName = (test: string) => {
-      const name = `triggers-${test}-${backend.name}`;
-      gatesUsed.push(name);
-      return name;
-    };
-    afterEach(async () => {
-      // A failed test must not leave a run waiting: the engine would wait for it to stop.
-      for (const name of gatesUsed.splice(0)) gate(name).open();
-      await current?.close();
-      current = undefined;
-    });
+    const { open, gateName } = engineAppPerTest(backend, 'triggers');
 
     const outcomes = [
       { on: 'success', followsSuccess: true, followsFailure: false },

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { AuditEvent } from '../../src/domain/audit.ts';
 import { orderedId } from '../../src/domain/ordered-id.ts';
+import { decodeCursor } from '../../src/store/sql/cursor.ts';
 import { AppError, type ErrorCode } from '../../src/domain/errors.ts';
 import {
   RUN_TRANSITIONS,
@@ -1129,11 +1130,26 @@ function auditContract(backend: Backend, fresh: FreshStores): void {
       assert.deepEqual(ids(onlyAlice.items), newestFirst(ofAlice));
     });
 
-    it('an invalid cursor is a VALIDATION_FAILED error', async () => {
+    it('an invalid cursor is a VALIDATION_FAILED error, also one holding a NUL', async () => {
       await assert.rejects(
         store().audit.list({ limit: 3, cursor: 'nope' }),
         appError('VALIDATION_FAILED'),
       );
+      const withNul = (position: unknown[]) =>
+        Buffer.from(JSON.stringify(position)).toString('base64url');
+      await assert.rejects(
+        store().audit.list({ limit: 3, cursor: withNul(['audit', 1, '\u0000']) }),
+        appError('VALIDATION_FAILED'),
+      );
+      // A listing sorted by a text (users, tasks by name) refuses a NUL in the value too.
+      assert.throws(
+        () => decodeCursor(withNul(['users', 'a\u0000', 'x']), 'users', 'string'),
+        appError('VALIDATION_FAILED'),
+      );
+      assert.deepEqual(decodeCursor(withNul(['users', 'a', 'x']), 'users', 'string'), {
+        value: 'a',
+        id: 'x',
+      });
     });
   });
 }

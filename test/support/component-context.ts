@@ -108,7 +108,7 @@ function configFor(
   const registry = new ComponentRegistry();
   registry.register(kind);
   const stored = structuredClone(config);
-  const issues = registry.checkComponent(kind.category, kind.kind, stored, '');
+  const issues = registry.checkComponent(kind.category, kind.kind, stored, '', 'UTC');
   if (issues.length > 0) throw new Error(`invalid config: ${JSON.stringify(issues)}`);
   const sealed = sealSecrets(box, kind.configSchema, stored, undefined) as Record<string, unknown>;
   return configForRun(

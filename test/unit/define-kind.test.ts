@@ -63,12 +63,12 @@ describe('the define* helpers', () => {
     const registry = new ComponentRegistry();
     registry.register(greetJob);
     // The check reads config.name.toLowerCase(): a config without a name never reaches it.
-    assert.deepEqual(registry.checkComponent('job', 'greet', {}, '/jobs/0'), [
+    assert.deepEqual(registry.checkComponent('job', 'greet', {}, '/jobs/0', 'UTC'), [
       { path: '/jobs/0/config/name', message: 'is required' },
     ]);
-    assert.deepEqual(registry.checkComponent('job', 'greet', { name: 'ada' }, '/jobs/0'), []);
+    assert.deepEqual(registry.checkComponent('job', 'greet', { name: 'ada' }, '/jobs/0', 'UTC'), []);
     assert.deepEqual(
-      registry.checkComponent('job', 'greet', { name: 'ada', shout: true }, '/jobs/0'),
+      registry.checkComponent('job', 'greet', { name: 'ada', shout: true }, '/jobs/0', 'UTC'),
       [{ path: '/jobs/0/config/name', message: 'a shouted name is written in capitals' }],
     );
   });

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import SqliteDatabase from 'better-sqlite3';
-import { REASON_CODE_LIST, REASON_CODES, type ReasonCode } from '../../src/domain/reason-codes.ts';
+import {
+  because,
+  MAX_REASON_DETAIL,
+  REASON_CODE_LIST,
+  REASON_CODES,
+  type ReasonCode,
+} from '../../src/domain/reason-codes.ts';
 import { migrations as postgresMigrations } from '../../src/store/postgres/migrations.ts';
 import { migrations as sqliteMigrations } from '../../src/store/sqlite/migrations.ts';
 
@@ -122,5 +128,17 @@ describe('migration 0009_reason_codes', () => {
       codes,
       older.map(([, , code]) => code),
     );
+  });
+});
+
+describe('because', () => {
+  it('keeps a detail up to MAX_REASON_DETAIL characters and cuts a longer one, saying how much', () => {
+    const fits = 'x'.repeat(MAX_REASON_DETAIL);
+    assert.deepEqual(because('component-failed', fits), {
+      reasonCode: 'component-failed',
+      reason: fits,
+    });
+    const long = because('component-failed', `${fits}overflow`);
+    assert.equal(long.reason, `${fits}… (8 more characters)`);
   });
 });

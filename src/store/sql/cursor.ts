@@ -14,8 +14,12 @@ export function encodeCursor(scope: string, position: CursorPosition): string {
   return Buffer.from(JSON.stringify([scope, position.value, position.id])).toString('base64url');
 }
 
+/** Whether the value is a text a listing can have made: PostgreSQL text never holds a NUL. */
+const isStoredText = (value: unknown): value is string =>
+  typeof value === 'string' && !value.includes('\u0000');
+
 function isValue(value: unknown, valueType: 'string' | 'number'): value is string | number {
-  return valueType === 'number' ? Number.isSafeInteger(value) : typeof value === 'string';
+  return valueType === 'number' ? Number.isSafeInteger(value) : isStoredText(value);
 }
 
 /** Decodes a cursor a client sent back, rejecting anything this listing did not make. */
@@ -28,7 +32,7 @@ export function decodeCursor(
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (Array.isArray(parsed) && parsed.length === 3) {
       const [madeFor, value, id] = parsed as unknown[];
-      if (madeFor === scope && isValue(value, valueType) && typeof id === 'string')
+      if (madeFor === scope && isValue(value, valueType) && isStoredText(id))
         return { value, id };
     }
   } catch {

@@ -252,21 +252,20 @@ export class SqlRunQueue implements RunQueue {
   async cancel(id: string, now: number): Promise<RunStatus | undefined> {
     const row = await this.db
       .selectFrom('runs')
-      .select(['status', 'state'])
+      .select('status')
       .where('id', '=', id)
       .executeTakeFirst();
     if (!row) return undefined;
-    const cancelable: readonly RunState[] = RUN_TRANSITIONS.cancel.from;
-    if (cancelable.includes(row.state)) {
-      await this.#move('cancel')
-        .set({
-          ...reasonColumns(because('canceled', 'canceled before it started')),
-          finished_at: now,
-          lease_expires_at: null,
-        })
-        .where('id', '=', id)
-        .execute();
-    } else if (row.state === 'running') {
+    const canceled = await this.#move('cancel')
+      .set({
+        ...reasonColumns(because('canceled', 'canceled before it started')),
+        finished_at: now,
+        lease_expires_at: null,
+      })
+      .where('id', '=', id)
+      .executeTakeFirst();
+    // Not queued (any more: it may have begun since it was read): ask its node to stop it.
+    if (canceled.numUpdatedRows === 0n) {
       await this.db
         .updateTable('runs')
         .set({ cancel_requested: writeFlag(true) })

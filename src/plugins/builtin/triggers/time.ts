@@ -37,11 +37,11 @@ function fireTimesOf(compiled: CompiledSchedule): FireTimes {
  * schedule that needs too much work for one fire time is refused here, with
  * SCHEDULE_TOO_COMPLEX naming the config, rather than stalling the engine later.
  */
-function checkSchedule(config: unknown, path: string) {
+function checkSchedule(config: unknown, path: string, timezone: string) {
   let compiled: CompiledSchedule;
   try {
-    // The zone only matters for computing; for checking, any default will do.
-    compiled = compileSchedule(config, 'UTC');
+    // In the task's zone, as the engine compiles it: a start in a daylight-saving gap moves.
+    compiled = compileSchedule(config, timezone);
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     return [...underPath(error, path).issues];
