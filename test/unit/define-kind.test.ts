@@ -66,7 +66,10 @@ describe('the define* helpers', () => {
     assert.deepEqual(registry.checkComponent('job', 'greet', {}, '/jobs/0', 'UTC'), [
       { path: '/jobs/0/config/name', message: 'is required' },
     ]);
-    assert.deepEqual(registry.checkComponent('job', 'greet', { name: 'ada' }, '/jobs/0', 'UTC'), []);
+    assert.deepEqual(
+      registry.checkComponent('job', 'greet', { name: 'ada' }, '/jobs/0', 'UTC'),
+      [],
+    );
     assert.deepEqual(
       registry.checkComponent('job', 'greet', { name: 'ada', shout: true }, '/jobs/0', 'UTC'),
       [{ path: '/jobs/0/config/name', message: 'a shouted name is written in capitals' }],

@@ -32,8 +32,7 @@ export function decodeCursor(
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (Array.isArray(parsed) && parsed.length === 3) {
       const [madeFor, value, id] = parsed as unknown[];
-      if (madeFor === scope && isValue(value, valueType) && isStoredText(id))
-        return { value, id };
+      if (madeFor === scope && isValue(value, valueType) && isStoredText(id)) return { value, id };
     }
   } catch {
     // fall through to the validation error
