@@ -20,8 +20,7 @@ export const REASON_CODES = {
   retry: "This run retries one that failed, timed out or was interrupted, per the task's retries.",
   'series-empty': 'The series had no items, so nothing ran.',
   // Runs that ended badly.
-  'component-failed':
-    'A job or action failed (the detail is its message); with a series, it failed for every item.',
+  'component-failed': 'A job or action of the task failed.',
   'items-failed': 'Some items of the series failed, and others succeeded.',
   'series-failed': 'The series could not give its items.',
   'owner-missing': 'The owner of the task no longer exists.',
