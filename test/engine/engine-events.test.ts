@@ -7,21 +7,14 @@ import { FireTimesCache } from '../../src/engine/fire-times-cache.ts';
 import { expiredLeases, sweepLeases } from '../../src/engine/lease-sweeper.ts';
 import { backends } from '../support/backends.ts';
 import { engineAppPerTest } from '../support/engine-per-test.ts';
-import type { EngineApp } from '../support/engine-app.ts';
 import { nextEvent } from '../support/engine-events.ts';
-import { createTask, EVERY_MINUTE, executing, runManually } from '../support/engine-runs.ts';
+import { createTask, EVERY_MINUTE, executing, runManually, tick } from '../support/engine-runs.ts';
 import { gate } from '../support/test-kinds.ts';
 
 const MINUTE = 60_000;
 const START = Date.parse('2026-03-02T08:00:00Z');
 /** A heartbeat of the default lease (30 s) comes every 10 s. */
 const ENGINE_HEARTBEAT_MS = 10_000;
-
-/** Moves the clock and lets the engine look for due work at once. */
-async function tick(t: EngineApp, ms: number): Promise<void> {
-  await t.clock.advance(ms);
-  t.engine.wake();
-}
 
 for (const backend of await backends()) {
   describe(`engine events on ${backend.name}`, { skip: backend.skip }, () => {

@@ -23,6 +23,8 @@ import {
   logShows,
   runsUntil,
   type RunView,
+  tick,
+  restart,
 } from '../support/engine-runs.ts';
 import { gate } from '../support/test-kinds.ts';
 
@@ -79,17 +81,6 @@ async function runManually(owner: ApiClient, taskId: string): Promise<string> {
   const started = await owner.post(`/api/v1/tasks/${taskId}/run`);
   assert.equal(started.status, 202, JSON.stringify(started.body));
   return started.body.runId;
-}
-
-/** Moves the clock and lets the engine look for due work at once. */
-async function tick(t: EngineApp, ms: number): Promise<void> {
-  await t.clock.advance(ms);
-  t.engine.wake();
-}
-
-async function restart(t: EngineApp): Promise<void> {
-  await t.stopEngine();
-  await t.restartEngine();
 }
 
 /** Changes the stored task behind the API's back, as an upgrade or another key would find it. */

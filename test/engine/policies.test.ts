@@ -11,6 +11,7 @@ import {
   runsOf,
   runsUntil,
   type RunView,
+  tick,
 } from '../support/engine-runs.ts';
 import { gate } from '../support/test-kinds.ts';
 
@@ -18,12 +19,6 @@ const MINUTE = 60_000;
 const START = Date.parse('2026-03-02T08:00:00Z');
 /** The instant `minutes` after the clock's start, as the API writes it. */
 const minute = (minutes: number) => new Date(START + minutes * MINUTE).toISOString();
-
-/** Moves the clock and lets the engine look for due work at once. */
-async function tick(t: EngineApp, ms: number): Promise<void> {
-  await t.clock.advance(ms);
-  t.engine.wake();
-}
 
 const byScheduledFor = (a: RunView, b: RunView) =>
   (a.scheduledFor ?? '').localeCompare(b.scheduledFor ?? '');

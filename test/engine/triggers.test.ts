@@ -6,7 +6,15 @@ import type { ApiClient } from '../support/api-client.ts';
 import { backends } from '../support/backends.ts';
 import { engineAppPerTest } from '../support/engine-per-test.ts';
 import type { EngineApp } from '../support/engine-app.ts';
-import { eventually, executing, runsOf, runsUntil, type RunView } from '../support/engine-runs.ts';
+import {
+  eventually,
+  executing,
+  runsOf,
+  runsUntil,
+  type RunView,
+  tick,
+  restart,
+} from '../support/engine-runs.ts';
 import { gate } from '../support/test-kinds.ts';
 
 const MINUTE = 60_000;
@@ -53,17 +61,6 @@ async function settle(t: EngineApp, ...taskIds: string[]): Promise<RunView[]> {
   const runs = (await Promise.all(taskIds.map((taskId) => runsOf(t, taskId)))).flat();
   for (const run of runs) await t.ended(run.id);
   return runs;
-}
-
-/** Moves the clock and lets the engine look for due work at once. */
-async function tick(t: EngineApp, ms: number): Promise<void> {
-  await t.clock.advance(ms);
-  t.engine.wake();
-}
-
-async function restart(t: EngineApp): Promise<void> {
-  await t.stopEngine();
-  await t.restartEngine();
 }
 
 /** The ids of the tasks in a client's task list. */

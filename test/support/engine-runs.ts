@@ -147,3 +147,15 @@ export async function runLog(client: ApiClient, run: Run): Promise<string> {
   assert.equal(log.status, 200);
   return String(log.body);
 }
+
+/** Moves the clock and lets the engine look for due work at once. */
+export async function tick(t: EngineApp, ms: number): Promise<void> {
+  await t.clock.advance(ms);
+  t.engine.wake();
+}
+
+/** Stops the engine and starts it again on the same store, as a restarted server would. */
+export async function restart(t: EngineApp): Promise<void> {
+  await t.stopEngine();
+  await t.restartEngine();
+}
