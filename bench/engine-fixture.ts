@@ -120,6 +120,7 @@ export async function insertTasks(
           id: randomUUID(),
           ownerId,
           ownerLogin: 'admin',
+          ownerName: 'admin',
           name: `bench ${index}`,
           description: '',
           enabled: true,

@@ -148,12 +148,16 @@ async function throughput(kind: 'sqlite' | 'postgres', nodes: 1 | 2, count: numb
   const child = nodes === 2 ? await childNode(location) : null;
   const { stop } = await startBenchEngine(store, 'parent');
   await new Promise((resolve) => setTimeout(resolve, startAt - Date.now()));
-  const active = { ownerId: null, status: ['queued', 'running'] as RunStatus[], limit: 1 };
+  const active = {
+    scope: { kind: 'everyone' } as const,
+    status: ['queued', 'running'] as RunStatus[],
+    limit: 1,
+  };
   do await new Promise((resolve) => setTimeout(resolve, 10));
   while ((await store.runs.list(active)).items.length > 0);
   const elapsed = Date.now() - startAt;
   const byNode: Record<string, number> = {};
-  for (const run of (await store.runs.list({ ownerId: null, limit: count })).items) {
+  for (const run of (await store.runs.list({ scope: { kind: 'everyone' }, limit: count })).items) {
     byNode[run.node ?? '-'] = (byNode[run.node ?? '-'] ?? 0) + 1;
   }
   child?.kill('SIGTERM');

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { bootstrapAdmin, ADMIN_LOGIN } from './auth/bootstrap-admin.ts';
+import { seedRoles } from './auth/seed-roles.ts';
 import { ConfigError, type Config } from './config.ts';
 import { SystemClock } from './engine/clock.ts';
 import { errorDetails } from './domain/coerce-error.ts';
@@ -91,6 +92,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     const plugins = await loadPlugins(config.plugins, process.cwd());
     const services = createServices(store, { ...serviceOptionsOf(config), plugins });
     const admin = await bootstrapAdmin(store, services.catalog, config.adminPassword, new Date());
+    const roles = await seedRoles(store, services.catalog, new Date());
     const app = await buildApp({
       services,
       config,
@@ -101,6 +103,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     else app.log.info(`Programs of command jobs run as ${isolation.user.name}`);
     if (admin.created)
       app.log.info(`Created the first user '${ADMIN_LOGIN}' with every permission`);
+    if (roles.length > 0) app.log.info(`Created the roles ${roles.join(', ')}`);
     if (admin.generatedPassword) {
       console.log(
         `\n  First start: log in as '${ADMIN_LOGIN}' with password ${admin.generatedPassword}\n  (shown only this once; set TASKPLANNER_ADMIN_PASSWORD to choose it)\n`,

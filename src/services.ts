@@ -22,6 +22,9 @@ import { SettingsService } from './settings/settings-service.ts';
 import { RunHosts } from './engine/run-host.ts';
 import type { Store } from './store/store.ts';
 import { TaskService } from './tasks/task-service.ts';
+import { TaskGrantService } from './tasks/grant-service.ts';
+import { TaskDisposer } from './tasks/task-disposal.ts';
+import { DirectoryService } from './auth/directory-service.ts';
 
 /** The application's use cases, shared by the HTTP API and the CLI. */
 export interface Services {
@@ -36,6 +39,10 @@ export interface Services {
   users: UserService;
   groups: GroupService;
   tasks: TaskService;
+  /** Tasks' rights lists. */
+  grants: TaskGrantService;
+  /** The users and groups tasks can be shared with. */
+  directory: DirectoryService;
   runs: RunService;
   /** The runs executing in this process (the engine's), for live logs and cancelling. */
   live: LiveRuns;
@@ -106,9 +113,11 @@ export function createServices(
     credentials,
     tokens,
     logins: new LoginService(store, credentials, sessions, now),
-    users: new UserService(store, catalog, credentials, now),
+    users: new UserService(store, catalog, credentials, now, new TaskDisposer(tasks)),
     groups: new GroupService(store, catalog, now),
     tasks,
+    grants: new TaskGrantService(store, tasks, now),
+    directory: new DirectoryService(store),
     runs: new RunService(store, tasks, live, now),
     live,
     settings,

@@ -36,6 +36,8 @@ export async function bootstrapAdmin(
     displayName: 'Administrator',
     email: null,
     disabled: false,
+    // A password shown once on the console is changed at the first login.
+    mustChangePassword: configuredPassword === null,
     permissions: catalog.list().map((permission) => permission.name),
     groupIds: [],
     passwordHash: await hashPassword(password),

@@ -42,6 +42,8 @@ export class GroupService {
       permissions: [...new Set(input.permissions ?? [])].sort(),
       memberIds: [...new Set(input.memberIds ?? [])],
       usableInSeries: input.usableInSeries ?? false,
+      role: input.role ?? false,
+      description: input.description?.trim() ?? '',
     };
     this.catalog.requireKnown(group.permissions, '/permissions');
     requireHoldsAll(caller, group.permissions);
@@ -57,6 +59,7 @@ export class GroupService {
         permissions: group.permissions,
         memberIds: group.memberIds,
         usableInSeries: group.usableInSeries,
+        role: group.role,
       };
       await store.audit.append(
         auditEvent(caller.actor, now, 'group.create', 'group', group.id, details),
@@ -89,6 +92,12 @@ export class GroupService {
       if (input.usableInSeries !== undefined) {
         await store.groups.setUsableInSeries(id, input.usableInSeries);
       }
+      if (input.role !== undefined || input.description !== undefined) {
+        await store.groups.describe(id, {
+          role: input.role ?? before.role,
+          description: input.description?.trim() ?? before.description,
+        });
+      }
       const details = { name: before.name, ...describeGroupChange(before, input) };
       await store.audit.append(
         auditEvent(caller.actor, this.now(), 'group.update', 'group', id, details),
@@ -110,6 +119,26 @@ export class GroupService {
         auditEvent(caller.actor, this.now(), 'group.delete', 'group', id, details),
       );
     });
+  }
+}
+
+/**
+ * Throws unless every group exists (VALIDATION_FAILED at /groupIds/i) and the caller could add
+ * a member to each: holding its permissions and able to query the data sources it opens.
+ */
+export async function requireJoinableGroups(
+  store: Store,
+  caller: Caller,
+  groupIds: readonly string[],
+): Promise<void> {
+  const groups = new Map((await store.groups.list()).map((group) => [group.id, group]));
+  const issues = groupIds.flatMap((groupId, index) =>
+    groups.has(groupId) ? [] : [{ path: `/groupIds/${index}`, message: 'is not a group' }],
+  );
+  if (issues.length > 0) throw validationError(issues);
+  for (const groupId of groupIds) {
+    requireHoldsAll(caller, groups.get(groupId)?.permissions ?? []);
+    await requireDataSourcesWithin(store, caller, groupId);
   }
 }
 
@@ -179,5 +208,7 @@ function describeGroupChange(before: Group, input: GroupUpdateInput): Record<str
   if (input.memberIds)
     details.memberIds = { before: before.memberIds, after: [...new Set(input.memberIds)] };
   if (input.usableInSeries !== undefined) details.usableInSeries = input.usableInSeries;
+  if (input.role !== undefined) details.role = input.role;
+  if (input.description !== undefined) details.description = input.description.trim();
   return details;
 }

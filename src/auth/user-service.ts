@@ -13,6 +13,8 @@ import type { Page, Store, UserChanges } from '../store/store.ts';
 import { requirePermission, type Caller } from './caller.ts';
 import type { CredentialChecker } from './credentials.ts';
 import { requireHoldsAll, requireUserWithin } from './grant-limits.ts';
+import { requireJoinableGroups } from './group-service.ts';
+import type { TaskDisposal, TaskDisposer } from '../tasks/task-disposal.ts';
 import { hashPassword } from './password.ts';
 import { requireAcceptablePassword } from './password-policy.ts';
 
@@ -26,15 +28,18 @@ export class UserService {
     private readonly catalog: PermissionCatalog,
     private readonly credentials: CredentialChecker,
     private readonly now: () => Date,
+    private readonly disposer: TaskDisposer,
   ) {}
 
   async create(caller: Caller, raw: unknown): Promise<User> {
     requirePermission(caller, PERMISSIONS.usersManage);
     const input = validateCreate(raw);
-    const requested = input.permissions ?? [PERMISSIONS.planner];
+    // Without permissions or groups a user may use the planner; a role gives what it holds.
+    const requested = input.permissions ?? (input.groupIds?.length ? [] : [PERMISSIONS.planner]);
     this.catalog.requireKnown(requested, '/permissions');
     const permissions = [...new Set(requested)].sort();
     requireHoldsAll(caller, permissions);
+    const groupIds = [...new Set(input.groupIds ?? [])];
     await requireAcceptablePassword(input.password, input.login, '/password');
     const now = this.now();
     const user = {
@@ -43,17 +48,19 @@ export class UserService {
       displayName: input.displayName ?? input.login,
       email: input.email ?? null,
       disabled: false,
+      mustChangePassword: input.mustChangePassword ?? false,
       permissions,
-      groupIds: [],
+      groupIds,
       passwordHash: await hashPassword(input.password),
       createdAt: now,
       updatedAt: now,
     };
     await this.store.transaction(async (store) => {
+      await requireJoinableGroups(store, caller, groupIds);
       if (!(await store.users.insert(user))) {
         throw new AppError('LOGIN_TAKEN', `The login '${input.login}' is already taken`);
       }
-      const details = { login: user.login, permissions };
+      const details = { login: user.login, permissions, groupIds };
       await store.audit.append(
         auditEvent(caller.actor, now, 'user.create', 'user', user.id, details),
       );
@@ -125,11 +132,15 @@ export class UserService {
       caller.actor.address,
     );
     const own = async () => {};
-    await this.#apply(caller.actor, user.id, { password: input.newPassword }, own);
+    const change = { password: input.newPassword, mustChangePassword: false };
+    await this.#apply(caller.actor, user.id, change, own);
   }
 
-  /** Deletes a user who owns no tasks (transfer or delete them first). */
-  async delete(caller: Caller, id: string): Promise<void> {
+  /**
+   * Deletes a user. Tasks they own are deleted or transferred as the disposal says; without
+   * one, a user who owns tasks is not deleted (USER_OWNS_TASKS).
+   */
+  async delete(caller: Caller, id: string, disposal?: TaskDisposal): Promise<void> {
     requirePermission(caller, PERMISSIONS.usersManage);
     if (caller.user?.id === id)
       throw new AppError('FORBIDDEN', 'You cannot delete your own account');
@@ -138,6 +149,7 @@ export class UserService {
       const user = (await store.users.lock(id)) ? await store.users.get(id) : undefined;
       if (!user) throw notFound('User');
       await requireUserWithin(store, caller, user);
+      const disposed = disposal ? await this.disposer.dispose(store, caller, id, disposal) : 0;
       const owned = await store.tasks.countByOwner(id);
       if (owned > 0) {
         throw new AppError(
@@ -147,13 +159,17 @@ export class UserService {
       }
       await store.users.delete(id);
       await store.audit.append(
-        auditEvent(caller.actor, this.now(), 'user.delete', 'user', id, { login: user.login }),
+        auditEvent(caller.actor, this.now(), 'user.delete', 'user', id, {
+          login: user.login,
+          ...(disposal ? { tasks: disposal.tasks, taskCount: disposed } : {}),
+          ...(disposal?.tasks === 'transfer' ? { tasksTo: disposal.to } : {}),
+        }),
       );
     });
   }
 
   withStore(store: Store): UserService {
-    return new UserService(store, this.catalog, this.credentials, this.now);
+    return new UserService(store, this.catalog, this.credentials, this.now, this.disposer);
   }
 
   /** Writes a validated change and its audit event in one transaction. */
@@ -192,6 +208,7 @@ async function changesOf(input: UserUpdateInput, now: Date): Promise<UserChanges
   if (input.displayName !== undefined) changes.displayName = input.displayName;
   if (input.email !== undefined) changes.email = input.email;
   if (input.disabled !== undefined) changes.disabled = input.disabled;
+  if (input.mustChangePassword !== undefined) changes.mustChangePassword = input.mustChangePassword;
   if (input.password !== undefined) changes.passwordHash = await hashPassword(input.password);
   return changes;
 }

@@ -6,6 +6,7 @@ export const ERROR_CODES = {
   INVALID_CREDENTIALS: { status: 401, title: 'Login or password is wrong' },
   FORBIDDEN: { status: 403, title: 'You may not do this' },
   CSRF_TOKEN_INVALID: { status: 403, title: 'Missing or wrong CSRF token' },
+  PASSWORD_CHANGE_REQUIRED: { status: 403, title: 'Change your password first' },
   NOT_FOUND: { status: 404, title: 'Not found' },
   REVISION_CONFLICT: { status: 409, title: 'The object was changed by someone else' },
   LOGIN_TAKEN: { status: 409, title: 'This login is already taken' },

@@ -1,3 +1,4 @@
+import type { TaskScope } from './task-access.ts';
 import type { ReasonCode } from './reason-codes.ts';
 
 /**
@@ -117,9 +118,9 @@ export interface Run {
   results: RecordedResult[];
 }
 
-/** What to list: whose runs (null for everyone's), filters, page. */
+/** What to list: the runs of whose tasks, filters, page. */
 export interface RunListQuery {
-  ownerId: string | null;
+  scope: TaskScope;
   taskId?: string;
   status?: RunStatus[];
   from?: Date;

@@ -1,3 +1,4 @@
+import { GrantList } from './grant-schema.ts';
 import { Type, type Static } from '@sinclair/typebox';
 
 const Text = (maxLength: number, description: string) =>
@@ -103,6 +104,7 @@ export const SettingsPatch = Type.Object(
       }),
     ),
     limits: Type.Optional(LimitsPatch),
+    newTaskGrants: Type.Optional(GrantList),
   },
   { additionalProperties: false },
 );

@@ -1,4 +1,5 @@
 import { DEFAULT_DENIED_NETWORKS } from './network-policy.ts';
+import type { TaskGrant } from './task-access.ts';
 
 /** The SMTP server mail is sent through. */
 export interface SmtpSettings {
@@ -68,6 +69,8 @@ export interface ServerSettings {
   allowPlaintextSmtp: boolean;
   /** What one user may put on the server. */
   limits: UserLimits;
+  /** The rights list every new task starts with (its owner may change it). */
+  newTaskGrants: TaskGrant[];
 }
 
 /** The settings of a server nobody has configured yet. */
@@ -78,6 +81,7 @@ export const DEFAULT_SETTINGS: Readonly<ServerSettings> = {
   deniedNetworks: [...DEFAULT_DENIED_NETWORKS],
   allowPlaintextSmtp: false,
   limits: { ...DEFAULT_LIMITS },
+  newTaskGrants: [],
 };
 
 /** The kinds of database a data source can be. */

@@ -113,6 +113,12 @@ export const TaskListParams = Type.Object(
     owner: Type.Optional(
       Type.String({ minLength: 1, maxLength: 64, description: 'A user id, or "all"; admins only' }),
     ),
+    scope: Type.Optional(
+      Type.Union([Type.Literal('mine'), Type.Literal('shared'), Type.Literal('all')], {
+        description:
+          "mine: your own tasks; shared: those shared with you; all: for administrators everyone's, for others both. Without it: your own and those shared with you",
+      }),
+    ),
     sort: Type.Optional(Type.Union(TASK_SORT_KEYS.map((key) => Type.Literal(key)))),
     order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')])),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),

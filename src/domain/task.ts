@@ -1,3 +1,4 @@
+import type { TaskScope } from './task-access.ts';
 import type { MisfirePolicy, OverlapPolicy } from './policy-names.ts';
 
 /** The four places a component can sit in a task. */
@@ -82,8 +83,9 @@ export function componentsOf(
 export interface Task extends TaskDefinition {
   id: string;
   ownerId: string;
-  /** The owner's login, for display; filled in by the store. */
+  /** The owner's login and name, for display; filled in by the store. */
   ownerLogin: string;
+  ownerName: string;
   /** Hidden from the owner's overview once its schedule has ended. */
   hidden: boolean;
   revision: number;
@@ -95,9 +97,9 @@ export interface Task extends TaskDefinition {
 export const TASK_SORT_KEYS = ['name', 'createdAt', 'updatedAt'] as const;
 export type TaskSortKey = (typeof TASK_SORT_KEYS)[number];
 
-/** What to list: whose tasks (null for everyone's), filters, order and page. */
+/** What to list: whose tasks, filters, order and page. */
 export interface TaskListQuery {
-  ownerId: string | null;
+  scope: TaskScope;
   q?: string;
   enabled?: boolean;
   /** Include tasks whose schedule has ended (an administrator's view). */

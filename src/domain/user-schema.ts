@@ -13,6 +13,9 @@ const Password = Type.String({
 });
 const DisplayName = Type.String({ minLength: 1, maxLength: 200 });
 const Email = Type.Union([Type.String({ format: 'email', maxLength: 320 }), Type.Null()]);
+const MustChangePassword = Type.Optional(
+  Type.Boolean({ description: 'The user must change the password at their next login' }),
+);
 const Permissions = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 200 });
 
 /** Body of POST /users. */
@@ -23,6 +26,13 @@ export const UserCreateInput = Type.Object(
     displayName: Type.Optional(DisplayName),
     email: Type.Optional(Email),
     permissions: Type.Optional(Permissions),
+    groupIds: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
+        maxItems: 100,
+        description: 'Groups (such as the roles Planners, Operators) the user joins at once',
+      }),
+    ),
+    mustChangePassword: MustChangePassword,
   },
   { additionalProperties: false },
 );
@@ -37,6 +47,7 @@ export const UserUpdateInput = Type.Object(
     email: Type.Optional(Email),
     permissions: Type.Optional(Permissions),
     disabled: Type.Optional(Type.Boolean()),
+    mustChangePassword: MustChangePassword,
   },
   { additionalProperties: false },
 );
@@ -61,6 +72,10 @@ export const GroupCreateInput = Type.Object(
     usableInSeries: Type.Optional(
       Type.Boolean({ description: 'Any planner may run a group series over its members' }),
     ),
+    role: Type.Optional(
+      Type.Boolean({ description: 'A role: offered by name when a user is made' }),
+    ),
+    description: Type.Optional(Type.String({ maxLength: 500, description: 'What it is for' })),
   },
   { additionalProperties: false },
 );

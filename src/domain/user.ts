@@ -5,6 +5,8 @@ export interface User {
   displayName: string;
   email: string | null;
   disabled: boolean;
+  /** Someone else chose the password: the user changes it before anything else. */
+  mustChangePassword: boolean;
   /** Permissions granted to the user directly (not through groups). */
   permissions: string[];
   groupIds: string[];
@@ -25,6 +27,10 @@ export interface Group {
   memberIds: string[];
   /** Whether any planner's group series may list its members, not only its own members'. */
   usableInSeries: boolean;
+  /** A role: a set of permissions offered by name when a user is made. */
+  role: boolean;
+  /** What the group is for, in words. */
+  description: string;
 }
 
 /** A logged-in browser session; the token itself is never stored, only its hash. */

@@ -55,6 +55,7 @@ export function registerAuthentication(app: FastifyInstance, services: Services)
     if (!request.auth && !isPublicRoute({ url, config: request.routeOptions.config })) {
       throw new AppError('UNAUTHENTICATED', 'Log in, or send an API token');
     }
+    requirePasswordChanged(request.auth, `${request.method} ${url}`);
     const session = request.auth?.session;
     if (
       session &&
@@ -67,6 +68,24 @@ export function registerAuthentication(app: FastifyInstance, services: Services)
       );
     }
   });
+}
+
+/** What a user whose password someone else chose may still do: see who they are, change it, leave. */
+const BEFORE_PASSWORD_CHANGE = new Set([
+  'GET /api/v1/me',
+  'PUT /api/v1/me/password',
+  'POST /api/v1/session',
+  'DELETE /api/v1/session',
+]);
+
+/** Throws PASSWORD_CHANGE_REQUIRED for anything else while the caller's password is not their own. */
+function requirePasswordChanged(auth: Authentication | null, route: string): void {
+  if (auth?.caller.user?.mustChangePassword && !BEFORE_PASSWORD_CHANGE.has(route)) {
+    throw new AppError(
+      'PASSWORD_CHANGE_REQUIRED',
+      'Your password was chosen by someone else: change it first (PUT /api/v1/me/password)',
+    );
+  }
 }
 
 /** What a request proves its caller with: session cookie, Authorization header, address. */

@@ -1,3 +1,4 @@
+import { ACCESS_LEVELS } from '../domain/task-access.ts';
 import { Type } from '@sinclair/typebox';
 import { REASON_CODE_LIST } from '../domain/reason-codes.ts';
 import { RUN_CAUSES, RUN_STATUSES } from '../domain/run.ts';
@@ -50,6 +51,14 @@ export const TaskSchema = Type.Object(
     id: Type.String(),
     ownerId: Type.String(),
     ownerLogin: Type.String(),
+    ownerName: Type.String(),
+    access: Type.Union(
+      ['owner', 'admin', ...ACCESS_LEVELS].map((access) => Type.Literal(access)),
+      {
+        description:
+          'How you reach it: as its owner, as an administrator, or shared with you to view, run, edit or manage it',
+      },
+    ),
     name: Type.String(),
     description: Type.String(),
     enabled: Type.Boolean(),
@@ -155,6 +164,9 @@ export const UserSchema = Type.Object(
     displayName: Type.String(),
     email: Nullable(Type.String()),
     disabled: Type.Boolean(),
+    mustChangePassword: Type.Boolean({
+      description: 'Must change the password at the next login',
+    }),
     permissions: Type.Array(Type.String(), { description: 'Granted directly, not through groups' }),
     groupIds: Type.Array(Type.String()),
     createdAt: Timestamp,
@@ -171,6 +183,8 @@ export const GroupSchema = Type.Object(
     permissions: Type.Array(Type.String()),
     memberIds: Type.Array(Type.String()),
     usableInSeries: Type.Boolean(),
+    role: Type.Boolean({ description: 'A role: offered by name when a user is made' }),
+    description: Type.String(),
   },
   { $id: 'Group' },
 );
@@ -194,6 +208,29 @@ export function PageSchema<T extends Parameters<typeof Type.Array>[0]>(item: T) 
 }
 
 /** Path parameter of routes on one object. */
+/** A task's rights list as the API returns it. */
+export const GrantListSchema = Type.Object({
+  grants: Type.Array(
+    Type.Object({
+      subject: Type.Object({
+        type: Type.Union([Type.Literal('user'), Type.Literal('group')]),
+        id: Type.String(),
+      }),
+      level: Type.Union(ACCESS_LEVELS.map((level) => Type.Literal(level))),
+      name: Type.String({ description: "The user's display name or the group's name" }),
+      login: Nullable(Type.String()),
+    }),
+  ),
+});
+
+/** Users and groups a task can be shared with, as the picker lists them. */
+export const DirectorySchema = Type.Object({
+  users: Type.Array(
+    Type.Object({ id: Type.String(), login: Type.String(), displayName: Type.String() }),
+  ),
+  groups: Type.Array(Type.Object({ id: Type.String(), name: Type.String() })),
+});
+
 export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
 /** Answers of every route: the success schema plus the problem for errors. */
@@ -211,6 +248,9 @@ export const MeSchema = Type.Object({
   login: Type.String(),
   displayName: Type.String(),
   email: Type.Union([Type.String(), Type.Null()]),
+  mustChangePassword: Type.Boolean({
+    description: 'Someone else chose the password: change it before anything else',
+  }),
   permissions: Type.Array(Type.String(), { description: 'Held directly or through groups' }),
   can: Type.Object({
     usePlanner: Type.Boolean(),

@@ -1,6 +1,7 @@
 import { PERMISSIONS, plannerAccess } from '../domain/permissions.ts';
 import type { ApiToken, User } from '../domain/user.ts';
 import type { Task } from '../domain/task.ts';
+import type { TaskAccess } from '../domain/task-access.ts';
 import type { TaskRunStatus } from '../runs/run-service.ts';
 import { lastRunView } from './run-views.ts';
 import type { ComponentRegistry } from '../plugins/registry.ts';
@@ -13,6 +14,7 @@ import { maskTaskSecrets } from '../tasks/task-secrets.ts';
 export function taskView(
   task: Task,
   status: TaskRunStatus | undefined,
+  access: TaskAccess,
   services: { registry: ComponentRegistry; hooks: HookService },
 ) {
   const { registry } = services;
@@ -20,11 +22,14 @@ export function taskView(
     id: task.id,
     ownerId: task.ownerId,
     ownerLogin: task.ownerLogin,
+    ownerName: task.ownerName,
+    access,
     ...definitionToInput(maskTaskSecrets(definitionOf(task), registry)),
     hidden: task.hidden,
     lastRun: lastRunView(status?.lastRun ?? null),
     nextRunAt: status?.nextRunAt?.toISOString() ?? null,
-    hooks: services.hooks.pathsOf(task),
+    // A hook's URL starts the task with any parameters: only for those who shape it as the owner.
+    hooks: access === 'owner' || access === 'admin' ? services.hooks.pathsOf(task) : [],
     startsWhen: describeTriggers(task, registry),
     revision: task.revision,
     createdAt: task.createdAt.toISOString(),
@@ -40,6 +45,7 @@ export function userView(user: User) {
     displayName: user.displayName,
     email: user.email,
     disabled: user.disabled,
+    mustChangePassword: user.mustChangePassword,
     permissions: user.permissions,
     groupIds: user.groupIds,
     createdAt: user.createdAt.toISOString(),
@@ -72,6 +78,7 @@ export function meView(
     login: user.login,
     displayName: user.displayName,
     email: user.email,
+    mustChangePassword: user.mustChangePassword,
     permissions: [...permissions].sort(),
     can: {
       usePlanner: planner.use,

@@ -8,6 +8,7 @@ import {
   type RunStatus,
 } from '../domain/run.ts';
 import type { Task } from '../domain/task.ts';
+import type { AccessLevel } from '../domain/task-access.ts';
 import { enqueueRun } from '../engine/enqueue.ts';
 import { isOwnerEdit, reachedPermissions, requireEditorHolds } from '../tasks/editor-rights.ts';
 import type { LiveRuns } from '../engine/live-runs.ts';
@@ -38,7 +39,7 @@ export class RunService {
     cause: RunCause,
     parameters: Record<string, string>,
   ): Promise<string> {
-    const task = await this.tasks.get(caller, taskId);
+    const task = await this.tasks.get(caller, taskId, 'run');
     checkParameters(parameters);
     // Parameters fill the owner's components: from anyone else they could be a program's
     // arguments, so they need the permissions of everything the task runs.
@@ -64,7 +65,8 @@ export class RunService {
     const { admin } = requirePlanner(caller);
     if (params.taskId !== undefined) await this.tasks.get(caller, params.taskId);
     const query: RunListQuery = {
-      ownerId: admin ? null : (caller.user?.id ?? null),
+      scope:
+        admin || !caller.user ? { kind: 'everyone' } : { kind: 'visible', userId: caller.user.id },
       limit: params.limit ?? 50,
       ...(params.taskId === undefined ? {} : { taskId: params.taskId }),
       ...(params.status === undefined ? {} : { status: params.status.split(',') as RunStatus[] }),
@@ -75,12 +77,15 @@ export class RunService {
     return this.store.runs.list(query);
   }
 
-  /** The run if the caller can see its task; otherwise NOT_FOUND. */
-  async get(caller: Caller, id: string): Promise<Run> {
+  /**
+   * The run if the caller can see its task (NOT_FOUND otherwise) and reaches the task at the
+   * needed level (FORBIDDEN otherwise).
+   */
+  async get(caller: Caller, id: string, needed: AccessLevel = 'view'): Promise<Run> {
     const run = await this.store.runs.get(id);
     if (!run) throw notFound('Run');
     try {
-      await this.tasks.get(caller, run.taskId);
+      await this.tasks.get(caller, run.taskId, needed);
     } catch (error) {
       if (error instanceof AppError && error.code === 'NOT_FOUND') throw notFound('Run');
       throw error;
@@ -90,7 +95,7 @@ export class RunService {
 
   /** Cancels a queued run at once, or asks the node running it to stop it. */
   async cancel(caller: Caller, id: string): Promise<Run> {
-    const run = await this.get(caller, id);
+    const run = await this.get(caller, id, 'run');
     if (isFinal(run.status))
       throw new AppError('RUN_ENDED', `The run has already ended ${run.status}`);
     await this.store.transaction(async (tx) => {

@@ -22,6 +22,8 @@ import { SECRET_MASK, type SecretBox } from '../secrets/secret-box.ts';
 import type { Store } from '../store/store.ts';
 import { realFolder } from './folder-access.ts';
 import { coerceError } from '../domain/coerce-error.ts';
+import type { TaskGrant } from '../domain/task-access.ts';
+import { requireKnownSubjects } from '../tasks/grant-subjects.ts';
 
 const validatePatch = compileValidator(SettingsPatch);
 
@@ -70,6 +72,10 @@ export class SettingsService {
       }
       // Each limit sent replaces its value; the limits not sent stay as they are.
       if (patch.limits) changes.limits = { ...before.limits, ...patch.limits };
+      if (patch.newTaskGrants) {
+        await requireKnownSubjects(store, patch.newTaskGrants, '/newTaskGrants', null);
+        changes.newTaskGrants = patch.newTaskGrants;
+      }
       for (const [key, value] of Object.entries(changes)) await store.settings.set(key, value, now);
       const details = { changed: Object.keys(changes) };
       await store.audit.append(
@@ -94,15 +100,23 @@ export class SettingsService {
   }
 
   async #stored(store: Store = this.store): Promise<ServerSettings> {
-    const [smtp, folderRoots, allowedNetworks, deniedNetworks, allowPlaintextSmtp, limits] =
-      await Promise.all([
-        store.settings.get('smtp'),
-        store.settings.get('folderRoots'),
-        store.settings.get('allowedNetworks'),
-        store.settings.get('deniedNetworks'),
-        store.settings.get('allowPlaintextSmtp'),
-        store.settings.get('limits'),
-      ]);
+    const [
+      smtp,
+      folderRoots,
+      allowedNetworks,
+      deniedNetworks,
+      allowPlaintextSmtp,
+      limits,
+      newTaskGrants,
+    ] = await Promise.all([
+      store.settings.get('smtp'),
+      store.settings.get('folderRoots'),
+      store.settings.get('allowedNetworks'),
+      store.settings.get('deniedNetworks'),
+      store.settings.get('allowPlaintextSmtp'),
+      store.settings.get('limits'),
+      store.settings.get('newTaskGrants'),
+    ]);
     const storedSmtp = smtp as SmtpSettings | null | undefined;
     return {
       // A server stored before allowPlaintext existed did not allow it.
@@ -114,6 +128,7 @@ export class SettingsService {
       allowPlaintextSmtp:
         (allowPlaintextSmtp as boolean | undefined) ?? DEFAULT_SETTINGS.allowPlaintextSmtp,
       limits: limitsOf(limits),
+      newTaskGrants: (newTaskGrants as TaskGrant[] | undefined) ?? DEFAULT_SETTINGS.newTaskGrants,
     };
   }
 }

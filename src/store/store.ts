@@ -11,6 +11,7 @@ import type {
 import type { Lease, RunEntry } from '../domain/run-state.ts';
 import type { CodedReason, RunReason } from '../domain/reason-codes.ts';
 import type { Task, TaskListQuery, TaskPolicy } from '../domain/task.ts';
+import type { AccessLevel, NamedGrant, TaskGrant } from '../domain/task-access.ts';
 import type { ApiToken, Group, Session, User, UserWithSecret } from '../domain/user.ts';
 
 /** One page of a listing; pass nextCursor back to get the next one. */
@@ -26,6 +27,7 @@ export interface UserChanges {
   email?: string | null;
   disabled?: boolean;
   passwordHash?: string;
+  mustChangePassword?: boolean;
   updatedAt: Date;
 }
 
@@ -60,6 +62,8 @@ export interface GroupRepository {
   setPermissions(id: string, permissions: readonly string[]): Promise<void>;
   setMembers(id: string, userIds: readonly string[]): Promise<void>;
   setUsableInSeries(id: string, usable: boolean): Promise<void>;
+  /** Sets whether the group is a role, and its description. */
+  describe(id: string, about: { role: boolean; description: string }): Promise<void>;
   delete(id: string): Promise<boolean>;
 }
 
@@ -94,12 +98,24 @@ export interface TaskRepository {
   update(task: Task, expectedRevision: number): Promise<boolean>;
   delete(id: string): Promise<boolean>;
   countByOwner(ownerId: string): Promise<number>;
+  /** The ids of every task the user owns, hidden ones too. */
+  idsOfOwner(ownerId: string): Promise<string[]>;
   getMany(ids: readonly string[]): Promise<Task[]>;
   /** Locks the tasks no other transaction holds (PostgreSQL: SKIP LOCKED); returns their ids. */
   lockAvailable(ids: readonly string[]): Promise<string[]>;
   /** Locks the tasks, waiting for a claim that holds them (PostgreSQL; SQLite has one writer). */
   lock(ids: readonly string[]): Promise<void>;
   setHidden(ids: readonly string[], hidden: boolean): Promise<void>;
+}
+
+/** Who besides its owner may do what with a task. */
+export interface TaskGrantRepository {
+  /** The task's grants, groups first, each with its subject's name. */
+  ofTask(taskId: string): Promise<NamedGrant[]>;
+  /** Replaces the task's grants (subjects must exist). */
+  replace(taskId: string, grants: readonly TaskGrant[]): Promise<void>;
+  /** The highest level the user was granted on each of the tasks, directly or through a group. */
+  levelsOf(userId: string, taskIds: readonly string[]): Promise<Map<string, AccessLevel>>;
 }
 
 /** The stored state of one trigger of an enabled task. */
@@ -365,6 +381,7 @@ export interface Store {
   readonly sessions: SessionRepository;
   readonly apiTokens: ApiTokenRepository;
   readonly tasks: TaskRepository;
+  readonly grants: TaskGrantRepository;
   readonly audit: AuditRepository;
   readonly triggers: TriggerRepository;
   readonly queue: RunQueue;

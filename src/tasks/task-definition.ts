@@ -130,6 +130,7 @@ export function definitionOf(task: Task): TaskDefinition {
     id: _id,
     ownerId: _owner,
     ownerLogin: _login,
+    ownerName: _name,
     hidden: _hidden,
     revision: _revision,
     createdAt: _created,

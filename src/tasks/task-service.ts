@@ -5,6 +5,12 @@ import { auditEvent } from '../domain/audit.ts';
 import { AppError, notFound, validationError } from '../domain/errors.ts';
 import type { Task, TaskDefinition } from '../domain/task.ts';
 import {
+  requireLevel,
+  type AccessLevel,
+  type TaskAccess,
+  type TaskScope,
+} from '../domain/task-access.ts';
+import {
   TaskCreateInput,
   TaskPatchInput,
   TaskReplaceInput,
@@ -26,6 +32,8 @@ import {
   reachedPermissions,
   requireEditorHolds,
 } from './editor-rights.ts';
+import { defaultGrantsFor } from './grant-subjects.ts';
+import { accessTo, accessToEach } from './task-rights.ts';
 import { requireWithinLimits } from './task-limits.ts';
 import { withoutSecrets, type SecretKeeping } from './task-secrets.ts';
 import { syncTriggers } from './trigger-sync.ts';
@@ -82,12 +90,8 @@ export class TaskService {
 
   async list(caller: Caller, params: TaskListParams): Promise<Page<Task>> {
     const { admin } = requirePlanner(caller);
-    const ownerId = params.owner === 'all' ? null : (params.owner ?? caller.user?.id ?? null);
-    if (!admin && ownerId !== caller.user?.id) {
-      throw new AppError('FORBIDDEN', "Listing other users' tasks needs 'taskplanner.admin'");
-    }
     return this.store.tasks.list({
-      ownerId,
+      scope: listScope(caller, admin, params),
       sort: params.sort ?? 'name',
       order: params.order ?? 'asc',
       limit: params.limit ?? 50,
@@ -98,12 +102,27 @@ export class TaskService {
     });
   }
 
-  /** The task if the caller may see it; otherwise NOT_FOUND, as if it did not exist. */
-  async get(caller: Caller, id: string, store: Store = this.store): Promise<Task> {
-    const { admin } = requirePlanner(caller);
+  /**
+   * The task if the caller reaches it at the needed level: NOT_FOUND, as if it did not exist,
+   * when they may not even see it, FORBIDDEN when they may see it but not do this.
+   */
+  async get(
+    caller: Caller,
+    id: string,
+    needed: AccessLevel = 'view',
+    store: Store = this.store,
+  ): Promise<Task> {
+    requirePlanner(caller);
     const task = await store.tasks.get(id);
-    if (!task || (!admin && task.ownerId !== caller.user?.id)) throw notFound('Task');
+    const access = task && (await accessTo(store, caller, task));
+    if (!task || !access) throw notFound('Task');
+    requireLevel(access, needed);
     return task;
+  }
+
+  /** How the caller reaches each of the tasks (they are ones the caller may see). */
+  async accessOf(caller: Caller, tasks: readonly Task[]): Promise<Map<string, TaskAccess>> {
+    return accessToEach(this.store, caller, tasks);
   }
 
   async create(caller: Caller, raw: unknown): Promise<Task> {
@@ -204,7 +223,7 @@ export class TaskService {
     const { admin } = requirePlanner(caller);
     if (!admin) {
       await this.get(caller, id);
-      throw new AppError('FORBIDDEN', "Transferring a task needs 'taskplanner.admin'");
+      throw new AppError('FORBIDDEN', "Giving a task to another owner needs 'taskplanner.admin'");
     }
     return this.#change(
       caller,
@@ -218,7 +237,7 @@ export class TaskService {
 
   async delete(caller: Caller, id: string): Promise<void> {
     await this.store.transaction(async (store) => {
-      const task = await this.get(caller, id, store);
+      const task = await this.get(caller, id, 'manage', store);
       await store.tasks.delete(id);
       await store.publish({ type: 'task', taskId: id });
       const details = { name: task.name, ownerId: task.ownerId };
@@ -247,12 +266,14 @@ export class TaskService {
         id,
         ownerId,
         ownerLogin: '',
+        ownerName: '',
         hidden: false,
         revision: 1,
         createdAt: now,
         updatedAt: now,
       };
       await store.tasks.insert(task);
+      await store.grants.replace(id, await defaultGrantsFor(store, ownerId));
       await syncTriggers(store, task, this.context.registry, now.getTime());
       const details = { name: definition.name, ownerId, ...extra };
       await store.audit.append(auditEvent(caller.actor, now, action, 'task', id, details));
@@ -275,7 +296,7 @@ export class TaskService {
   ): Promise<Task> {
     const now = this.now();
     await this.store.transaction(async (store) => {
-      const task = await this.get(caller, id, store);
+      const task = await this.get(caller, id, 'edit', store);
       if (!matches(expected, task.revision)) throw revisionConflict(task.revision, expected);
       const base = task.revision;
       if (newOwnerId !== undefined) await requireEnabledOwner(store, newOwnerId);
@@ -318,6 +339,30 @@ export class TaskService {
     if (!transfer && onlyHarmlessChanges(definitionOf(task), definition)) return;
     requireEditorHolds(caller, await reachedPermissions(store, this.registry, ownerId, definition));
   }
+}
+
+/**
+ * Whose tasks a listing holds: by default (and with scope "all" for anyone but an administrator)
+ * the caller's own and those shared with them; "mine" and "shared" one of the two; an
+ * administrator's "all" or owner=all everyone's, and owner=<id> one user's (themselves for
+ * anyone else).
+ */
+function listScope(caller: Caller, admin: boolean, params: TaskListParams): TaskScope {
+  const userId = caller.user?.id;
+  if (userId === undefined) {
+    return params.owner === undefined || params.owner === 'all'
+      ? { kind: 'everyone' }
+      : { kind: 'owned', userId: params.owner };
+  }
+  if (params.owner !== undefined) {
+    if (!admin && params.owner !== userId) {
+      throw new AppError('FORBIDDEN', "Listing other users' tasks needs 'taskplanner.admin'");
+    }
+    return params.owner === 'all' ? { kind: 'everyone' } : { kind: 'owned', userId: params.owner };
+  }
+  if (params.scope === 'mine') return { kind: 'owned', userId };
+  if (params.scope === 'shared') return { kind: 'shared', userId };
+  return admin && params.scope === 'all' ? { kind: 'everyone' } : { kind: 'visible', userId };
 }
 
 /** Stored secrets are kept only when the owner edits their own task. */

@@ -160,6 +160,8 @@ for (const backend of await backends()) {
           permissions: ['taskplanner'],
           memberIds: [id],
           usableInSeries: false,
+          role: false,
+          description: '',
         },
         now,
       );

@@ -77,6 +77,7 @@ for (const backend of await backends()) {
           runsPerMinutePerUser: 600,
           artifactBytesPerUser: 1024 ** 3,
         },
+        newTaskGrants: [],
       });
       for (const network of [
         '127.0.0.0/8',

@@ -69,13 +69,13 @@ for (const backend of await backends()) {
     async function state(ownerId: string) {
       const { store } = t.services;
       const tasks = await store.tasks.list({
-        ownerId,
+        scope: { kind: 'owned', userId: ownerId },
         sort: 'name',
         order: 'asc',
         limit: 500,
         includeHidden: true,
       });
-      const runs = await store.runs.list({ ownerId, limit: 500 });
+      const runs = await store.runs.list({ scope: { kind: 'owned', userId: ownerId }, limit: 500 });
       const audit = await store.audit.list({ limit: 500 });
       return {
         tasks: tasks.items.map((task) => [task.id, task.revision, task.ownerId, task.triggers]),

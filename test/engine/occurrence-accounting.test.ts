@@ -117,7 +117,7 @@ for (const backend of await backends()) {
       await t.stopEngine();
 
       const [trigger] = await store.triggers.forTask(taskId);
-      const runs = await store.runs.list({ ownerId: null, taskId, limit: 1000 });
+      const runs = await store.runs.list({ scope: { kind: 'everyone' }, taskId, limit: 1000 });
       const covered = runs.items
         .filter((run) => run.cause === 'schedule')
         .flatMap((run) => {

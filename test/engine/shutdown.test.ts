@@ -52,7 +52,7 @@ for (const backend of await backends()) {
       const run = await t.services.store.runs.get(runId);
       assert.equal(run?.status, 'interrupted');
       const retries = await t.services.store.runs.list({
-        ownerId: null,
+        scope: { kind: 'everyone' },
         status: ['queued'],
         limit: 10,
       });

@@ -108,6 +108,7 @@ function userFixture(login: string, overrides: Partial<UserWithSecret> = {}): Us
     displayName: `${login} display`,
     email: `${login}@example.org`,
     disabled: false,
+    mustChangePassword: false,
     permissions: [],
     groupIds: [],
     passwordHash: `scrypt$hash-of-${login}`,
@@ -135,6 +136,8 @@ function groupFixture(name: string, overrides: Partial<Group> = {}): Group {
     permissions: [],
     memberIds: [],
     usableInSeries: false,
+    role: false,
+    description: '',
     ...overrides,
   };
 }
@@ -173,6 +176,7 @@ function fullTask(owner: User, overrides: Partial<Task> = {}): Task {
     id: randomUUID(),
     ownerId: owner.id,
     ownerLogin: owner.login,
+    ownerName: owner.displayName,
     name: 'Nightly report',
     description: 'Sends the “nightly” report\nsecond line',
     enabled: true,
@@ -767,7 +771,12 @@ function taskContract(backend: Backend, fresh: FreshStores): void {
       await store().tasks.insert(task);
       const renamed = { ...task, name: 'AAA after rename', revision: 2, updatedAt: at(5) };
       assert.equal(await store().tasks.update(renamed, 1), true);
-      const query: TaskListQuery = { ownerId: alice.id, sort: 'name', order: 'asc', limit: 100 };
+      const query: TaskListQuery = {
+        scope: { kind: 'owned', userId: alice.id },
+        sort: 'name',
+        order: 'asc',
+        limit: 100,
+      };
       assert.deepEqual(ids((await store().tasks.list({ ...query, q: 'before' })).items), []);
       assert.deepEqual(ids((await store().tasks.list({ ...query, q: 'after REN' })).items), [
         task.id,
@@ -906,10 +915,20 @@ function taskListContract(backend: Backend, fresh: FreshStores): void {
     for (const sort of ['name', 'createdAt', 'updatedAt'] as const) {
       for (const order of ['asc', 'desc'] as const) {
         it(`sorts by ${sort} ${order}, ties by id, and pages through each task exactly once`, async () => {
-          const { items, sizes } = await listAll({ ownerId: null, sort, order, limit: 10 });
+          const { items, sizes } = await listAll({
+            scope: { kind: 'everyone' },
+            sort,
+            order,
+            limit: 10,
+          });
           assert.deepEqual(ids(items), expectedOrder(tasks, sort, order));
           assert.deepEqual(sizes, [10, 10, 5]);
-          const single = await store().tasks.list({ ownerId: null, sort, order, limit: 100 });
+          const single = await store().tasks.list({
+            scope: { kind: 'everyone' },
+            sort,
+            order,
+            limit: 100,
+          });
           assert.deepEqual(ids(single.items), expectedOrder(tasks, sort, order));
           assert.equal(single.nextCursor, null);
         });
@@ -918,7 +937,7 @@ function taskListContract(backend: Backend, fresh: FreshStores): void {
 
     it('sorts names by lower-cased code point, the same on every database', async () => {
       const page = await store().tasks.list({
-        ownerId: null,
+        scope: { kind: 'everyone' },
         sort: 'name',
         order: 'asc',
         limit: 100,
@@ -933,14 +952,19 @@ function taskListContract(backend: Backend, fresh: FreshStores): void {
     });
 
     it('the last page is full and has no cursor when the count divides by limit', async () => {
-      const { sizes } = await listAll({ ownerId: null, sort: 'name', order: 'asc', limit: 5 });
+      const { sizes } = await listAll({
+        scope: { kind: 'everyone' },
+        sort: 'name',
+        order: 'asc',
+        limit: 5,
+      });
       assert.deepEqual(sizes, [5, 5, 5, 5, 5]);
     });
 
     it('ownerId limits the list to one owner; null lists everyone', async () => {
       for (const owner of [alice, bob]) {
         const { items } = await listAll({
-          ownerId: owner.id,
+          scope: { kind: 'owned', userId: owner.id },
           sort: 'name',
           order: 'desc',
           limit: 4,
@@ -950,14 +974,19 @@ function taskListContract(backend: Backend, fresh: FreshStores): void {
         assert.ok(items.every((task) => task.ownerLogin === owner.login));
       }
       const everyone = await store().tasks.list({
-        ownerId: null,
+        scope: { kind: 'everyone' },
         sort: 'name',
         order: 'asc',
         limit: 100,
       });
       assert.equal(everyone.items.length, tasks.length);
       assert.deepEqual(
-        await store().tasks.list({ ownerId: randomUUID(), sort: 'name', order: 'asc', limit: 5 }),
+        await store().tasks.list({
+          scope: { kind: 'owned', userId: randomUUID() },
+          sort: 'name',
+          order: 'asc',
+          limit: 5,
+        }),
         { items: [], nextCursor: null },
       );
     });
@@ -965,7 +994,7 @@ function taskListContract(backend: Backend, fresh: FreshStores): void {
     it('enabled filters on the flag, also combined with an owner', async () => {
       for (const enabled of [true, false]) {
         const { items } = await listAll({
-          ownerId: null,
+          scope: { kind: 'everyone' },
           enabled,
           sort: 'createdAt',
           order: 'asc',
@@ -976,7 +1005,7 @@ function taskListContract(backend: Backend, fresh: FreshStores): void {
         assert.deepEqual(ids(items), expectedOrder(expected, 'createdAt', 'asc'));
       }
       const bobsOff = await listAll({
-        ownerId: bob.id,
+        scope: { kind: 'owned', userId: bob.id },
         enabled: false,
         sort: 'name',
         order: 'asc',
@@ -988,13 +1017,19 @@ function taskListContract(backend: Backend, fresh: FreshStores): void {
 
     it('q matches name or description as a case-insensitive substring', async () => {
       for (const q of ['APPLE', 'report', 'élan', 'ärger', 'ΩMEGA', '😀', 'D C']) {
-        const { items } = await listAll({ ownerId: null, q, sort: 'name', order: 'asc', limit: 3 });
+        const { items } = await listAll({
+          scope: { kind: 'everyone' },
+          q,
+          sort: 'name',
+          order: 'asc',
+          limit: 3,
+        });
         const expected = tasks.filter((task) => matchesQ(task, q));
         assert.ok(expected.length > 0, `fixture for q=${q}`);
         assert.deepEqual(ids(items), expectedOrder(expected, 'name', 'asc'), `q=${q}`);
       }
       const none = await store().tasks.list({
-        ownerId: null,
+        scope: { kind: 'everyone' },
         q: 'nothing like this',
         sort: 'name',
         order: 'asc',
@@ -1011,7 +1046,7 @@ function taskListContract(backend: Backend, fresh: FreshStores): void {
       };
       for (const [q, names] of Object.entries(cases)) {
         const page = await store().tasks.list({
-          ownerId: null,
+          scope: { kind: 'everyone' },
           q,
           sort: 'name',
           order: 'asc',
@@ -1028,7 +1063,12 @@ function taskListContract(backend: Backend, fresh: FreshStores): void {
     });
 
     it('an invalid or foreign cursor is a VALIDATION_FAILED error', async () => {
-      const base: TaskListQuery = { ownerId: null, sort: 'name', order: 'asc', limit: 5 };
+      const base: TaskListQuery = {
+        scope: { kind: 'everyone' },
+        sort: 'name',
+        order: 'asc',
+        limit: 5,
+      };
       await assert.rejects(
         store().tasks.list({ ...base, cursor: 'garbage!' }),
         appError('VALIDATION_FAILED'),

@@ -26,7 +26,7 @@ export async function storeSnapshot(
     store.tasks.countByOwner(adminId),
     store.tasks.countByOwner(ids.user),
     store.tasks.get(ids.task).then((task) => [task?.revision, task?.enabled, task?.ownerId]),
-    store.runs.list({ ownerId: null, limit: 1 }).then((page) => page.items[0]?.id),
+    store.runs.list({ scope: { kind: 'everyone' }, limit: 1 }).then((page) => page.items[0]?.id),
     store.runs.get(ids.run).then((run) => run?.status),
     store.apiTokens.listForUser(adminId).then((tokens) => tokens.map((token) => token.id)),
     store.dataSources.list(),

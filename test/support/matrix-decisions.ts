@@ -142,6 +142,18 @@ export const ROUTE_DECISIONS: Record<string, RouteRule> = {
     body: (ids) => ({ description: 'patched', revision: ids.taskRevision }),
   },
   'DELETE /api/v1/tasks/{id}': { decision: 'planner', allowed: 204 },
+  'GET /api/v1/tasks/{id}/grants': { decision: 'planner', allowed: 200 },
+  'PUT /api/v1/tasks/{id}/grants': {
+    decision: 'planner',
+    allowed: 200,
+    body: () => ({ grants: [] }),
+    why: "the task's owner, its managers and administrators; test/api/task-grants.test.ts covers each level",
+  },
+  'GET /api/v1/directory': {
+    decision: 'planner',
+    allowed: 200,
+    why: 'names of users and groups to share a task with, nothing more',
+  },
   'POST /api/v1/tasks/{id}/enable': { decision: 'planner', allowed: 200 },
   'POST /api/v1/tasks/{id}/disable': { decision: 'planner', allowed: 200 },
   'POST /api/v1/tasks/{id}/copy': {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { bootstrapAdmin } from '../../src/auth/bootstrap-admin.ts';
+import { seedRoles } from '../../src/auth/seed-roles.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { createServices, type ServiceOptions, type Services } from '../../src/services.ts';
 import { ApiClient } from './api-client.ts';
@@ -36,6 +37,8 @@ export interface TestAppOptions {
    * the test peers listen on; null stores nothing, leaving a new server's defaults.
    */
   allowedNetworks?: readonly string[] | null;
+  /** Make the shipped roles as a server's first start does (src/auth/seed-roles.ts). */
+  roles?: boolean;
 }
 
 /** Builds the app over a fresh store of the backend, with the admin created. */
@@ -57,6 +60,7 @@ export async function startTestApp(
     options.now ?? (() => new Date()),
   );
   await bootstrapAdmin(testStore.store, services.catalog, ADMIN_PASSWORD, new Date());
+  if (options.roles) await seedRoles(testStore.store, services.catalog, new Date());
   const allowedNetworks =
     options.allowedNetworks === undefined ? LOOPBACK_NETWORKS : options.allowedNetworks;
   // Straight into the store, as a setting made before the test: no audit event to count.

@@ -22,6 +22,7 @@ function task(policy: Partial<TaskPolicy>): Task {
     id: 'task-1',
     ownerId: 'owner-1',
     ownerLogin: 'owner',
+    ownerName: 'owner',
     name: 'task',
     description: '',
     enabled: true,

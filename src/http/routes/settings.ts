@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { LimitsPatch, SettingsPatch, SmtpInput } from '../../domain/settings-schema.ts';
+import { GrantInput } from '../../domain/grant-schema.ts';
 import type { Services } from '../../services.ts';
 import { callerOf } from '../authentication.ts';
 import { responses } from '../schemas.ts';
@@ -19,6 +20,9 @@ const SettingsSchema = Type.Object({
   }),
   // Every limit is there in an answer: its value, or null for none.
   limits: Type.Required(LimitsPatch),
+  newTaskGrants: Type.Array(GrantInput, {
+    description: 'The rights list every new task starts with; its owner may change it',
+  }),
 });
 
 /** /api/v1/settings: server-wide settings, for holders of settings.manage. */

@@ -9,6 +9,7 @@ import {
   TaskReplaceInput,
 } from '../../domain/task-schema.ts';
 import { RunStartInput } from '../../runs/run-schema.ts';
+import type { Caller } from '../../auth/caller.ts';
 import type { Services } from '../../services.ts';
 import { revisionCondition } from '../if-match.ts';
 import { requiresPlanner } from '../route-permission.ts';
@@ -46,8 +47,13 @@ function etagOf(task: Task): string {
 /** /api/v1/tasks: each user's own tasks; administrators reach everyone's. */
 export function taskRoutes(services: Services): FastifyPluginAsyncTypebox {
   const { tasks, runs } = services;
-  const viewOf = async (task: Task) =>
-    taskView(task, (await runs.statusOf([task])).get(task.id), services);
+  /** Shows tasks of the list as the caller reaches them, with their latest runs. */
+  const presenter = async (caller: Caller, list: readonly Task[]) => {
+    const [status, access] = await Promise.all([runs.statusOf(list), tasks.accessOf(caller, list)]);
+    return (task: Task) =>
+      taskView(task, status.get(task.id), access.get(task.id) ?? 'view', services);
+  };
+  const viewOf = async (caller: Caller, task: Task) => (await presenter(caller, [task]))(task);
   return async (app) => {
     const tags = ['tasks'];
     app.addHook('preValidation', requiresPlanner);
@@ -63,10 +69,10 @@ export function taskRoutes(services: Services): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => {
-        const page = await tasks.list(callerOf(request), request.query);
-        const status = await runs.statusOf(page.items);
-        const items = page.items.map((task) => taskView(task, status.get(task.id), services));
-        return { items, nextCursor: page.nextCursor };
+        const caller = callerOf(request);
+        const page = await tasks.list(caller, request.query);
+        const view = await presenter(caller, page.items);
+        return { items: page.items.map(view), nextCursor: page.nextCursor };
       },
     );
 
@@ -86,7 +92,7 @@ export function taskRoutes(services: Services): FastifyPluginAsyncTypebox {
           .status(201)
           .header('location', `/api/v1/tasks/${task.id}`)
           .header('etag', etagOf(task))
-          .send(await viewOf(task));
+          .send(await viewOf(callerOf(request), task));
       },
     );
 
@@ -102,7 +108,7 @@ export function taskRoutes(services: Services): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const task = await tasks.get(callerOf(request), request.params.id);
-        return reply.header('etag', etagOf(task)).send(await viewOf(task));
+        return reply.header('etag', etagOf(task)).send(await viewOf(callerOf(request), task));
       },
     );
 
@@ -126,7 +132,7 @@ export function taskRoutes(services: Services): FastifyPluginAsyncTypebox {
           request.body,
           ifMatch,
         );
-        return reply.header('etag', etagOf(task)).send(await viewOf(task));
+        return reply.header('etag', etagOf(task)).send(await viewOf(callerOf(request), task));
       },
     );
 
@@ -145,7 +151,7 @@ export function taskRoutes(services: Services): FastifyPluginAsyncTypebox {
       async (request, reply) => {
         const ifMatch = revisionCondition(request.headers['if-match']);
         const task = await tasks.patch(callerOf(request), request.params.id, request.body, ifMatch);
-        return reply.header('etag', etagOf(task)).send(await viewOf(task));
+        return reply.header('etag', etagOf(task)).send(await viewOf(callerOf(request), task));
       },
     );
 
@@ -179,7 +185,7 @@ export function taskRoutes(services: Services): FastifyPluginAsyncTypebox {
         },
         async (request, reply) => {
           const task = await tasks.setEnabled(callerOf(request), request.params.id, enabled);
-          return reply.header('etag', etagOf(task)).send(await viewOf(task));
+          return reply.header('etag', etagOf(task)).send(await viewOf(callerOf(request), task));
         },
       );
     }
@@ -203,7 +209,7 @@ export function taskRoutes(services: Services): FastifyPluginAsyncTypebox {
           .status(201)
           .header('location', `/api/v1/tasks/${copy.id}`)
           .header('etag', etagOf(copy))
-          .send(await viewOf(copy));
+          .send(await viewOf(callerOf(request), copy));
       },
     );
 
@@ -244,7 +250,7 @@ export function taskRoutes(services: Services): FastifyPluginAsyncTypebox {
           request.params.id,
           request.body.ownerId,
         );
-        return reply.header('etag', etagOf(task)).send(await viewOf(task));
+        return reply.header('etag', etagOf(task)).send(await viewOf(callerOf(request), task));
       },
     );
   };

@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
+import { validationError } from '../../domain/errors.ts';
+import type { TaskDisposal } from '../../tasks/task-disposal.ts';
 import { UserCreateInput, UserUpdateInput } from '../../domain/user-schema.ts';
 import type { Services } from '../../services.ts';
 import { PERMISSIONS } from '../../domain/permissions.ts';
@@ -17,6 +19,44 @@ const UserListParams = Type.Object(
   },
   { additionalProperties: false },
 );
+
+const UserDeleteQuery = Type.Object(
+  {
+    tasks: Type.Optional(
+      Type.Union([Type.Literal('delete'), Type.Literal('transfer')], {
+        description: 'What becomes of the tasks the user owns',
+      }),
+    ),
+    to: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        description: 'With tasks=transfer: the new owner',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** What the query of DELETE /users/{id} says becomes of the user's tasks. */
+function disposalOf(query: Static<typeof UserDeleteQuery>): TaskDisposal | undefined {
+  if (query.tasks === undefined) {
+    if (query.to === undefined) return undefined;
+    throw validationError([{ in: 'query', path: '/tasks', message: 'must be transfer with to' }]);
+  }
+  if (query.tasks === 'delete') {
+    if (query.to !== undefined) {
+      throw validationError([{ in: 'query', path: '/to', message: 'only with tasks=transfer' }]);
+    }
+    return { tasks: 'delete' };
+  }
+  if (query.to === undefined) {
+    throw validationError([
+      { in: 'query', path: '/to', message: 'names the user who gets the tasks' },
+    ]);
+  }
+  return { tasks: 'transfer', to: query.to };
+}
 
 /** /api/v1/users: user administration, for holders of users.manage. */
 export function userRoutes(services: Services): FastifyPluginAsyncTypebox {
@@ -116,13 +156,15 @@ export function userRoutes(services: Services): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
-          summary: 'Delete a user who owns no tasks',
+          summary:
+            'Delete a user; the tasks they own are deleted (tasks=delete) or given to another user (tasks=transfer&to=<user id>), which needs taskplanner.admin',
           params: IdParams,
+          querystring: UserDeleteQuery,
           response: responses({ 204: Type.Null() }),
         },
       },
       async (request, reply) => {
-        await users.delete(callerOf(request), request.params.id);
+        await users.delete(callerOf(request), request.params.id, disposalOf(request.query));
         return reply.status(204).send(null);
       },
     );

@@ -272,4 +272,37 @@ export const migrations: readonly Migration[] = [
         where reason is not null`,
     ],
   },
+  {
+    // A task is shared with users and groups at a level (domain/task-access.ts).
+    id: '0010_task_grants',
+    statements: [
+      `create table task_user_grants (
+        task_id text not null references tasks(id) on delete cascade,
+        user_id text not null references users(id) on delete cascade,
+        level text not null check (level in ('view', 'run', 'edit', 'manage')),
+        primary key (task_id, user_id)
+      )`,
+      `create index task_user_grants_user on task_user_grants(user_id)`,
+      `create table task_group_grants (
+        task_id text not null references tasks(id) on delete cascade,
+        group_id text not null references groups(id) on delete cascade,
+        level text not null check (level in ('view', 'run', 'edit', 'manage')),
+        primary key (task_id, group_id)
+      )`,
+      `create index task_group_grants_group on task_group_grants(group_id)`,
+    ],
+  },
+  {
+    // Roles are groups offered when a user is made (Planner, Operator, Administrator ship).
+    id: '0011_group_roles',
+    statements: [
+      `alter table groups add column is_role integer not null default 0`,
+      `alter table groups add column description text not null default ''`,
+    ],
+  },
+  {
+    // A password someone else chose (a new user's, a reset) is changed at the first login.
+    id: '0012_password_change_required',
+    statements: [`alter table users add column must_change_password integer not null default 0`],
+  },
 ];

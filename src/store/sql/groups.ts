@@ -22,6 +22,8 @@ export class SqlGroupRepository implements GroupRepository {
           name_key: group.name.toLowerCase(),
           created_at: createdAt.getTime(),
           usable_in_series: group.usableInSeries ? 1 : 0,
+          is_role: group.role ? 1 : 0,
+          description: group.description,
         })
         .onConflict((conflict) => conflict.column('name_key').doNothing())
         .executeTakeFirst();
@@ -61,6 +63,8 @@ export class SqlGroupRepository implements GroupRepository {
         .sort(),
       memberIds: members.filter((m) => m.group_id === row.id).map((m) => m.user_id),
       usableInSeries: Number(row.usable_in_series) === 1,
+      role: Number(row.is_role) === 1,
+      description: row.description,
     }));
   }
 
@@ -108,6 +112,14 @@ export class SqlGroupRepository implements GroupRepository {
     await this.db
       .updateTable('groups')
       .set({ usable_in_series: usable ? 1 : 0 })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async describe(id: string, about: { role: boolean; description: string }): Promise<void> {
+    await this.db
+      .updateTable('groups')
+      .set({ is_role: about.role ? 1 : 0, description: about.description })
       .where('id', '=', id)
       .execute();
   }

@@ -5,6 +5,7 @@ import type { Artifact, Page, RunHistory } from '../store.ts';
 import { decodeCursor, toPage } from './cursor.ts';
 import { RUN_COLUMNS, runOf } from './run-rows.ts';
 import type { Database } from './schema.ts';
+import { inScope } from './task-grants.ts';
 
 const DAY_MS = 86_400_000;
 const FAILURES = FAILURE_STATUSES as RunStatus[];
@@ -37,7 +38,7 @@ export class SqlRunHistory implements RunHistory {
   async list(query: RunListQuery): Promise<Page<Run>> {
     let select = this.#select();
     // Runs belong to whoever owns their task now, as the task itself does.
-    if (query.ownerId !== null) select = select.where('tasks.owner_id', '=', query.ownerId);
+    select = select.where((eb) => inScope(eb, query.scope));
     if (query.taskId !== undefined) select = select.where('runs.task_id', '=', query.taskId);
     if (query.status?.length) select = select.where('runs.status', 'in', query.status);
     if (query.from) select = select.where('runs.queued_at', '>=', query.from.getTime());

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { RunState } from '../../domain/run-state.ts';
+import type { AccessLevel } from '../../domain/task-access.ts';
 
 // Times are stored as epoch milliseconds in both dialects, JSON as text, and
 // booleans as 0/1 (SQLite integer, PostgreSQL boolean reads back true/false).
@@ -30,6 +31,7 @@ export interface Database {
     email: string | null;
     password_hash: string | null;
     disabled: Flag;
+    must_change_password: Generated<number>;
     created_at: Millis;
     updated_at: Millis;
   };
@@ -40,6 +42,8 @@ export interface Database {
     name_key: string;
     created_at: Millis;
     usable_in_series: Generated<number>;
+    is_role: Generated<number>;
+    description: Generated<string>;
   };
   group_permissions: { group_id: string; permission: string };
   group_members: { group_id: string; user_id: string };
@@ -121,6 +125,8 @@ export interface Database {
     follows_on: string | null;
   };
   saved_files: { folder: string; name: string; task_id: string; saved_at: Millis };
+  task_user_grants: { task_id: string; user_id: string; level: AccessLevel };
+  task_group_grants: { task_id: string; group_id: string; level: AccessLevel };
   run_artifacts: {
     id: string;
     run_id: string;

@@ -4,6 +4,7 @@ import { SqlApiTokenRepository } from './api-tokens.ts';
 import { SqlAuditRepository } from './audit.ts';
 import { SqlDataSourceRepository } from './data-sources.ts';
 import { SqlGroupRepository } from './groups.ts';
+import { SqlTaskGrantRepository } from './task-grants.ts';
 import { applyMigrations } from './migration.ts';
 import type { Database } from './schema.ts';
 import { SqlRunHistory } from './run-history.ts';
@@ -21,6 +22,7 @@ export class SqlStore implements Store {
   readonly dialect: DialectTraits['name'];
   readonly users: SqlUserRepository;
   readonly groups: SqlGroupRepository;
+  readonly grants: SqlTaskGrantRepository;
   readonly sessions: SqlSessionRepository;
   readonly apiTokens: SqlApiTokenRepository;
   readonly tasks: SqlTaskRepository;
@@ -40,6 +42,7 @@ export class SqlStore implements Store {
     this.dialect = traits.name;
     this.users = new SqlUserRepository(db, traits);
     this.groups = new SqlGroupRepository(db, traits);
+    this.grants = new SqlTaskGrantRepository(db);
     this.sessions = new SqlSessionRepository(db);
     this.apiTokens = new SqlApiTokenRepository(db);
     this.tasks = new SqlTaskRepository(db, traits);

@@ -11,9 +11,10 @@ import type { Page, TaskRepository } from '../store.ts';
 import { chunksOf } from './chunks.ts';
 import { decodeCursor, likeContains, toPage, type CursorPosition } from './cursor.ts';
 import { readFlag, writeFlag, type Database } from './schema.ts';
+import { inScope } from './task-grants.ts';
 import type { DialectTraits } from './traits.ts';
 
-type TaskRow = Selectable<Database['tasks']> & { owner_login: string };
+type TaskRow = Selectable<Database['tasks']> & { owner_login: string; owner_name: string };
 
 const SORT_COLUMNS = {
   name: 'tasks.sort_name',
@@ -49,6 +50,7 @@ function fromRow(row: TaskRow): Task {
     id: row.id,
     ownerId: row.owner_id,
     ownerLogin: row.owner_login,
+    ownerName: row.owner_name,
     name: row.name,
     description: row.description,
     enabled: readFlag(row.enabled),
@@ -85,7 +87,7 @@ export class SqlTaskRepository implements TaskRepository {
       .selectFrom('tasks')
       .innerJoin('users', 'users.id', 'tasks.owner_id')
       .selectAll('tasks')
-      .select('users.login as owner_login');
+      .select(['users.login as owner_login', 'users.display_name as owner_name']);
   }
 
   async insert(task: Task): Promise<void> {
@@ -102,7 +104,7 @@ export class SqlTaskRepository implements TaskRepository {
     const direction = query.order;
     const scope = `tasks:${query.sort}:${direction}`;
     let select = this.#select();
-    if (query.ownerId !== null) select = select.where('tasks.owner_id', '=', query.ownerId);
+    select = select.where((eb) => inScope(eb, query.scope));
     if (!query.includeHidden) select = select.where('tasks.hidden', '=', writeFlag(false));
     if (query.enabled !== undefined) {
       select = select.where('tasks.enabled', '=', writeFlag(query.enabled));
@@ -170,6 +172,16 @@ export class SqlTaskRepository implements TaskRepository {
         .where('id', 'in', chunk)
         .execute();
     }
+  }
+
+  async idsOfOwner(ownerId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('tasks')
+      .select('id')
+      .where('owner_id', '=', ownerId)
+      .orderBy('id')
+      .execute();
+    return rows.map((row) => row.id);
   }
 
   async countByOwner(ownerId: string): Promise<number> {

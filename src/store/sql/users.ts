@@ -15,6 +15,7 @@ function fromRow(row: UserRow, permissions: string[], groupIds: string[]): UserW
     displayName: row.display_name,
     email: row.email,
     disabled: readFlag(row.disabled),
+    mustChangePassword: Number(row.must_change_password) === 1,
     permissions,
     groupIds,
     passwordHash: row.password_hash,
@@ -48,6 +49,7 @@ export class SqlUserRepository implements UserRepository {
           email: user.email,
           password_hash: user.passwordHash,
           disabled: writeFlag(user.disabled),
+          must_change_password: user.mustChangePassword ? 1 : 0,
           created_at: user.createdAt.getTime(),
           updated_at: user.updatedAt.getTime(),
         })
@@ -190,6 +192,9 @@ export class SqlUserRepository implements UserRepository {
     if (changes.email !== undefined) set.email = changes.email;
     if (changes.disabled !== undefined) set.disabled = writeFlag(changes.disabled);
     if (changes.passwordHash !== undefined) set.password_hash = changes.passwordHash;
+    if (changes.mustChangePassword !== undefined) {
+      set.must_change_password = changes.mustChangePassword ? 1 : 0;
+    }
     try {
       const result = await this.db
         .updateTable('users')
