@@ -28,6 +28,7 @@ export class TaskDisposer {
         { in: 'query', path: '/to', message: 'is the user being deleted; choose someone else' },
       ]);
     }
+    if (disposal.tasks === 'transfer') await requireEnabledTarget(store, disposal.to);
     const tasks = this.tasks.withStore(store);
     const ids = await store.tasks.idsOfOwner(ownerId);
     for (const id of ids) {
@@ -35,5 +36,17 @@ export class TaskDisposer {
       else await tasks.transfer(caller, id, disposal.to);
     }
     return ids.length;
+  }
+}
+
+/**
+ * The user who is to receive the tasks, locked so that they stay enabled until the transfer
+ * commits; checked before any task moves, also when the deleted user owns none.
+ */
+async function requireEnabledTarget(store: Store, userId: string): Promise<void> {
+  await store.users.lock(userId);
+  const target = await store.users.get(userId);
+  if (target === undefined || target.disabled) {
+    throw validationError([{ in: 'query', path: '/to', message: 'is not an enabled user' }]);
   }
 }

@@ -111,6 +111,26 @@ function describeFirstStartAndRestart(storeEnv: () => ProcessEnv) {
     assert.equal(wrong.status, 401);
   });
 
+  it('asks for the generated password to be changed before anything else', async () => {
+    const me = await httpJson<{ mustChangePassword: boolean }>(`${server.url}/api/v1/me`, {
+      authorization,
+    });
+    assert.equal(me.body.mustChangePassword, true);
+    const blocked = await httpJson<{ code: string }>(`${server.url}/api/v1/tasks`, {
+      authorization,
+    });
+    assert.equal(blocked.status, 403, JSON.stringify(blocked.body));
+    assert.equal(blocked.body.code, 'PASSWORD_CHANGE_REQUIRED');
+    const newPassword = `${password}-mine`;
+    const changed = await httpJson(`${server.url}/api/v1/me/password`, {
+      method: 'PUT',
+      authorization,
+      body: { currentPassword: password, newPassword },
+    });
+    assert.equal(changed.status, 204, JSON.stringify(changed.body));
+    authorization = basicAuth('admin', newPassword);
+  });
+
   it('keeps the generated secret key readable by the owner only', () => {
     const key = join(env.TASKPLANNER_DATA_DIR ?? '', 'secret.key');
     assert.ok(existsSync(key), `${key} exists`);
