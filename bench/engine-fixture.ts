@@ -21,6 +21,7 @@ import { LiveRuns } from '../src/engine/live-runs.ts';
 import { RunHosts } from '../src/engine/run-host.ts';
 import { SecretBox } from '../src/secrets/secret-box.ts';
 import { DataSourceService } from '../src/settings/data-source-service.ts';
+import { LdapSettingsService } from '../src/settings/ldap-settings-service.ts';
 import { SettingsService } from '../src/settings/settings-service.ts';
 
 export const POSTGRES_URL =
@@ -171,7 +172,9 @@ export async function startBenchEngine(
   const box = new SecretBox('a key for the secrets of task planner benchmarks');
   const now = () => new Date();
   const settings = new SettingsService(store, box, now);
-  const hosts = new RunHosts(store, settings, new DataSourceService(store, box, now), Date.now);
+  const dataSources = new DataSourceService(store, box, now);
+  const ldap = new LdapSettingsService(store, box, now);
+  const hosts = new RunHosts(store, settings, dataSources, ldap, Date.now);
   const parts = { live: new LiveRuns(), hosts, box };
   const engine = new Engine(store, benchRegistry(), clock, options, quiet, parts);
   await engine.start();

@@ -25,6 +25,8 @@ import { TaskService } from './tasks/task-service.ts';
 import { TaskGrantService } from './tasks/grant-service.ts';
 import { TaskDisposer } from './tasks/task-disposal.ts';
 import { DirectoryService } from './auth/directory-service.ts';
+import { LdapLogin } from './auth/ldap/ldap-login.ts';
+import { LdapSettingsService } from './settings/ldap-settings-service.ts';
 
 /** The application's use cases, shared by the HTTP API and the CLI. */
 export interface Services {
@@ -47,6 +49,8 @@ export interface Services {
   /** The runs executing in this process (the engine's), for live logs and cancelling. */
   live: LiveRuns;
   settings: SettingsService;
+  /** The LDAP directory users log in with. */
+  ldap: LdapSettingsService;
   dataSources: DataSourceService;
   /** Encrypts the secrets in configs and settings. */
   box: SecretBox;
@@ -90,12 +94,17 @@ export function createServices(
   for (const plugin of [builtinPlugin, ...(options.plugins ?? [])])
     installPlugin(plugin, registry, catalog);
   const sessions = new SessionManager(store, now, options.sessionHours * 3_600_000);
-  const credentials = new CredentialChecker(store, () => now().getTime());
+  const box = new SecretBox(options.secretKey);
+  const ldap = new LdapSettingsService(store, box, now);
+  const credentials = new CredentialChecker(
+    store,
+    () => now().getTime(),
+    new LdapLogin(store, ldap, now),
+  );
   const tokens = new TokenService(store, now);
   const authenticator = new Authenticator(store, sessions, tokens, credentials, {
     httpBasic: options.httpBasic,
   });
-  const box = new SecretBox(options.secretKey);
   const tasks = new TaskService(
     store,
     { registry, defaultTimezone: options.defaultTimezone, box },
@@ -121,9 +130,10 @@ export function createServices(
     runs: new RunService(store, tasks, live, now),
     live,
     settings,
+    ldap,
     dataSources,
     box,
-    hosts: new RunHosts(store, settings, dataSources, () => now().getTime()),
+    hosts: new RunHosts(store, settings, dataSources, ldap, () => now().getTime()),
     hooks: new HookService(store, new HookLinks(options.secretKey), now),
   };
 }

@@ -1,3 +1,4 @@
+import { LOCAL_ACCOUNT } from '../domain/user.ts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ConfigError } from '../config.ts';
 import type { PermissionCatalog } from '../domain/permissions.ts';
@@ -38,6 +39,7 @@ export async function bootstrapAdmin(
     disabled: false,
     // A password shown once on the console is changed at the first login.
     mustChangePassword: configuredPassword === null,
+    ...LOCAL_ACCOUNT,
     permissions: catalog.list().map((permission) => permission.name),
     groupIds: [],
     passwordHash: await hashPassword(password),

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { auditEvent, type Actor } from '../domain/audit.ts';
 import { AppError, notFound } from '../domain/errors.ts';
 import { PERMISSIONS, type PermissionCatalog } from '../domain/permissions.ts';
-import type { User } from '../domain/user.ts';
+import { LOCAL_ACCOUNT, type User } from '../domain/user.ts';
 import {
   UserCreateInput,
   UserUpdateInput,
@@ -49,6 +49,7 @@ export class UserService {
       email: input.email ?? null,
       disabled: false,
       mustChangePassword: input.mustChangePassword ?? false,
+      ...LOCAL_ACCOUNT,
       permissions,
       groupIds,
       passwordHash: await hashPassword(input.password),
@@ -95,9 +96,12 @@ export class UserService {
     if (input.disabled === true && caller.user?.id === id) {
       throw new AppError('FORBIDDEN', 'You cannot disable your own account');
     }
-    await this.#apply(caller.actor, id, input, (store, target) =>
-      requireUserWithin(store, caller, target),
-    );
+    await this.#apply(caller.actor, id, input, async (store, target) => {
+      if (input.password !== undefined || input.mustChangePassword === true) {
+        requireLocalPassword(target);
+      }
+      await requireUserWithin(store, caller, target);
+    });
     return this.get(caller, id);
   }
 
@@ -125,6 +129,7 @@ export class UserService {
   /** A user changes their own password, proving (throttled) they know the current one. */
   async changeOwnPassword(caller: Caller, input: PasswordChangeInput): Promise<void> {
     if (!caller.user) throw new AppError('FORBIDDEN', 'Only a user has a password');
+    requireLocalPassword(caller.user);
     await requireAcceptablePassword(input.newPassword, caller.user.login, '/newPassword');
     const user = await this.credentials.verify(
       caller.user.login,
@@ -222,4 +227,13 @@ function describeUserChange(before: User, input: UserUpdateInput): Record<string
     details.permissions = { before: before.permissions, after: [...new Set(permissions)].sort() };
   }
   return details;
+}
+
+/** A directory account's password is the directory's: it is neither set nor reset here. */
+function requireLocalPassword(user: User): void {
+  if (user.source === 'local') return;
+  throw new AppError(
+    'PASSWORD_IN_DIRECTORY',
+    `The password of '${user.login}' is kept in the LDAP directory: change it there`,
+  );
 }

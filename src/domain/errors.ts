@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   NAME_TAKEN: { status: 409, title: 'This name is already taken' },
   USER_OWNS_TASKS: { status: 409, title: 'The user still owns tasks' },
   RUN_ENDED: { status: 409, title: 'The run has already ended' },
+  PASSWORD_IN_DIRECTORY: { status: 409, title: 'The password is kept in the directory' },
   LIMIT_REACHED: { status: 409, title: 'A limit of this server is reached' },
   BODY_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported content type' },
@@ -22,6 +23,7 @@ export const ERROR_CODES = {
   TOO_MANY_RUNS: { status: 429, title: 'Too many runs started in the last minute' },
   INTERNAL: { status: 500, title: 'Internal error' },
   STORE_UNAVAILABLE: { status: 503, title: 'The store is not reachable' },
+  DIRECTORY_UNAVAILABLE: { status: 503, title: 'The LDAP directory cannot be used' },
 } as const;
 
 /** A stable, documented error code. */
@@ -45,9 +47,14 @@ export class AppError extends Error {
   constructor(
     code: ErrorCode,
     detail: string,
-    options: { issues?: readonly FieldIssue[]; headers?: Record<string, string> } = {},
+    options: {
+      issues?: readonly FieldIssue[];
+      headers?: Record<string, string>;
+      /** What went wrong underneath, for the server's log only. */
+      cause?: unknown;
+    } = {},
   ) {
-    super(detail);
+    super(detail, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.status = ERROR_CODES[code].status;

@@ -7,12 +7,25 @@ export interface User {
   disabled: boolean;
   /** Someone else chose the password: the user changes it before anything else. */
   mustChangePassword: boolean;
+  /** Where the account is kept: here (with its password), or in the LDAP directory. */
+  source: UserSource;
+  /** Who the account is out there: its DN in LDAP, its subject at the OpenID provider; null for a local one. */
+  externalId: string | null;
   /** Permissions granted to the user directly (not through groups). */
   permissions: string[];
   groupIds: string[];
   createdAt: Date;
   updatedAt: Date;
 }
+
+/** Where an account is kept: a local one has its password here, a directory one is vouched for by LDAP. */
+export type UserSource = 'local' | 'ldap';
+
+/** What a local account has in place of a directory's: its own password, no DN. */
+export const LOCAL_ACCOUNT = { source: 'local', externalId: null } as const satisfies Pick<
+  User,
+  'source' | 'externalId'
+>;
 
 /** A user with the stored password hash, only for authentication. */
 export interface UserWithSecret extends User {

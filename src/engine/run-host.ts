@@ -7,6 +7,14 @@ import type { GroupMember, RunHost, SavedFiles, TriggerHost } from '../plugins/r
 import type { DataSourceService } from '../settings/data-source-service.ts';
 import { allowedPath } from '../settings/folder-access.ts';
 import type { SettingsService } from '../settings/settings-service.ts';
+import type { LdapSettingsService } from '../settings/ldap-settings-service.ts';
+import { userCaller } from '../auth/caller.ts';
+import { requireJoinableGroups } from '../auth/group-service.ts';
+import {
+  syncDirectory,
+  type DirectorySyncOptions,
+  type DirectorySyncReport,
+} from '../auth/ldap/directory-sync.ts';
 import type { RunTicket, Store } from '../store/store.ts';
 import { enqueueRun } from './enqueue.ts';
 import type { OwnerState } from './permission-check.ts';
@@ -28,6 +36,7 @@ export class RunHosts {
     private readonly store: Store,
     private readonly settings: SettingsService,
     private readonly dataSources: DataSourceService,
+    private readonly ldap: LdapSettingsService,
     private readonly now: () => number,
   ) {}
 
@@ -54,6 +63,7 @@ export class RunHosts {
       startTask: (taskId, parameters = {}) => this.#startTask(ticket, owner, taskId, parameters),
       auditEvents: (from, to) => this.store.audit.between(from, to, MAX_AUDIT_EVENTS),
       groupMembers: (group) => this.#groupMembers(owner, group),
+      syncDirectory: (options) => this.#syncDirectory(owner, options),
       savedFiles: this.#savedFiles(run.task.id),
     };
   }
@@ -85,6 +95,28 @@ export class RunHosts {
       { cause: 'after-task', triggerId: null, parameters, chain: ticket.chain },
       this.now(),
     );
+  }
+
+  /** A directory sync as the owner, who must be able to do by hand all that it does. */
+  async #syncDirectory(
+    owner: OwnerState,
+    options: DirectorySyncOptions,
+  ): Promise<DirectorySyncReport> {
+    const missing = [PERMISSIONS.usersManage, PERMISSIONS.settingsManage].filter(
+      (permission) => !owner.permissions.has(permission),
+    );
+    if (missing.length > 0) {
+      throw new Error(`the owner '${owner.user.login}' lacks ${missing.join(' and ')}`);
+    }
+    const settings = await this.ldap.current();
+    if (!settings) throw new Error('no LDAP directory is set up (Settings, LDAP)');
+    const caller = userCaller(owner.user, owner.permissions, 'task');
+    const existing = new Set((await this.store.groups.list()).map((group) => group.id));
+    const groupIds = [...new Set(settings.groupMap.map((each) => each.groupId))].filter((id) =>
+      existing.has(id),
+    );
+    await requireJoinableGroups(this.store, caller, groupIds);
+    return syncDirectory(this.store, settings, caller.actor, new Date(this.now()), options);
   }
 
   /**

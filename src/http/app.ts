@@ -13,6 +13,7 @@ import { isUiPage, registerWebUi, sendUiPage } from './web-ui.ts';
 import { registerOpenApi } from './openapi.ts';
 import { dataSourceRoutes } from './routes/data-sources.ts';
 import { hookRoutes } from './routes/hooks.ts';
+import { ldapSettingsRoutes } from './routes/ldap-settings.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { sendProblem } from './problem.ts';
 import { auditRoutes } from './routes/audit.ts';
@@ -132,6 +133,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(auditRoutes(services), { prefix: '/api/v1/audit' });
   await app.register(scheduleRoutes(deps.config.timezone), { prefix: '/api/v1/schedules' });
   await app.register(settingsRoutes(services), { prefix: '/api/v1/settings' });
+  await app.register(ldapSettingsRoutes(services), { prefix: '/api/v1/settings/ldap' });
   await app.register(dataSourceRoutes(services), { prefix: '/api/v1/data-sources' });
   await app.register(hookRoutes(services), { prefix: '/hooks' });
   await registerWebUi(app);

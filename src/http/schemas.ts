@@ -156,6 +156,11 @@ export const RunSchema = Type.Object(
   { $id: 'Run' },
 );
 
+/** Where an account is kept. */
+const UserSource = Type.Union([Type.Literal('local'), Type.Literal('ldap')], {
+  description: 'local: the password is kept here; ldap: the LDAP directory checks it',
+});
+
 /** A user as the API returns it. */
 export const UserSchema = Type.Object(
   {
@@ -167,6 +172,7 @@ export const UserSchema = Type.Object(
     mustChangePassword: Type.Boolean({
       description: 'Must change the password at the next login',
     }),
+    source: UserSource,
     permissions: Type.Array(Type.String(), { description: 'Granted directly, not through groups' }),
     groupIds: Type.Array(Type.String()),
     createdAt: Timestamp,
@@ -251,6 +257,7 @@ export const MeSchema = Type.Object({
   mustChangePassword: Type.Boolean({
     description: 'Someone else chose the password: change it before anything else',
   }),
+  source: UserSource,
   permissions: Type.Array(Type.String(), { description: 'Held directly or through groups' }),
   can: Type.Object({
     usePlanner: Type.Boolean(),

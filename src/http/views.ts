@@ -1,5 +1,5 @@
 import { PERMISSIONS, plannerAccess } from '../domain/permissions.ts';
-import type { ApiToken, User } from '../domain/user.ts';
+import type { ApiToken, Group, User } from '../domain/user.ts';
 import type { Task } from '../domain/task.ts';
 import type { TaskAccess } from '../domain/task-access.ts';
 import type { TaskRunStatus } from '../runs/run-service.ts';
@@ -46,6 +46,7 @@ export function userView(user: User) {
     email: user.email,
     disabled: user.disabled,
     mustChangePassword: user.mustChangePassword,
+    source: user.source,
     permissions: user.permissions,
     groupIds: user.groupIds,
     createdAt: user.createdAt.toISOString(),
@@ -79,6 +80,7 @@ export function meView(
     displayName: user.displayName,
     email: user.email,
     mustChangePassword: user.mustChangePassword,
+    source: user.source,
     permissions: [...permissions].sort(),
     can: {
       usePlanner: planner.use,
@@ -88,5 +90,25 @@ export function meView(
     },
     authenticatedBy: via,
     csrfToken,
+  };
+}
+
+/**
+ * GET /me: the /me answer, and where its permissions come from: granted to the user directly,
+ * or through which of their groups (roles among them).
+ */
+export function accountView(me: ReturnType<typeof meView>, user: User, groups: readonly Group[]) {
+  return {
+    ...me,
+    directPermissions: [...user.permissions].sort(),
+    groups: groups
+      .filter((group) => user.groupIds.includes(group.id))
+      .map((group) => ({
+        id: group.id,
+        name: group.name,
+        role: group.role,
+        permissions: [...group.permissions].sort(),
+      }))
+      .sort((a, b) => Number(b.role) - Number(a.role) || a.name.localeCompare(b.name)),
   };
 }

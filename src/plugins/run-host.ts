@@ -1,5 +1,6 @@
 import type { AuditEvent } from '../domain/audit.ts';
 import type { ServerSettings } from '../domain/settings.ts';
+import type { DirectorySyncOptions, DirectorySyncReport } from '../auth/ldap/directory-sync.ts';
 
 /** Rows a query returned, with the column names in their order. */
 export interface QueryResult {
@@ -47,6 +48,11 @@ export interface RunHost {
   auditEvents(from: Date, to: Date): Promise<AuditEvent[]>;
   /** The enabled members of the group of that name (or id). */
   groupMembers(group: string): Promise<GroupMember[]>;
+  /**
+   * Brings the directory accounts in line with the LDAP directory, as the owner: they need
+   * users.manage and settings.manage, and every permission of each mapped local group.
+   */
+  syncDirectory(options: DirectorySyncOptions): Promise<DirectorySyncReport>;
   /** The files this task saved: the only ones it may replace or delete. */
   savedFiles: SavedFiles;
 }

@@ -28,6 +28,8 @@ export interface UserChanges {
   disabled?: boolean;
   passwordHash?: string;
   mustChangePassword?: boolean;
+  /** A directory account's DN, which changes when it moves in the directory. */
+  externalId?: string;
   updatedAt: Date;
 }
 
@@ -61,6 +63,8 @@ export interface GroupRepository {
   rename(id: string, name: string): Promise<boolean>;
   setPermissions(id: string, permissions: readonly string[]): Promise<void>;
   setMembers(id: string, userIds: readonly string[]): Promise<void>;
+  /** Adds the user to the group or takes them out; nothing happens when that is so already. */
+  setMembership(id: string, userId: string, member: boolean): Promise<void>;
   setUsableInSeries(id: string, usable: boolean): Promise<void>;
   /** Sets whether the group is a role, and its description. */
   describe(id: string, about: { role: boolean; description: string }): Promise<void>;

@@ -21,7 +21,14 @@ import {
   type TaskListQuery,
   type TaskSortKey,
 } from '../../src/domain/task.ts';
-import type { ApiToken, Group, Session, User, UserWithSecret } from '../../src/domain/user.ts';
+import {
+  LOCAL_ACCOUNT,
+  type ApiToken,
+  type Group,
+  type Session,
+  type User,
+  type UserWithSecret,
+} from '../../src/domain/user.ts';
 import type { NewRun, Page, Store } from '../../src/store/store.ts';
 import { backends, type Backend, type TestStore } from '../support/backends.ts';
 
@@ -109,6 +116,7 @@ function userFixture(login: string, overrides: Partial<UserWithSecret> = {}): Us
     email: `${login}@example.org`,
     disabled: false,
     mustChangePassword: false,
+    ...LOCAL_ACCOUNT,
     permissions: [],
     groupIds: [],
     passwordHash: `scrypt$hash-of-${login}`,

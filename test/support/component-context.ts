@@ -192,6 +192,7 @@ export async function componentHarness(options: HarnessOptions = {}): Promise<Co
     startTask: unavailable('startTask'),
     auditEvents: unavailable('auditEvents'),
     groupMembers: unavailable('groupMembers'),
+    syncDirectory: unavailable('syncDirectory'),
     savedFiles: memorySavedFiles(),
     ...options.host,
   };

@@ -31,6 +31,7 @@ export async function storeSnapshot(
     store.apiTokens.listForUser(adminId).then((tokens) => tokens.map((token) => token.id)),
     store.dataSources.list(),
     services.settings.get(operator),
+    services.ldap.get(operator),
     store.audit
       .list({ limit: 10 })
       .then((page) => page.items.find((event) => !SESSION_ACTIONS.has(event.action))?.id),

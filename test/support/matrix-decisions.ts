@@ -249,4 +249,18 @@ export const ROUTE_DECISIONS: Record<string, RouteRule> = {
   },
   'DELETE /api/v1/data-sources/{id}': { decision: 'admin:settings.manage', allowed: 204 },
   'POST /api/v1/data-sources/{id}/test': { decision: 'admin:settings.manage', allowed: 200 },
+  'GET /api/v1/settings/ldap': { decision: 'admin:settings.manage', allowed: 200 },
+  'PUT /api/v1/settings/ldap': {
+    validatesFirst: true,
+    decision: 'admin:settings.manage',
+    allowed: 200,
+    body: () => ({
+      url: 'ldaps://127.0.0.1:9',
+      bindDn: 'cn=matrix,dc=example,dc=test',
+      bindPassword: 'matrix-secret',
+      userBase: 'ou=people,dc=example,dc=test',
+    }),
+  },
+  'DELETE /api/v1/settings/ldap': { decision: 'admin:settings.manage', allowed: 204 },
+  'POST /api/v1/settings/ldap/test': { decision: 'admin:settings.manage', allowed: 200 },
 };

@@ -1,10 +1,12 @@
 import type { ReactElement } from 'react';
 import { MeProvider, useSession } from './auth.tsx';
 import { Layout } from './components/Layout.tsx';
+import { AccountPage } from './pages/AccountPage.tsx';
 import { AdminSettingsPage } from './pages/AdminSettingsPage.tsx';
 import { AdminUsersPage } from './pages/AdminUsersPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
+import { PasswordChangePage } from './pages/PasswordChangePage.tsx';
 import { RunPage } from './pages/RunPage.tsx';
 import { RunsPage } from './pages/RunsPage.tsx';
 import { TaskEditorPage } from './pages/TaskEditorPage.tsx';
@@ -23,6 +25,7 @@ function Page({ path }: { path: string }) {
     ['/runs', () => <RunsPage taskId={null} />],
     ['/runs/:id', ({ id = '' }) => <RunPage runId={id} />],
     ['/tokens', () => <TokensPage />],
+    ['/account', () => <AccountPage />],
     ['/admin/users', () => <AdminUsersPage />],
     ['/admin/settings', () => <AdminSettingsPage />],
   ];
@@ -33,7 +36,10 @@ function Page({ path }: { path: string }) {
   return <NotFoundPage />;
 }
 
-/** The whole UI: the login form until someone is logged in, then the pages. */
+/**
+ * The whole UI: the login form until someone is logged in, then the pages; only the form for
+ * a password of their own while someone else's choice is still theirs.
+ */
 export function App() {
   const session = useSession();
   const { path } = useLocation();
@@ -41,6 +47,7 @@ export function App() {
   if (session.isError)
     return <p role="alert">The server cannot be reached: {session.error.message}</p>;
   if (!session.data) return <LoginPage />;
+  if (session.data.mustChangePassword) return <PasswordChangePage me={session.data} />;
   return (
     <MeProvider me={session.data}>
       <Layout>

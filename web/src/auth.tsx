@@ -1,7 +1,11 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { createContext, useContext, type ReactNode } from 'react';
 import { api, ApiError, setCsrfToken } from './api.ts';
+import type { Account } from './account/account-types.ts';
 import type { Me } from './types.ts';
+
+const ME_KEY = ['me'];
+const ACCOUNT_KEY = ['account'];
 
 const MeContext = createContext<Me | null>(null);
 
@@ -15,7 +19,7 @@ export function useMe(): Me {
 /** Loads who is logged in; shows the login form when nobody is. */
 export function useSession() {
   return useQuery({
-    queryKey: ['me'],
+    queryKey: ME_KEY,
     queryFn: async () => {
       try {
         const me = await api<Me>('GET', '/me');
@@ -28,6 +32,27 @@ export function useSession() {
     },
     staleTime: 60_000,
   });
+}
+
+/** The logged-in user with where each permission comes from (GET /me), for the Account page. */
+export function useAccount() {
+  return useQuery({ queryKey: ACCOUNT_KEY, queryFn: () => api<Account>('GET', '/me') });
+}
+
+/** Shows the app as this login: after logging in, or after logging in again. */
+export function showLoggedIn(client: QueryClient, me: Me | null): void {
+  client.setQueryData(ME_KEY, me);
+  void client.invalidateQueries({ queryKey: ACCOUNT_KEY });
+}
+
+/**
+ * Asks the server again who is logged in when a call was refused until the password is
+ * changed: /me then says so, and the app shows the form for it instead of the pages.
+ */
+export function recheckOnPasswordChangeRequired(client: QueryClient, error: unknown): void {
+  if (error instanceof ApiError && error.code === 'PASSWORD_CHANGE_REQUIRED') {
+    void client.invalidateQueries({ queryKey: ME_KEY });
+  }
 }
 
 /** Provides the user to the pages below. */
@@ -49,7 +74,7 @@ export function useLogOut() {
     await api('DELETE', '/session').catch(() => undefined);
     setCsrfToken(null);
     // Tell the page nobody is logged in first, then forget the rest of what was cached.
-    client.setQueryData(['me'], null);
-    client.removeQueries({ predicate: (query) => query.queryKey[0] !== 'me' });
+    client.setQueryData(ME_KEY, null);
+    client.removeQueries({ predicate: (query) => query.queryKey[0] !== ME_KEY[0] });
   };
 }

@@ -7,6 +7,10 @@ export interface Me {
   login: string;
   displayName: string;
   email: string | null;
+  /** Someone else chose the password: nothing works until the user changes it. */
+  mustChangePassword: boolean;
+  /** local: the password is kept here; ldap: the LDAP directory checks it. */
+  source: 'local' | 'ldap';
   permissions: string[];
   can: {
     usePlanner: boolean;
@@ -49,11 +53,48 @@ export interface RunSummary {
   finishedAt: string | null;
 }
 
+/**
+ * What a grant lets someone other than a task's owner do with it, each level including the ones
+ * before: view (see it, its runs; copy it), run (start it by hand), edit (change it), manage
+ * (change its rights list, delete it).
+ */
+export type AccessLevel = 'view' | 'run' | 'edit' | 'manage';
+
+/** How the caller reaches a task: as its owner, as an administrator, or through a grant. */
+export type TaskAccess = 'owner' | 'admin' | AccessLevel;
+
+/** Who a grant is for: one user, or every member of a group. */
+export interface GrantSubject {
+  type: 'user' | 'group';
+  id: string;
+}
+
+/** One entry of a rights list, as the API takes it. */
+export interface TaskGrant {
+  subject: GrantSubject;
+  level: AccessLevel;
+}
+
+/** A grant as the API returns it: with the user's display name (and login) or the group's name. */
+export interface NamedGrant extends TaskGrant {
+  name: string;
+  login: string | null;
+}
+
+/** The users and groups a task can be shared with (GET /directory). */
+export interface Directory {
+  users: Array<{ id: string; login: string; displayName: string }>;
+  groups: Array<{ id: string; name: string }>;
+}
+
 /** A task as the API returns it. */
 export interface Task {
   id: string;
   ownerId: string;
   ownerLogin: string;
+  ownerName: string;
+  /** What the caller may do with the task: everything (owner, admin) or a shared level. */
+  access: TaskAccess;
   name: string;
   description: string;
   enabled: boolean;

@@ -1,5 +1,6 @@
 import type { Plugin } from '../plugin.ts';
 import { auditExportJob } from './jobs/audit-export.ts';
+import { directorySyncJob } from './jobs/directory-sync.ts';
 import { sqlReportJob } from './jobs/sql-report.ts';
 import { SQL_PERMISSION } from './sql-fields.ts';
 import { csvSeries } from './series/csv.ts';
@@ -22,5 +23,13 @@ export const dataKinds: Pick<Plugin, 'components' | 'permissions'> = {
     },
     { name: GROUP_PERMISSION, description: 'May run a task once for each member of a group' },
   ],
-  components: [sqlReportJob, auditExportJob, csvSeries, jsonSeries, sqlSeries, groupSeries],
+  components: [
+    sqlReportJob,
+    auditExportJob,
+    directorySyncJob,
+    csvSeries,
+    jsonSeries,
+    sqlSeries,
+    groupSeries,
+  ],
 };

@@ -305,4 +305,12 @@ export const migrations: readonly Migration[] = [
     id: '0012_password_change_required',
     statements: [`alter table users add column must_change_password integer not null default 0`],
   },
+  {
+    // Accounts kept in an LDAP directory: made at their first login or by a sync.
+    id: '0013_directory_users',
+    statements: [
+      `alter table users add column source text not null default 'local'`,
+      `alter table users add column external_id text`,
+    ],
+  },
 ];

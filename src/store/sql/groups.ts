@@ -108,6 +108,22 @@ export class SqlGroupRepository implements GroupRepository {
     });
   }
 
+  async setMembership(id: string, userId: string, member: boolean): Promise<void> {
+    if (!member) {
+      await this.db
+        .deleteFrom('group_members')
+        .where('group_id', '=', id)
+        .where('user_id', '=', userId)
+        .execute();
+      return;
+    }
+    await this.db
+      .insertInto('group_members')
+      .values({ group_id: id, user_id: userId })
+      .onConflict((conflict) => conflict.columns(['group_id', 'user_id']).doNothing())
+      .execute();
+  }
+
   async setUsableInSeries(id: string, usable: boolean): Promise<void> {
     await this.db
       .updateTable('groups')

@@ -32,6 +32,8 @@ export interface Database {
     password_hash: string | null;
     disabled: Flag;
     must_change_password: Generated<number>;
+    source: Generated<string>;
+    external_id: string | null;
     created_at: Millis;
     updated_at: Millis;
   };

@@ -16,6 +16,8 @@ function fromRow(row: UserRow, permissions: string[], groupIds: string[]): UserW
     email: row.email,
     disabled: readFlag(row.disabled),
     mustChangePassword: Number(row.must_change_password) === 1,
+    source: row.source === 'ldap' ? 'ldap' : 'local',
+    externalId: row.external_id,
     permissions,
     groupIds,
     passwordHash: row.password_hash,
@@ -50,6 +52,8 @@ export class SqlUserRepository implements UserRepository {
           password_hash: user.passwordHash,
           disabled: writeFlag(user.disabled),
           must_change_password: user.mustChangePassword ? 1 : 0,
+          source: user.source,
+          external_id: user.externalId,
           created_at: user.createdAt.getTime(),
           updated_at: user.updatedAt.getTime(),
         })
@@ -195,6 +199,7 @@ export class SqlUserRepository implements UserRepository {
     if (changes.mustChangePassword !== undefined) {
       set.must_change_password = changes.mustChangePassword ? 1 : 0;
     }
+    if (changes.externalId !== undefined) set.external_id = changes.externalId;
     try {
       const result = await this.db
         .updateTable('users')

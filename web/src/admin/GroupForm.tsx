@@ -8,15 +8,17 @@ import { CheckboxField } from '../components/CheckboxField.tsx';
 import { TextField } from '../components/TextField.tsx';
 import { GROUPS_KEY } from './use-admin-lists.ts';
 
-/** Creates a group, or renames one and sets its permissions. */
+/** Creates a group, or renames one and sets its permissions, whether it is a role, and what it is for. */
 export function GroupForm({ group, onDone }: { group: Group | null; onDone: () => void }) {
   const client = useQueryClient();
   const [name, setName] = useState(group?.name ?? '');
   const [permissions, setPermissions] = useState(group?.permissions ?? []);
   const [usableInSeries, setUsableInSeries] = useState(group?.usableInSeries ?? false);
+  const [role, setRole] = useState(group?.role ?? false);
+  const [description, setDescription] = useState(group?.description ?? '');
   const save = useMutation({
     mutationFn: () => {
-      const body = { name, permissions, usableInSeries };
+      const body = { name, permissions, usableInSeries, role, description };
       return group
         ? api('PATCH', `/groups/${encodeURIComponent(group.id)}`, body)
         : api('POST', '/groups', body);
@@ -30,7 +32,7 @@ export function GroupForm({ group, onDone }: { group: Group | null; onDone: () =
     event.preventDefault();
     save.mutate();
   };
-  const problem = formError(save.error, ['/name', '/permissions']);
+  const problem = formError(save.error, ['/name', '/description', '/permissions']);
   const headingId = group ? `group-${group.id}-heading` : 'new-group-heading';
   return (
     <form className="card" onSubmit={submit} aria-labelledby={headingId}>
@@ -42,6 +44,20 @@ export function GroupForm({ group, onDone }: { group: Group | null; onDone: () =
         value={name}
         onChange={setName}
         error={fieldError(save.error, '/name')}
+      />
+      <TextField
+        label="Description"
+        help="What the group is for; the new-user form shows it under a role's name"
+        maxLength={500}
+        value={description}
+        onChange={setDescription}
+        error={fieldError(save.error, '/description')}
+      />
+      <CheckboxField
+        label="This group is a role"
+        help="Offered first, by name and description, when a user is made"
+        checked={role}
+        onChange={setRole}
       />
       <PermissionCheckboxes
         legend="Permissions of its members"

@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../api.ts';
 import type { Group } from './admin-types.ts';
+import { rolesFirst } from './GroupCheckboxes.tsx';
 import { GroupForm } from './GroupForm.tsx';
 import { GROUPS_KEY, useGroups } from './use-admin-lists.ts';
 
@@ -43,9 +44,18 @@ function GroupTable({ groups, onEdit }: { groups: Group[]; onEdit: (group: Group
           </tr>
         </thead>
         <tbody>
-          {groups.map((group) => (
+          {rolesFirst(groups).map((group) => (
             <tr key={group.id}>
-              <td className="wrap">{group.name}</td>
+              <td className="wrap">
+                {group.name}
+                {group.role && <span className="marker">role</span>}
+                {group.description && (
+                  <>
+                    <br />
+                    <span className="muted">{group.description}</span>
+                  </>
+                )}
+              </td>
               <td className="optional wrap">{group.permissions.join(', ')}</td>
               <td>{group.memberIds.length}</td>
               <td>
@@ -72,7 +82,8 @@ export function GroupsSection() {
     <section aria-labelledby="groups-heading">
       <h2 id="groups-heading">Groups</h2>
       <p className="muted">
-        Members get the group’s permissions. Choose a user’s groups by editing the user.
+        Members get the group’s permissions. Roles are groups offered first when a user is made.
+        Choose a user’s groups by editing the user.
       </p>
       {editing === null && (
         <p>

@@ -1,9 +1,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api } from '../api.ts';
+import { CheckboxField } from '../components/CheckboxField.tsx';
 import type { User } from './admin-types.ts';
 import { fieldError, formError } from './form-errors.ts';
 import { GroupCheckboxes } from './GroupCheckboxes.tsx';
+import { PasswordGenerator } from './PasswordGenerator.tsx';
 import { PermissionCheckboxes } from './PermissionCheckboxes.tsx';
 import { saveMemberships } from './save-memberships.ts';
 import { GROUPS_KEY, useGroups } from './use-admin-lists.ts';
@@ -24,6 +26,7 @@ export function UserEditForm({ user, onDone }: { user: User; onDone: (message: s
   });
   const [permissions, setPermissions] = useState(user.permissions);
   const [groupIds, setGroupIds] = useState(user.groupIds);
+  const [mustChange, setMustChange] = useState(true);
   useEffect(() => heading.current?.focus(), [user.id]);
   const save = useMutation({
     mutationFn: async () => {
@@ -32,7 +35,7 @@ export function UserEditForm({ user, onDone }: { user: User; onDone: (message: s
         displayName: draft.displayName,
         email: draft.email || null,
         permissions,
-        ...(draft.password ? { password: draft.password } : {}),
+        ...(draft.password ? { password: draft.password, mustChangePassword: mustChange } : {}),
       });
       await saveMemberships(user.id, groupIds, groups.data ?? []);
     },
@@ -53,13 +56,42 @@ export function UserEditForm({ user, onDone }: { user: User; onDone: (message: s
         Edit {user.login}
       </h2>
       <UserFields draft={draft} onChange={setDraft} error={save.error} passwordRequired={false} />
+      {user.source === 'ldap' ? (
+        <p className="muted">
+          The LDAP directory keeps this account: its password, name and e-mail address come from
+          there, and so do the groups mapped to directory groups.
+        </p>
+      ) : (
+        <PasswordGenerator
+          password={draft.password}
+          onGenerate={(password) => setDraft((current) => ({ ...current, password }))}
+        />
+      )}
+      {draft.password && (
+        <CheckboxField
+          label="The user must change the new password at their next login"
+          checked={mustChange}
+          onChange={setMustChange}
+        />
+      )}
+      {user.mustChangePassword && (
+        <p>
+          <span className="marker marker-warn">must change password</span> {user.login} has not yet
+          chosen their own password.
+        </p>
+      )}
       <PermissionCheckboxes
         legend="Permissions granted directly"
         value={permissions}
         onChange={setPermissions}
         error={fieldError(save.error, '/permissions')}
       />
-      <GroupCheckboxes legend="Groups" value={groupIds} onChange={setGroupIds} />
+      <GroupCheckboxes
+        rolesLegend="Roles"
+        legend="Other groups"
+        value={groupIds}
+        onChange={setGroupIds}
+      />
       {problem && <p role="alert">{problem}</p>}
       <div className="actions">
         <button type="submit" className="primary" disabled={save.isPending}>

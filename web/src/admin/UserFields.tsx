@@ -58,7 +58,7 @@ export function UserFields({
         onChange={set('password')}
         help={
           passwordRequired
-            ? 'At least 8 characters, not containing the login, not a common password'
+            ? 'At least 8 characters, not containing the login, not a common password; or generate one'
             : 'Leave empty to keep the current one'
         }
         error={fieldError(error, '/password')}

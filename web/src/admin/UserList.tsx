@@ -1,13 +1,39 @@
 import { useState } from 'react';
+import { useMe } from '../auth.tsx';
 import { Pager } from '../runs/Pager.tsx';
 import { useCursorPages } from '../runs/use-cursor-pages.ts';
 import type { User } from './admin-types.ts';
 import { useDebounced } from '../use-debounced.ts';
 import { useUsers } from './use-users.ts';
+import { UserDeleteDialog } from './UserDeleteDialog.tsx';
 import { UserStatusButton } from './UserStatusButton.tsx';
 import { Field } from '../components/Field.tsx';
 
-function UserRow({ user, onEdit }: { user: User; onEdit: (user: User) => void }) {
+function UserStatus({ user }: { user: User }) {
+  return (
+    <>
+      {user.disabled ? (
+        <span className="status status-failed">disabled</span>
+      ) : (
+        <span className="status status-succeeded">active</span>
+      )}
+      {user.mustChangePassword && <span className="marker marker-warn">must change password</span>}
+      {user.source === 'ldap' && <span className="marker">LDAP</span>}
+    </>
+  );
+}
+
+function UserRow({
+  user,
+  isMe,
+  onEdit,
+  onDelete,
+}: {
+  user: User;
+  isMe: boolean;
+  onEdit: (user: User) => void;
+  onDelete: (user: User) => void;
+}) {
   return (
     <tr>
       <td>{user.login}</td>
@@ -15,11 +41,7 @@ function UserRow({ user, onEdit }: { user: User; onEdit: (user: User) => void })
       <td className="optional wrap">{user.email ?? ''}</td>
       <td className="optional wrap">{user.permissions.join(', ')}</td>
       <td>
-        {user.disabled ? (
-          <span className="status status-failed">disabled</span>
-        ) : (
-          <span className="status status-succeeded">active</span>
-        )}
+        <UserStatus user={user} />
       </td>
       <td>
         <div className="actions">
@@ -27,15 +49,28 @@ function UserRow({ user, onEdit }: { user: User; onEdit: (user: User) => void })
             Edit<span className="visually-hidden"> {user.login}</span>
           </button>
           <UserStatusButton user={user} />
+          {!isMe && (
+            <button type="button" className="danger" onClick={() => onDelete(user)}>
+              Delete<span className="visually-hidden"> {user.login}</span>
+            </button>
+          )}
         </div>
       </td>
     </tr>
   );
 }
 
-/** The users, searched by login, name or e-mail, a page at a time. */
-export function UserList({ onEdit }: { onEdit: (user: User) => void }) {
+/** The users, searched by login, name or e-mail, a page at a time; deleting one asks first. */
+export function UserList({
+  onEdit,
+  onDeleted,
+}: {
+  onEdit: (user: User) => void;
+  onDeleted: (message: string) => void;
+}) {
+  const me = useMe();
   const [search, setSearch] = useState('');
+  const [deleting, setDeleting] = useState<User | null>(null);
   const settled = useDebounced(search.trim());
   const pages = useCursorPages(settled);
   const users = useUsers(settled, pages.cursor);
@@ -67,7 +102,7 @@ export function UserList({ onEdit }: { onEdit: (user: User) => void }) {
                   E-mail
                 </th>
                 <th scope="col" className="optional">
-                  Permissions
+                  Own permissions
                 </th>
                 <th scope="col">Status</th>
                 <th scope="col">
@@ -77,7 +112,13 @@ export function UserList({ onEdit }: { onEdit: (user: User) => void }) {
             </thead>
             <tbody>
               {users.data.items.map((user) => (
-                <UserRow key={user.id} user={user} onEdit={onEdit} />
+                <UserRow
+                  key={user.id}
+                  user={user}
+                  isMe={user.id === me.id}
+                  onEdit={onEdit}
+                  onDelete={setDeleting}
+                />
               ))}
             </tbody>
           </table>
@@ -89,6 +130,14 @@ export function UserList({ onEdit }: { onEdit: (user: User) => void }) {
         nextCursor={users.data?.nextCursor}
         onNext={pages.next}
         onPrevious={pages.previous}
+      />
+      <UserDeleteDialog
+        user={deleting}
+        onCancel={() => setDeleting(null)}
+        onDeleted={(message) => {
+          setDeleting(null);
+          onDeleted(message);
+        }}
       />
     </>
   );

@@ -5,6 +5,10 @@ export interface User {
   displayName: string;
   email: string | null;
   disabled: boolean;
+  /** Someone else chose the password: the user changes it at their next login. */
+  mustChangePassword: boolean;
+  /** local: the password is kept here; ldap: the LDAP directory checks it and keeps the account. */
+  source: 'local' | 'ldap';
   /** Granted directly, not through groups. */
   permissions: string[];
   groupIds: string[];
@@ -19,6 +23,10 @@ export interface Group {
   permissions: string[];
   memberIds: string[];
   usableInSeries: boolean;
+  /** A role: offered by name, first, when a user is made. */
+  role: boolean;
+  /** What the group is for, in words. */
+  description: string;
 }
 
 /** A permission a user or group can be granted. */

@@ -57,7 +57,10 @@ export function Layout({ children }: { children: ReactNode }) {
               <option value="dark">Dark</option>
             </select>
           </label>
-          <span>{me.displayName}</span>
+          <NavLink href="/account">
+            <span className="visually-hidden">Your account: </span>
+            {me.displayName}
+          </NavLink>
           <button type="button" onClick={() => void logOut()}>
             Log out
           </button>

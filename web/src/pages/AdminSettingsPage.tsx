@@ -1,7 +1,9 @@
 import { useMe } from '../auth.tsx';
 import { Link } from '../router.tsx';
 import { DataSourcesSection } from '../admin/DataSourcesSection.tsx';
+import { DefaultGrantsForm } from '../admin/DefaultGrantsForm.tsx';
 import { FolderRootsForm } from '../admin/FolderRootsForm.tsx';
+import { LdapSection } from '../admin/LdapSection.tsx';
 import { LimitsForm } from '../admin/LimitsForm.tsx';
 import { NetworksForm } from '../admin/NetworksForm.tsx';
 import { PlaintextSmtpForm } from '../admin/PlaintextSmtpForm.tsx';
@@ -11,7 +13,7 @@ import '../admin/admin.css';
 
 /**
  * Server-wide settings: the SMTP server, the allowed folders and networks, the limits per user,
- * the data sources.
+ * the rights of new tasks, the data sources.
  */
 export function AdminSettingsPage() {
   const me = useMe();
@@ -41,8 +43,10 @@ export function AdminSettingsPage() {
           <FolderRootsForm roots={settings.data.folderRoots} />
           <NetworksForm networks={settings.data} />
           <LimitsForm limits={settings.data.limits} />
+          <DefaultGrantsForm grants={settings.data.newTaskGrants} />
         </>
       )}
+      <LdapSection />
       <DataSourcesSection />
     </section>
   );

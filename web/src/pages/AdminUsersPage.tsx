@@ -9,7 +9,7 @@ import '../admin/admin.css';
 
 type Panel = { kind: 'none' } | { kind: 'create' } | { kind: 'edit'; userId: string };
 
-/** User administration: list and search users, create, edit permissions, disable; groups. */
+/** User administration: list and search users, create, edit permissions, disable, delete; groups. */
 export function AdminUsersPage() {
   const me = useMe();
   const [panel, setPanel] = useState<Panel>({ kind: 'none' });
@@ -60,6 +60,10 @@ export function AdminUsersPage() {
         onEdit={(user) => {
           setNotice('');
           setPanel({ kind: 'edit', userId: user.id });
+        }}
+        onDeleted={(message) => {
+          setNotice(message);
+          setPanel({ kind: 'none' });
         }}
       />
       <GroupsSection />

@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { ApiError } from '../api.ts';
-import { logIn } from '../auth.tsx';
+import { logIn, showLoggedIn } from '../auth.tsx';
 
 /** The login form. */
 export function LoginPage() {
@@ -15,7 +15,7 @@ export function LoginPage() {
     setBusy(true);
     setError(null);
     try {
-      client.setQueryData(['me'], await logIn(login, password));
+      showLoggedIn(client, await logIn(login, password));
     } catch (caught) {
       setError(caught instanceof ApiError ? caught.message : 'The server cannot be reached');
     } finally {

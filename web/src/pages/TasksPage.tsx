@@ -6,7 +6,7 @@ import { TaskListFilters } from '../tasks/TaskListFilters.tsx';
 import { TaskPager } from '../tasks/TaskPager.tsx';
 import { useTaskList } from '../tasks/task-queries.ts';
 import { TaskTable } from '../tasks/TaskTable.tsx';
-import { useTaskListState } from '../tasks/useTaskListState.ts';
+import { useTaskListState, type TaskScopeFilter } from '../tasks/useTaskListState.ts';
 import { useTaskRowActions, type TaskNotice } from '../tasks/useTaskRowActions.ts';
 import '../tasks/tasks.css';
 
@@ -17,8 +17,8 @@ export function TasksPage() {
   const list = useTaskListState(isAdmin);
   const tasks = useTaskList(list.params);
   const actions = useTaskRowActions();
-  const filtered =
-    list.filters.q !== '' || list.filters.enabled !== '' || list.filters.owner !== '';
+  const { q, enabled, scope, owner } = list.filters;
+  const filtered = q !== '' || enabled !== '' || owner !== '';
   return (
     <section className="tasks-page" aria-busy={tasks.isFetching || undefined}>
       <div className="page-head">
@@ -33,7 +33,7 @@ export function TasksPage() {
       {tasks.isPending ? <p className="loading">Loading…</p> : null}
       {tasks.data && tasks.data.items.length === 0 ? (
         <p className="muted">
-          {filtered ? 'No task matches.' : 'No tasks yet: create one with “New task”.'}
+          <EmptyListText filtered={filtered} scope={scope} />
         </p>
       ) : null}
       {tasks.data && tasks.data.items.length > 0 ? (
@@ -58,6 +58,13 @@ export function TasksPage() {
       />
     </section>
   );
+}
+
+/** What an empty list says: nothing matches, nothing is shared, or there are no tasks yet. */
+function EmptyListText({ filtered, scope }: { filtered: boolean; scope: TaskScopeFilter }) {
+  if (filtered) return 'No task matches.';
+  if (scope === 'shared') return 'Nobody has shared a task with you.';
+  return 'No tasks yet: create one with “New task”.';
 }
 
 /** The outcome of the last row action; a live region, so screen readers hear it. */

@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import { ApiError } from '../api.ts';
 import { ComponentsEditor } from '../components/ComponentsEditor.tsx';
 import { TriggersEditor } from '../components/TriggersEditor.tsx';
@@ -9,6 +9,8 @@ import { TaskGeneralTab } from './TaskGeneralTab.tsx';
 import { TaskHookUrls } from './TaskHookUrls.tsx';
 import { controlIdOf, tabOf, type TaskTabId } from './task-issues.ts';
 import { TaskRightsTab } from './TaskRightsTab.tsx';
+import { SharedTaskNotice } from './SharedTaskNotice.tsx';
+import { allows } from './task-rights.ts';
 import { TabPanel, TaskTabs } from './TaskTabs.tsx';
 import { useTaskEditor } from './useTaskEditor.ts';
 import { useUnsavedChangesWarning } from './useUnsavedChangesWarning.ts';
@@ -22,16 +24,21 @@ const TAB_LABELS: Array<[TaskTabId, string]> = [
   ['rights', 'Rights'],
 ];
 
-/** The task editor: tabs over the draft, saved as a whole. */
+/**
+ * The task editor: tabs over the draft, saved as a whole. A task shared at view or run is
+ * shown read-only: its fields disabled and no Save.
+ */
 export function TaskEditorForm({ task, kinds }: { task: Task | null; kinds: ComponentKind[] }) {
   const editor = useTaskEditor(task);
   const { base, draft, error } = editor;
+  const readOnly = base !== null && !allows(base.access, 'edit');
   const [tab, setTab] = useState<TaskTabId>('general');
   const summary = useRef<HTMLDivElement>(null);
   useUnsavedChangesWarning(editor.dirty);
 
   const submit = async (event?: FormEvent) => {
     event?.preventDefault();
+    if (readOnly) return;
     if (!(await editor.save())) requestAnimationFrame(() => summary.current?.focus());
   };
   const saveShortcut = (event: KeyboardEvent) => {
@@ -71,6 +78,7 @@ export function TaskEditorForm({ task, kinds }: { task: Task | null; kinds: Comp
           {base ? <Link href={`/tasks/${encodeURIComponent(base.id)}/runs`}>History</Link> : null}
         </nav>
       </div>
+      <SharedTaskNotice task={base} />
       <TaskErrorSummary
         ref={summary}
         error={error}
@@ -81,21 +89,41 @@ export function TaskEditorForm({ task, kinds }: { task: Task | null; kinds: Comp
       {/* Every panel stays mounted, so half-typed text survives a look at another tab. */}
       {TAB_LABELS.map(([id]) => (
         <TabPanel key={id} id={id} hidden={id !== tab}>
-          <TaskTabContent tab={id} editor={editor} kinds={kinds} />
+          {/* The Rights tab decides by itself what the caller may change there. */}
+          <ReadOnlyFields readOnly={readOnly && id !== 'rights'}>
+            <TaskTabContent tab={id} editor={editor} kinds={kinds} />
+          </ReadOnlyFields>
         </TabPanel>
       ))}
-      <div className="save-bar">
-        <button type="submit" className="primary" disabled={editor.saving}>
-          {editor.saving ? 'Saving…' : base ? 'Save' : 'Create task'}
-        </button>
-        <span className="muted">
-          {editor.dirty ? 'Unsaved changes (Ctrl+S saves)' : 'No unsaved changes'}
-        </span>
-        <span role="status" className="save-notice">
-          {editor.notice}
-        </span>
-      </div>
+      {readOnly ? null : <SaveBar editor={editor} />}
     </form>
+  );
+}
+
+/** Disables every control inside when read-only (a disabled fieldset); otherwise just the children. */
+function ReadOnlyFields({ readOnly, children }: { readOnly: boolean; children: ReactNode }) {
+  if (!readOnly) return children;
+  return (
+    <fieldset disabled className="read-only-fields">
+      {children}
+    </fieldset>
+  );
+}
+
+/** The Save button, whether there are unsaved changes, and the outcome of saving. */
+function SaveBar({ editor }: { editor: ReturnType<typeof useTaskEditor> }) {
+  return (
+    <div className="save-bar">
+      <button type="submit" className="primary" disabled={editor.saving}>
+        {editor.saving ? 'Saving…' : editor.base ? 'Save' : 'Create task'}
+      </button>
+      <span className="muted">
+        {editor.dirty ? 'Unsaved changes (Ctrl+S saves)' : 'No unsaved changes'}
+      </span>
+      <span role="status" className="save-notice">
+        {editor.notice}
+      </span>
+    </div>
   );
 }
 

@@ -5,7 +5,7 @@ import type { TaskFilters } from './useTaskListState.ts';
 /** Waits this long after the last key before searching, so typing does not send a request per key. */
 const SEARCH_DELAY_MS = 300;
 
-/** Search, enabled filter, sort and, for administrators, the owner. */
+/** Search, whose tasks (for administrators also one user's), enabled filter and sort. */
 export function TaskListFilters(props: {
   filters: TaskFilters;
   onChange: (change: Partial<TaskFilters>) => void;
@@ -33,6 +33,12 @@ export function TaskListFilters(props: {
           onChange={(event) => setText(event.target.value)}
         />
       </label>
+      <TaskOwnerFilter
+        scope={filters.scope}
+        owner={filters.owner}
+        isAdmin={isAdmin}
+        onChange={onChange}
+      />
       <label>
         Show
         <select
@@ -56,9 +62,6 @@ export function TaskListFilters(props: {
           <option value="createdAt">Newest</option>
         </select>
       </label>
-      {isAdmin ? (
-        <TaskOwnerFilter owner={filters.owner} onChange={(owner) => onChange({ owner })} />
-      ) : null}
     </form>
   );
 }

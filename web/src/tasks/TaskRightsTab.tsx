@@ -1,8 +1,12 @@
 import { useMe } from '../auth.tsx';
 import type { Task } from '../types.ts';
+import { TaskGrantsSection } from './TaskGrantsSection.tsx';
 import { TaskTransferForm } from './TaskTransferForm.tsx';
 
-/** Who owns the task and who else may manage it; administrators can give it to someone else. */
+/**
+ * Who owns the task and who else may use it: its rights list (to change for those who may
+ * manage it); administrators can also give it to someone else.
+ */
 export function TaskRightsTab({
   task,
   onTransferred,
@@ -11,24 +15,31 @@ export function TaskRightsTab({
   onTransferred: (task: Task) => void;
 }) {
   const me = useMe();
-  const owner = task ? task.ownerLogin : me.login;
+  const ownerName = task ? task.ownerName : me.displayName;
+  const ownerLogin = task ? task.ownerLogin : me.login;
   return (
     <>
       <p>
-        Owner: <strong>{owner}</strong>
-        {!task || task.ownerId === me.id ? ' (you)' : null}
+        Owner: <strong>{ownerName}</strong>
+        {ownerLogin !== ownerName ? ` (${ownerLogin})` : null}
+        {!task || task.ownerId === me.id ? ' — you' : null}
       </p>
       <p className="muted">
         The task runs with its owner's rights, checked each time it runs: a job or action whose
-        permission the owner lacks fails.
+        permission the owner lacks fails. Besides the owner and those in its rights list, holders of
+        the permission <code>taskplanner.admin</code>
+        {me.can.administerTasks ? ' (such as you)' : ''} may see, change, run and delete it.
       </p>
-      {me.can.administerTasks ? (
-        <p>
-          Besides the owner, holders of the permission <code>taskplanner.admin</code> (such as you)
-          may see, change, run and delete it.
-        </p>
+      {task ? (
+        <TaskGrantsSection task={task} />
       ) : (
-        <p>Only you and administrators can see and change it.</p>
+        <section aria-labelledby="rights-list-heading" className="grant-section">
+          <h2 id="rights-list-heading">Rights list</h2>
+          <p>
+            A new task starts with the rights list of new tasks, which administrators set on the
+            Settings page. Once the task is saved, you can change its list here.
+          </p>
+        </section>
       )}
       {me.can.administerTasks && task ? (
         <TaskTransferForm task={task} onTransferred={onTransferred} />

@@ -1,6 +1,7 @@
 import { Link } from '../router.tsx';
 import type { Task } from '../types.ts';
 import { formatDateTime } from './format.ts';
+import { allows, sharedMarker } from './task-rights.ts';
 
 /** What a row can do; the list page provides them. */
 export interface TaskRowActions {
@@ -24,6 +25,7 @@ export function TaskRow({
   busy: boolean;
   actions: TaskRowActions;
 }) {
+  const canEdit = allows(task.access, 'edit');
   return (
     <tr aria-busy={busy || undefined}>
       <td>
@@ -32,6 +34,8 @@ export function TaskRow({
             type="checkbox"
             role="switch"
             checked={task.enabled}
+            disabled={!canEdit}
+            title={canEdit ? undefined : 'Switching it needs the right to edit the task'}
             aria-disabled={busy}
             onChange={() => !busy && actions.toggle(task)}
           />
@@ -45,6 +49,7 @@ export function TaskRow({
             hidden
           </span>
         ) : null}
+        <SharedMarker task={task} />
       </td>
       {showOwner ? <td>{task.ownerLogin}</td> : null}
       <td className="optional">{task.startsWhen}</td>
@@ -61,6 +66,12 @@ export function TaskRow({
   );
 }
 
+/** Under a shared task's name: whose it is and how far the caller may go with it. */
+function SharedMarker({ task }: { task: Task }) {
+  const marker = sharedMarker(task);
+  return marker ? <span className="shared-marker">{marker}</span> : null;
+}
+
 function LastRun({ task }: { task: Task }) {
   const run = task.lastRun;
   if (!run) return <span className="muted">never</span>;
@@ -73,7 +84,11 @@ function LastRun({ task }: { task: Task }) {
   );
 }
 
-/** aria-disabled rather than disabled while busy: a disabled button would drop the keyboard focus. */
+/**
+ * The actions the caller's access allows: Run at run, Edit at edit (else View, read-only),
+ * Delete at manage. aria-disabled rather than disabled while busy: a disabled button would drop
+ * the keyboard focus.
+ */
 function RowButtons({
   task,
   busy,
@@ -87,21 +102,28 @@ function RowButtons({
   const when = (action: (task: Task) => void) => () => !busy && action(task);
   return (
     <div className="row-actions">
-      <button type="button" aria-disabled={busy} onClick={when(actions.run)}>
-        Run now{hidden}
-      </button>
-      <Link href={editorHref(task)}>Edit{hidden}</Link>
+      {allows(task.access, 'run') ? (
+        <button type="button" aria-disabled={busy} onClick={when(actions.run)}>
+          Run now{hidden}
+        </button>
+      ) : null}
+      <Link href={editorHref(task)}>
+        {allows(task.access, 'edit') ? 'Edit' : 'View'}
+        {hidden}
+      </Link>
       <button type="button" aria-disabled={busy} onClick={when(actions.copy)}>
         Copy{hidden}
       </button>
-      <button
-        type="button"
-        aria-disabled={busy}
-        className="danger"
-        onClick={when(actions.askDelete)}
-      >
-        Delete{hidden}
-      </button>
+      {allows(task.access, 'manage') ? (
+        <button
+          type="button"
+          aria-disabled={busy}
+          className="danger"
+          onClick={when(actions.askDelete)}
+        >
+          Delete{hidden}
+        </button>
+      ) : null}
       <Link href={`/tasks/${encodeURIComponent(task.id)}/runs`}>History{hidden}</Link>
     </div>
   );

@@ -8,6 +8,8 @@ export interface TaskListParams {
   q?: string;
   enabled?: 'true' | 'false';
   owner?: string;
+  /** mine: the caller's own; shared: shared with them; all: for administrators everyone's. */
+  scope?: 'mine' | 'shared' | 'all';
   sort?: 'name' | 'createdAt' | 'updatedAt';
   order?: 'asc' | 'desc';
   limit: number;

@@ -6,11 +6,15 @@ import type { TaskListParams } from './task-queries.ts';
 /** Tasks shown per page; the API allows up to 500, 50 keep the page light. */
 export const PAGE_SIZE = 50;
 
+/** Whose tasks the list shows: '' all the caller sees (an admin: everyone's), or one kind. */
+export type TaskScopeFilter = '' | 'mine' | 'shared';
+
 /** The list's filters, kept in the address so that reloading or coming back keeps them. */
 export interface TaskFilters {
   q: string;
   enabled: '' | 'true' | 'false';
-  /** '' for the default (an admin: everyone's; others: their own), 'mine', 'all' or a user id. */
+  scope: TaskScopeFilter;
+  /** Administrators: one user's tasks (their id); '' for no such filter. */
   owner: string;
   sort: '' | 'name' | 'createdAt' | 'updatedAt';
 }
@@ -23,15 +27,23 @@ function filtersOf(search: URLSearchParams): TaskFilters {
   return {
     q: search.get('q') ?? '',
     enabled: pick('enabled', ['true', 'false']),
+    scope: pick('scope', ['mine', 'shared']),
     owner: search.get('owner') ?? '',
     sort: pick('sort', ['name', 'createdAt', 'updatedAt']),
   };
 }
 
-/** The API's owner parameter for the filter; administrators see everyone's tasks by default. */
-function ownerParam(owner: string, isAdmin: boolean): string | undefined {
-  if (!isAdmin || owner === 'mine') return undefined;
-  return owner === '' ? 'all' : owner;
+/**
+ * The API's owner and scope parameters for the filters: one user's tasks (administrators), the
+ * caller's own, those shared with them, or all they see (for administrators everyone's).
+ */
+function whoseParams(
+  filters: TaskFilters,
+  isAdmin: boolean,
+): Pick<TaskListParams, 'owner' | 'scope'> {
+  if (isAdmin && filters.owner !== '') return { owner: filters.owner };
+  if (filters.scope !== '') return { scope: filters.scope };
+  return isAdmin ? { scope: 'all' } : {};
 }
 
 /** The list's filters (in the address) and its page (a stack of cursors, for Previous). */
@@ -52,14 +64,13 @@ export function useTaskListState(isAdmin: boolean) {
   };
   const params: TaskListParams = {
     limit: PAGE_SIZE,
+    ...whoseParams(filters, isAdmin),
     ...(filters.q.trim() ? { q: filters.q.trim() } : {}),
     ...(filters.enabled ? { enabled: filters.enabled } : {}),
     ...(filters.sort
       ? { sort: filters.sort, order: filters.sort === 'name' ? 'asc' : 'desc' }
       : {}),
   };
-  const owner = ownerParam(filters.owner, isAdmin);
-  if (owner) params.owner = owner;
   const cursor = cursors.at(-1);
   if (cursor) params.cursor = cursor;
 
