@@ -27,6 +27,9 @@ import { TaskDisposer } from './tasks/task-disposal.ts';
 import { DirectoryService } from './auth/directory-service.ts';
 import { LdapLogin } from './auth/ldap/ldap-login.ts';
 import { LdapSettingsService } from './settings/ldap-settings-service.ts';
+import { OidcSettingsService } from './settings/oidc-settings-service.ts';
+import { OidcClients } from './auth/oidc/oidc-client.ts';
+import { OidcSignIn } from './auth/oidc/oidc-sign-in.ts';
 
 /** The application's use cases, shared by the HTTP API and the CLI. */
 export interface Services {
@@ -51,6 +54,10 @@ export interface Services {
   settings: SettingsService;
   /** The LDAP directory users log in with. */
   ldap: LdapSettingsService;
+  /** The OpenID provider users may sign in with. */
+  oidc: OidcSettingsService;
+  /** Signing in with that provider. */
+  sso: OidcSignIn;
   dataSources: DataSourceService;
   /** Encrypts the secrets in configs and settings. */
   box: SecretBox;
@@ -96,6 +103,7 @@ export function createServices(
   const sessions = new SessionManager(store, now, options.sessionHours * 3_600_000);
   const box = new SecretBox(options.secretKey);
   const ldap = new LdapSettingsService(store, box, now);
+  const oidc = new OidcSettingsService(store, box, now);
   const credentials = new CredentialChecker(
     store,
     () => now().getTime(),
@@ -131,6 +139,8 @@ export function createServices(
     live,
     settings,
     ldap,
+    oidc,
+    sso: new OidcSignIn(store, oidc, sessions, box, new OidcClients(() => now().getTime()), now),
     dataSources,
     box,
     hosts: new RunHosts(store, settings, dataSources, ldap, () => now().getTime()),

@@ -44,16 +44,27 @@ export class CredentialChecker {
     this.#byLogin.admit(loginKeys);
     this.#byAddress.recordFailure([address]);
     const user = LOGIN.test(login) ? await this.store.users.getWithSecretByLogin(login) : undefined;
-    const verified =
-      user?.source === 'local'
-        ? await this.#local(user, password)
-        : await this.#fromDirectory(login, password, address);
+    const verified = await this.#check(user, login, password, address);
     if (!verified || verified.disabled) {
       throw new AppError('INVALID_CREDENTIALS', 'Login or password is wrong');
     }
     this.#byLogin.recordSuccess(loginKeys);
     this.#byAddress.succeeded([address]);
     return verified;
+  }
+
+  /** Local accounts here, directory accounts and unknown logins at the directory; SSO ones never. */
+  async #check(
+    user: UserWithSecret | undefined,
+    login: string,
+    password: string,
+    address: string,
+  ): Promise<UserWithSecret | null> {
+    if (user?.source === 'local') return this.#local(user, password);
+    if (user?.source !== 'oidc') return this.#fromDirectory(login, password, address);
+    // Signs in with the OpenID provider only; as long as a wrong password takes.
+    await verifyAgainstDummy(password);
+    return null;
   }
 
   async #local(user: UserWithSecret, password: string): Promise<UserWithSecret | null> {

@@ -229,11 +229,12 @@ function describeUserChange(before: User, input: UserUpdateInput): Record<string
   return details;
 }
 
-/** A directory account's password is the directory's: it is neither set nor reset here. */
+/** Only a local account has a password here: an outside source's is neither set nor reset. */
 function requireLocalPassword(user: User): void {
   if (user.source === 'local') return;
-  throw new AppError(
-    'PASSWORD_IN_DIRECTORY',
-    `The password of '${user.login}' is kept in the LDAP directory: change it there`,
-  );
+  const where =
+    user.source === 'ldap'
+      ? 'is kept in the LDAP directory: change it there'
+      : 'does not exist: they sign in with the OpenID provider';
+  throw new AppError('PASSWORD_IN_DIRECTORY', `The password of '${user.login}' ${where}`);
 }

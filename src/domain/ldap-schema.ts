@@ -59,6 +59,8 @@ export const LdapSettingsInput = Type.Object(
     bindDn: Text(1000, 'The service account that searches the directory'),
     bindPassword: Type.Optional(
       Type.String({
+        // An empty password would make the service's bind an anonymous one.
+        minLength: 1,
         maxLength: 1024,
         secret: true,
         description:

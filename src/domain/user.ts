@@ -18,8 +18,14 @@ export interface User {
   updatedAt: Date;
 }
 
-/** Where an account is kept: a local one has its password here, a directory one is vouched for by LDAP. */
-export type UserSource = 'local' | 'ldap';
+/**
+ * Where an account is kept: a local one has its password here; an LDAP directory or an OpenID
+ * provider vouches for the others.
+ */
+export type UserSource = 'local' | 'ldap' | 'oidc';
+
+/** Every source, for reading stored values. */
+export const USER_SOURCES: readonly UserSource[] = ['local', 'ldap', 'oidc'];
 
 /** What a local account has in place of a directory's: its own password, no DN. */
 export const LOCAL_ACCOUNT = { source: 'local', externalId: null } as const satisfies Pick<

@@ -14,6 +14,8 @@ import { registerOpenApi } from './openapi.ts';
 import { dataSourceRoutes } from './routes/data-sources.ts';
 import { hookRoutes } from './routes/hooks.ts';
 import { ldapSettingsRoutes } from './routes/ldap-settings.ts';
+import { oidcSettingsRoutes } from './routes/oidc-settings.ts';
+import { ssoRoutes } from './routes/sso.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { sendProblem } from './problem.ts';
 import { auditRoutes } from './routes/audit.ts';
@@ -120,6 +122,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const { services } = deps;
   await app.register(healthRoutes(services.store));
   await app.register(sessionRoutes(services, deps.config), { prefix: '/api/v1/session' });
+  await app.register(ssoRoutes(services, deps.config), { prefix: '/api/v1/session/oidc' });
   await app.register(meRoutes(services), { prefix: '/api/v1/me' });
   await app.register(tokenRoutes(services), { prefix: '/api/v1/tokens' });
   await app.register(userRoutes(services), { prefix: '/api/v1/users' });
@@ -134,6 +137,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(scheduleRoutes(deps.config.timezone), { prefix: '/api/v1/schedules' });
   await app.register(settingsRoutes(services), { prefix: '/api/v1/settings' });
   await app.register(ldapSettingsRoutes(services), { prefix: '/api/v1/settings/ldap' });
+  await app.register(oidcSettingsRoutes(services), { prefix: '/api/v1/settings/oidc' });
   await app.register(dataSourceRoutes(services), { prefix: '/api/v1/data-sources' });
   await app.register(hookRoutes(services), { prefix: '/hooks' });
   await registerWebUi(app);

@@ -157,8 +157,9 @@ export const RunSchema = Type.Object(
 );
 
 /** Where an account is kept. */
-const UserSource = Type.Union([Type.Literal('local'), Type.Literal('ldap')], {
-  description: 'local: the password is kept here; ldap: the LDAP directory checks it',
+const UserSource = Type.Union([Type.Literal('local'), Type.Literal('ldap'), Type.Literal('oidc')], {
+  description:
+    'local: the password is kept here; ldap: the LDAP directory checks it; oidc: the user signs in with the OpenID provider',
 });
 
 /** A user as the API returns it. */

@@ -12,7 +12,7 @@ import type { Lease, RunEntry } from '../domain/run-state.ts';
 import type { CodedReason, RunReason } from '../domain/reason-codes.ts';
 import type { Task, TaskListQuery, TaskPolicy } from '../domain/task.ts';
 import type { AccessLevel, NamedGrant, TaskGrant } from '../domain/task-access.ts';
-import type { ApiToken, Group, Session, User, UserWithSecret } from '../domain/user.ts';
+import type { ApiToken, Group, Session, User, UserSource, UserWithSecret } from '../domain/user.ts';
 
 /** One page of a listing; pass nextCursor back to get the next one. */
 export interface Page<T> {
@@ -44,6 +44,8 @@ export interface UserRepository {
   existingIds(ids: readonly string[]): Promise<Set<string>>;
   get(id: string): Promise<User | undefined>;
   getWithSecretByLogin(login: string): Promise<UserWithSecret | undefined>;
+  /** The account an outside source knows by this id (an LDAP DN, an OpenID subject). */
+  getByExternalId(source: UserSource, externalId: string): Promise<User | undefined>;
   list(query: { q?: string; limit: number; cursor?: string }): Promise<Page<User>>;
   /** Applies the changes; false when the user does not exist; throws LOGIN_TAKEN on a clash. */
   update(id: string, changes: UserChanges): Promise<boolean>;

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createServer, type AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Run } from '../../src/domain/run.ts';
 import type { User } from '../../src/domain/user.ts';
@@ -15,10 +16,19 @@ import {
   startSlapd,
   type SlapdPeer,
 } from '../support/slapd.ts';
-import { passwordOf } from '../support/test-app.ts';
+import { ADMIN_PASSWORD, passwordOf } from '../support/test-app.ts';
 import { received } from '../support/test-kinds.ts';
 
 const skipLdap = slapdUnavailable() ?? false;
+
+/** A loopback port nothing listens on (taken from the system, then let go). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 const CHANGES = ['created', 'updated', 'disabled', 'unchanged', 'skipped'] as const;
 type Counts = Record<(typeof CHANGES)[number], number>;
 
@@ -303,6 +313,22 @@ for (const backend of await backends()) {
         const run = await runTask(t, t.admin, { jobs: [syncJob()] });
         assert.match(failureOf(run), /no LDAP directory is set up/);
         assert.deepEqual(await logins(t), ['admin']);
+      });
+
+      it('fails clearly when the directory cannot be reached, and local logins go on', async () => {
+        const closed = await closedPort();
+        await putSettings(t, ldapSettingsFor(peer, { url: `ldap://127.0.0.1:${closed}` }));
+        const run = await runTask(t, t.admin, { jobs: [syncJob()] });
+        assert.match(
+          failureOf(run),
+          new RegExp(`directory at ldap://127\\.0\\.0\\.1:${closed} cannot be used`),
+        );
+        assert.deepEqual(await logins(t), ['admin']);
+        const local = await t.anonymous.post('/api/v1/session', {
+          login: 'admin',
+          password: ADMIN_PASSWORD,
+        });
+        assert.equal(local.status, 200, JSON.stringify(local.body));
       });
 
       it('fails for an owner with users.manage but not settings.manage, naming it', async () => {

@@ -262,5 +262,24 @@ export const ROUTE_DECISIONS: Record<string, RouteRule> = {
     }),
   },
   'DELETE /api/v1/settings/ldap': { decision: 'admin:settings.manage', allowed: 204 },
+  'GET /api/v1/settings/oidc': { decision: 'admin:settings.manage', allowed: 200 },
+  'PUT /api/v1/settings/oidc': {
+    validatesFirst: true,
+    decision: 'admin:settings.manage',
+    allowed: 200,
+    body: () => ({
+      name: 'Matrix SSO',
+      issuer: 'https://127.0.0.1:9',
+      clientId: 'matrix',
+      clientSecret: 'matrix-secret',
+      publicUrl: 'https://planner.example.test',
+    }),
+  },
+  'DELETE /api/v1/settings/oidc': { decision: 'admin:settings.manage', allowed: 204 },
+  // Single sign-on begins and ends without a login; both send the browser on (to the UI when
+  // there is no provider, or the sign-in cannot go on).
+  'GET /api/v1/session/oidc': { decision: 'public', allowed: 200 },
+  'GET /api/v1/session/oidc/start': { decision: 'public', allowed: 303 },
+  'GET /api/v1/session/oidc/callback': { decision: 'public', allowed: 303 },
   'POST /api/v1/settings/ldap/test': { decision: 'admin:settings.manage', allowed: 200 },
 };

@@ -8,6 +8,9 @@ import Provider, {
   type Interaction,
   type TtlConfiguration,
 } from 'oidc-provider';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { OIDC_CALLBACK_PATH } from '../../src/domain/oidc-settings.ts';
+import { ApiClient } from './api-client.ts';
 import { CookieJar } from './cookie-jar.ts';
 
 /** A client (relying party) registered at the peer. */
@@ -51,6 +54,11 @@ export interface OidcPeer {
   tokenErrors: string[];
   /** Adds an account or replaces its claims; later sign-ins and token requests see the change. */
   setAccount(login: string, claims: ClaimsRecord): void;
+  /**
+   * Signs later ID tokens for another registered client (aud is its id) than the one that redeems
+   * the code, as a provider that mixes up its clients would; null goes back to the right one.
+   */
+  issueIdTokensFor(clientId: string | null): void;
   /**
    * Does what a browser and its user would: requests authorizationUrl, signs in as login at the
    * peer's login page, allows the consent, carrying the peer's cookies throughout. Resolves with
@@ -101,6 +109,8 @@ export async function startOidcProvider(options: OidcPeerOptions): Promise<OidcP
   const provider = new Provider(issuer, configuration(options, accounts));
   const providerHandler = provider.callback();
   const tokenErrors: string[] = [];
+  let idTokenClient: string | null = null;
+  issueIdTokensAs(provider, () => idTokenClient);
   provider.on('grant.error', (_ctx: unknown, error: Error & { error_detail?: string }) =>
     tokenErrors.push(error.error_detail ?? error.message),
   );
@@ -117,6 +127,9 @@ export async function startOidcProvider(options: OidcPeerOptions): Promise<OidcP
     tokenErrors,
     setAccount: (login, claims) => {
       accounts.set(login, claims);
+    },
+    issueIdTokensFor: (clientId) => {
+      idTokenClient = clientId;
     },
     signIn: (authorizationUrl, login, signInOptions = {}) =>
       signIn(issuer, authorizationUrl, login, signInOptions),
@@ -149,6 +162,36 @@ function configuration(
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     jwks: { keys: [{ ...signingKey.export({ format: 'jwk' }), alg: 'RS256', use: 'sig' }] },
     ttl: { ...DEFAULT_TTL, ...options.ttl },
+  };
+}
+
+/** The part of oidc-provider's models that issueIdTokensAs changes (the typings leave them out). */
+interface IdTokenModels {
+  IdToken: {
+    prototype: {
+      client: unknown;
+      issue: (this: { client: unknown }, options?: { use?: string }) => Promise<string>;
+    };
+  };
+  Client: { find(clientId: string): Promise<unknown> };
+}
+
+/**
+ * Signs ID tokens for the client clientId() names, when it names one: the token is otherwise
+ * what the provider issues (its issuer, key, subject, nonce), only its audience is that client.
+ */
+function issueIdTokensAs(provider: Provider, clientId: () => string | null): void {
+  const models = provider as unknown as IdTokenModels;
+  // The provider makes one IdToken class of its own, so this changes no other provider.
+  const { prototype } = models.IdToken;
+  const issue = prototype.issue;
+  prototype.issue = async function issueFor(options) {
+    const other = clientId();
+    if (other !== null && options?.use === 'idtoken') {
+      this.client = await models.Client.find(other);
+      if (!this.client) throw new Error(`the OpenID provider has no client ${other}`);
+    }
+    return issue.call(this, options);
   };
 }
 
@@ -304,4 +347,114 @@ async function stop(server: Server): Promise<void> {
   );
   server.closeAllConnections();
   await closed;
+}
+
+// The planner's side: its settings for a client of the peer, and its sign-in routes as a
+// browser calls them (through app.inject, carrying the state cookie by hand).
+
+/** The cookie that carries a sign-in's state from /start to /callback. */
+export const SSO_STATE_COOKIE = 'taskplanner_sso';
+const SESSION_COOKIE = 'taskplanner_session';
+const SSO_PATH = '/api/v1/session/oidc';
+
+/** The planner as a client of the peer: its redirect URI is below publicUrl. */
+export function plannerClient(
+  publicUrl: string,
+  credentials: Omit<OidcClient, 'redirectUris'>,
+): OidcClient {
+  return { ...credentials, redirectUris: [`${publicUrl}${OIDC_CALLBACK_PATH}`] };
+}
+
+/** Every field of PUT /api/v1/settings/oidc for a client of the peer, over plain HTTP. */
+export function oidcSettingsFor(
+  peer: OidcPeer,
+  client: OidcClient,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const redirectUri = client.redirectUris[0] ?? '';
+  return {
+    name: 'Example ID',
+    issuer: peer.issuer,
+    allowHttp: true,
+    clientId: client.clientId,
+    clientSecret: client.clientSecret,
+    clientAuthentication: client.tokenEndpointAuthMethod ?? 'client_secret_post',
+    publicUrl: redirectUri.slice(0, -OIDC_CALLBACK_PATH.length),
+    scopes: 'openid profile email groups',
+    loginClaim: 'preferred_username',
+    nameClaim: 'name',
+    emailClaim: 'email',
+    groupsClaim: 'groups',
+    groupMap: [],
+    createUsers: true,
+    ...overrides,
+  };
+}
+
+/** How the planner answered one step of a sign-in. */
+export interface SsoStep {
+  status: number;
+  location: string;
+  /** The cookies the answer set, by name; '' for one it cleared. */
+  cookies: Map<string, string>;
+  response: LightMyRequestResponse;
+}
+
+function stepOf(response: LightMyRequestResponse): SsoStep {
+  const cookies = new Map<string, string>();
+  for (const cookie of response.cookies as Array<{
+    name: string;
+    value: string;
+    maxAge?: number;
+  }>) {
+    cookies.set(cookie.name, cookie.maxAge === 0 ? '' : cookie.value);
+  }
+  const location = String(response.headers.location ?? '');
+  return { status: response.statusCode, location, cookies, response };
+}
+
+/** GET /api/v1/session/oidc/start, as the login page's button does. */
+export async function ssoStart(app: FastifyInstance, returnTo?: string): Promise<SsoStep> {
+  const query = returnTo === undefined ? '' : `?returnTo=${encodeURIComponent(returnTo)}`;
+  return stepOf(await app.inject({ method: 'GET', url: `${SSO_PATH}/start${query}` }));
+}
+
+/** Requests the callback URL the peer sent the browser to, with the state cookie if given. */
+export async function ssoCallback(
+  app: FastifyInstance,
+  callbackUrl: string,
+  stateCookie: string | undefined,
+): Promise<SsoStep> {
+  const { pathname, search } = new URL(callbackUrl);
+  return stepOf(
+    await app.inject({
+      method: 'GET',
+      url: `${pathname}${search}`,
+      headers: stateCookie === undefined ? {} : { cookie: `${SSO_STATE_COOKIE}=${stateCookie}` },
+    }),
+  );
+}
+
+/** A whole sign-in as a browser makes it: start, the peer's pages, the callback. */
+export async function ssoSignIn(
+  app: FastifyInstance,
+  peer: OidcPeer,
+  login: string,
+  options: SignInOptions & { returnTo?: string } = {},
+): Promise<SsoStep> {
+  const started = await ssoStart(app, options.returnTo);
+  if (started.status !== 302) {
+    throw new Error(`the sign-in did not start: ${started.status} to ${started.location}`);
+  }
+  const { callbackUrl } = await peer.signIn(started.location, login, options);
+  return ssoCallback(app, callbackUrl, started.cookies.get(SSO_STATE_COOKIE));
+}
+
+/** The client of the session a finished sign-in set, with its CSRF token; throws without one. */
+export async function ssoSession(app: FastifyInstance, step: SsoStep): Promise<ApiClient> {
+  const token = step.cookies.get(SESSION_COOKIE);
+  if (!token) throw new Error(`the sign-in set no session: ${step.status} to ${step.location}`);
+  const cookie = `${SESSION_COOKIE}=${token}`;
+  const me = await new ApiClient(app, { cookie }).get('/api/v1/me');
+  return new ApiClient(app, { cookie, csrf: (me.body as { csrfToken: string }).csrfToken });
 }

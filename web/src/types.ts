@@ -1,3 +1,4 @@
+import type { TaskAccess } from '../../src/domain/task-access.ts';
 import type { MisfirePolicy, OverlapPolicy } from '../../src/domain/policy-names.ts';
 import type { ReasonCode } from '../../src/domain/reason-codes.ts';
 
@@ -10,7 +11,7 @@ export interface Me {
   /** Someone else chose the password: nothing works until the user changes it. */
   mustChangePassword: boolean;
   /** local: the password is kept here; ldap: the LDAP directory checks it. */
-  source: 'local' | 'ldap';
+  source: 'local' | 'ldap' | 'oidc';
   permissions: string[];
   can: {
     usePlanner: boolean;
@@ -53,33 +54,14 @@ export interface RunSummary {
   finishedAt: string | null;
 }
 
-/**
- * What a grant lets someone other than a task's owner do with it, each level including the ones
- * before: view (see it, its runs; copy it), run (start it by hand), edit (change it), manage
- * (change its rights list, delete it).
- */
-export type AccessLevel = 'view' | 'run' | 'edit' | 'manage';
-
-/** How the caller reaches a task: as its owner, as an administrator, or through a grant. */
-export type TaskAccess = 'owner' | 'admin' | AccessLevel;
-
-/** Who a grant is for: one user, or every member of a group. */
-export interface GrantSubject {
-  type: 'user' | 'group';
-  id: string;
-}
-
-/** One entry of a rights list, as the API takes it. */
-export interface TaskGrant {
-  subject: GrantSubject;
-  level: AccessLevel;
-}
-
-/** A grant as the API returns it: with the user's display name (and login) or the group's name. */
-export interface NamedGrant extends TaskGrant {
-  name: string;
-  login: string | null;
-}
+/** Sharing levels, how a caller reaches a task, and rights lists: as the server defines them. */
+export type {
+  AccessLevel,
+  GrantSubject,
+  NamedGrant,
+  TaskAccess,
+  TaskGrant,
+} from '../../src/domain/task-access.ts';
 
 /** The users and groups a task can be shared with (GET /directory). */
 export interface Directory {

@@ -1,7 +1,7 @@
 import type { Actor } from '../../domain/audit.ts';
 import type { DirectoryEntry, LdapSettings } from '../../domain/ldap-settings.ts';
 import { loginKey } from '../../domain/user.ts';
-import { directoryUsers } from './directory-users.ts';
+import { accountsFrom } from '../../settings/identity-source-settings.ts';
 import type { Store } from '../../store/store.ts';
 import { DirectoryAccounts, type AccountOutcome } from './directory-accounts.ts';
 import { LdapDirectory } from './ldap-directory.ts';
@@ -46,7 +46,7 @@ export async function syncDirectory(
     }
     if (options.disableMissing) {
       const present = new Set([...unique.map((entry) => loginKey(entry.login)), ...ambiguous]);
-      for (const user of await directoryUsers(trx)) {
+      for (const user of await accountsFrom(trx, 'ldap')) {
         if (!present.has(loginKey(user.login))) done.push(await accounts.disableMissing(user));
       }
     }

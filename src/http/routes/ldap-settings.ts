@@ -4,6 +4,7 @@ import { LdapSettingsInput } from '../../domain/ldap-schema.ts';
 import type { Services } from '../../services.ts';
 import { callerOf } from '../authentication.ts';
 import { responses } from '../schemas.ts';
+import { registerIdentitySettingsRoutes } from './identity-settings.ts';
 
 const LdapSettingsSchema = Type.Object(
   { ...LdapSettingsInput.properties, bindPassword: Type.String({ description: 'Masked' }) },
@@ -14,54 +15,20 @@ const LdapSettingsSchema = Type.Object(
 export function ldapSettingsRoutes(services: Services): FastifyPluginAsyncTypebox {
   const { ldap } = services;
   return async (app) => {
-    const tags = ['settings'];
-
-    app.get(
-      '',
-      {
-        schema: {
-          tags,
-          summary: 'The LDAP directory users log in with; null when there is none',
-          response: responses({ 200: Type.Union([LdapSettingsSchema, Type.Null()]) }),
-        },
-      },
-      async (request) => ldap.get(callerOf(request)),
-    );
-
-    app.put(
-      '',
-      {
-        schema: {
-          tags,
-          summary:
-            'Set up the LDAP directory; the masked password keeps the stored one (same URL and account)',
-          body: LdapSettingsInput,
-          response: responses({ 200: LdapSettingsSchema }),
-        },
-      },
-      async (request) => ldap.replace(callerOf(request), request.body),
-    );
-
-    app.delete(
-      '',
-      {
-        schema: {
-          tags,
-          summary: 'Switch LDAP off: directory accounts can no longer log in',
-          response: responses({ 204: Type.Null() }),
-        },
-      },
-      async (request, reply) => {
-        await ldap.remove(callerOf(request));
-        return reply.status(204).send(null);
-      },
-    );
+    registerIdentitySettingsRoutes(app, {
+      service: ldap,
+      input: LdapSettingsInput,
+      answer: LdapSettingsSchema,
+      view: (settings) => ({ ...settings }),
+      what: 'The LDAP directory users log in with',
+      removed: 'directory accounts can no longer log in',
+    });
 
     app.post(
       '/test',
       {
         schema: {
-          tags,
+          tags: ['settings'],
           summary:
             'Test the directory: binds as the service account and counts users and mapped groups',
           response: responses({ 200: Type.Object({ ok: Type.Boolean(), message: Type.String() }) }),

@@ -1,6 +1,13 @@
 import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
 import { AppError } from '../../domain/errors.ts';
-import { loginKey, userSearchText, type User, type UserWithSecret } from '../../domain/user.ts';
+import {
+  loginKey,
+  USER_SOURCES,
+  userSearchText,
+  type User,
+  type UserSource,
+  type UserWithSecret,
+} from '../../domain/user.ts';
 import type { Page, UserChanges, UserRepository } from '../store.ts';
 import { decodeCursor, likeContains, toPage } from './cursor.ts';
 import { readFlag, writeFlag, type Database } from './schema.ts';
@@ -16,7 +23,7 @@ function fromRow(row: UserRow, permissions: string[], groupIds: string[]): UserW
     email: row.email,
     disabled: readFlag(row.disabled),
     mustChangePassword: Number(row.must_change_password) === 1,
-    source: row.source === 'ldap' ? 'ldap' : 'local',
+    source: USER_SOURCES.find((source) => source === row.source) ?? 'local',
     externalId: row.external_id,
     permissions,
     groupIds,
@@ -134,6 +141,18 @@ export class SqlUserRepository implements UserRepository {
     if (!row) return undefined;
     const [user] = await this.#hydrate([row]);
     return user;
+  }
+
+  async getByExternalId(source: UserSource, externalId: string): Promise<User | undefined> {
+    const row = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('source', '=', source)
+      .where('external_id', '=', externalId)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const [user] = await this.#hydrate([row]);
+    return user && withoutSecret(user);
   }
 
   async list(query: { q?: string; limit: number; cursor?: string }): Promise<Page<User>> {

@@ -306,11 +306,12 @@ export const migrations: readonly Migration[] = [
     statements: [`alter table users add column must_change_password integer not null default 0`],
   },
   {
-    // Accounts kept in an LDAP directory: made at their first login or by a sync.
+    // Accounts vouched for by an LDAP directory or an OpenID provider: made at their first login.
     id: '0013_directory_users',
     statements: [
       `alter table users add column source text not null default 'local'`,
       `alter table users add column external_id text`,
+      `create index users_external on users(source, external_id)`,
     ],
   },
 ];

@@ -1,9 +1,9 @@
-import { useState, type FormEvent } from 'react';
 import { CheckboxField } from '../components/CheckboxField.tsx';
 import { TextField } from '../components/TextField.tsx';
-import { fieldError, formError } from './form-errors.ts';
-import { LdapGroupMapEditor } from './LdapGroupMapEditor.tsx';
-import { useSaveLdapSettings, useTestLdap, type LdapSettings } from './use-ldap-settings.ts';
+import { formError } from './form-errors.ts';
+import { useIdentityForm } from './use-identity-form.ts';
+import { GroupMapEditor } from './GroupMapEditor.tsx';
+import { useTestLdap, type LdapSettings } from './use-identity-settings.ts';
 
 const EMPTY: LdapSettings = {
   url: 'ldaps://',
@@ -50,31 +50,21 @@ const SHOWN_PATHS = [
 
 /** The LDAP directory users log in with: its connection, where users and groups are, the mapping. */
 export function LdapForm({ ldap }: { ldap: LdapSettings | null }) {
-  const save = useSaveLdapSettings();
   const test = useTestLdap();
-  const [draft, setDraft] = useState<LdapSettings>(ldap ?? EMPTY);
-  const [saved, setSaved] = useState('');
-  const set =
-    <Key extends keyof LdapSettings>(key: Key) =>
-    (value: LdapSettings[Key]) =>
-      setDraft((current) => ({ ...current, [key]: value }));
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    setSaved('');
-    test.reset();
-    const settings = { ...draft, timeoutSeconds: Number(draft.timeoutSeconds) };
-    save.mutate(settings, { onSuccess: () => setSaved('The directory is saved.') });
-  };
-  const remove = () => {
-    if (!window.confirm('Switch LDAP off? Directory users can then no longer log in.')) return;
-    save.mutate(null, {
-      onSuccess: () => {
-        setDraft(EMPTY);
-        setSaved('LDAP is switched off.');
-      },
-    });
-  };
-  const error = (key: string) => fieldError(save.error, `/${key}`);
+  const { save, draft, set, submit, remove, saved, error } = useIdentityForm(
+    'ldap',
+    ldap,
+    EMPTY,
+    {
+      saved: 'The directory is saved.',
+      removed: 'LDAP is switched off.',
+      confirmRemove: 'Switch LDAP off? Directory users can then no longer log in.',
+    },
+    (settings) => {
+      test.reset();
+      return { ...settings, timeoutSeconds: Number(settings.timeoutSeconds) };
+    },
+  );
   const problem = formError(save.error, SHOWN_PATHS);
   return (
     <form className="card" onSubmit={submit} aria-labelledby="ldap-heading">
@@ -106,9 +96,7 @@ export function LdapForm({ ldap }: { ldap: LdapSettings | null }) {
           min={1}
           max={120}
           value={String(draft.timeoutSeconds)}
-          onChange={(value) =>
-            setDraft((current) => ({ ...current, timeoutSeconds: Number(value) }))
-          }
+          onChange={(value) => set('timeoutSeconds')(Number(value))}
           error={error('timeoutSeconds')}
         />
       </div>
@@ -132,7 +120,15 @@ export function LdapForm({ ldap }: { ldap: LdapSettings | null }) {
           placeholder="-----BEGIN CERTIFICATE----- … (empty: the system's)"
         />
       </label>
-      <LdapGroupMapEditor mapping={draft.groupMap} onChange={set('groupMap')} error={save.error} />
+      <GroupMapEditor
+        mapping={draft.groupMap}
+        onChange={set('groupMap')}
+        error={save.error}
+        keyField="directoryGroup"
+        keyLabel="Directory group (DN)"
+        placeholder="cn=finance,ou=groups,dc=example,dc=com"
+        explanation="Members of a directory group (also through nested groups) belong to the local group while they are in it."
+      />
       {problem && <p role="alert">{problem}</p>}
       <p role="status">
         {saved}

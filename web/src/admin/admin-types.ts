@@ -8,7 +8,7 @@ export interface User {
   /** Someone else chose the password: the user changes it at their next login. */
   mustChangePassword: boolean;
   /** local: the password is kept here; ldap: the LDAP directory checks it and keeps the account. */
-  source: 'local' | 'ldap';
+  source: 'local' | 'ldap' | 'oidc';
   /** Granted directly, not through groups. */
   permissions: string[];
   groupIds: string[];

@@ -3,7 +3,7 @@ import { Link } from '../router.tsx';
 import { DataSourcesSection } from '../admin/DataSourcesSection.tsx';
 import { DefaultGrantsForm } from '../admin/DefaultGrantsForm.tsx';
 import { FolderRootsForm } from '../admin/FolderRootsForm.tsx';
-import { LdapSection } from '../admin/LdapSection.tsx';
+import { LdapSection, OidcSection } from '../admin/IdentitySections.tsx';
 import { LimitsForm } from '../admin/LimitsForm.tsx';
 import { NetworksForm } from '../admin/NetworksForm.tsx';
 import { PlaintextSmtpForm } from '../admin/PlaintextSmtpForm.tsx';
@@ -47,6 +47,7 @@ export function AdminSettingsPage() {
         </>
       )}
       <LdapSection />
+      <OidcSection />
       <DataSourcesSection />
     </section>
   );

@@ -2,6 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { ApiError } from '../api.ts';
 import { logIn, showLoggedIn } from '../auth.tsx';
+import { SingleSignOn } from '../account/SingleSignOn.tsx';
 
 /** The login form. */
 export function LoginPage() {
@@ -60,6 +61,7 @@ export function LoginPage() {
           Log in
         </button>
       </form>
+      <SingleSignOn />
     </main>
   );
 }
