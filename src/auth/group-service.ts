@@ -8,6 +8,7 @@ import { GroupCreateInput, GroupUpdateInput } from '../domain/user-schema.ts';
 import { compileValidator } from '../domain/validation.ts';
 import type { Store } from '../store/store.ts';
 import { requirePermission, type Caller } from './caller.ts';
+import { requireGroupGrantsWithin } from '../tasks/group-grant-limits.ts';
 import { requireHoldsAll, requireUserWithin } from './grant-limits.ts';
 
 const validateCreate = compileValidator(GroupCreateInput);
@@ -84,7 +85,10 @@ export class GroupService {
           membersChanged(before.memberIds, input.memberIds),
         );
         const joining = input.memberIds.filter((userId) => !before.memberIds.includes(userId));
-        if (joining.length > 0) await requireDataSourcesWithin(store, caller, id);
+        if (joining.length > 0) {
+          await requireDataSourcesWithin(store, caller, id);
+          await requireGroupGrantsWithin(store, caller, id);
+        }
       }
       if (input.name !== undefined) await store.groups.rename(id, input.name.trim());
       if (input.permissions) await store.groups.setPermissions(id, input.permissions);
@@ -139,6 +143,7 @@ export async function requireJoinableGroups(
   for (const groupId of groupIds) {
     requireHoldsAll(caller, groups.get(groupId)?.permissions ?? []);
     await requireDataSourcesWithin(store, caller, groupId);
+    await requireGroupGrantsWithin(store, caller, groupId);
   }
 }
 

@@ -100,6 +100,7 @@ export class UserService {
       if (input.password !== undefined || input.mustChangePassword === true) {
         requireLocalPassword(target);
       }
+      if (input.login !== undefined && input.login !== target.login) requireLocalLogin(target);
       await requireUserWithin(store, caller, target);
     });
     return this.get(caller, id);
@@ -237,4 +238,17 @@ function requireLocalPassword(user: User): void {
       ? 'is kept in the LDAP directory: change it there'
       : 'does not exist: they sign in with the OpenID provider';
   throw new AppError('PASSWORD_IN_DIRECTORY', `The password of '${user.login}' ${where}`);
+}
+
+/**
+ * An outside account's login is its source's: renamed here, the next directory login under the
+ * old name would reach someone else's account (logins find directory accounts).
+ */
+function requireLocalLogin(user: User): void {
+  if (user.source === 'local') return;
+  const source = user.source === 'ldap' ? 'the LDAP directory' : 'the OpenID provider';
+  throw new AppError(
+    'LOGIN_IN_DIRECTORY',
+    `The login of '${user.login}' comes from ${source}: change it there`,
+  );
 }

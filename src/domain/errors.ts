@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   USER_OWNS_TASKS: { status: 409, title: 'The user still owns tasks' },
   RUN_ENDED: { status: 409, title: 'The run has already ended' },
   PASSWORD_IN_DIRECTORY: { status: 409, title: 'The password is kept in the directory' },
+  LOGIN_IN_DIRECTORY: { status: 409, title: 'The login is kept in the directory' },
   LIMIT_REACHED: { status: 409, title: 'A limit of this server is reached' },
   BODY_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported content type' },

@@ -73,6 +73,8 @@ export class SettingsService {
       // Each limit sent replaces its value; the limits not sent stay as they are.
       if (patch.limits) changes.limits = { ...before.limits, ...patch.limits };
       if (patch.newTaskGrants) {
+        // They reach every task made from now on: an administrator of all tasks decides them.
+        requirePermission(caller, PERMISSIONS.plannerAdmin);
         await requireKnownSubjects(store, patch.newTaskGrants, '/newTaskGrants', null);
         changes.newTaskGrants = patch.newTaskGrants;
       }

@@ -120,6 +120,8 @@ export interface TaskGrantRepository {
   ofTask(taskId: string): Promise<NamedGrant[]>;
   /** Replaces the task's grants (subjects must exist). */
   replace(taskId: string, grants: readonly TaskGrant[]): Promise<void>;
+  /** The tasks shared with the group, and at which level. */
+  ofGroup(groupId: string): Promise<Array<{ taskId: string; level: AccessLevel }>>;
   /** The highest level the user was granted on each of the tasks, directly or through a group. */
   levelsOf(userId: string, taskIds: readonly string[]): Promise<Map<string, AccessLevel>>;
 }

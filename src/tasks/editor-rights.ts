@@ -52,7 +52,7 @@ function neededBy(
 }
 
 /** The tasks a definition's actions start (next-task and plugins' like it). */
-function startedTaskIds(registry: ComponentRegistry, definition: TaskDefinition): string[] {
+export function startedTaskIds(registry: ComponentRegistry, definition: TaskDefinition): string[] {
   return definition.actions.flatMap((action) => {
     const kind = registry.get('action', action.kind);
     const taskId = kind?.category === 'action' ? kind.startsTask?.(action.config) : null;

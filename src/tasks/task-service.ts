@@ -31,6 +31,7 @@ import {
   onlyHarmlessChanges,
   reachedPermissions,
   requireEditorHolds,
+  startedTaskIds,
 } from './editor-rights.ts';
 import { defaultGrantsFor } from './grant-subjects.ts';
 import { accessTo, accessToEach } from './task-rights.ts';
@@ -338,6 +339,24 @@ export class TaskService {
     if (!transfer && isOwnerEdit(caller, task.ownerId)) return;
     if (!transfer && onlyHarmlessChanges(definitionOf(task), definition)) return;
     requireEditorHolds(caller, await reachedPermissions(store, this.registry, ownerId, definition));
+    if (!transfer) await this.#requireStartedTasksRunnable(store, caller, definition);
+  }
+
+  /**
+   * A task shared with someone may start the owner's other tasks (next-task): whoever else
+   * shapes it must be allowed to run each of those themselves, or the chain would run, with
+   * their values, a task they were never given (answered as missing when they cannot see it).
+   */
+  async #requireStartedTasksRunnable(
+    store: Store,
+    caller: Caller,
+    definition: TaskDefinition,
+  ): Promise<void> {
+    for (const started of await store.tasks.getMany(startedTaskIds(this.registry, definition))) {
+      const access = await accessTo(store, caller, started);
+      if (access === null) throw notFound(`The task ${started.id} that an action starts`);
+      requireLevel(access, 'run');
+    }
   }
 }
 

@@ -102,6 +102,16 @@ export class SqlTaskGrantRepository implements TaskGrantRepository {
     }
   }
 
+  async ofGroup(groupId: string): Promise<Array<{ taskId: string; level: AccessLevel }>> {
+    const rows = await this.db
+      .selectFrom('task_group_grants')
+      .select(['task_id', 'level'])
+      .where('group_id', '=', groupId)
+      .orderBy('task_id')
+      .execute();
+    return rows.map((row) => ({ taskId: row.task_id, level: row.level }));
+  }
+
   async levelsOf(userId: string, taskIds: readonly string[]): Promise<Map<string, AccessLevel>> {
     const found = new Map<string, AccessLevel[]>();
     for (const chunk of chunksOf(taskIds, 500)) {
