@@ -17,10 +17,12 @@ export class DirectoryService {
   async search(caller: Caller, q: string, limit: number): Promise<DirectoryEntries> {
     requirePlanner(caller);
     const needle = q.trim().toLowerCase();
-    const page = await this.store.users.list({ ...(needle ? { q: needle } : {}), limit });
-    const users = page.items
-      .filter((user) => !user.disabled)
-      .map(({ id, login, displayName }) => ({ id, login, displayName }));
+    const query = { ...(needle ? { q: needle } : {}), limit, enabledOnly: true };
+    const users = (await this.store.users.list(query)).items.map(({ id, login, displayName }) => ({
+      id,
+      login,
+      displayName,
+    }));
     const groups = (await this.store.groups.list())
       .filter((group) => group.name.toLowerCase().includes(needle))
       .slice(0, limit)

@@ -160,7 +160,7 @@ export class UserService {
       if (owned > 0) {
         throw new AppError(
           'USER_OWNS_TASKS',
-          `${user.login} owns ${owned} task(s); transfer or delete them first`,
+          `${user.login} owns ${owned} task(s): give them to another user or delete them with the user (tasks=transfer&to=<user id>, or tasks=delete)`,
         );
       }
       await store.users.delete(id);

@@ -46,7 +46,13 @@ export interface UserRepository {
   getWithSecretByLogin(login: string): Promise<UserWithSecret | undefined>;
   /** The account an outside source knows by this id (an LDAP DN, an OpenID subject). */
   getByExternalId(source: UserSource, externalId: string): Promise<User | undefined>;
-  list(query: { q?: string; limit: number; cursor?: string }): Promise<Page<User>>;
+  /** Users by login; `enabledOnly` leaves disabled ones out before the page is cut. */
+  list(query: {
+    q?: string;
+    limit: number;
+    cursor?: string;
+    enabledOnly?: boolean;
+  }): Promise<Page<User>>;
   /** Applies the changes; false when the user does not exist; throws LOGIN_TAKEN on a clash. */
   update(id: string, changes: UserChanges): Promise<boolean>;
   setPermissions(id: string, permissions: readonly string[]): Promise<void>;

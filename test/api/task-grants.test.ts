@@ -618,6 +618,13 @@ for (const backend of await backends()) {
       assert.ok(!JSON.stringify(found.body).includes('alice@example.com'), 'no e-mail');
       const away = await bob.client.get('/api/v1/directory?q=dora');
       assert.deepEqual(away.body.users, [], 'a disabled user is not offered');
+      // Disabled users are left out before the page is cut: they never push others off it.
+      const dory = await person(t, 'dory-here', ['taskplanner']);
+      const first = await bob.client.get('/api/v1/directory?q=dor&limit=1');
+      assert.deepEqual(
+        first.body.users.map((user: { id: string }) => user.id),
+        [dory.id],
+      );
     });
   });
 }

@@ -155,8 +155,14 @@ export class SqlUserRepository implements UserRepository {
     return user && withoutSecret(user);
   }
 
-  async list(query: { q?: string; limit: number; cursor?: string }): Promise<Page<User>> {
+  async list(query: {
+    q?: string;
+    limit: number;
+    cursor?: string;
+    enabledOnly?: boolean;
+  }): Promise<Page<User>> {
     let select = this.db.selectFrom('users').selectAll();
+    if (query.enabledOnly) select = select.where('disabled', '=', writeFlag(false));
     if (query.q) {
       const pattern = likeContains(query.q.toLowerCase());
       select = select.where(sql<boolean>`search_text like ${pattern} escape '\\'`);
