@@ -11,6 +11,7 @@ import {
   type Credentials,
   type UiHarness,
 } from '../support/browser.ts';
+import { waitFor } from '../support/processes.ts';
 import { createUser, focused, logIn, loginForm, taskListHeading, withPage } from './steps.ts';
 
 const skip = browserUnavailable() ?? false;
@@ -104,7 +105,7 @@ describe('accounts and roles in the browser', { skip }, () => {
       await login.password.fill(first.password);
       await login.submit.click();
       await page.getByRole('heading', { name: 'Choose your own password', level: 1 }).waitFor();
-      await page.getByText('Your password was chosen by someone else').waitFor();
+      await page.getByText('Your current password was set for you').waitFor();
       assert.equal(await taskListHeading(page).count(), 0, 'no task list yet');
       assert.equal(await page.getByRole('navigation', { name: 'Main' }).count(), 0);
       assert.equal((await focused(page)).name, 'Current password', 'the form has the focus');
@@ -155,7 +156,8 @@ describe('accounts and roles in the browser', { skip }, () => {
       await page.getByText(who.login, { exact: true }).first().waitFor();
       const table = page.getByRole('table', { name: 'What you may do' });
       const planner = table.getByRole('row').filter({ hasText: /^taskplanner/ });
-      await planner.getByRole('cell', { name: 'role Planners' }).waitFor();
+      await planner.getByRole('cell', { name: 'through the role Planners' }).waitFor();
+      await page.getByText('You are in the role Planners.').waitFor();
       const held = await table.locator('tbody tr td:first-child').allTextContents();
       const expected = (await harness().api('GET', '/me', { as: who })).body.permissions;
       assert.deepEqual(held, expected, 'every permission held, and only those');
@@ -218,13 +220,29 @@ describe('accounts and roles in the browser', { skip }, () => {
 
       await deleteButton.click();
       await dialog.getByRole('button', { name: 'Delete user', exact: true }).click();
-      await dialog.getByText('dave owns 1 task(s)').waitFor();
+      await dialog
+        .getByRole('group', {
+          name: 'dave owns tasks. Give them to another user, or delete them with dave:',
+        })
+        .waitFor();
       const give = dialog.getByRole('radio', { name: 'Give them to another user' });
       assert.equal(await give.isChecked(), true, 'giving the tasks away is the first choice');
+      // The focus stays in the dialog, on the first choice, not on the page behind it.
+      await waitFor(async () => (await focused(page)).name === 'Give them to another user', {
+        timeoutMs: 2_000,
+      });
+      assert.deepEqual(
+        await focused(page),
+        { tag: 'input', role: '', name: 'Give them to another user' },
+        'the focus moved to the first choice',
+      );
       await dialog.getByLabel('New owner of the tasks').fill(recipient.login);
       await screenshot(page, 'account-delete-transfer');
       await dialog.getByRole('button', { name: 'Delete user, give tasks away' }).click();
-      await page.getByRole('status').filter({ hasText: 'User dave deleted.' }).waitFor();
+      await page
+        .getByRole('status')
+        .filter({ hasText: `User dave deleted; their tasks now belong to ${recipient.login}.` })
+        .waitFor();
       await userRow(page, 'dave').waitFor({ state: 'detached' });
     });
     const task = await harness().api('GET', `/tasks/${made.body.id}`);

@@ -1,7 +1,8 @@
 // Sharing a task in the browser: Ann shares her task with the group Finance at run through
 // the Rights tab (after the server refused an entry naming a group deleted meanwhile); Max, a
 // member of Finance, finds it under "Shared with me" with its marker, runs it, and finds the
-// editor read-only and no Delete; Ann raises Finance to edit and Max saves a new description.
+// editor read-only with Run now and no Delete; Ann raises Finance to edit with the main Save,
+// and Max saves a new description.
 // Last, the admin sets the rights of new tasks on the Settings page and a new task gets them.
 // Each step builds on the last.
 import assert from 'node:assert/strict';
@@ -153,6 +154,25 @@ describe('sharing a task with a group, in the browser', { skip }, () => {
       assert.equal(await page.getByRole('button', { name: 'Save', exact: true }).count(), 0);
       assert.equal(await page.getByRole('button', { name: /^Delete/ }).count(), 0);
       await screenshot(page, 'task-editor-read-only');
+      await page.getByRole('tab', { name: /^Triggers/ }).click();
+      const triggers = page.getByRole('tabpanel', { name: /^Triggers/ });
+      await triggers.waitFor();
+      assert.equal(
+        await triggers.getByRole('button', { name: /^(Add|Remove)/ }).count(),
+        0,
+        'read-only, no Add trigger or Remove',
+      );
+      await page.getByRole('tab', { name: /^General/ }).click();
+
+      // At run, the header's Run now starts it and links the run.
+      await page.getByRole('button', { name: 'Run now', exact: true }).click();
+      await page
+        .getByRole('status')
+        .filter({ hasText: `“${TASK_NAME}” started` })
+        .waitFor();
+      const follow = page.getByRole('link', { name: 'Follow the run' });
+      assert.match((await follow.getAttribute('href')) ?? '', /^\/runs\/[^/]+$/);
+      await page.getByRole('button', { name: 'Copy', exact: true }).waitFor();
 
       const rights = await openRightsTab(page, TASK_NAME);
       await rights.getByText('Shared with you to run it by Ann Example.').waitFor();
@@ -168,11 +188,18 @@ describe('sharing a task with a group, in the browser', { skip }, () => {
     const id = needed(taskId, 'the task');
     await withPage(harness(), 'raise-to-edit', async (page) => {
       await logIn(page, owner, `/tasks/${encodeURIComponent(id)}`);
+      // The owner's header offers Delete, besides Run now and Copy.
+      await page.getByRole('button', { name: 'Delete', exact: true }).waitFor();
       const rights = await openRightsTab(page, TASK_NAME);
       await rights.getByRole('combobox', { name: 'Level for Finance' }).selectOption('edit');
-      await rights.getByRole('button', { name: 'Save rights' }).click();
+      // The main Save counts the rights list's change, and saves it too.
+      await page.getByText('Unsaved changes to the rights list (Ctrl+S saves)').waitFor();
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
       await rights.getByRole('status').filter({ hasText: 'The rights list is saved.' }).waitFor();
+      await page.getByText('No unsaved changes', { exact: true }).waitFor();
     });
+    const grants = await harness().api('GET', `/tasks/${id}/grants`, { as: owner });
+    assert.equal(levelsOf(grants.body.grants)['group:Finance'], 'edit', 'the main Save saved it');
     await withPage(harness(), 'edit-shared', async (page) => {
       await logIn(page, member, '/tasks?scope=shared');
       const row = taskRow(page, TASK_NAME);

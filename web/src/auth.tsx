@@ -2,6 +2,7 @@ import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-quer
 import { createContext, useContext, type ReactNode } from 'react';
 import { api, ApiError, setCsrfToken } from './api.ts';
 import type { Account } from './account/account-types.ts';
+import { navigate } from './router.tsx';
 import type { Me } from './types.ts';
 
 const ME_KEY = ['me'];
@@ -67,7 +68,7 @@ export async function logIn(login: string, password: string): Promise<Me> {
   return me;
 }
 
-/** Logs out and forgets everything cached. */
+/** Logs out, forgets everything cached, and goes to the start page: the next user starts there. */
 export function useLogOut() {
   const client = useQueryClient();
   return async () => {
@@ -76,5 +77,6 @@ export function useLogOut() {
     // Tell the page nobody is logged in first, then forget the rest of what was cached.
     client.setQueryData(ME_KEY, null);
     client.removeQueries({ predicate: (query) => query.queryKey[0] !== ME_KEY[0] });
+    navigate('/', { replace: true });
   };
 }

@@ -1,15 +1,25 @@
 import { usePermissions } from '../admin/use-admin-lists.ts';
 import type { Account, AccountGroup } from './account-types.ts';
 
-/** Where a permission comes from: "directly", the groups that give it, or both. */
-function sourcesOf(account: Account, permission: string): string[] {
-  const direct = account.directPermissions.includes(permission) ? ['directly'] : [];
-  const groups = account.groups
-    .filter((group) => group.permissions.includes(permission))
-    .map((group) => (group.role ? `role ${group.name}` : `group ${group.name}`));
-  return [...direct, ...groups];
+/** Words in a list: "a", "a and b", "a, b and c". */
+function listed(words: readonly string[]): string {
+  if (words.length < 2) return words.join('');
+  return `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
 }
 
+/** A role or group by its kind and name: "the role Planners", "the group finance". */
+const named = (group: AccountGroup) => `the ${group.role ? 'role' : 'group'} ${group.name}`;
+
+/** Where a permission comes from: "directly", "through the role Planners", or both. */
+function sourcesOf(account: Account, permission: string): string {
+  const direct = account.directPermissions.includes(permission);
+  const groups = account.groups.filter((group) => group.permissions.includes(permission));
+  const through = groups.length > 0 ? `through ${listed(groups.map(named))}` : '';
+  if (direct && through) return `directly and ${through}`;
+  return direct ? 'directly' : through;
+}
+
+/** "You are in the role Planners and the group finance." */
 function GroupSummary({ groups }: { groups: AccountGroup[] }) {
   if (groups.length === 0) return <p>You are in no role or group.</p>;
   return (
@@ -17,9 +27,8 @@ function GroupSummary({ groups }: { groups: AccountGroup[] }) {
       You are in{' '}
       {groups.map((group, index) => (
         <span key={group.id}>
-          {index > 0 && ', '}
-          <strong>{group.name}</strong>
-          {group.role && <span className="marker">role</span>}
+          {index === 0 ? '' : index === groups.length - 1 ? ' and ' : ', '}
+          the {group.role ? 'role' : 'group'} <strong>{group.name}</strong>
         </span>
       ))}
       .
@@ -56,7 +65,7 @@ export function AccountPermissions({ account }: { account: Account }) {
                     <code>{permission}</code>
                   </td>
                   <td className="optional wrap">{described.get(permission) ?? ''}</td>
-                  <td className="wrap">{sourcesOf(account, permission).join(', ')}</td>
+                  <td className="wrap">{sourcesOf(account, permission)}</td>
                 </tr>
               ))}
             </tbody>

@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { ApiError } from '../api.ts';
 import { showLoggedIn } from '../auth.tsx';
 import { TextField } from '../components/TextField.tsx';
@@ -42,6 +42,12 @@ export function PasswordChangeForm({
   const [next, setNext] = useState('');
   const [repeat, setRepeat] = useState('');
   const [mismatch, setMismatch] = useState(false);
+  const form = useRef<HTMLFormElement>(null);
+  // After the server refused a field, that field takes the focus, once it shows why.
+  const focusInvalid = () =>
+    requestAnimationFrame(() =>
+      form.current?.querySelector<HTMLInputElement>('[aria-invalid="true"]')?.focus(),
+    );
   const change = useMutation({
     mutationFn: () => changeOwnPassword(login, current, next),
     onSuccess: (me) => {
@@ -54,17 +60,21 @@ export function PasswordChangeForm({
     onError: (error) => {
       // The session ended some other way: the login form is the way on.
       if (error instanceof ApiError && error.code === 'UNAUTHENTICATED') showLoggedIn(client, null);
+      else focusInvalid();
     },
   });
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setMismatch(next !== repeat);
     if (next === repeat) change.mutate();
-    else change.reset();
+    else {
+      change.reset();
+      focusInvalid();
+    }
   };
   const problem = problemOf(change.error);
   return (
-    <form onSubmit={submit} aria-label="Change your password" className="password-form">
+    <form ref={form} onSubmit={submit} aria-label="Change your password" className="password-form">
       <TextField
         label="Current password"
         type="password"

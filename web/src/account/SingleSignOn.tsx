@@ -15,7 +15,8 @@ function returnPath(): string {
 
 /**
  * "Sign in with <provider>" when single sign-on is set up, and the reason the last attempt
- * failed. A plain link: the browser goes to the provider and comes back logged in.
+ * failed. A plain link, styled as a secondary button below the login form's own: the browser
+ * goes to the provider and comes back logged in.
  */
 export function SingleSignOn() {
   const provider = useQuery({
@@ -33,11 +34,12 @@ export function SingleSignOn() {
         </p>
       )}
       {provider.data?.enabled && (
-        <p className="sso">
-          <a className="button primary" href={start}>
+        <div className="sso">
+          <p className="sso-or">or</p>
+          <a className="button" href={start}>
             Sign in with {provider.data.name}
           </a>
-        </p>
+        </div>
       )}
     </>
   );

@@ -7,10 +7,21 @@ import { PermissionCheckboxes } from './PermissionCheckboxes.tsx';
 import { CheckboxField } from '../components/CheckboxField.tsx';
 import { TextField } from '../components/TextField.tsx';
 import { GROUPS_KEY } from './use-admin-lists.ts';
+import { useFocusFirstField } from './use-focus-first-field.ts';
 
-/** Creates a group, or renames one and sets its permissions, whether it is a role, and what it is for. */
-export function GroupForm({ group, onDone }: { group: Group | null; onDone: () => void }) {
+/**
+ * Creates a group, or renames one and sets its permissions, whether it is a role, and what it is
+ * for; its first field takes the focus. onDone says what was saved, or nothing when canceled.
+ */
+export function GroupForm({
+  group,
+  onDone,
+}: {
+  group: Group | null;
+  onDone: (message: string) => void;
+}) {
   const client = useQueryClient();
+  const form = useFocusFirstField<HTMLFormElement>();
   const [name, setName] = useState(group?.name ?? '');
   const [permissions, setPermissions] = useState(group?.permissions ?? []);
   const [usableInSeries, setUsableInSeries] = useState(group?.usableInSeries ?? false);
@@ -25,7 +36,7 @@ export function GroupForm({ group, onDone }: { group: Group | null; onDone: () =
     },
     onSuccess: () => {
       void client.invalidateQueries({ queryKey: GROUPS_KEY });
-      onDone();
+      onDone(group ? `Group ${name} saved.` : `Group ${name} created.`);
     },
   });
   const submit = (event: FormEvent) => {
@@ -35,7 +46,7 @@ export function GroupForm({ group, onDone }: { group: Group | null; onDone: () =
   const problem = formError(save.error, ['/name', '/description', '/permissions']);
   const headingId = group ? `group-${group.id}-heading` : 'new-group-heading';
   return (
-    <form className="card" onSubmit={submit} aria-labelledby={headingId}>
+    <form ref={form} className="card" onSubmit={submit} aria-labelledby={headingId}>
       <h3 id={headingId}>{group ? `Edit group ${group.name}` : 'New group'}</h3>
       <TextField
         label="Name"
@@ -76,7 +87,7 @@ export function GroupForm({ group, onDone }: { group: Group | null; onDone: () =
         <button type="submit" className="primary" disabled={save.isPending}>
           {group ? 'Save group' : 'Create group'}
         </button>
-        <button type="button" onClick={onDone}>
+        <button type="button" onClick={() => onDone('')}>
           Cancel
         </button>
       </div>

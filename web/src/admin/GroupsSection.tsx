@@ -74,10 +74,18 @@ function GroupTable({ groups, onEdit }: { groups: Group[]; onEdit: (group: Group
   );
 }
 
-/** Groups: members share the group's permissions; members are chosen on each user. */
-export function GroupsSection() {
+/**
+ * Groups: members share the group's permissions; members are chosen on each user. Saving one
+ * says so here, and onSaved lets the page drop its own older notice.
+ */
+export function GroupsSection({ onSaved }: { onSaved: () => void }) {
   const groups = useGroups();
   const [editing, setEditing] = useState<Group | 'new' | null>(null);
+  const [notice, setNotice] = useState('');
+  const open = (group: Group | 'new') => {
+    setNotice('');
+    setEditing(group);
+  };
   return (
     <section aria-labelledby="groups-heading">
       <h2 id="groups-heading">Groups</h2>
@@ -85,9 +93,10 @@ export function GroupsSection() {
         Members get the group’s permissions. Roles are groups offered first when a user is made.
         Choose a user’s groups by editing the user.
       </p>
+      <p role="status">{notice}</p>
       {editing === null && (
         <p>
-          <button type="button" onClick={() => setEditing('new')}>
+          <button type="button" onClick={() => open('new')}>
             New group
           </button>
         </p>
@@ -96,15 +105,17 @@ export function GroupsSection() {
         <GroupForm
           key={editing === 'new' ? 'new' : editing.id}
           group={editing === 'new' ? null : editing}
-          onDone={() => setEditing(null)}
+          onDone={(message) => {
+            setEditing(null);
+            setNotice(message);
+            if (message) onSaved();
+          }}
         />
       )}
       {groups.isPending && <p className="loading">Loading groups…</p>}
       {groups.isError && <p role="alert">{groups.error.message}</p>}
       {groups.data?.length === 0 && <p className="muted">There are no groups.</p>}
-      {groups.data && groups.data.length > 0 && (
-        <GroupTable groups={groups.data} onEdit={setEditing} />
-      )}
+      {groups.data && groups.data.length > 0 && <GroupTable groups={groups.data} onEdit={open} />}
     </section>
   );
 }

@@ -51,7 +51,7 @@ const SHOWN_PATHS = [
 /** The LDAP directory users log in with: its connection, where users and groups are, the mapping. */
 export function LdapForm({ ldap }: { ldap: LdapSettings | null }) {
   const test = useTestLdap();
-  const { save, draft, set, submit, remove, saved, error } = useIdentityForm(
+  const { save, draft, set, submit, remove, saved, statusRef, error } = useIdentityForm(
     'ldap',
     ldap,
     EMPTY,
@@ -130,7 +130,7 @@ export function LdapForm({ ldap }: { ldap: LdapSettings | null }) {
         explanation="Members of a directory group (also through nested groups) belong to the local group while they are in it."
       />
       {problem && <p role="alert">{problem}</p>}
-      <p role="status">
+      <p role="status" ref={statusRef} tabIndex={-1}>
         {saved}
         {test.data && (test.data.ok ? ` Test: ${test.data.message}` : '')}
       </p>

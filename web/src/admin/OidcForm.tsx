@@ -45,11 +45,17 @@ const TEXT_FIELDS: Array<{
   { key: 'groupsClaim', label: 'Groups claim' },
 ];
 
+/** Where the provider sends users back: the server's public address as typed, and the callback. */
+function redirectUriOf(publicUrl: string): string {
+  const base = publicUrl.trim().replace(/\/+$/, '');
+  return base === '' ? '' : `${base}/api/v1/session/oidc/callback`;
+}
+
 const SHOWN_PATHS = [...TEXT_FIELDS.map((field) => `/${field.key}`), '/clientAuthentication'];
 
 /** Single sign-on with an OpenID provider: where it is, the client, the claims, the mapping. */
 export function OidcForm({ oidc }: { oidc: OidcSettings | null }) {
-  const { save, draft, set, submit, remove, saved, error } = useIdentityForm(
+  const { save, draft, set, submit, remove, saved, statusRef, error } = useIdentityForm(
     'oidc',
     oidc,
     EMPTY,
@@ -62,6 +68,8 @@ export function OidcForm({ oidc }: { oidc: OidcSettings | null }) {
     ({ redirectUri: _shown, ...settings }) => settings,
   );
   const problem = formError(save.error, SHOWN_PATHS);
+  // Known before saving: the provider needs it registered before single sign-on can work.
+  const redirectUri = redirectUriOf(draft.publicUrl);
   return (
     <form className="card" onSubmit={submit} aria-labelledby="oidc-heading">
       <h2 id="oidc-heading">Single sign-on (OpenID Connect)</h2>
@@ -69,10 +77,12 @@ export function OidcForm({ oidc }: { oidc: OidcSettings | null }) {
         Users sign in at the provider; an account is found by the provider’s subject, and a new one
         never takes the login of an existing account.
       </p>
-      {oidc?.redirectUri && (
+      {redirectUri && (
         <p>
-          Redirect URI to register at the provider: <code>{oidc.redirectUri}</code>{' '}
-          <CopyButton text={oidc.redirectUri} label="Copy the redirect URI" />
+          Redirect URI to register at the provider: <code>{redirectUri}</code>{' '}
+          <CopyButton text={redirectUri} label="Copy the redirect URI" />
+          <br />
+          <span className="muted">It follows this server’s address below.</span>
         </p>
       )}
       <div className="form-grid">
@@ -129,7 +139,9 @@ export function OidcForm({ oidc }: { oidc: OidcSettings | null }) {
         explanation="Users whose groups claim holds the value belong to the local group, checked at every sign-in."
       />
       {problem && <p role="alert">{problem}</p>}
-      <p role="status">{saved}</p>
+      <p role="status" ref={statusRef} tabIndex={-1}>
+        {saved}
+      </p>
       <div className="actions">
         <button type="submit" className="primary" disabled={save.isPending}>
           Save single sign-on

@@ -10,6 +10,7 @@ import { PermissionCheckboxes } from './PermissionCheckboxes.tsx';
 import { GROUPS_KEY } from './use-admin-lists.ts';
 import { USER_FIELD_PATHS, UserFields, type UserDraft } from './UserFields.tsx';
 import { USERS_KEY } from './use-users.ts';
+import { useFocusFirstField } from './use-focus-first-field.ts';
 
 const EMPTY: UserDraft = { login: '', displayName: '', email: '', password: '' };
 
@@ -52,13 +53,17 @@ function OwnPermissions({
   );
 }
 
-/** Creates a user: roles first, a generated password they change at first login. */
+/**
+ * Creates a user: roles first, a generated password they change at first login. Its first
+ * field takes the focus.
+ */
 export function UserCreateForm({ onDone }: { onDone: (created: User | null) => void }) {
   const client = useQueryClient();
   const [draft, setDraft] = useState(EMPTY);
   const [groupIds, setGroupIds] = useState<string[]>([]);
   const [permissions, setPermissions] = useState<string[]>([]);
   const [mustChange, setMustChange] = useState(true);
+  const form = useFocusFirstField<HTMLFormElement>();
   const create = useMutation({
     mutationFn: () => api<User>('POST', '/users', bodyOf(draft, groupIds, permissions, mustChange)),
     onSuccess: (user) => {
@@ -73,7 +78,7 @@ export function UserCreateForm({ onDone }: { onDone: (created: User | null) => v
   };
   const problem = formError(create.error, USER_FIELD_PATHS);
   return (
-    <form className="card" onSubmit={submit} aria-labelledby="new-user-heading">
+    <form ref={form} className="card" onSubmit={submit} aria-labelledby="new-user-heading">
       <h2 id="new-user-heading">New user</h2>
       <UserFields draft={draft} onChange={setDraft} error={create.error} passwordRequired />
       <PasswordGenerator

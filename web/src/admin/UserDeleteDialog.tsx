@@ -32,10 +32,12 @@ function deleteUser(user: User, disposal: Disposal | null): Promise<unknown> {
   return api('DELETE', `/users/${encodeURIComponent(user.id)}${query(params)}`);
 }
 
-/** The choice between deleting the tasks and giving them to someone, once the user owns some. */
+/**
+ * The choice between giving the tasks to someone and deleting them, once the user owns some;
+ * the first choice takes the focus when it appears (the button pressed was disabled meanwhile).
+ */
 function TaskChoice({
   user,
-  ownsTasks,
   choice,
   onChoice,
   recipient,
@@ -44,7 +46,6 @@ function TaskChoice({
   recipientError,
 }: {
   user: User;
-  ownsTasks: string;
   choice: Choice;
   onChoice: (choice: Choice) => void;
   recipient: string;
@@ -52,12 +53,16 @@ function TaskChoice({
   offered: readonly User[];
   recipientError: string | undefined;
 }) {
+  const first = useRef<HTMLInputElement>(null);
+  useEffect(() => first.current?.focus(), []);
   return (
     <>
-      <p>{ownsTasks}</p>
-      <FieldGroup legend={`What becomes of ${user.login}’s tasks?`}>
+      <FieldGroup
+        legend={`${user.login} owns tasks. Give them to another user, or delete them with ${user.login}:`}
+      >
         <label className="check">
           <input
+            ref={first}
             type="radio"
             name="user-tasks"
             checked={choice === 'transfer'}
@@ -88,10 +93,19 @@ function TaskChoice({
   );
 }
 
+/** What the page says once the user is gone, and what became of their tasks. */
+function deletedMessage(user: User, request: Request): string {
+  if (request?.tasks === 'transfer') {
+    return `User ${user.login} deleted; their tasks now belong to ${request.login.trim()}.`;
+  }
+  if (request?.tasks === 'delete') return `User ${user.login} deleted, with their tasks.`;
+  return `User ${user.login} deleted.`;
+}
+
 /** The question, the choice once needed, the server's refusal, and the buttons. */
 function DeleteForm({ user, onCancel, onDeleted }: DialogProps & { user: User }) {
   const client = useQueryClient();
-  const [ownsTasks, setOwnsTasks] = useState<string | null>(null);
+  const [ownsTasks, setOwnsTasks] = useState(false);
   const [choice, setChoice] = useState<Choice>('transfer');
   const [recipient, setRecipient] = useState('');
   const offered = useOfferedUsers(recipient, user.id);
@@ -103,19 +117,19 @@ function DeleteForm({ user, onCancel, onDeleted }: DialogProps & { user: User })
   };
   const remove = useMutation({
     mutationFn: async (request: Request) => deleteUser(user, await disposalOf(request)),
-    onSuccess: () => {
+    onSuccess: (_answer, request) => {
       for (const queryKey of [USERS_KEY, GROUPS_KEY, ['tasks']]) {
         void client.invalidateQueries({ queryKey });
       }
-      onDeleted(`User ${user.login} deleted.`);
+      onDeleted(deletedMessage(user, request));
     },
     onError: (error) => {
-      if (error instanceof ApiError && error.code === OWNS_TASKS) setOwnsTasks(error.message);
+      if (error instanceof ApiError && error.code === OWNS_TASKS) setOwnsTasks(true);
     },
   });
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (ownsTasks === null) remove.mutate(null);
+    if (!ownsTasks) remove.mutate(null);
     else if (choice === 'delete') remove.mutate({ tasks: 'delete' });
     else remove.mutate({ tasks: 'transfer', login: recipient });
   };
@@ -129,10 +143,9 @@ function DeleteForm({ user, onCancel, onDeleted }: DialogProps & { user: User })
         {user.displayName} can no longer log in, and their API tokens stop working. This cannot be
         undone.
       </p>
-      {ownsTasks !== null && (
+      {ownsTasks && (
         <TaskChoice
           user={user}
-          ownsTasks={ownsTasks}
           choice={choice}
           onChoice={setChoice}
           recipient={recipient}
@@ -156,7 +169,7 @@ function DeleteForm({ user, onCancel, onDeleted }: DialogProps & { user: User })
           Cancel
         </button>
         <button type="submit" className="danger" disabled={remove.isPending}>
-          {ownsTasks === null ? 'Delete user' : CONFIRM_LABELS[choice]}
+          {ownsTasks ? CONFIRM_LABELS[choice] : 'Delete user'}
         </button>
       </div>
     </form>

@@ -56,10 +56,11 @@ export function UserEditForm({ user, onDone }: { user: User; onDone: (message: s
         Edit {user.login}
       </h2>
       <UserFields draft={draft} onChange={setDraft} error={save.error} passwordRequired={false} />
-      {user.source === 'ldap' ? (
+      {user.source !== 'local' ? (
         <p className="muted">
-          The LDAP directory keeps this account: its password, name and e-mail address come from
-          there, and so do the groups mapped to directory groups.
+          {user.source === 'ldap' ? 'The LDAP directory' : 'The single sign-on provider'} keeps this
+          account: its login, password, name and e-mail address come from there, and so do the
+          mapped groups.
         </p>
       ) : (
         <PasswordGenerator

@@ -2,7 +2,8 @@ import { useState } from 'react';
 import { useMe } from '../auth.tsx';
 import { Pager } from '../runs/Pager.tsx';
 import { useCursorPages } from '../runs/use-cursor-pages.ts';
-import type { User } from './admin-types.ts';
+import type { Group, User } from './admin-types.ts';
+import { useGroups } from './use-admin-lists.ts';
 import { useDebounced } from '../use-debounced.ts';
 import { useUsers } from './use-users.ts';
 import { UserDeleteDialog } from './UserDeleteDialog.tsx';
@@ -18,18 +19,39 @@ function UserStatus({ user }: { user: User }) {
         <span className="status status-succeeded">active</span>
       )}
       {user.mustChangePassword && <span className="marker marker-warn">must change password</span>}
-      {user.source === 'ldap' && <span className="marker">LDAP</span>}
+      {user.source !== 'local' && (
+        <span className="marker">{user.source === 'ldap' ? 'LDAP' : 'SSO'}</span>
+      )}
+    </>
+  );
+}
+
+/** The roles and groups the user is in, by name; roles marked as such. */
+function UserMemberships({ user, groups }: { user: User; groups: ReadonlyMap<string, Group> }) {
+  const held = user.groupIds.flatMap((id) => groups.get(id) ?? []);
+  if (held.length === 0) return <span className="muted">none</span>;
+  return (
+    <>
+      {held.map((group, index) => (
+        <span key={group.id}>
+          {index > 0 ? ', ' : null}
+          {group.name}
+          {group.role ? <span className="marker">role</span> : null}
+        </span>
+      ))}
     </>
   );
 }
 
 function UserRow({
   user,
+  groups,
   isMe,
   onEdit,
   onDelete,
 }: {
   user: User;
+  groups: ReadonlyMap<string, Group>;
   isMe: boolean;
   onEdit: (user: User) => void;
   onDelete: (user: User) => void;
@@ -39,6 +61,9 @@ function UserRow({
       <td>{user.login}</td>
       <td className="wrap">{user.displayName}</td>
       <td className="optional wrap">{user.email ?? ''}</td>
+      <td className="wrap">
+        <UserMemberships user={user} groups={groups} />
+      </td>
       <td className="optional wrap">{user.permissions.join(', ')}</td>
       <td>
         <UserStatus user={user} />
@@ -48,7 +73,8 @@ function UserRow({
           <button type="button" onClick={() => onEdit(user)}>
             Edit<span className="visually-hidden"> {user.login}</span>
           </button>
-          <UserStatusButton user={user} />
+          {/* Nobody disables or deletes themselves here: they would lock themselves out. */}
+          {!isMe && <UserStatusButton user={user} />}
           {!isMe && (
             <button type="button" className="danger" onClick={() => onDelete(user)}>
               Delete<span className="visually-hidden"> {user.login}</span>
@@ -74,6 +100,7 @@ export function UserList({
   const settled = useDebounced(search.trim());
   const pages = useCursorPages(settled);
   const users = useUsers(settled, pages.cursor);
+  const groups = new Map((useGroups().data ?? []).map((group) => [group.id, group]));
   return (
     <>
       <div className="toolbar" role="search">
@@ -98,9 +125,10 @@ export function UserList({
               <tr>
                 <th scope="col">Login</th>
                 <th scope="col">Name</th>
-                <th scope="col" className="optional">
+                <th scope="col" className="optional nowrap">
                   E-mail
                 </th>
+                <th scope="col">Roles &amp; groups</th>
                 <th scope="col" className="optional">
                   Own permissions
                 </th>
@@ -115,6 +143,7 @@ export function UserList({
                 <UserRow
                   key={user.id}
                   user={user}
+                  groups={groups}
                   isMe={user.id === me.id}
                   onEdit={onEdit}
                   onDelete={setDeleting}

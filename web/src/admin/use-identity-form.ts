@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { fieldError } from './form-errors.ts';
 import { useSaveIdentitySettings, type IdentitySettings } from './use-identity-settings.ts';
 
@@ -11,7 +11,8 @@ interface Sentences {
 
 /**
  * The state of an outside identity source's form (LDAP, single sign-on): the draft, saving it,
- * switching the source off, and the field errors the server named.
+ * switching the source off, and the field errors the server named. Once saved or switched
+ * off, the status message (given statusRef) takes the focus: the button pressed was disabled.
  */
 export function useIdentityForm<Source extends keyof IdentitySettings>(
   source: Source,
@@ -24,6 +25,11 @@ export function useIdentityForm<Source extends keyof IdentitySettings>(
   const save = useSaveIdentitySettings(source);
   const [draft, setDraft] = useState<Settings>(stored ?? empty);
   const [saved, setSaved] = useState('');
+  const statusRef = useRef<HTMLParagraphElement>(null);
+  const announce = (sentence: string) => {
+    setSaved(sentence);
+    requestAnimationFrame(() => statusRef.current?.focus());
+  };
   const set =
     <Key extends keyof Settings>(key: Key) =>
     (value: Settings[Key]) =>
@@ -34,7 +40,7 @@ export function useIdentityForm<Source extends keyof IdentitySettings>(
     save.mutate(prepare(draft), {
       onSuccess: (answer) => {
         if (answer) setDraft(answer);
-        setSaved(sentences.saved);
+        announce(sentences.saved);
       },
     });
   };
@@ -43,10 +49,10 @@ export function useIdentityForm<Source extends keyof IdentitySettings>(
     save.mutate(null, {
       onSuccess: () => {
         setDraft(empty);
-        setSaved(sentences.removed);
+        announce(sentences.removed);
       },
     });
   };
   const error = (key: string) => fieldError(save.error, `/${key}`);
-  return { save, draft, set, submit, remove, saved, error };
+  return { save, draft, set, submit, remove, saved, statusRef, error };
 }

@@ -18,9 +18,9 @@ function AccountFacts({ account }: { account: Account }) {
         <dd>{account.email ?? <span className="muted">none</span>}</dd>
       </dl>
       <p className="muted">
-        {account.source === 'ldap'
-          ? 'They come from the LDAP directory, with every login and sync.'
-          : 'A user manager changes these for you.'}
+        {account.source === 'local'
+          ? 'A user manager changes these for you.'
+          : `They come from ${account.source === 'ldap' ? 'the LDAP directory' : 'the single sign-on provider'}, at every sign-in.`}
       </p>
     </section>
   );
@@ -39,9 +39,13 @@ export function AccountPage() {
           <AccountFacts account={account.data} />
           <section aria-labelledby="account-password-heading" className="card">
             <h2 id="account-password-heading">Your password</h2>
-            {account.data.source === 'ldap' ? (
+            {account.data.source === 'ldap' && (
               <p>Your password is kept in the LDAP directory: change it there.</p>
-            ) : (
+            )}
+            {account.data.source === 'oidc' && (
+              <p>You sign in with the single sign-on provider: you have no password here.</p>
+            )}
+            {account.data.source === 'local' && (
               <>
                 <p className="muted">
                   Changing it logs you out in every other browser, and revokes nothing else: your

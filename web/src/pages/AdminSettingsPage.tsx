@@ -10,6 +10,7 @@ import { PlaintextSmtpForm } from '../admin/PlaintextSmtpForm.tsx';
 import { SmtpForm } from '../admin/SmtpForm.tsx';
 import { useSettings } from '../admin/use-settings.ts';
 import '../admin/admin.css';
+import { NotAllowedPage } from './NotAllowedPage.tsx';
 
 /**
  * Server-wide settings: the SMTP server, the allowed folders and networks, the limits per user,
@@ -20,10 +21,11 @@ export function AdminSettingsPage() {
   const settings = useSettings();
   if (!me.can.manageSettings) {
     return (
-      <section>
-        <h1>Settings</h1>
-        <p role="alert">Changing the settings needs the settings.manage permission.</p>
-      </section>
+      <NotAllowedPage
+        title="Settings"
+        purpose="change the server’s settings"
+        permission="settings.manage"
+      />
     );
   }
   return (

@@ -6,6 +6,7 @@ import { UserCreateForm } from '../admin/UserCreateForm.tsx';
 import { UserEditor } from '../admin/UserEditor.tsx';
 import { UserList } from '../admin/UserList.tsx';
 import '../admin/admin.css';
+import { NotAllowedPage } from './NotAllowedPage.tsx';
 
 type Panel = { kind: 'none' } | { kind: 'create' } | { kind: 'edit'; userId: string };
 
@@ -16,10 +17,7 @@ export function AdminUsersPage() {
   const [notice, setNotice] = useState('');
   if (!me.can.manageUsers) {
     return (
-      <section>
-        <h1>Users</h1>
-        <p role="alert">Managing users needs the users.manage permission.</p>
-      </section>
+      <NotAllowedPage title="Users" purpose="manage users and groups" permission="users.manage" />
     );
   }
   return (
@@ -66,7 +64,7 @@ export function AdminUsersPage() {
           setPanel({ kind: 'none' });
         }}
       />
-      <GroupsSection />
+      <GroupsSection onSaved={() => setNotice('')} />
     </section>
   );
 }

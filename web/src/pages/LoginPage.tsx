@@ -4,7 +4,7 @@ import { ApiError } from '../api.ts';
 import { logIn, showLoggedIn } from '../auth.tsx';
 import { SingleSignOn } from '../account/SingleSignOn.tsx';
 
-/** The login form. */
+/** The login form: the password first; single sign-on, when set up, below it. */
 export function LoginPage() {
   const client = useQueryClient();
   const [login, setLogin] = useState('');
@@ -57,7 +57,7 @@ export function LoginPage() {
             {error}
           </p>
         )}
-        <button type="submit" disabled={busy}>
+        <button type="submit" className="primary" disabled={busy}>
           Log in
         </button>
       </form>

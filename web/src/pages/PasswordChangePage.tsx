@@ -13,8 +13,8 @@ export function PasswordChangePage({ me }: { me: Me }) {
     <main id="main" className="login forced-password">
       <h1>Choose your own password</h1>
       <p>
-        Your password was chosen by someone else, {me.displayName}. Before you go on, choose one
-        that only you know.
+        Hello {me.displayName}. Your current password was set for you (by an administrator, or
+        generated when the server was set up); choose your own before going on.
       </p>
       <PasswordChangeForm login={me.login} submitLabel="Save my password" autoFocus />
       <p>

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useState } from 'react';
 import { useMe } from '../auth.tsx';
 import { Link } from '../router.tsx';
 import { TaskDeleteDialog } from '../tasks/TaskDeleteDialog.tsx';
@@ -7,7 +7,9 @@ import { TaskPager } from '../tasks/TaskPager.tsx';
 import { useTaskList } from '../tasks/task-queries.ts';
 import { TaskTable } from '../tasks/TaskTable.tsx';
 import { useTaskListState, type TaskScopeFilter } from '../tasks/useTaskListState.ts';
-import { useTaskRowActions, type TaskNotice } from '../tasks/useTaskRowActions.ts';
+import { takeNotice, TASK_LIST_NOTICE } from '../tasks/task-notice.ts';
+import { TaskActionNotice } from '../tasks/TaskActionNotice.tsx';
+import { useTaskRowActions } from '../tasks/useTaskRowActions.ts';
 import '../tasks/tasks.css';
 
 /** The task list: search and filters, one page at a time, and each task's actions. */
@@ -16,7 +18,8 @@ export function TasksPage() {
   const isAdmin = me.can.administerTasks;
   const list = useTaskListState(isAdmin);
   const tasks = useTaskList(list.params);
-  const actions = useTaskRowActions();
+  const [left] = useState(() => takeNotice(TASK_LIST_NOTICE));
+  const actions = useTaskRowActions({ initialNotice: left ? { text: left, error: false } : null });
   const { q, enabled, scope, owner } = list.filters;
   const filtered = q !== '' || enabled !== '' || owner !== '';
   return (
@@ -28,7 +31,7 @@ export function TasksPage() {
         </Link>
       </div>
       <TaskListFilters filters={list.filters} onChange={list.setFilters} isAdmin={isAdmin} />
-      <Notice notice={actions.notice} />
+      <TaskActionNotice notice={actions.notice} />
       {tasks.isError ? <p role="alert">The tasks cannot be loaded: {tasks.error.message}</p> : null}
       {tasks.isPending ? <p className="loading">Loading…</p> : null}
       {tasks.data && tasks.data.items.length === 0 ? (
@@ -65,27 +68,4 @@ function EmptyListText({ filtered, scope }: { filtered: boolean; scope: TaskScop
   if (filtered) return 'No task matches.';
   if (scope === 'shared') return 'Nobody has shared a task with you.';
   return 'No tasks yet: create one with “New task”.';
-}
-
-/** The outcome of the last row action; a live region, so screen readers hear it. */
-function Notice({ notice }: { notice: TaskNotice | null }) {
-  const region = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (notice?.focus) region.current?.focus();
-  }, [notice]);
-  return (
-    <div
-      ref={region}
-      role="status"
-      tabIndex={-1}
-      className={notice?.error ? 'notice notice-error' : 'notice'}
-    >
-      {notice ? (
-        <p>
-          {notice.text}{' '}
-          {notice.link ? <Link href={notice.link.href}>{notice.link.label}</Link> : null}
-        </p>
-      ) : null}
-    </div>
-  );
 }

@@ -1,6 +1,9 @@
 import { useRef, useState, type KeyboardEvent } from 'react';
 import type { ComponentKind } from '../types.ts';
 
+/** The text ended by a full stop, if it ends without one (plugins' descriptions may). */
+const asSentence = (text: string) => (/[.!?…]$/.test(text.trim()) ? text : `${text.trim()}.`);
+
 /** The kinds of a category to add from; kinds the user may not use are shown, disabled, with the permission they need. */
 export function ComponentKindPicker(props: {
   kinds: ComponentKind[];
@@ -47,7 +50,7 @@ export function ComponentKindPicker(props: {
                 {kind.title}
               </button>
               <p id={`${listId}-${kind.kind}`} className="muted">
-                {kind.description}
+                {asSentence(kind.description)}
                 {kind.allowed ? null : (
                   <strong className="kind-denied">
                     {' '}

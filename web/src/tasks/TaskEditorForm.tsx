@@ -4,15 +4,18 @@ import { ComponentsEditor } from '../components/ComponentsEditor.tsx';
 import { TriggersEditor } from '../components/TriggersEditor.tsx';
 import { Link } from '../router.tsx';
 import type { ComponentKind, Task } from '../types.ts';
+import { TaskEditorActions } from './TaskEditorActions.tsx';
 import { TaskErrorSummary } from './TaskErrorSummary.tsx';
 import { TaskGeneralTab } from './TaskGeneralTab.tsx';
 import { TaskHookUrls } from './TaskHookUrls.tsx';
 import { controlIdOf, tabOf, type TaskTabId } from './task-issues.ts';
+import { RIGHTS_PROBLEM_ID } from './TaskGrantsEditor.tsx';
 import { TaskRightsTab } from './TaskRightsTab.tsx';
 import { SharedTaskNotice } from './SharedTaskNotice.tsx';
 import { allows } from './task-rights.ts';
 import { TabPanel, TaskTabs } from './TaskTabs.tsx';
 import { useTaskEditor } from './useTaskEditor.ts';
+import { useTaskGrantsDraft, type TaskGrantsDraft } from './useTaskGrantsDraft.ts';
 import { useUnsavedChangesWarning } from './useUnsavedChangesWarning.ts';
 
 const TAB_LABELS: Array<[TaskTabId, string]> = [
@@ -25,21 +28,31 @@ const TAB_LABELS: Array<[TaskTabId, string]> = [
 ];
 
 /**
- * The task editor: tabs over the draft, saved as a whole. A task shared at view or run is
- * shown read-only: its fields disabled and no Save.
+ * The task editor: tabs over the draft, saved as a whole with its rights list. A task shared at
+ * view or run is shown read-only: its fields disabled and no Save.
  */
 export function TaskEditorForm({ task, kinds }: { task: Task | null; kinds: ComponentKind[] }) {
   const editor = useTaskEditor(task);
   const { base, draft, error } = editor;
   const readOnly = base !== null && !allows(base.access, 'edit');
   const [tab, setTab] = useState<TaskTabId>('general');
+  const grants = useTaskGrantsDraft(base);
   const summary = useRef<HTMLDivElement>(null);
-  useUnsavedChangesWarning(editor.dirty);
+  useUnsavedChangesWarning(editor.dirty || grants.dirty);
 
+  /** Saves the task if it changed (a new one always), then the rights list if that changed. */
   const submit = async (event?: FormEvent) => {
     event?.preventDefault();
-    if (readOnly) return;
-    if (!(await editor.save())) requestAnimationFrame(() => summary.current?.focus());
+    if (readOnly || editor.saving || grants.saving) return;
+    const taskSaved = !base || editor.dirty || !grants.dirty ? await editor.save() : true;
+    if (!taskSaved) {
+      requestAnimationFrame(() => summary.current?.focus());
+      return;
+    }
+    if (grants.dirty && !(await grants.save())) {
+      setTab('rights');
+      requestAnimationFrame(() => document.getElementById(RIGHTS_PROBLEM_ID)?.focus());
+    }
   };
   const saveShortcut = (event: KeyboardEvent) => {
     if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 's') {
@@ -77,6 +90,7 @@ export function TaskEditorForm({ task, kinds }: { task: Task | null; kinds: Comp
           <Link href="/tasks">All tasks</Link>
           {base ? <Link href={`/tasks/${encodeURIComponent(base.id)}/runs`}>History</Link> : null}
         </nav>
+        {base ? <TaskEditorActions task={base} /> : null}
       </div>
       <SharedTaskNotice task={base} />
       <TaskErrorSummary
@@ -91,11 +105,11 @@ export function TaskEditorForm({ task, kinds }: { task: Task | null; kinds: Comp
         <TabPanel key={id} id={id} hidden={id !== tab}>
           {/* The Rights tab decides by itself what the caller may change there. */}
           <ReadOnlyFields readOnly={readOnly && id !== 'rights'}>
-            <TaskTabContent tab={id} editor={editor} kinds={kinds} />
+            <TaskTabContent tab={id} editor={editor} grants={grants} kinds={kinds} />
           </ReadOnlyFields>
         </TabPanel>
       ))}
-      {readOnly ? null : <SaveBar editor={editor} />}
+      {readOnly ? null : <SaveBar editor={editor} grants={grants} />}
     </form>
   );
 }
@@ -110,31 +124,50 @@ function ReadOnlyFields({ readOnly, children }: { readOnly: boolean; children: R
   );
 }
 
-/** The Save button, whether there are unsaved changes, and the outcome of saving. */
-function SaveBar({ editor }: { editor: ReturnType<typeof useTaskEditor> }) {
+/**
+ * The Save button, whether there are unsaved changes (the rights list's too), and the outcome
+ * of saving.
+ */
+function SaveBar({
+  editor,
+  grants,
+}: {
+  editor: ReturnType<typeof useTaskEditor>;
+  grants: TaskGrantsDraft;
+}) {
+  const saving = editor.saving || grants.saving;
+  const rightsFailed = grants.error ? 'The rights list was not saved: see the Rights tab.' : '';
   return (
     <div className="save-bar">
-      <button type="submit" className="primary" disabled={editor.saving}>
-        {editor.saving ? 'Saving…' : editor.base ? 'Save' : 'Create task'}
+      <button type="submit" className="primary" disabled={saving}>
+        {saving ? 'Saving…' : editor.base ? 'Save' : 'Create task'}
       </button>
-      <span className="muted">
-        {editor.dirty ? 'Unsaved changes (Ctrl+S saves)' : 'No unsaved changes'}
-      </span>
+      <span className="muted">{unsavedText(editor.dirty, grants.dirty)}</span>
       <span role="status" className="save-notice">
-        {editor.notice}
+        {[editor.notice, grants.notice].filter(Boolean).join(' ')}
+        {rightsFailed ? <span className="field-error"> {rightsFailed}</span> : null}
       </span>
     </div>
   );
+}
+
+/** What the save bar says is not saved yet. */
+function unsavedText(task: boolean, rights: boolean): string {
+  if (task && rights) return 'Unsaved changes, also to the rights list (Ctrl+S saves)';
+  if (rights) return 'Unsaved changes to the rights list (Ctrl+S saves)';
+  return task ? 'Unsaved changes (Ctrl+S saves)' : 'No unsaved changes';
 }
 
 /** The fields of one tab. */
 function TaskTabContent({
   tab,
   editor,
+  grants,
   kinds,
 }: {
   tab: TaskTabId;
   editor: ReturnType<typeof useTaskEditor>;
+  grants: TaskGrantsDraft;
   kinds: ComponentKind[];
 }) {
   const { draft, change, issueAt } = editor;
@@ -193,6 +226,8 @@ function TaskTabContent({
         </>
       );
     case 'rights':
-      return <TaskRightsTab task={editor.base} onTransferred={editor.transferred} />;
+      return (
+        <TaskRightsTab task={editor.base} grants={grants} onTransferred={editor.transferred} />
+      );
   }
 }

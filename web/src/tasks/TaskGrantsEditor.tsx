@@ -1,13 +1,10 @@
-import { useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
 import { ApiError } from '../api.ts';
 import type { NamedGrant, Task } from '../types.ts';
-import { grantsKey, saveTaskGrants } from './grant-queries.ts';
 import { GrantListEditor } from './GrantListEditor.tsx';
+import type { TaskGrantsDraft } from './useTaskGrantsDraft.ts';
 
-/** The list as the API compares it: subjects and levels, names aside. */
-const plain = (grants: readonly NamedGrant[]) =>
-  JSON.stringify(grants.map(({ subject, level }) => [subject.type, subject.id, level]));
+/** The id of the message saying the list was not saved, for the focus to go to. */
+export const RIGHTS_PROBLEM_ID = 'rights-list-problem';
 
 /** Why a save failed, for the whole list; the entries the API named show their own message. */
 function problemOf(error: unknown, count: number): string | null {
@@ -18,41 +15,19 @@ function problemOf(error: unknown, count: number): string | null {
 }
 
 /**
- * The task's rights list to change (owner, administrators, manage level): saved on its own
- * with PUT /tasks/{id}/grants, apart from the task's other fields.
+ * The task's rights list to change (owner, administrators, manage level). "Save rights" saves
+ * it alone; the editor's main Save saves it too.
  */
-export function TaskGrantsEditor({ task, initial }: { task: Task; initial: NamedGrant[] }) {
-  const client = useQueryClient();
-  const [saved, setSaved] = useState(initial);
-  const [draft, setDraft] = useState(initial);
-  const [error, setError] = useState<unknown>(null);
-  const [notice, setNotice] = useState('');
-  const [saving, setSaving] = useState(false);
-  const dirty = plain(draft) !== plain(saved);
-
-  const change = (grants: NamedGrant[]) => {
-    // Entries added or removed move the indexes the API's messages point at.
-    if (grants.length !== draft.length) setError(null);
-    setDraft(grants);
-    setNotice('');
-  };
-  const save = async () => {
-    if (saving) return;
-    setSaving(true);
-    setNotice('');
-    try {
-      const stored = await saveTaskGrants(task.id, draft);
-      client.setQueryData(grantsKey(task.id), stored);
-      setSaved(stored);
-      setDraft(stored);
-      setError(null);
-      setNotice('The rights list is saved.');
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setSaving(false);
-    }
-  };
+export function TaskGrantsEditor({
+  task,
+  draft,
+  grants,
+}: {
+  task: Task;
+  draft: NamedGrant[];
+  grants: TaskGrantsDraft;
+}) {
+  const { error, saving } = grants;
   const errorAt = (index: number) =>
     error instanceof ApiError ? error.issueAt(`/grants/${index}`) : undefined;
   const problem = problemOf(error, draft.length);
@@ -61,13 +36,13 @@ export function TaskGrantsEditor({ task, initial }: { task: Task; initial: Named
     <>
       <GrantListEditor
         grants={draft}
-        onChange={change}
+        onChange={grants.change}
         errorAt={errorAt}
         excludeKeys={[`user:${task.ownerId}`]}
         emptyText="Nobody else has rights on it yet."
       />
       {problem ? (
-        <p role="alert" className="field-error">
+        <p role="alert" className="field-error" id={RIGHTS_PROBLEM_ID} tabIndex={-1}>
           The rights list was not saved. {problem}
         </p>
       ) : null}
@@ -76,12 +51,14 @@ export function TaskGrantsEditor({ task, initial }: { task: Task; initial: Named
           type="button"
           className="primary"
           aria-disabled={saving}
-          onClick={() => void save()}
+          onClick={() => void grants.save()}
         >
           {saving ? 'Saving the rights…' : 'Save rights'}
         </button>
-        <span className="muted">{dirty ? 'Unsaved changes to the rights list' : ''}</span>
-        <span role="status">{notice}</span>
+        <span className="muted">
+          {grants.dirty ? 'Unsaved changes to the rights list (Save saves them too)' : ''}
+        </span>
+        <span role="status">{grants.notice}</span>
       </div>
     </>
   );

@@ -1,16 +1,15 @@
 import type { Task } from '../types.ts';
-import { useTaskGrants } from './grant-queries.ts';
 import { GrantListView } from './GrantListView.tsx';
 import { TaskGrantsEditor } from './TaskGrantsEditor.tsx';
-import { allows, sharedSentence } from './task-rights.ts';
+import { sharedSentence } from './task-rights.ts';
+import type { TaskGrantsDraft } from './useTaskGrantsDraft.ts';
 
 /**
  * A stored task's rights list: to change for those who may manage it, to read for everyone
  * else who sees the task, with who shared it and how far.
  */
-export function TaskGrantsSection({ task }: { task: Task }) {
-  const grants = useTaskGrants(task.id);
-  const editable = allows(task.access, 'manage');
+export function TaskGrantsSection({ task, grants }: { task: Task; grants: TaskGrantsDraft }) {
+  const { stored, editable, draft } = grants;
   const sentence = sharedSentence(task);
   return (
     <section aria-labelledby="rights-list-heading" className="grant-section">
@@ -24,14 +23,14 @@ export function TaskGrantsSection({ task }: { task: Task }) {
         Besides the owner, the people and groups listed here may use the task, each up to their
         level. It still runs as its owner, whoever starts it.
       </p>
-      {grants.isPending ? <p className="loading">Loading the rights list…</p> : null}
-      {grants.isError ? (
-        <p role="alert">The rights list cannot be loaded: {grants.error.message}</p>
+      {stored.isPending ? <p className="loading">Loading the rights list…</p> : null}
+      {stored.isError ? (
+        <p role="alert">The rights list cannot be loaded: {stored.error.message}</p>
       ) : null}
-      {grants.data && editable ? <TaskGrantsEditor task={task} initial={grants.data} /> : null}
-      {grants.data && !editable ? (
+      {draft && editable ? <TaskGrantsEditor task={task} draft={draft} grants={grants} /> : null}
+      {stored.data && !editable ? (
         <>
-          <GrantListView grants={grants.data} />
+          <GrantListView grants={stored.data} />
           <p className="muted">
             Only its owner, administrators and those who may manage it can change the list.
           </p>

@@ -2,6 +2,7 @@ import { useMe } from '../auth.tsx';
 import type { Task } from '../types.ts';
 import { TaskGrantsSection } from './TaskGrantsSection.tsx';
 import { TaskTransferForm } from './TaskTransferForm.tsx';
+import type { TaskGrantsDraft } from './useTaskGrantsDraft.ts';
 
 /**
  * Who owns the task and who else may use it: its rights list (to change for those who may
@@ -9,9 +10,11 @@ import { TaskTransferForm } from './TaskTransferForm.tsx';
  */
 export function TaskRightsTab({
   task,
+  grants,
   onTransferred,
 }: {
   task: Task | null;
+  grants: TaskGrantsDraft;
   onTransferred: (task: Task) => void;
 }) {
   const me = useMe();
@@ -31,7 +34,7 @@ export function TaskRightsTab({
         {me.can.administerTasks ? ' (such as you)' : ''} may see, change, run and delete it.
       </p>
       {task ? (
-        <TaskGrantsSection task={task} />
+        <TaskGrantsSection task={task} grants={grants} />
       ) : (
         <section aria-labelledby="rights-list-heading" className="grant-section">
           <h2 id="rights-list-heading">Rights list</h2>

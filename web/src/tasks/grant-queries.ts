@@ -10,11 +10,13 @@ const grantsPath = (taskId: string) => `/tasks/${encodeURIComponent(taskId)}/gra
 /** The query key of a task's rights list. */
 export const grantsKey = (taskId: string) => ['task', taskId, 'grants'];
 
-/** A task's rights list, with the names of its users and groups. */
-export function useTaskGrants(taskId: string) {
+/** A task's rights list, with the names of its users and groups; none for a new task (null). */
+export function useTaskGrants(taskId: string | null) {
   return useQuery({
-    queryKey: grantsKey(taskId),
-    queryFn: async () => (await api<{ grants: NamedGrant[] }>('GET', grantsPath(taskId))).grants,
+    queryKey: grantsKey(taskId ?? ''),
+    queryFn: async () =>
+      (await api<{ grants: NamedGrant[] }>('GET', grantsPath(taskId ?? ''))).grants,
+    enabled: taskId !== null,
     refetchOnMount: 'always',
   });
 }

@@ -12,3 +12,6 @@ export function takeNotice(taskId: string | undefined): string {
   notices.delete(taskId);
   return message;
 }
+
+/** The key of messages left for the task list (after the editor deleted its task). */
+export const TASK_LIST_NOTICE = 'task-list';

@@ -13,10 +13,17 @@ export interface TaskNotice {
   focus?: boolean;
 }
 
-/** The row actions of the task list: switch, run, copy, delete; each reports in a notice. */
-export function useTaskRowActions() {
+/**
+ * The actions on a task, of the list's rows and the editor's header: switch, run, copy, delete;
+ * each reports in a notice, which may start with one left by another page. onDeleted, if given,
+ * follows a deletion (the editor leaves).
+ */
+export function useTaskRowActions({
+  initialNotice = null,
+  onDeleted,
+}: { initialNotice?: TaskNotice | null; onDeleted?: (task: Task) => void } = {}) {
   const client = useQueryClient();
-  const [notice, setNotice] = useState<TaskNotice | null>(null);
+  const [notice, setNotice] = useState(initialNotice);
   const [busy, setBusy] = useState<ReadonlySet<string>>(new Set());
   const [toDelete, setToDelete] = useState<Task | null>(null);
 
@@ -70,6 +77,7 @@ export function useTaskRowActions() {
       } finally {
         setToDelete(null);
       }
+      onDeleted?.(task);
       return { text: `Deleted “${task.name}”.`, error: false, focus: true };
     });
 

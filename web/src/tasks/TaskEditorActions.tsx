@@ -1,0 +1,55 @@
+import { navigate } from '../router.tsx';
+import type { Task } from '../types.ts';
+import { TaskActionNotice } from './TaskActionNotice.tsx';
+import { TaskDeleteDialog } from './TaskDeleteDialog.tsx';
+import { leaveNotice, TASK_LIST_NOTICE } from './task-notice.ts';
+import { allows } from './task-rights.ts';
+import { useTaskRowActions } from './useTaskRowActions.ts';
+
+/** After deleting the task, the editor has nothing to show: back to the list, which says so. */
+function leaveForList(task: Task) {
+  leaveNotice(TASK_LIST_NOTICE, `Deleted “${task.name}”.`);
+  navigate('/tasks');
+}
+
+/**
+ * The stored task's actions in the editor's header, as the list's rows have them: Run now at
+ * run, Copy at any access, Delete at manage; each reports below them.
+ */
+export function TaskEditorActions({ task }: { task: Task }) {
+  const actions = useTaskRowActions({ onDeleted: leaveForList });
+  const busy = actions.busy.has(task.id);
+  // aria-disabled rather than disabled while busy: a disabled button would drop the focus.
+  const when = (action: (task: Task) => void) => () => !busy && action(task);
+  return (
+    <>
+      <div className="row-actions editor-actions">
+        {allows(task.access, 'run') ? (
+          <button type="button" aria-disabled={busy} onClick={when(actions.run)}>
+            Run now
+          </button>
+        ) : null}
+        <button type="button" aria-disabled={busy} onClick={when(actions.copy)}>
+          Copy
+        </button>
+        {allows(task.access, 'manage') ? (
+          <button
+            type="button"
+            aria-disabled={busy}
+            className="danger"
+            onClick={when(actions.askDelete)}
+          >
+            Delete
+          </button>
+        ) : null}
+      </div>
+      <TaskActionNotice notice={actions.notice} />
+      <TaskDeleteDialog
+        task={actions.toDelete}
+        busy={busy}
+        onCancel={() => actions.askDelete(null)}
+        onConfirm={actions.confirmDelete}
+      />
+    </>
+  );
+}
