@@ -6,7 +6,15 @@ import type { User } from '../../src/domain/user.ts';
 import type { ApiClient } from '../support/api-client.ts';
 import { backends } from '../support/backends.ts';
 import { startEngineApp, type EngineApp } from '../support/engine-app.ts';
-import { componentOf, createTask, runManually, runTask } from '../support/engine-runs.ts';
+import {
+  componentOf,
+  createTask,
+  EVERY_MINUTE,
+  runManually,
+  runsUntil,
+  runTask,
+  tick,
+} from '../support/engine-runs.ts';
 import {
   EXAMPLE_GROUPS,
   EXAMPLE_PASSWORDS,
@@ -288,6 +296,55 @@ for (const backend of await backends()) {
       assert.equal((await aliceSession.get('/api/v1/me')).status, 401, 'her session ended');
     });
   });
+
+  describe(
+    `a scheduled directory sync on ${backend.name}`,
+    { skip: backend.skip || skipLdap },
+    () => {
+      let peer: SlapdPeer;
+      let t: EngineApp;
+
+      before(async () => {
+        peer = await startSlapd();
+        t = await startEngineApp(backend, 'directory-sync-scheduled');
+        await putSettings(t, ldapSettingsFor(peer));
+      });
+      after(async () => {
+        await t?.close();
+        await peer?.stop();
+      });
+
+      /** The next scheduled run of the task, once it has ended. */
+      async function nextScheduledRun(taskId: string, count: number): Promise<Run> {
+        await tick(t, 60_000);
+        const runs = await runsUntil(t, taskId, count);
+        const run = await t.ended(runs[count - 1]?.id ?? '');
+        assert.equal(run.status, 'succeeded', JSON.stringify(run));
+        assert.equal(run.cause, 'schedule');
+        return run;
+      }
+
+      it('creates, updates and disables users on its schedule', async () => {
+        const taskId = await createTask(t, {
+          name: 'nightly sync',
+          triggers: [EVERY_MINUTE],
+          jobs: [syncJob()],
+        });
+        await nextScheduledRun(taskId, 1);
+        assert.deepEqual(await logins(t), ['admin', 'alice', 'bob', 'carol', 'dave']);
+        assert.equal((await userNamed(t, 'dave')).disabled, true);
+
+        await peer.remove(exampleUserDn('alice'));
+        await peer.modify(
+          `dn: ${exampleUserDn('bob')}\nchangetype: modify\nreplace: cn\ncn: Robert Example\n`,
+        );
+        await nextScheduledRun(taskId, 2);
+        assert.equal((await userNamed(t, 'alice')).disabled, true);
+        assert.equal((await userNamed(t, 'bob')).displayName, 'Robert Example');
+        assert.equal((await userNamed(t, 'carol')).disabled, false);
+      });
+    },
+  );
 
   describe(
     `who may run a directory sync on ${backend.name}`,
