@@ -89,12 +89,18 @@ export class IdentitySourceSettings<Schema extends TObject, Settings extends Wit
     });
   }
 
-  /** Switches the source off: its accounts stay (with their tasks) but can no longer log in. */
+  /**
+   * Switches the source off: its accounts stay (with their tasks and API tokens) but can no
+   * longer log in, and their browser sessions end.
+   */
   async remove(caller: Caller): Promise<void> {
     requirePermission(caller, PERMISSIONS.settingsManage);
     const now = this.now();
     await this.store.transaction(async (store) => {
       await store.settings.set(this.spec.key, null, now);
+      for (const user of await accountsFrom(store, this.spec.source)) {
+        await store.sessions.deleteForUser(user.id);
+      }
       await this.#audit(store, caller, now, { removed: true });
     });
   }

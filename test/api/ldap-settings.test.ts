@@ -300,8 +300,11 @@ for (const backend of await backends()) {
     it('switches LDAP off with DELETE: directory users can no longer log in, the local admin can', async () => {
       assert.equal((await put(t.admin, ldapSettingsFor(peer))).status, 200);
       assert.equal(await loginStatus(t, 'alice', EXAMPLE_PASSWORDS.alice), 200);
+      const aliceSession = await t.login('alice', EXAMPLE_PASSWORDS.alice);
+      assert.equal((await aliceSession.get('/api/v1/me')).status, 200);
       const removed = await t.admin.delete(LDAP);
       assert.equal(removed.status, 204, JSON.stringify(removed.body));
+      assert.equal((await aliceSession.get('/api/v1/me')).status, 401, 'her session ended');
       assert.equal((await t.admin.get(LDAP)).body, null);
       assert.equal(await loginStatus(t, 'alice', EXAMPLE_PASSWORDS.alice), 401);
       assert.equal(await loginStatus(t, 'bob', EXAMPLE_PASSWORDS.bob), 401);
