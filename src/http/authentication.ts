@@ -18,6 +18,11 @@ declare module 'fastify' {
 
 /** The name of the session cookie. */
 export const SESSION_COOKIE = 'taskplanner_session';
+
+/** How the session cookie is set: for the whole site, out of scripts' reach, sent on top-level navigations. */
+export function sessionCookieOptions(https: boolean) {
+  return { path: '/', httpOnly: true, sameSite: 'lax', secure: https } as const;
+}
 /** The header a browser session must send with every state-changing request. */
 export const CSRF_HEADER = 'x-csrf-token';
 

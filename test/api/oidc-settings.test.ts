@@ -1,3 +1,4 @@
+import { SESSION_COOKIE } from '../../src/http/authentication.ts';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SECRET_MASK } from '../../src/secrets/secret-box.ts';
@@ -19,7 +20,6 @@ import { freePort } from '../support/processes.ts';
 import { passwordOf, startTestApp, type TestApp } from '../support/test-app.ts';
 
 const OIDC = '/api/v1/settings/oidc';
-const SESSION_COOKIE = 'taskplanner_session';
 const PUBLIC_URL = 'http://planner.example.test';
 const REDIRECT_URI = `${PUBLIC_URL}/api/v1/session/oidc/callback`;
 const PLANNER = plannerClient(PUBLIC_URL, {

@@ -1,3 +1,4 @@
+import { SESSION_COOKIE } from '../../src/http/authentication.ts';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
@@ -19,7 +20,6 @@ import { basicAuth, freePort } from '../support/processes.ts';
 import { passwordOf, startTestApp, type TestApp } from '../support/test-app.ts';
 
 const OIDC = '/api/v1/settings/oidc';
-const SESSION_COOKIE = 'taskplanner_session';
 /** Where browsers reach the planner; app.inject needs no server there. */
 const PUBLIC_URL = 'http://planner.example.test';
 const CALLBACK = `${PUBLIC_URL}/api/v1/session/oidc/callback`;

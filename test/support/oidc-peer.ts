@@ -1,3 +1,4 @@
+import { SESSION_COOKIE } from '../../src/http/authentication.ts';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -354,7 +355,6 @@ async function stop(server: Server): Promise<void> {
 
 /** The cookie that carries a sign-in's state from /start to /callback. */
 export const SSO_STATE_COOKIE = 'taskplanner_sso';
-const SESSION_COOKIE = 'taskplanner_session';
 const SSO_PATH = '/api/v1/session/oidc';
 
 /** The planner as a client of the peer: its redirect URI is below publicUrl. */

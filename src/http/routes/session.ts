@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Config } from '../../config.ts';
 import type { Services } from '../../services.ts';
-import { SESSION_COOKIE } from '../authentication.ts';
+import { SESSION_COOKIE, sessionCookieOptions } from '../authentication.ts';
 import { MeSchema, responses } from '../schemas.ts';
 import { meView } from '../views.ts';
 
@@ -21,12 +21,7 @@ export function sessionRoutes(
 ): FastifyPluginAsyncTypebox {
   return async (app) => {
     const tags = ['session'];
-    const cookie = {
-      path: '/',
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: config.https,
-    } as const;
+    const cookie = sessionCookieOptions(config.https);
 
     app.post(
       '',

@@ -5,7 +5,7 @@ import type { Config } from '../../config.ts';
 import { SignInError } from '../../auth/oidc/sign-in-error.ts';
 import { SIGN_IN_MS } from '../../auth/oidc/sign-in-state.ts';
 import type { Services } from '../../services.ts';
-import { SESSION_COOKIE } from '../authentication.ts';
+import { SESSION_COOKIE, sessionCookieOptions } from '../authentication.ts';
 import { responses } from '../schemas.ts';
 
 /** The cookie that carries a sign-in's sealed state from its start to its return. */
@@ -31,7 +31,7 @@ export function ssoRoutes(
   config: Pick<Config, 'https'>,
 ): FastifyPluginAsyncTypebox {
   const { sso } = services;
-  const cookie = { httpOnly: true, sameSite: 'lax', secure: config.https } as const;
+  const cookie = sessionCookieOptions(config.https);
   const stateCookie = { ...cookie, path: PREFIX };
   return async (app) => {
     const tags = ['session'];
@@ -101,7 +101,7 @@ export function ssoRoutes(
             address: request.ip,
             userAgent: request.headers['user-agent'] ?? '',
           });
-          reply.setCookie(SESSION_COOKIE, signedIn.token, { ...cookie, path: '/' });
+          reply.setCookie(SESSION_COOKIE, signedIn.token, cookie);
           return reply.redirect(signedIn.returnTo, 303);
         } catch (error) {
           return toLoginWith(reply, request.log, error);
