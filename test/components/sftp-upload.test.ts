@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, readdir } from 'node:fs/promises';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { setImmediate as turn } from 'node:timers/promises';
 import { join } from 'node:path';
@@ -91,6 +91,9 @@ describe('sftp-upload action', () => {
   }
 
   const remote = (name: string) => readFile(join(peer.root, 'incoming', name));
+  /** The temporary files (".name.part-…") left in the folder. */
+  const temporaries = async () =>
+    (await readdir(join(peer.root, 'incoming'))).filter((name) => /\.part-[0-9a-f]{8}$/.test(name));
 
   it('uploads each file with its bytes under the format, logging in by password', async () => {
     const binary = randomBytes(300_000);
@@ -100,6 +103,7 @@ describe('sftp-upload action', () => {
     ]);
     assert.equal((await remote('report-2026-03-02.csv')).toString(), 'a,b\n1,2\n');
     assert.ok((await remote('blob-2026-03-02.bin')).equals(binary));
+    assert.deepEqual(await temporaries(), [], 'no temporary file is left');
     assert.deepEqual(peer.logins.at(-1), { user: 'uploader', method: 'password' });
     const lines = d.lines.map((line) => line.message);
     assert.ok(
@@ -109,6 +113,30 @@ describe('sftp-upload action', () => {
     );
     assert.ok(lines.includes('uploaded blob.bin to /incoming/blob-2026-03-02.bin (300000 bytes)'));
     assert.doesNotMatch(JSON.stringify(d.lines), /upload-secret/);
+  });
+
+  // The peer renames as OpenSSH's sftp-server does: onto an existing file it refuses.
+  it('replaces an existing file of that name, leaving no temporary file', async () => {
+    await writeFile(join(peer.root, 'incoming', 'daily.csv'), 'the old content\n');
+    const d = await upload({ ...base(), fileName: 'daily' }, [['data.csv', 'the new content\n']]);
+    assert.equal((await remote('daily.csv')).toString(), 'the new content\n');
+    assert.deepEqual(await temporaries(), []);
+    assert.ok(
+      d.lines.some(
+        (line) => line.message === 'uploaded data.csv to /incoming/daily.csv (16 bytes)',
+      ),
+    );
+  });
+
+  it('deletes the temporary file when it cannot be renamed to its name', async () => {
+    await mkdir(join(peer.root, 'incoming', 'taken.csv'));
+    await assert.rejects(upload({ ...base(), fileName: 'taken' }), {
+      message: new RegExp(
+        `^uploading data\\.csv to /incoming/taken\\.csv on 127\\.0\\.0\\.1:${peer.port} failed: renaming /incoming/\\.taken\\.csv\\.part-[0-9a-f]{8} to /incoming/taken\\.csv failed: `,
+      ),
+    });
+    assert.deepEqual(await temporaries(), []);
+    assert.deepEqual(await readdir(join(peer.root, 'incoming', 'taken.csv')), []);
   });
 
   it('logs in with a private key, and with one locked by a passphrase', async () => {
@@ -297,6 +325,7 @@ for (const backend of await backends()) {
       const run = await runTask(t, alice, task());
       assert.equal(run.status, 'succeeded', JSON.stringify(run.items));
       assert.equal(await readFile(join(peer.root, 'out-2026-03-02.txt'), 'utf8'), 'hello sftp');
+      assert.deepEqual(await readdir(peer.root), ['out-2026-03-02.txt']);
       const stored = await alice.get(`/api/v1/tasks/${run.taskId}`);
       assert.equal(stored.body.actions[0].config.password, SECRET_MASK);
       const log = await alice.get(`/api/v1/runs/${run.id}/log`);

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { mkdtemp, open, realpath, rm, stat, type FileHandle } from 'node:fs/promises';
+import { link, mkdtemp, open, realpath, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
@@ -85,7 +85,10 @@ function attrsOf(stats: Stats) {
 /** Called at each write; false leaves the write unanswered. */
 type WriteHook = () => boolean;
 
-/** Answers the requests fastPut makes (open, fstat, write, close) plus stat and realpath. */
+/**
+ * Answers the requests fastPut makes (open, fstat, write, close) plus stat, realpath, rename and
+ * remove.
+ */
 function serveFiles(sftp: SFTPWrapper, root: string, writing: WriteHook): void {
   const handles = new Map<number, FileHandle>();
   let next = 0;
@@ -131,6 +134,15 @@ function serveFiles(sftp: SFTPWrapper, root: string, writing: WriteHook): void {
     })
     .on('STAT', (reqid, path) => {
       stat(local(path)).then((stats) => sftp.attrs(reqid, attrsOf(stats)), fail(reqid));
+    })
+    .on('RENAME', (reqid, from, to) => {
+      // As OpenSSH's sftp-server: a link then an unlink, so an existing target is refused.
+      link(local(from), local(to))
+        .then(() => unlink(local(from)))
+        .then(() => sftp.status(reqid, STATUS_CODE.OK), fail(reqid));
+    })
+    .on('REMOVE', (reqid, path) => {
+      unlink(local(path)).then(() => sftp.status(reqid, STATUS_CODE.OK), fail(reqid));
     })
     .on('REALPATH', (reqid, path) => {
       const name = posix.resolve('/', path);

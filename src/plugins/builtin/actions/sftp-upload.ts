@@ -120,7 +120,10 @@ async function uploadFiles(config: SftpUploadConfig, context: ActionContext): Pr
   }
 }
 
-/** Uploads each file result to a folder on an SFTP server. */
+/**
+ * Uploads each file result to a folder on an SFTP server, each under a temporary name that is
+ * renamed to the file's name once it is complete.
+ */
 export const sftpUploadAction = defineAction({
   kind: 'sftp-upload',
   title: 'Upload by SFTP',

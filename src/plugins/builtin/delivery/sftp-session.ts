@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Socket } from 'node:net';
 import ssh2, { type ConnectConfig, type SFTPWrapper, type Stats } from 'ssh2';
+import { uploadViaTemporary, type RemoteFiles } from './temporary-upload.ts';
 
 // ssh2 is CommonJS; Node's ES module loader only sees some of its named exports.
 const { Client, utils } = ssh2;
@@ -293,9 +294,53 @@ export async function assertRemoteFolder(
   if (!stats.isDirectory()) throw new Error(`remote ${folder} on ${where} is not a folder`);
 }
 
-/** Uploads a local file to a remote path. */
-export function upload(session: SftpSession, local: string, remote: string): Promise<void> {
+/** Renames a remote file, settling when the server answers. */
+function rename(session: SftpSession, from: string, to: string): Promise<void> {
   return session.request<void>((done) =>
-    session.sftp.fastPut(local, remote, (error) => done(error, undefined)),
+    session.sftp.rename(from, to, (error) => done(error, undefined)),
   );
+}
+
+/**
+ * Renames with posix-rename@openssh.com, which replaces the target as rename(2) does; false when
+ * the server does not offer it (ssh2 then throws before sending anything).
+ */
+async function posixRename(session: SftpSession, from: string, to: string): Promise<boolean> {
+  let offered = true;
+  await session.request<void>((done) => {
+    try {
+      session.sftp.ext_openssh_rename(from, to, (error) => done(error, undefined));
+    } catch {
+      offered = false;
+      done(null, undefined);
+    }
+  });
+  return offered;
+}
+
+/**
+ * The session's files for an upload under a temporary name. The rename replaces an existing
+ * file: by posix-rename@openssh.com where the server offers it; otherwise SFTP's rename, which
+ * refuses an existing target on most servers, so that the target is deleted first.
+ */
+function remoteFiles(session: SftpSession): RemoteFiles {
+  return {
+    put: (local, remote) =>
+      session.request<void>((done) =>
+        session.sftp.fastPut(local, remote, (error) => done(error, undefined)),
+      ),
+    rename: async (from, to) => {
+      if (!(await posixRename(session, from, to))) await rename(session, from, to);
+    },
+    remove: (path) =>
+      session.request<void>((done) => session.sftp.unlink(path, (error) => done(error, undefined))),
+  };
+}
+
+/**
+ * Uploads a local file to a remote path: under a temporary name in the same folder, then
+ * renamed to its name (replacing a file there), so that no one sees half a file.
+ */
+export function upload(session: SftpSession, local: string, remote: string): Promise<void> {
+  return uploadViaTemporary(remoteFiles(session), local, remote);
 }
