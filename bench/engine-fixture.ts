@@ -174,8 +174,8 @@ export async function startBenchEngine(
   const settings = new SettingsService(store, box, now);
   const dataSources = new DataSourceService(store, box, now);
   const ldap = new LdapSettingsService(store, box, now);
-  const hosts = new RunHosts(store, settings, dataSources, ldap, Date.now);
-  const parts = { live: new LiveRuns(), hosts, box };
+  const hosts = new RunHosts(store, settings, dataSources, ldap, box, Date.now);
+  const parts = { live: new LiveRuns(), hosts, box, settings };
   const engine = new Engine(store, benchRegistry(), clock, options, quiet, parts);
   await engine.start();
   return {

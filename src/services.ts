@@ -143,7 +143,7 @@ export function createServices(
     sso: new OidcSignIn(store, oidc, sessions, box, new OidcClients(() => now().getTime()), now),
     dataSources,
     box,
-    hosts: new RunHosts(store, settings, dataSources, ldap, () => now().getTime()),
+    hosts: new RunHosts(store, settings, dataSources, ldap, box, () => now().getTime()),
     hooks: new HookService(store, new HookLinks(options.secretKey), now),
   };
 }

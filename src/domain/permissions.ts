@@ -7,6 +7,7 @@ export const PERMISSIONS = {
   usersManage: 'users.manage',
   auditRead: 'audit.read',
   settingsManage: 'settings.manage',
+  mailManage: 'mail.manage',
 } as const;
 
 /** A permission a user or group can hold, with a description for the UI. */
@@ -24,6 +25,11 @@ const CORE_PERMISSIONS: readonly PermissionDefinition[] = [
     name: PERMISSIONS.settingsManage,
     description:
       'May change server-wide settings: SMTP server, allowed folders and networks, data sources, limits per user',
+  },
+  {
+    name: PERMISSIONS.mailManage,
+    description:
+      "May see the outbox (every task's mail: senders, recipients, subjects, delivery errors) and retry or cancel messages",
   },
 ];
 

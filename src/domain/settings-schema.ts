@@ -78,6 +78,14 @@ const Networks = (description: string) =>
   });
 
 /** A change to the server-wide settings: what is sent is replaced. */
+/** How long the outbox tries to deliver a message before it gives up. */
+export const MailRetryHours = Type.Integer({
+  minimum: 1,
+  maximum: 168,
+  description:
+    'How long mail is retried while the SMTP server is unreachable or answers "try later" (4xx), in hours',
+});
+
 export const SettingsPatch = Type.Object(
   {
     smtp: Type.Optional(Type.Union([SmtpInput, Type.Null()])),
@@ -103,6 +111,7 @@ export const SettingsPatch = Type.Object(
           "Tasks' own SMTP servers may take a login unencrypted when they offer no STARTTLS",
       }),
     ),
+    mailRetryHours: Type.Optional(MailRetryHours),
     limits: Type.Optional(LimitsPatch),
     newTaskGrants: Type.Optional(GrantList),
   },

@@ -67,6 +67,8 @@ export interface ServerSettings {
   deniedNetworks: string[];
   /** Whether tasks' own SMTP servers may take a login unencrypted (no STARTTLS offered). */
   allowPlaintextSmtp: boolean;
+  /** How long the outbox tries to deliver a message before it gives up (1 to 168 hours). */
+  mailRetryHours: number;
   /** What one user may put on the server. */
   limits: UserLimits;
   /** The rights list every new task starts with (its owner may change it). */
@@ -80,6 +82,7 @@ export const DEFAULT_SETTINGS: Readonly<ServerSettings> = {
   allowedNetworks: [],
   deniedNetworks: [...DEFAULT_DENIED_NETWORKS],
   allowPlaintextSmtp: false,
+  mailRetryHours: 24,
   limits: { ...DEFAULT_LIMITS },
   newTaskGrants: [],
 };

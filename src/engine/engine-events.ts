@@ -1,5 +1,6 @@
 import type { ReasonCode } from '../domain/reason-codes.ts';
 import type { RunStatus } from '../domain/run.ts';
+import type { OutboxState } from '../domain/outbox.ts';
 import type { NewRun } from '../store/store.ts';
 
 /**
@@ -29,6 +30,8 @@ export interface EngineEvents {
   started: [runId: string, taskId: string];
   /** Text was added to the log of a run executing here. */
   log: [runId: string, text: string];
+  /** This node settled an attempt to deliver an outbox message; the state it is in now. */
+  mail: [messageId: string, state: OutboxState];
   /** This node wrote a run's end. */
   ended: [runId: string, status: RunStatus];
   /**

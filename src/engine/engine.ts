@@ -20,6 +20,8 @@ import type { SecretBox } from '../secrets/secret-box.ts';
 import { repeat, type Repeating } from './repeat.ts';
 import { Retention } from './retention.ts';
 import { Runner } from './runner.ts';
+import { MailDelivery } from '../mail/mail-delivery.ts';
+import type { SettingsService } from '../settings/settings-service.ts';
 import { Room } from './room.ts';
 import { RunLauncher } from './run-launcher.ts';
 import { Scheduler } from './scheduler.ts';
@@ -65,8 +67,10 @@ export interface EngineParts {
   live: LiveRuns;
   /** The server's services as components use them. */
   hosts: RunHosts;
-  /** Opens the secrets in components' configs. */
+  /** Opens the secrets in components' configs (and of the outbox's own servers). */
   box: SecretBox;
+  /** The server-wide settings: the SMTP server the outbox sends through. */
+  settings: Pick<SettingsService, 'current'>;
 }
 
 /**
@@ -88,6 +92,8 @@ export class Engine {
   #sweeping: Repeating | null = null;
   readonly #onTime: OnTimeStarter;
   readonly #fireTimes: FireTimesCache;
+  /** This node's part in delivering the outbox's mail. */
+  readonly #mail: MailDelivery;
   /** What happens to runs on this node (engine-events.ts). */
   readonly events = new EventEmitter<EngineEvents>();
   /** The runs executing here; shared with the services that stream their logs. */
@@ -176,6 +182,15 @@ export class Engine {
       warn: (message) => logger.info(message),
       error: (message) => logger.error(message),
     };
+    this.#mail = new MailDelivery({
+      store,
+      clock,
+      node: options.nodeName,
+      settings: () => parts.settings.current(),
+      box: parts.box,
+      logger,
+      onSettled: (id, { state }) => this.events.emit('mail', id, state),
+    });
     this.#triggers = new EventTriggers(store, registry, now, triggerLog, {
       host: parts.hosts.forTrigger(),
       box: parts.box,
@@ -202,6 +217,7 @@ export class Engine {
     await this.#sweep(predecessorLeases(node, this.#token));
     await this.#sweep(expiredLeases(this.clock.now()));
     this.#scheduler.start();
+    await this.#mail.start();
     this.#leases.start();
     this.#retention.start();
     this.#sweeping = repeat(
@@ -232,6 +248,7 @@ export class Engine {
     for (const run of this.live.all()) run.stop('interrupted');
     await this.live.idle();
     await this.#finisher.close();
+    await this.#mail.stop();
     await this.#leases.stop();
     await this.#retention.stop();
   }
@@ -246,9 +263,10 @@ export class Engine {
     cancel();
   }
 
-  /** Look for due work now (e.g. after the clock of a test moved). */
+  /** Look for due work now (e.g. after the clock of a test moved), mail included. */
   wake(): void {
     this.#scheduler.wake();
+    this.#mail.wake();
   }
 
   #lease(): Lease {
@@ -258,7 +276,7 @@ export class Engine {
   #onSignal(signal: Signal): void {
     if (signal.type === 'wake') this.#scheduler.wake();
     else if (signal.type === 'cancel') this.live.get(signal.runId)?.stop('canceled');
-    else {
+    else if (signal.type === 'task') {
       this.#scheduler.wake();
       const scope = triggerScope(`an event trigger of task ${signal.taskId}`);
       inComponentScope(scope, () => this.#triggers.refresh(signal.taskId)).catch((error: unknown) =>

@@ -1,3 +1,4 @@
+import type { NewOutboxMessage } from '../domain/outbox.ts';
 import type { TaskPolicy } from '../domain/task.ts';
 import type { RunEnd, RunTicket, Store } from '../store/store.ts';
 import { overlapRule } from './overlap-policy.ts';
@@ -8,6 +9,8 @@ export interface PendingEnd {
   end: RunEnd;
   ticket: RunTicket;
   policy: TaskPolicy;
+  /** The mail the run queued: written with its end, or not at all. */
+  outbox: readonly NewOutboxMessage[];
 }
 
 /** What the finisher tells the engine. */
@@ -82,6 +85,9 @@ export class Finisher {
     const now = this.now();
     const { written, followed } = await this.store.transaction(async (store) => {
       const ids = await store.queue.end(batch.map(({ pending }) => pending.end));
+      const mail = batch.flatMap(({ pending }) => (ids.has(pending.end.id) ? pending.outbox : []));
+      await store.outbox.add(mail);
+      if (mail.length > 0) await store.publish({ type: 'mail' });
       const ended = batch
         .filter(({ pending }) => ids.has(pending.end.id))
         .map(({ pending }) => ({

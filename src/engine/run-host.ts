@@ -3,7 +3,16 @@ import type { PlaceholderScope } from '../domain/placeholders.ts';
 import { placeholderValue } from '../domain/placeholders.ts';
 import type { Task } from '../domain/task.ts';
 import type { User } from '../domain/user.ts';
-import type { GroupMember, RunHost, SavedFiles, TriggerHost } from '../plugins/run-host.ts';
+import type {
+  GroupMember,
+  OutgoingMail,
+  RunHost,
+  SavedFiles,
+  TriggerHost,
+} from '../plugins/run-host.ts';
+import type { NewOutboxMessage } from '../domain/outbox.ts';
+import { outboxMessageOf } from '../mail/outbox-message.ts';
+import type { SecretBox } from '../secrets/secret-box.ts';
 import type { DataSourceService } from '../settings/data-source-service.ts';
 import { allowedPath } from '../settings/folder-access.ts';
 import type { SettingsService } from '../settings/settings-service.ts';
@@ -28,6 +37,8 @@ export interface HostedRun {
   task: Task;
   owner: OwnerState;
   scope: PlaceholderScope;
+  /** Where the run's mail waits until it is written with the run's end. */
+  outbox: NewOutboxMessage[];
 }
 
 /** Makes the server's services available to components, always as the task's owner. */
@@ -37,6 +48,7 @@ export class RunHosts {
     private readonly settings: SettingsService,
     private readonly dataSources: DataSourceService,
     private readonly ldap: LdapSettingsService,
+    private readonly box: SecretBox,
     private readonly now: () => number,
   ) {}
 
@@ -65,7 +77,16 @@ export class RunHosts {
       groupMembers: (group) => this.#groupMembers(owner, group),
       syncDirectory: (options) => this.#syncDirectory(owner, options),
       savedFiles: this.#savedFiles(run.task.id),
+      queueMail: (mail) => this.#queueMail(run, mail),
     };
+  }
+
+  async #queueMail({ ticket, task, owner, outbox }: HostedRun, mail: OutgoingMail) {
+    const { mailRetryHours } = await this.settings.current();
+    const origin = { runId: ticket.id, taskId: task.id, ownerId: owner.user.id };
+    outbox.push(
+      outboxMessageOf(mail, { ...origin, purpose: 'action' }, this.box, this.now(), mailRetryHours),
+    );
   }
 
   #savedFiles(taskId: string): SavedFiles {

@@ -16,7 +16,8 @@ import {
   ownerProblem,
   type OwnerState,
 } from './permission-check.ts';
-import type { RunHosts } from './run-host.ts';
+import type { HostedRun, RunHosts } from './run-host.ts';
+import type { NewOutboxMessage } from '../domain/outbox.ts';
 import { runItem } from './pipeline.ts';
 import { recordResults } from './result-recorder.ts';
 import type { RunLog } from './run-log.ts';
@@ -127,6 +128,7 @@ export class Runner {
     owner: OwnerState | undefined,
     log: RunLog,
     signal: AbortSignal,
+    outbox: NewOutboxMessage[],
   ): Promise<Execution> {
     const problem = ownerProblem(owner);
     if (problem || !owner) {
@@ -134,16 +136,15 @@ export class Runner {
     }
     const workDir = { path: join(this.options.workRoot, ticket.id), used: false };
     try {
-      return redacted(await this.#executeAs(ticket, task, owner, log, signal, workDir), log);
+      const run = { ticket, task, owner, outbox };
+      return redacted(await this.#executeAs(run, log, signal, workDir), log);
     } finally {
       if (workDir.used) await rm(workDir.path, { recursive: true, force: true });
     }
   }
 
   async #executeAs(
-    ticket: RunTicket,
-    task: Task,
-    owner: OwnerState,
+    { ticket, task, owner, outbox }: Omit<HostedRun, 'scope'>,
     log: RunLog,
     signal: AbortSignal,
     workDir: { path: string; used: boolean },
@@ -163,7 +164,7 @@ export class Runner {
       timezone: task.timezone,
       at: new Date(ticket.scheduledFor ?? this.options.now()),
     };
-    const host = this.options.hosts.forRun({ ticket, task, owner, scope });
+    const host = this.options.hosts.forRun({ ticket, task, owner, scope, outbox });
     const fillWith =
       (values: Readonly<Record<string, unknown>>) =>
       (template: string, extra: Readonly<Record<string, unknown>> = {}) =>

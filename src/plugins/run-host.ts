@@ -16,6 +16,30 @@ export interface GroupMember {
   email: string | null;
 }
 
+/** A task's own SMTP server, as an e-mail action names it (password in clear). */
+export interface OwnSmtpServer {
+  host: string;
+  port: number;
+  secure: boolean;
+  user: string;
+  password: string;
+}
+
+/** A composed message for the outbox, and the server it goes through. */
+export interface OutgoingMail {
+  /** The Message-ID header of the content. */
+  messageId: string;
+  /** The whole message (RFC 5322, attachments included), as composeMail made it. */
+  content: Buffer;
+  subject: string;
+  /** The envelope sender: the address of the From header. */
+  sender: string;
+  /** Every recipient's address: to, cc and bcc. */
+  recipients: string[];
+  /** The action's own SMTP server, or null for the administrator's default. */
+  server: OwnSmtpServer | null;
+}
+
 /**
  * The server's services as a component may use them: always as the task's owner, so what
  * the owner may not reach (another user's task, a data source they have no access to, a
@@ -55,6 +79,11 @@ export interface RunHost {
   syncDirectory(options: DirectorySyncOptions): Promise<DirectorySyncReport>;
   /** The files this task saved: the only ones it may replace or delete. */
   savedFiles: SavedFiles;
+  /**
+   * Puts a message in the outbox. It is written with the run's end (a run whose end is lost
+   * queues nothing) and delivered after it, with retries; the run records "queued".
+   */
+  queueMail(mail: OutgoingMail): Promise<void>;
 }
 
 /** The files a task saved into folders, by real folder path and file name. */

@@ -70,6 +70,7 @@ export class SettingsService {
       if (patch.allowPlaintextSmtp !== undefined) {
         changes.allowPlaintextSmtp = patch.allowPlaintextSmtp;
       }
+      if (patch.mailRetryHours !== undefined) changes.mailRetryHours = patch.mailRetryHours;
       // Each limit sent replaces its value; the limits not sent stay as they are.
       if (patch.limits) changes.limits = { ...before.limits, ...patch.limits };
       if (patch.newTaskGrants) {
@@ -108,6 +109,7 @@ export class SettingsService {
       allowedNetworks,
       deniedNetworks,
       allowPlaintextSmtp,
+      mailRetryHours,
       limits,
       newTaskGrants,
     ] = await Promise.all([
@@ -116,6 +118,7 @@ export class SettingsService {
       store.settings.get('allowedNetworks'),
       store.settings.get('deniedNetworks'),
       store.settings.get('allowPlaintextSmtp'),
+      store.settings.get('mailRetryHours'),
       store.settings.get('limits'),
       store.settings.get('newTaskGrants'),
     ]);
@@ -129,6 +132,7 @@ export class SettingsService {
       deniedNetworks: (deniedNetworks as string[] | undefined) ?? DEFAULT_SETTINGS.deniedNetworks,
       allowPlaintextSmtp:
         (allowPlaintextSmtp as boolean | undefined) ?? DEFAULT_SETTINGS.allowPlaintextSmtp,
+      mailRetryHours: (mailRetryHours as number | undefined) ?? DEFAULT_SETTINGS.mailRetryHours,
       limits: limitsOf(limits),
       newTaskGrants: (newTaskGrants as TaskGrant[] | undefined) ?? DEFAULT_SETTINGS.newTaskGrants,
     };

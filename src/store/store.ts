@@ -12,6 +12,14 @@ import type { Lease, RunEntry } from '../domain/run-state.ts';
 import type { CodedReason, RunReason } from '../domain/reason-codes.ts';
 import type { Task, TaskListQuery, TaskPolicy } from '../domain/task.ts';
 import type { AccessLevel, NamedGrant, TaskGrant } from '../domain/task-access.ts';
+import type {
+  ClaimedMessage,
+  NewOutboxMessage,
+  OutboxCounts,
+  OutboxEntry,
+  OutboxSettlement,
+  OutboxState,
+} from '../domain/outbox.ts';
 import type { ApiToken, Group, Session, User, UserSource, UserWithSecret } from '../domain/user.ts';
 
 /** One page of a listing; pass nextCursor back to get the next one. */
@@ -334,7 +342,11 @@ export interface RunHistory {
 
 /** A notice between the parts of one node, or between nodes sharing a database. */
 export type Signal =
-  { type: 'wake' } | { type: 'task'; taskId: string } | { type: 'cancel'; runId: string };
+  | { type: 'wake' }
+  | { type: 'task'; taskId: string }
+  | { type: 'cancel'; runId: string }
+  /** Mail was queued or made due: nodes look for messages to send. */
+  | { type: 'mail' };
 
 /** The append-only audit log. */
 export interface AuditRepository {
@@ -387,6 +399,50 @@ export interface SavedFileRepository {
   forget(folder: string, name: string): Promise<void>;
 }
 
+/** A node's claim on messages: who, under which token, until when. */
+export interface OutboxClaim {
+  node: string;
+  token: string;
+  now: number;
+  expiresAt: number;
+  limit: number;
+}
+
+/**
+ * The mail outbox (domain/outbox.ts): messages are added with their run's end, claimed by one
+ * node at a time (a claim whose node died expires), settled after each attempt by the claim's
+ * holder only.
+ */
+export interface OutboxRepository {
+  add(messages: readonly NewOutboxMessage[]): Promise<void>;
+  /**
+   * Claims messages due at now (queued or retrying), and those whose claim expired (their node
+   * died while sending), oldest due first; each is claimed by one node only.
+   */
+  claim(claim: OutboxClaim): Promise<ClaimedMessage[]>;
+  /** Writes an attempt's outcome while the claim holds; false when it was lost. */
+  settle(id: string, claimToken: string, settlement: OutboxSettlement): Promise<boolean>;
+  /** Gives back the claims of this node (left by its previous process), or of all when null. */
+  releaseClaimsOf(node: string | null, now: number): Promise<number>;
+  /** When the next message falls due (or a claim expires); null when nothing waits. */
+  nextDueAt(): Promise<number | null>;
+  get(id: string): Promise<OutboxEntry | undefined>;
+  /** Newest first. */
+  list(query: { state?: OutboxState; limit: number; cursor?: string }): Promise<Page<OutboxEntry>>;
+  /** The messages of a run, oldest first. */
+  ofRun(runId: string): Promise<OutboxEntry[]>;
+  /**
+   * Makes a waiting or finished (not sent) message due now, its refused and pending recipients
+   * pending again until expiresAt; false when it is being sent, sent or canceled, or gone.
+   */
+  retryNow(id: string, now: number, expiresAt: number): Promise<boolean>;
+  /** Cancels a waiting message; false when it is being sent, done, or gone. */
+  cancel(id: string, now: number): Promise<boolean>;
+  counts(): Promise<OutboxCounts>;
+  /** Deletes messages done before the instant; returns how many. */
+  pruneFinishedBefore(before: number): Promise<number>;
+}
+
 /** Everything the service keeps, behind semantic operations; the same for every database. */
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
@@ -403,6 +459,7 @@ export interface Store {
   readonly settings: SettingsRepository;
   readonly dataSources: DataSourceRepository;
   readonly savedFiles: SavedFileRepository;
+  readonly outbox: OutboxRepository;
   /** Whether several nodes may share this store (PostgreSQL) or only one process (SQLite). */
   readonly shared: boolean;
   /** The database's clock (epoch ms), or null when the store has none of its own. */

@@ -71,6 +71,7 @@ for (const backend of await backends()) {
         allowedNetworks: [],
         deniedNetworks: [...DEFAULT_DENIED_NETWORKS],
         allowPlaintextSmtp: false,
+        mailRetryHours: 24,
         limits: {
           tasksPerUser: 1000,
           minimumIntervalSeconds: 60,

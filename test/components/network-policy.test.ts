@@ -172,6 +172,7 @@ describe("network policy of the email action's own SMTP server", () => {
       const smtp = host === null ? {} : { smtp: { ...peer.settings(), host } };
       const config = h.configFor(emailAction, { to: ['bob@example.com'], ...smtp });
       await emailAction.run(config, h.action);
+      for (const attempt of await h.deliverQueued()) assert.equal(attempt.error, null);
     } finally {
       await h.dispose();
     }

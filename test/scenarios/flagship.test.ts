@@ -11,6 +11,7 @@ import pg from 'pg';
 import { backends } from '../support/backends.ts';
 import { startEngineApp, type EngineApp } from '../support/engine-app.ts';
 import { claimsOf } from '../support/engine-runs.ts';
+import { runMail } from '../support/outbox.ts';
 import { startSmtpPeer, type SmtpPeer } from '../support/smtp-peer.ts';
 
 const DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
@@ -180,6 +181,12 @@ for (const backend of await backends()) {
       assert.equal(run.cause, 'schedule');
       assert.equal(run.items.length, 3);
 
+      // One message per region, queued with the run and delivered by the outbox after it.
+      const messages = await runMail(t.engine, t.services.store, run.id);
+      assert.deepEqual(
+        messages.map((message) => message.state),
+        ['sent', 'sent', 'sent'],
+      );
       assert.equal(smtp.received.length, 3);
       for (const { region, manager, email } of REGIONS) {
         const mail = smtp.received.find((each) => each.envelope.to.includes(email));

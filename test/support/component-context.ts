@@ -12,7 +12,9 @@ import { configForRun } from '../../src/engine/component-config.ts';
 import type { ComponentKind } from '../../src/plugins/component-kind.ts';
 import { ComponentRegistry } from '../../src/plugins/registry.ts';
 import type { DeliveredResult, FileResult } from '../../src/plugins/results.ts';
-import type { RunHost } from '../../src/plugins/run-host.ts';
+import type { OutgoingMail, RunHost } from '../../src/plugins/run-host.ts';
+import { attemptDelivery, type AttemptResult } from '../../src/mail/delivery-attempt.ts';
+import { outboxMessageOf } from '../../src/mail/outbox-message.ts';
 import type {
   ActionContext,
   JobContext,
@@ -87,6 +89,13 @@ export interface ComponentHarness {
   configFor(kind: ComponentKind, config: Record<string, unknown>): never;
   /** Writes a file and adds it to the action's results, as a job's file result. */
   file(name: string, content: string | Uint8Array, mediaType?: string): Promise<DeliveredFile>;
+  /** The mail the action put in the outbox (host.queueMail), in order. */
+  queued: OutgoingMail[];
+  /**
+   * Sends each queued message once through the SMTP server it names, as the outbox's delivery
+   * does with the host's settings; empties the queue and resolves to each attempt's result.
+   */
+  deliverQueued(): Promise<AttemptResult[]>;
   /** Aborts the run and removes its folders. */
   dispose(): Promise<void>;
 }
@@ -164,6 +173,7 @@ export async function componentHarness(options: HarnessOptions = {}): Promise<Co
   };
   const scope: PlaceholderScope = { values, timezone, at };
   const folderRoots = await Promise.all((options.folderRoots ?? []).map(realFolder));
+  const queued: OutgoingMail[] = [];
   const settings = {
     ...DEFAULT_SETTINGS,
     smtp: options.smtp ?? null,
@@ -194,6 +204,9 @@ export async function componentHarness(options: HarnessOptions = {}): Promise<Co
     groupMembers: unavailable('groupMembers'),
     syncDirectory: unavailable('syncDirectory'),
     savedFiles: memorySavedFiles(),
+    queueMail: async (mail) => {
+      queued.push(mail);
+    },
     ...options.host,
   };
   const series: SeriesContext = {
@@ -248,6 +261,23 @@ export async function componentHarness(options: HarnessOptions = {}): Promise<Co
       const delivered: DeliveredFile = { ...result, jobId: 'job-1', valid: true };
       results.push(delivered);
       return delivered;
+    },
+    queued,
+    deliverQueued: async () => {
+      const results: AttemptResult[] = [];
+      const origin = {
+        runId: 'run-1',
+        taskId: 'task-1',
+        ownerId: 'user-1',
+        purpose: 'action' as const,
+      };
+      for (const mail of queued.splice(0)) {
+        const message = outboxMessageOf(mail, origin, box, Date.now(), 24);
+        const attempt = { ...message, recipients: mail.recipients };
+        const deps = { settings: () => host.settings(), box, signal: controller.signal };
+        results.push(await attemptDelivery(attempt, deps));
+      }
+      return results;
     },
     dispose: async () => {
       controller.abort('canceled');

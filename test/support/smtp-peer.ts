@@ -48,6 +48,13 @@ export interface SmtpPeerOptions {
   refuse?: string[];
   /** Never answer the message data (a stuck server). */
   stall?: boolean;
+  /** Listen on this port (default a free one): a server that comes back where it was. */
+  port?: number;
+  /**
+   * The peer's answer to a recipient, asked at each RCPT TO: an error code and text to refuse it
+   * with (421 and 450 say "try later", 550 "never"), or null to accept it.
+   */
+  answer?: (address: string) => { responseCode: number; message: string } | null;
 }
 
 /**
@@ -78,6 +85,12 @@ export async function startSmtpPeer(options: SmtpPeerOptions = {}): Promise<Smtp
       if (options.refuse?.includes(address.address)) {
         return callback(Object.assign(new Error('No such mailbox'), { responseCode: 550 }));
       }
+      const answer = options.answer?.(address.address);
+      if (answer) {
+        return callback(
+          Object.assign(new Error(answer.message), { responseCode: answer.responseCode }),
+        );
+      }
       callback();
     },
     onData: (stream, session, callback) => {
@@ -101,7 +114,7 @@ export async function startSmtpPeer(options: SmtpPeerOptions = {}): Promise<Smtp
       });
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;
   const ownServer = (login?: SmtpLogin): OwnSmtpServer => ({
     host: '127.0.0.1',

@@ -1,6 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { LimitsPatch, SettingsPatch, SmtpInput } from '../../domain/settings-schema.ts';
+import {
+  LimitsPatch,
+  MailRetryHours,
+  SettingsPatch,
+  SmtpInput,
+} from '../../domain/settings-schema.ts';
 import { GrantInput } from '../../domain/grant-schema.ts';
 import type { Services } from '../../services.ts';
 import { callerOf } from '../authentication.ts';
@@ -18,6 +23,7 @@ const SettingsSchema = Type.Object({
   allowPlaintextSmtp: Type.Boolean({
     description: "Tasks' own SMTP servers may take a login unencrypted when they offer no STARTTLS",
   }),
+  mailRetryHours: MailRetryHours,
   // Every limit is there in an answer: its value, or null for none.
   limits: Type.Required(LimitsPatch),
   newTaskGrants: Type.Array(GrantInput, {

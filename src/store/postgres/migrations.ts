@@ -314,4 +314,42 @@ export const migrations: readonly Migration[] = [
       `create index users_external on users(source, external_id)`,
     ],
   },
+  {
+    // The outbox: mail is queued with the run's end and delivered by any node, with retries.
+    // Who could manage the SMTP server may see and retry the outbox (mail.manage) after upgrading.
+    id: '0014_outbox',
+    statements: [
+      `create table outbox (
+        id text collate "C" primary key,
+        message_id text not null,
+        run_id text collate "C",
+        task_id text collate "C",
+        owner_id text collate "C",
+        purpose text not null,
+        subject text not null,
+        sender text not null,
+        recipients text not null,
+        server text,
+        content bytea not null,
+        size bigint not null,
+        state text not null,
+        attempts integer not null,
+        next_attempt_at bigint not null,
+        expires_at bigint not null,
+        last_error text,
+        claim_token text,
+        claimed_by text,
+        claim_expires_at bigint,
+        created_at bigint not null,
+        finished_at bigint
+      )`,
+      `create index outbox_due on outbox(state, next_attempt_at)`,
+      `create index outbox_run on outbox(run_id)`,
+      `create index outbox_created on outbox(created_at, id)`,
+      `insert into user_permissions (user_id, permission)
+        select user_id, 'mail.manage' from user_permissions where permission = 'settings.manage'`,
+      `insert into group_permissions (group_id, permission)
+        select group_id, 'mail.manage' from group_permissions where permission = 'settings.manage'`,
+    ],
+  },
 ];

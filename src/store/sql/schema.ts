@@ -129,6 +129,30 @@ export interface Database {
   saved_files: { folder: string; name: string; task_id: string; saved_at: Millis };
   task_user_grants: { task_id: string; user_id: string; level: AccessLevel };
   task_group_grants: { task_id: string; group_id: string; level: AccessLevel };
+  outbox: {
+    id: string;
+    message_id: string;
+    run_id: string | null;
+    task_id: string | null;
+    owner_id: string | null;
+    purpose: string;
+    subject: string;
+    sender: string;
+    recipients: Json;
+    server: Json | null;
+    content: Buffer;
+    size: number;
+    state: string;
+    attempts: number;
+    next_attempt_at: Millis;
+    expires_at: Millis;
+    last_error: string | null;
+    claim_token: string | null;
+    claimed_by: string | null;
+    claim_expires_at: Millis | null;
+    created_at: Millis;
+    finished_at: Millis | null;
+  };
   run_artifacts: {
     id: string;
     run_id: string;

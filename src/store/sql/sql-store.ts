@@ -10,6 +10,7 @@ import type { Database } from './schema.ts';
 import { SqlRunHistory } from './run-history.ts';
 import { SqlRunQueue } from './run-queue.ts';
 import { SqlSavedFileRepository } from './saved-files.ts';
+import { SqlOutboxRepository } from './outbox.ts';
 import { SqlSessionRepository } from './sessions.ts';
 import { SqlSettingsRepository } from './settings.ts';
 import { SqlTriggerRepository } from './task-triggers.ts';
@@ -33,6 +34,7 @@ export class SqlStore implements Store {
   readonly settings: SqlSettingsRepository;
   readonly dataSources: SqlDataSourceRepository;
   readonly savedFiles: SqlSavedFileRepository;
+  readonly outbox: SqlOutboxRepository;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -53,6 +55,7 @@ export class SqlStore implements Store {
     this.settings = new SqlSettingsRepository(db);
     this.dataSources = new SqlDataSourceRepository(db, traits);
     this.savedFiles = new SqlSavedFileRepository(db);
+    this.outbox = new SqlOutboxRepository(db, traits);
   }
 
   static from(connection: Connection): SqlStore {

@@ -1,15 +1,14 @@
-import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
-import { createTransport } from 'nodemailer';
 import type { FieldIssue } from '../../../domain/errors.ts';
 import { placeholderNames } from '../../../domain/placeholders.ts';
-import type { SmtpSettings } from '../../../domain/settings.ts';
+import { composeMail } from '../../../mail/compose-mail.ts';
 import { checkDestination, DeniedDestinationError } from '../../../net/destination.ts';
 import { serverNetworkPolicy } from '../../../net/server-policy.ts';
 import { defineAction } from '../../define-kind.ts';
 import type { FileResult } from '../../results.ts';
 import type { ActionContext } from '../../run-context.ts';
+import type { OwnSmtpServer } from '../../run-host.ts';
 import { parseMailbox, parseMailboxes, type Mailbox } from '../delivery/addresses.ts';
 import { zipFiles } from '../delivery/zip-files.ts';
 import { coerceError } from '../../../domain/coerce-error.ts';
@@ -76,9 +75,6 @@ const EmailConfig = Type.Object(
 
 type EmailConfig = Static<typeof EmailConfig>;
 
-/** Nodemailer's timeouts; a stuck server fails the action instead of holding the run. */
-const TIMEOUTS = { connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000 };
-
 /** Checks at save time the recipient entries that hold no placeholder (the rest are checked when sent). */
 function checkRecipients(config: EmailConfig, path: string): FieldIssue[] {
   const issues: FieldIssue[] = [];
@@ -99,101 +95,34 @@ function checkRecipients(config: EmailConfig, path: string): FieldIssue[] {
   return issues;
 }
 
-/** An SMTP server, and the address to connect to when it had to be checked. */
+/** The server a message goes through and its sender: the action's own, or the default. */
 interface ChosenServer {
-  server: SmtpSettings;
-  /** The checked address of the action's own server; null for the administrator's default. */
-  address: string | null;
-  /** Whether an administrator let this server take the login unencrypted. */
-  plaintextAllowed: boolean;
+  /** The action's own server, or null for the administrator's default. */
+  own: OwnSmtpServer | null;
+  /** The From header. */
+  from: string;
 }
 
 /**
- * The server to send through: the action's own, checked against the network settings (a task
- * could otherwise probe the server's network through it), else the administrator's default,
- * which the administrator chose and is trusted as it is (often a relay on this machine).
+ * The server to send through: the action's own, checked against the network settings now (a
+ * task could otherwise probe the server's network through it; the outbox checks it again at
+ * each attempt), else the administrator's default, which the administrator chose and is trusted
+ * as it is (often a relay on this machine).
  */
 async function smtpServer(config: EmailConfig, context: ActionContext): Promise<ChosenServer> {
   const settings = await context.host.settings();
   if (config.smtp) {
-    const { host, port } = config.smtp;
-    const address = await checkDestination(host, port, serverNetworkPolicy(settings)).catch(
-      (error: unknown) => {
-        if (error instanceof DeniedDestinationError) throw error;
-        throw new Error(
-          `could not reach SMTP server ${host}:${port}: ${coerceError(error).message}`,
-        );
-      },
-    );
-    return { server: config.smtp, address, plaintextAllowed: settings.allowPlaintextSmtp };
+    const { host, port, secure, user, password, from } = config.smtp;
+    await checkDestination(host, port, serverNetworkPolicy(settings)).catch((error: unknown) => {
+      if (error instanceof DeniedDestinationError) throw error;
+      throw new Error(`could not reach SMTP server ${host}:${port}: ${coerceError(error).message}`);
+    });
+    return { own: { host, port, secure, user, password }, from };
   }
-  if (settings.smtp) {
-    const plaintextAllowed = settings.smtp.allowPlaintext ?? false;
-    return { server: settings.smtp, address: null, plaintextAllowed };
-  }
+  if (settings.smtp) return { own: null, from: settings.smtp.from };
   throw new Error(
     'no SMTP server: the administrator has set no default SMTP server and the action names none',
   );
-}
-
-/** Where nodemailer connects: the checked address (TLS still verifies the name), else the host. */
-function connectionOf({ server, address }: ChosenServer): { host: string; servername?: string } {
-  if (address === null) return { host: server.host };
-  return isIP(server.host) === 0 ? { host: address, servername: server.host } : { host: address };
-}
-
-/**
- * Whether the login must wait for TLS: without TLS from the start, STARTTLS is then required
- * (nodemailer's requireTLS), so a server that does not offer it never sees the password.
- */
-function requiresTls({ server, plaintextAllowed }: ChosenServer): boolean {
-  return !server.secure && Boolean(server.user) && !plaintextAllowed;
-}
-
-/** Where an administrator lets this server take the login in clear: in the UI, and in the API. */
-function plaintextSetting(chosen: ChosenServer): string {
-  return chosen.address === null
-    ? 'Settings, SMTP server; smtp.allowPlaintext in the API'
-    : "Settings, Tasks' own SMTP servers; allowPlaintextSmtp in the API";
-}
-
-/** A failed STARTTLS as a message: refused by the server, or the TLS handshake failed. */
-function tlsError(chosen: ChosenServer, where: string, response: unknown, message: string): Error {
-  if (typeof response !== 'string' || !requiresTls(chosen)) {
-    return new Error(`could not start TLS with ${where}: ${message}`);
-  }
-  return new Error(
-    `${where} does not offer STARTTLS, so the password would go in clear; use TLS from the start (secure, usually port 465), or an administrator can allow plain-text SMTP for this server (${plaintextSetting(chosen)}). The server said: ${response}`,
-  );
-}
-
-/** A nodemailer error as a message that says which server and what went wrong. */
-function sendError(error: unknown, chosen: ChosenServer): Error {
-  const { code, response, message } = error as {
-    code?: string;
-    response?: string;
-    message?: string;
-  };
-  const { server } = chosen;
-  const where = `SMTP server ${server.host}:${server.port}`;
-  const said = response ?? message ?? String(error);
-  switch (code) {
-    case 'ETLS':
-      return tlsError(chosen, where, response, message ?? said);
-    case 'EAUTH':
-      return new Error(`${where} refused the login as '${server.user}': ${said}`);
-    case 'ENOAUTH':
-      return new Error(`${where} needs a login, but none is configured`);
-    case 'EENVELOPE':
-      return new Error(`${where} refused the sender or recipients: ${said}`);
-    case 'ECONNECTION':
-    case 'ETIMEDOUT':
-    case 'EDNS':
-    case 'ESOCKET':
-      return new Error(`could not reach ${where}: ${message ?? said}`);
-    default:
-      return new Error(`sending through ${where} failed: ${said}`);
-  }
 }
 
 /** The attachments the config asks for. */
@@ -234,37 +163,41 @@ function recipientLists(config: EmailConfig): Record<'to' | 'cc' | 'bcc', Mailbo
   return lists;
 }
 
-async function sendEmail(config: EmailConfig, context: ActionContext): Promise<void> {
-  const recipients = recipientLists(config);
-  const chosen = await smtpServer(config, context);
-  const { server } = chosen;
-  const files = await attachments(config, context);
-  const transport = createTransport({
-    ...connectionOf(chosen),
-    port: server.port,
-    secure: server.secure,
-    requireTLS: requiresTls(chosen),
-    ...(server.user ? { auth: { user: server.user, pass: server.password } } : {}),
-    ...TIMEOUTS,
-  });
+/** The envelope sender: the address of the From header. */
+function senderOf(from: string): string {
   try {
-    const info = await transport.sendMail({
-      from: server.from,
-      ...recipients,
-      subject: config.subject,
-      ...(config.bodyFormat === 'html' ? { html: config.body } : { text: config.body }),
-      attachments: files,
-      signal: context.signal,
-    });
-    const count = recipients.to.length + recipients.cc.length + recipients.bcc.length;
-    const attached = files.length > 0 ? `, ${files.length} attachment(s)` : '';
-    context.log.info(`sent to ${count} recipient(s)${attached}, message id ${info.messageId}`);
-  } catch (error) {
-    if (context.signal.aborted) throw new Error('stopped');
-    throw sendError(error, chosen);
-  } finally {
-    transport.close();
+    return parseMailbox(from).address;
+  } catch {
+    throw new Error(`the sender '${from}' is not a valid e-mail address (Settings, SMTP server)`);
   }
+}
+
+/**
+ * Composes the message and puts it in the outbox, which delivers it after the run (retrying while
+ * the server is unreachable); the run's page shows how delivery went.
+ */
+async function queueEmail(config: EmailConfig, context: ActionContext): Promise<void> {
+  const recipients = recipientLists(config);
+  const { own, from } = await smtpServer(config, context);
+  const files = await attachments(config, context);
+  const body = config.bodyFormat === 'html' ? { html: config.body } : { text: config.body };
+  const draft = { from, ...recipients, subject: config.subject, body, attachments: files };
+  const { messageId, content } = await composeMail({ ...draft, date: context.now() });
+  const addresses = [...recipients.to, ...recipients.cc, ...recipients.bcc].map(
+    (mailbox) => mailbox.address,
+  );
+  await context.host.queueMail({
+    messageId,
+    content,
+    subject: config.subject,
+    sender: senderOf(from),
+    recipients: [...new Set(addresses)],
+    server: own,
+  });
+  const attached = files.length > 0 ? `, ${files.length} attachment(s)` : '';
+  context.log.info(
+    `queued for delivery to ${addresses.length} recipient(s)${attached}, message id ${messageId}`,
+  );
 }
 
 /** Sends an e-mail, with the file results attached or zipped. */
@@ -278,5 +211,5 @@ export const emailAction = defineAction({
   // A mail that only reports (a task with no jobs, or none that made a file) still goes out.
   runsWithoutResults: true,
   check: checkRecipients,
-  run: sendEmail,
+  run: queueEmail,
 });

@@ -1,0 +1,31 @@
+import { isFinalOutboxState, type OutboxEntry } from '../../src/domain/outbox.ts';
+import type { Engine } from '../../src/engine/engine.ts';
+import type { Store } from '../../src/store/store.ts';
+import { happenedOrNextEvent } from './engine-events.ts';
+
+/** Whether every message of the run is done (or, with until, in one of those states). */
+async function runMailIn(store: Store, runId: string, until: (entry: OutboxEntry) => boolean) {
+  const entries = await store.outbox.ofRun(runId);
+  return entries.length > 0 && entries.every(until);
+}
+
+/**
+ * Resolves with the run's outbox messages once each is done (sent, partly sent, failed or
+ * canceled), or in a state `until` accepts: on the engine's "mail" events, never by polling.
+ */
+export async function runMail(
+  engine: Engine,
+  store: Store,
+  runId: string,
+  until: (entry: OutboxEntry) => boolean = (entry) => isFinalOutboxState(entry.state),
+): Promise<OutboxEntry[]> {
+  for (;;) {
+    if (await runMailIn(store, runId, until)) return store.outbox.ofRun(runId);
+    await happenedOrNextEvent(
+      engine,
+      'mail',
+      () => true,
+      () => runMailIn(store, runId, until),
+    );
+  }
+}
