@@ -13,6 +13,7 @@ import type { Plugin } from './plugins/plugin.ts';
 import { ComponentRegistry } from './plugins/registry.ts';
 import { LiveRuns } from './engine/live-runs.ts';
 import { RunService } from './runs/run-service.ts';
+import { OutboxService } from './mail/outbox-service.ts';
 import { HookLinks } from './secrets/hook-links.ts';
 import { SecretBox } from './secrets/secret-box.ts';
 import { HookService } from './runs/hook-service.ts';
@@ -65,6 +66,8 @@ export interface Services {
   hosts: RunHosts;
   /** The URLs of HTTP triggers. */
   hooks: HookService;
+  /** The mail outbox: its messages and their delivery. */
+  outbox: OutboxService;
 }
 
 /** The settings the services need. */
@@ -121,6 +124,7 @@ export function createServices(
   const live = new LiveRuns();
   const settings = new SettingsService(store, box, now);
   const dataSources = new DataSourceService(store, box, now);
+  const runs = new RunService(store, tasks, live, now);
   return {
     store,
     catalog,
@@ -135,7 +139,7 @@ export function createServices(
     tasks,
     grants: new TaskGrantService(store, tasks, now),
     directory: new DirectoryService(store),
-    runs: new RunService(store, tasks, live, now),
+    runs,
     live,
     settings,
     ldap,
@@ -145,5 +149,6 @@ export function createServices(
     box,
     hosts: new RunHosts(store, settings, dataSources, ldap, box, () => now().getTime()),
     hooks: new HookService(store, new HookLinks(options.secretKey), now),
+    outbox: new OutboxService(store, runs, settings, now),
   };
 }

@@ -16,7 +16,7 @@ export interface AuditEvent {
   actorLogin: string;
   address: string;
   action: string;
-  objectType: 'task' | 'user' | 'group' | 'token' | 'session' | 'settings' | 'data-source';
+  objectType: 'task' | 'user' | 'group' | 'token' | 'session' | 'settings' | 'data-source' | 'mail';
   objectId: string;
   details: Record<string, unknown>;
 }

@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   NAME_TAKEN: { status: 409, title: 'This name is already taken' },
   USER_OWNS_TASKS: { status: 409, title: 'The user still owns tasks' },
   RUN_ENDED: { status: 409, title: 'The run has already ended' },
+  MAIL_NOT_WAITING: { status: 409, title: 'The message is not waiting for delivery' },
   PASSWORD_IN_DIRECTORY: { status: 409, title: 'The password is kept in the directory' },
   LOGIN_IN_DIRECTORY: { status: 409, title: 'The login is kept in the directory' },
   LIMIT_REACHED: { status: 409, title: 'A limit of this server is reached' },

@@ -19,6 +19,7 @@ import { ssoRoutes } from './routes/sso.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { sendProblem } from './problem.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { outboxRoutes } from './routes/outbox.ts';
 import { componentRoutes } from './routes/components.ts';
 import { groupRoutes } from './routes/groups.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -134,6 +135,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(runRoutes(services), { prefix: '/api/v1/runs' });
   await app.register(componentRoutes(services), { prefix: '/api/v1/components' });
   await app.register(auditRoutes(services), { prefix: '/api/v1/audit' });
+  await app.register(outboxRoutes(services), { prefix: '/api/v1/outbox' });
   await app.register(scheduleRoutes(deps.config.timezone), { prefix: '/api/v1/schedules' });
   await app.register(settingsRoutes(services), { prefix: '/api/v1/settings' });
   await app.register(ldapSettingsRoutes(services), { prefix: '/api/v1/settings/ldap' });

@@ -339,6 +339,8 @@ async function fixtures(t: TestApp, adminId: string): Promise<MatrixIds> {
     taskRevision: task.revision,
     run: run.runId,
     artifact: randomUUID(),
+    // Hostile requests at the outbox meet no message: each answers 404 or a clear 4xx.
+    message: randomUUID(),
     token: (await made('/api/v1/tokens', { name: 'Fuzz token' })).id,
     hook: String(task.hooks[0].path).slice('/hooks/'.length),
     user: (

@@ -34,6 +34,8 @@ export interface MatrixIds {
   user: string;
   group: string;
   dataSource: string;
+  /** A message of the outbox that failed (A's run's), for the outbox routes. */
+  message: string;
   /** A login whose password the matrix knows (the visitor), for POST /session. */
   visitor: { login: string; password: string };
   /** The caller's own login and password (the visitor's for anonymous callers). */
@@ -42,7 +44,7 @@ export interface MatrixIds {
 
 /** The permissions a route may demand of administrators. */
 export type AdminPermission =
-  'users.manage' | 'settings.manage' | 'audit.read' | 'taskplanner.admin';
+  'users.manage' | 'settings.manage' | 'audit.read' | 'taskplanner.admin' | 'mail.manage';
 
 /** Who may call a route. */
 export type Decision = 'public' | 'self' | 'user' | 'planner' | `admin:${AdminPermission}`;
@@ -188,6 +190,7 @@ export const ROUTE_DECISIONS: Record<string, RouteRule> = {
     why: 'the run has ended: the owner gets RUN_ENDED, which only the owner may learn',
   },
   'GET /api/v1/runs/{id}/log': { decision: 'planner', allowed: 200 },
+  'GET /api/v1/runs/{id}/messages': { decision: 'planner', allowed: 200 },
   'GET /api/v1/runs/{id}/artifacts/{artifactId}': { decision: 'planner', allowed: 200 },
 
   // Administration.
@@ -224,6 +227,16 @@ export const ROUTE_DECISIONS: Record<string, RouteRule> = {
   },
   'DELETE /api/v1/groups/{id}': { decision: 'admin:users.manage', allowed: 204 },
   'GET /api/v1/audit': { decision: 'admin:audit.read', allowed: 200 },
+  'GET /api/v1/outbox': { decision: 'admin:mail.manage', allowed: 200 },
+  'GET /api/v1/outbox/counts': { decision: 'admin:mail.manage', allowed: 200 },
+  'GET /api/v1/outbox/{id}': { decision: 'admin:mail.manage', allowed: 200 },
+  // Cancel comes first (the sweep keeps this order): the failed message is not waiting.
+  'POST /api/v1/outbox/{id}/cancel': {
+    decision: 'admin:mail.manage',
+    allowed: 409,
+    why: 'the message has failed: only a waiting one can be canceled (MAIL_NOT_WAITING)',
+  },
+  'POST /api/v1/outbox/{id}/retry': { decision: 'admin:mail.manage', allowed: 200 },
   'GET /api/v1/settings': { decision: 'admin:settings.manage', allowed: 200 },
   'PATCH /api/v1/settings': {
     validatesFirst: true,

@@ -90,6 +90,7 @@ const PARAMETER_IDS: Record<string, (ids: MatrixIds) => string> = {
   'users {id}': (ids) => ids.user,
   'groups {id}': (ids) => ids.group,
   'data-sources {id}': (ids) => ids.dataSource,
+  'outbox {id}': (ids) => ids.message,
   'hooks {token}': (ids) => ids.hook,
 };
 

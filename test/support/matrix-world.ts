@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { outboxMessageOf } from '../../src/mail/outbox-message.ts';
 import type { ApiClient } from './api-client.ts';
 import type { EngineApp } from './engine-app.ts';
 import type { AdminPermission, MatrixIds } from './matrix-decisions.ts';
@@ -41,6 +42,7 @@ const ADMIN_PERMISSIONS: readonly AdminPermission[] = [
   'settings.manage',
   'audit.read',
   'taskplanner.admin',
+  'mail.manage',
 ];
 
 async function makeUser(t: EngineApp, login: string, permissions: string[]): Promise<MatrixUser> {
@@ -81,6 +83,39 @@ async function ownObjects(t: EngineApp, client: ApiClient, name: string): Promis
   };
 }
 
+/**
+ * A message of the run in the outbox that has failed: queued a year ahead (so no node tries it
+ * meanwhile), claimed and settled here. Only a retry makes it due.
+ */
+async function failedMessage(t: EngineApp, runId: string): Promise<string> {
+  const { outbox } = t.services.store;
+  const at = t.clock.now() + 365 * 24 * 3_600_000;
+  const content = Buffer.from('Subject: Matrix\r\n\r\nA message of the matrix\r\n');
+  const mail = { messageId: '<matrix@example.com>', content, subject: 'Matrix', server: null };
+  const outgoing = { ...mail, sender: 'planner@example.com', recipients: ['bob@example.com'] };
+  const origin = { runId, taskId: null, ownerId: null, purpose: 'action' as const };
+  const message = outboxMessageOf(outgoing, origin, t.services.box, at, 24);
+  await outbox.add([message]);
+  const [claimed] = await outbox.claim({
+    node: 'matrix',
+    token: 'matrix',
+    now: at,
+    expiresAt: at + 1,
+    limit: 1,
+  });
+  assert.equal(claimed?.entry.id, message.id);
+  const recipients = [{ address: 'bob@example.com', state: 'failed' as const, response: '550 No' }];
+  const settled = {
+    state: 'failed' as const,
+    recipients,
+    lastError: '550 No',
+    nextAttemptAt: null,
+    finishedAt: at,
+  };
+  assert.ok(await outbox.settle(message.id, 'matrix', settled));
+  return message.id;
+}
+
 /** Makes the users and objects: A's task, run, artifact, token, hook; the admin's others. */
 export async function buildMatrixWorld(t: EngineApp): Promise<MatrixWorld> {
   const planner = ['taskplanner', 'trigger.http'];
@@ -114,6 +149,16 @@ export async function buildMatrixWorld(t: EngineApp): Promise<MatrixWorld> {
     }),
   );
   const me = { login: owner.login, password: owner.password };
-  const ids: MatrixIds = { ownerId: owner.id, ...own, user, group, dataSource, visitor, me };
+  const message = await failedMessage(t, own.run);
+  const ids: MatrixIds = {
+    ownerId: owner.id,
+    ...own,
+    user,
+    group,
+    dataSource,
+    message,
+    visitor,
+    me,
+  };
   return { owner, other, otherObjects, outsider, holders, ids };
 }

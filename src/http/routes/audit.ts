@@ -11,7 +11,7 @@ const AuditQuery = Type.Object(
   {
     objectType: Type.Optional(
       Type.Union(
-        ['task', 'user', 'group', 'token', 'session', 'settings', 'data-source'].map((type) =>
+        ['task', 'user', 'group', 'token', 'session', 'settings', 'data-source', 'mail'].map((type) =>
           Type.Literal(type),
         ),
       ),

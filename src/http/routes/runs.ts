@@ -6,6 +6,7 @@ import { requiresPlanner } from '../route-permission.ts';
 import { callerOf, credentialsOf } from '../authentication.ts';
 import { runLogStream } from '../run-log-stream.ts';
 import { runView } from '../run-views.ts';
+import { OutboxEntrySchema, outboxView } from '../outbox-views.ts';
 import { IdParams, PageSchema, RunSchema, responses } from '../schemas.ts';
 
 const RunRef = Type.Ref(RunSchema);
@@ -54,6 +55,20 @@ export function runRoutes(services: Services): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => runView(await runs.get(callerOf(request), request.params.id)),
+    );
+
+    app.get(
+      '/:id/messages',
+      {
+        schema: {
+          tags,
+          summary: "The mail the run queued, each with its delivery state and its recipients'",
+          params: IdParams,
+          response: responses({ 200: Type.Array(OutboxEntrySchema) }),
+        },
+      },
+      async (request) =>
+        (await services.outbox.ofRun(callerOf(request), request.params.id)).map(outboxView),
     );
 
     app.post(

@@ -1,0 +1,80 @@
+import { requirePermission, type Caller } from '../auth/caller.ts';
+import { auditEvent } from '../domain/audit.ts';
+import { AppError, notFound } from '../domain/errors.ts';
+import type { OutboxCounts, OutboxEntry, OutboxState } from '../domain/outbox.ts';
+import { PERMISSIONS } from '../domain/permissions.ts';
+import type { RunService } from '../runs/run-service.ts';
+import type { SettingsService } from '../settings/settings-service.ts';
+import type { Page, Store } from '../store/store.ts';
+
+/** What people do with the outbox: its holders of mail.manage see all, a run's viewers its mail. */
+export class OutboxService {
+  constructor(
+    private readonly store: Store,
+    private readonly runs: RunService,
+    private readonly settings: SettingsService,
+    private readonly now: () => Date,
+  ) {}
+
+  list(
+    caller: Caller,
+    query: { state?: OutboxState; limit: number; cursor?: string },
+  ): Promise<Page<OutboxEntry>> {
+    requirePermission(caller, PERMISSIONS.mailManage);
+    return this.store.outbox.list(query);
+  }
+
+  async get(caller: Caller, id: string): Promise<OutboxEntry> {
+    requirePermission(caller, PERMISSIONS.mailManage);
+    const entry = await this.store.outbox.get(id);
+    if (!entry) throw notFound('Message');
+    return entry;
+  }
+
+  /** How many messages are in each state: the delivery's state at a glance. */
+  counts(caller: Caller): Promise<OutboxCounts> {
+    requirePermission(caller, PERMISSIONS.mailManage);
+    return this.store.outbox.counts();
+  }
+
+  /** The mail a run queued, for whoever may see the run. */
+  async ofRun(caller: Caller, runId: string): Promise<OutboxEntry[]> {
+    await this.runs.get(caller, runId);
+    return this.store.outbox.ofRun(runId);
+  }
+
+  /** Makes a waiting or undelivered message due now, for another retry period. */
+  async retry(caller: Caller, id: string): Promise<OutboxEntry> {
+    const before = await this.get(caller, id);
+    const now = this.now();
+    const { mailRetryHours } = await this.settings.current();
+    const expiresAt = now.getTime() + mailRetryHours * 3_600_000;
+    await this.store.transaction(async (tx) => {
+      if (!(await tx.outbox.retryNow(id, now.getTime(), expiresAt))) {
+        throw new AppError(
+          'MAIL_NOT_WAITING',
+          `The message is ${before.state}: only a waiting, failed or partly sent message can be retried`,
+        );
+      }
+      await tx.audit.append(auditEvent(caller.actor, now, 'mail.retry', 'mail', id));
+      await tx.publish({ type: 'mail' });
+    });
+    return this.get(caller, id);
+  }
+
+  /** Cancels a message that waits (queued or retrying); one being sent or done stays as it is. */
+  async cancel(caller: Caller, id: string): Promise<OutboxEntry> {
+    const before = await this.get(caller, id);
+    const now = this.now();
+    await this.store.transaction(async (tx) => {
+      if (!(await tx.outbox.cancel(id, now.getTime()))) {
+        throw new AppError(
+          'MAIL_NOT_WAITING',
+          `The message is ${before.state}: only a queued or retrying message can be canceled`,
+        );
+      }
+      await tx.audit.append(auditEvent(caller.actor, now, 'mail.cancel', 'mail', id));
+    });
+    return this.get(caller, id);
+  }
+}
