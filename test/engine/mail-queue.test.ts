@@ -100,7 +100,10 @@ for (const backend of await backends()) {
       assert.equal(peer.received[0]?.mail.messageId, waiting?.messageId);
       const log = String((await alice.get(`/api/v1/runs/${run.id}/log`)).body);
       assert.match(log, /queued for delivery to 1 recipient/);
-      assert.match(log, /WARN {2}mail "Daily report" \(retrying\): bob@example\.com tried again at/);
+      assert.match(
+        log,
+        /WARN {2}mail "Daily report" \(retrying\): bob@example\.com tried again at/,
+      );
       assert.match(log, /INFO {2}mail "Daily report" \(sent\): delivered to bob@example\.com/);
     });
 

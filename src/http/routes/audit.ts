@@ -11,8 +11,8 @@ const AuditQuery = Type.Object(
   {
     objectType: Type.Optional(
       Type.Union(
-        ['task', 'user', 'group', 'token', 'session', 'settings', 'data-source', 'mail'].map((type) =>
-          Type.Literal(type),
+        ['task', 'user', 'group', 'token', 'session', 'settings', 'data-source', 'mail'].map(
+          (type) => Type.Literal(type),
         ),
       ),
     ),
