@@ -265,6 +265,7 @@ export const MeSchema = Type.Object({
     administerTasks: Type.Boolean(),
     manageUsers: Type.Boolean(),
     manageSettings: Type.Boolean(),
+    manageMail: Type.Boolean(),
   }),
   authenticatedBy: Type.String({ description: 'session, token or basic' }),
   csrfToken: Type.Union([Type.String(), Type.Null()], {

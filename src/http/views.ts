@@ -87,6 +87,7 @@ export function meView(
       administerTasks: planner.admin,
       manageUsers: permissions.has(PERMISSIONS.usersManage),
       manageSettings: permissions.has(PERMISSIONS.settingsManage),
+      manageMail: permissions.has(PERMISSIONS.mailManage),
     },
     authenticatedBy: via,
     csrfToken,

@@ -48,6 +48,7 @@ for (const backend of await backends()) {
         administerTasks: true,
         manageUsers: true,
         manageSettings: true,
+        manageMail: true,
       });
       assert.equal(me.body.authenticatedBy, 'session');
       assert.equal(typeof me.body.csrfToken, 'string');

@@ -6,6 +6,7 @@ import { AdminSettingsPage } from './pages/AdminSettingsPage.tsx';
 import { AdminUsersPage } from './pages/AdminUsersPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
+import { OutboxPage } from './pages/OutboxPage.tsx';
 import { PasswordChangePage } from './pages/PasswordChangePage.tsx';
 import { RunPage } from './pages/RunPage.tsx';
 import { RunsPage } from './pages/RunsPage.tsx';
@@ -28,6 +29,7 @@ function Page({ path }: { path: string }) {
     ['/account', () => <AccountPage />],
     ['/admin/users', () => <AdminUsersPage />],
     ['/admin/settings', () => <AdminSettingsPage />],
+    ['/admin/outbox', () => <OutboxPage />],
   ];
   for (const [pattern, render] of routes) {
     const params = match(pattern, path);

@@ -18,6 +18,8 @@ export interface Me {
     administerTasks: boolean;
     manageUsers: boolean;
     manageSettings: boolean;
+    /** May see and manage the outbox (mail.manage). */
+    manageMail: boolean;
   };
   csrfToken: string | null;
 }

@@ -47,6 +47,7 @@ export function Layout({ children }: { children: ReactNode }) {
           <NavLink href="/tokens">API tokens</NavLink>
           {me.can.manageUsers && <NavLink href="/admin/users">Users</NavLink>}
           {me.can.manageSettings && <NavLink href="/admin/settings">Settings</NavLink>}
+          {me.can.manageMail && <NavLink href="/admin/outbox">Outbox</NavLink>}
         </nav>
         <div className="who">
           <label>

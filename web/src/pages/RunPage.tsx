@@ -7,6 +7,7 @@ import { RunLog } from '../runs/RunLog.tsx';
 import { RunOutcomes } from '../runs/RunOutcomes.tsx';
 import { RunParameters } from '../runs/RunParameters.tsx';
 import { RunResults } from '../runs/RunResults.tsx';
+import { RunMessages } from '../mail/RunMessages.tsx';
 import { isActive } from '../runs/run-types.ts';
 import { runKey, useRun } from '../runs/use-run.ts';
 import '../runs/runs.css';
@@ -50,6 +51,7 @@ export function RunPage({ runId }: { runId: string }) {
       <RunParameters parameters={data.parameters} />
       <RunOutcomes items={data.items} />
       <RunResults runId={data.id} results={data.results} />
+      <RunMessages runId={data.id} />
       <RunLog runId={data.id} onEnd={onLogEnd} />
     </section>
   );

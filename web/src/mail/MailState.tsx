@@ -1,0 +1,51 @@
+import { Time } from '../runs/Time.tsx';
+import { STATE_CLASS, STATE_WORDS, type OutboxMessage } from './mail-types.ts';
+
+/** A message's state in words, with when it is tried next or why it stopped. */
+export function MailState({ message }: { message: OutboxMessage }) {
+  return (
+    <>
+      <span className={`status ${STATE_CLASS[message.state]}`}>{STATE_WORDS[message.state]}</span>
+      {message.state === 'retrying' && message.nextAttemptAt && (
+        <span className="muted">
+          {' '}
+          · next attempt <Time iso={message.nextAttemptAt} />
+        </span>
+      )}
+      <span className="muted">
+        {' '}
+        · {message.attempts} {message.attempts === 1 ? 'attempt' : 'attempts'}
+      </span>
+      {message.lastError && message.state !== 'sent' && (
+        <div className="wrap mail-error">{message.lastError}</div>
+      )}
+    </>
+  );
+}
+
+/** Each recipient with what became of the message for them. */
+export function MailRecipients({ message }: { message: OutboxMessage }) {
+  return (
+    <ul className="mail-recipients">
+      {message.recipients.map((recipient) => (
+        <li key={recipient.address}>
+          <span className="wrap">{recipient.address}</span>{' '}
+          <span
+            className={`status status-${recipient.state === 'sent' ? 'succeeded' : recipient.state === 'failed' ? 'failed' : 'queued'}`}
+          >
+            {recipient.state === 'sent'
+              ? 'delivered'
+              : recipient.state === 'failed'
+                ? 'not delivered'
+                : 'waiting'}
+          </span>
+          {recipient.response &&
+            recipient.state !== 'sent' &&
+            recipient.response !== message.lastError && (
+              <span className="muted wrap"> · {recipient.response}</span>
+            )}
+        </li>
+      ))}
+    </ul>
+  );
+}
