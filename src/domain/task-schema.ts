@@ -19,7 +19,15 @@ const componentFields = {
 export const ComponentInput = Type.Object(componentFields, { additionalProperties: false });
 /** A job as sent by a client. */
 export const JobInput = Type.Object(
-  { ...componentFields, condition: Type.Optional(Type.Union([Config, Type.Null()])) },
+  {
+    ...componentFields,
+    condition: Type.Optional(
+      Type.Union([Config, Type.Null()], {
+        description:
+          'Whether the results are valid: {"expression": "rows > 0"} over the outputs the job publishes, or what its kind reads (sql-report: {"hasRows": true})',
+      }),
+    ),
+  },
   { additionalProperties: false },
 );
 /** An action as sent by a client. */

@@ -3,9 +3,15 @@ import type { ActionComponent, JobComponent, Qualification } from '../domain/tas
 import type { ComponentKind } from '../plugins/component-kind.ts';
 import type { ComponentRegistry } from '../plugins/registry.ts';
 import type { DeliveredResult, JobResult } from '../plugins/results.ts';
-import type { ComponentContext } from '../plugins/run-context.ts';
+import type { ComponentContext, RunLogger } from '../plugins/run-context.ts';
 import { runComponent } from './component-scope.ts';
 import { coerceError } from '../domain/coerce-error.ts';
+import {
+  conditionExpression,
+  evaluateCondition,
+  parseCondition,
+  type OutputValue,
+} from '../domain/condition-expression.ts';
 
 /** What running one item needs besides its components. */
 export interface ItemInput {
@@ -97,6 +103,25 @@ function stoppedOrFailed(
   return { status: 'failed', message: coerceError(error).message || 'failed' };
 }
 
+/**
+ * Whether the job's condition expression ({"expression": "rows > 0"}) holds on the outputs it
+ * published; true without one. Why it could not be evaluated goes to the log as a warning.
+ */
+function expressionHolds(
+  job: JobComponent,
+  published: ReadonlyMap<string, OutputValue>,
+  log: RunLogger,
+): boolean {
+  const expression = conditionExpression(job.condition);
+  if (typeof expression !== 'string') return true;
+  const verdict = evaluateCondition(parseCondition(expression), published);
+  for (const problem of verdict.problems) log.warn(`condition: ${problem}`);
+  if (!verdict.holds) {
+    log.info(`condition '${expression}' is false: the results of job ${job.id} are not valid`);
+  }
+  return verdict.holds;
+}
+
 async function runJob(
   job: JobComponent,
   input: ItemInput,
@@ -108,8 +133,10 @@ async function runJob(
   const kind = input.registry.get('job', job.kind);
   if (!kind) return outcome(job, 'job', 'failed', `unknown job kind '${job.kind}'`, null, null);
   const context = input.contextFor(job.id, input.placeholders);
-  const output = (name: string, value: string | number | boolean) => {
+  const published = new Map<string, OutputValue>();
+  const output = (name: string, value: OutputValue) => {
     outputs[`job.${job.id}.${name}`] = value;
+    published.set(name, value);
   };
   const startedAt = input.now();
   try {
@@ -117,11 +144,12 @@ async function runJob(
     const produced = await invoke(job, 'job', input, context, (signal) =>
       kind.run(config, { ...context, signal, condition: job.condition, output }),
     );
+    const holds = expressionHolds(job, published, context.log);
     results.push(
       ...produced.map((result: JobResult) => ({
         ...result,
         jobId: job.id,
-        valid: result.valid ?? true,
+        valid: holds && (result.valid ?? true),
       })),
     );
     return outcome(job, 'job', 'succeeded', null, startedAt, input.now());

@@ -15,7 +15,8 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => ENTITIES[char] ?? char);
 }
 
-const STYLE = [
+/** The report's style sheet (the encrypted format's page carries it too). */
+export const REPORT_STYLE = [
   'body{font-family:system-ui,sans-serif;margin:1.5rem}',
   'table{border-collapse:collapse}',
   'th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top;white-space:pre-wrap}',
@@ -28,9 +29,10 @@ function cell(value: unknown): string {
   return `<td${numeric ? ' class="number"' : ''}>${escapeHtml(cellText(value))}</td>`;
 }
 
-function* htmlLines(result: QueryResult, title: string): Generator<string> {
+/** The report as a complete HTML document, in chunks (a row at a time). */
+export function* htmlDocument(result: QueryResult, title: string): Generator<string> {
   yield '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n';
-  yield `<title>${escapeHtml(title)}</title>\n<style>${STYLE}</style>\n</head>\n<body>\n`;
+  yield `<title>${escapeHtml(title)}</title>\n<style>${REPORT_STYLE}</style>\n</head>\n<body>\n`;
   yield `<h1>${escapeHtml(title)}</h1>\n<table>\n<thead>\n<tr>`;
   yield result.columns.map((column) => `<th>${escapeHtml(column)}</th>`).join('');
   yield '</tr>\n</thead>\n<tbody>\n';
@@ -47,5 +49,5 @@ export async function writeHtml(
   path: string,
   options: { title: string; signal?: AbortSignal },
 ): Promise<void> {
-  await writeChunks(path, htmlLines(result, options.title), options.signal);
+  await writeChunks(path, htmlDocument(result, options.title), options.signal);
 }

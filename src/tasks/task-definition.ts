@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { conditionIssues } from '../domain/condition-expression.ts';
 import { validationError, type FieldIssue } from '../domain/errors.ts';
 import {
   DEFAULT_POLICY,
@@ -94,10 +95,11 @@ export function buildDefinition(
   const triggers = (input.triggers ?? []).map((t, i) =>
     builder.component('trigger', t, `/triggers/${i}`),
   );
-  const jobs = (input.jobs ?? []).map((job, i): JobComponent => ({
-    ...builder.component('job', job, `/jobs/${i}`),
-    condition: job.condition ?? null,
-  }));
+  const jobs = (input.jobs ?? []).map((job, i): JobComponent => {
+    const condition = job.condition ?? null;
+    builder.issues.push(...conditionIssues(condition, `/jobs/${i}/condition`));
+    return { ...builder.component('job', job, `/jobs/${i}`), condition };
+  });
   const actions = (input.actions ?? []).map((action, i): ActionComponent => ({
     ...builder.component('action', action, `/actions/${i}`),
     qualification: action.qualification ?? 'always',

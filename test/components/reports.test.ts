@@ -6,7 +6,10 @@ import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import type { QueryResult } from '../../src/plugins/run-host.ts';
-import { writeReport } from '../../src/reports/write-report.ts';
+import { createDecipheriv, createHash, pbkdf2Sync } from 'node:crypto';
+import { PBKDF2_ITERATIONS } from '../../src/reports/encrypted-html.ts';
+import { htmlDocument } from '../../src/reports/html.ts';
+import { writeReport, type ReportFormat } from '../../src/reports/write-report.ts';
 import { excelSheetName, XLSX_LIMITS } from '../../src/reports/xlsx.ts';
 
 /** Rows with every awkward value a database hands back. */
@@ -64,7 +67,7 @@ after(async () => {
   await rm(folder, { recursive: true, force: true });
 });
 
-async function written(format: 'csv' | 'xlsx' | 'json' | 'html', result = tricky, extra = {}) {
+async function written(format: ReportFormat, result = tricky, extra = {}) {
   const path = join(folder, `${format}-${Math.random().toString(36).slice(2)}.${format}`);
   await writeReport(result, format, path, { ...options, ...extra });
   return path;
@@ -245,17 +248,129 @@ describe('HTML report', () => {
   });
 });
 
+/** The payload of an encrypted report: its parameters and the ciphertext (tag at the end). */
+function payloadOf(page: string) {
+  const json = /<script id="payload" type="application\/json">([^<]*)<\/script>/.exec(page)?.[1];
+  assert.ok(json, 'the page holds its payload');
+  return JSON.parse(json) as {
+    version: number;
+    cipher: string;
+    kdf: string;
+    iterations: number;
+    salt: string;
+    iv: string;
+    ciphertext: string;
+  };
+}
+
+/** Decrypts an encrypted report's payload with node:crypto, as the page does with WebCrypto. */
+function decrypt(page: string, password: string): string {
+  const payload = payloadOf(page);
+  const key = pbkdf2Sync(
+    password,
+    Buffer.from(payload.salt, 'base64'),
+    payload.iterations,
+    32,
+    'sha256',
+  );
+  const sealed = Buffer.from(payload.ciphertext, 'base64');
+  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(payload.iv, 'base64'));
+  decipher.setAuthTag(sealed.subarray(-16));
+  return Buffer.concat([decipher.update(sealed.subarray(0, -16)), decipher.final()]).toString(
+    'utf8',
+  );
+}
+
+describe('encrypted HTML report', () => {
+  const password = 'correct horse battery staple';
+
+  it('holds the html format’s document, encrypted with AES-256-GCM under a PBKDF2-SHA256 key', async () => {
+    const page = await readFile(await written('html-encrypted', tricky, { password }), 'utf8');
+    const payload = payloadOf(page);
+    assert.equal(payload.cipher, 'AES-256-GCM');
+    assert.equal(payload.kdf, 'PBKDF2-SHA256');
+    assert.ok(payload.iterations >= 600_000);
+    assert.equal(payload.iterations, PBKDF2_ITERATIONS);
+    assert.equal(Buffer.from(payload.salt, 'base64').length, 16);
+    assert.equal(Buffer.from(payload.iv, 'base64').length, 12);
+    assert.equal(decrypt(page, password), [...htmlDocument(tricky, options.title)].join(''));
+    assert.throws(() => decrypt(page, 'wrong password'), /unable to authenticate/i);
+  });
+
+  it('writes neither the password nor any value of the report in clear', async () => {
+    const page = await readFile(await written('html-encrypted', tricky, { password }), 'utf8');
+    assert.ok(!page.includes(password), 'no password');
+    assert.ok(!page.includes(Buffer.from(password).toString('base64')), 'no password in base64');
+    for (const text of ['Smith', 'Grüße', 'Sales', '12.5', 'created']) {
+      assert.ok(!page.includes(text), `${text} is encrypted`);
+    }
+  });
+
+  it('uses a new salt and IV for every file', async () => {
+    const one = payloadOf(
+      await readFile(await written('html-encrypted', tricky, { password }), 'utf8'),
+    );
+    const two = payloadOf(
+      await readFile(await written('html-encrypted', tricky, { password }), 'utf8'),
+    );
+    assert.notEqual(one.salt, two.salt);
+    assert.notEqual(one.iv, two.iv);
+    assert.notEqual(one.ciphertext, two.ciphertext);
+  });
+
+  it('loads nothing and allows only its own script and style, by hash', async () => {
+    const page = await readFile(await written('html-encrypted', tricky, { password }), 'utf8');
+    assert.doesNotMatch(page, /\b(src|href|action)=/i, 'no external resources');
+    const policy = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(page)?.[1];
+    assert.ok(policy);
+    assert.match(policy, /default-src 'none'/);
+    const hash = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+    const script = /<script>([\s\S]*?)<\/script>/.exec(page)?.[1] ?? '';
+    const style = /<style>([\s\S]*?)<\/style>/.exec(page)?.[1] ?? '';
+    assert.ok(script.includes('crypto.subtle'), 'the inline script decrypts');
+    assert.ok(policy.includes(`script-src ${hash(script)}`), policy);
+    assert.ok(policy.includes(`style-src ${hash(style)} `), policy);
+    assert.doesNotMatch(policy, /unsafe-inline|unsafe-eval/);
+  });
+
+  it('refuses to write without a password', async () => {
+    await assert.rejects(written('html-encrypted', tricky, { password: '' }), /needs a password/);
+  });
+});
+
 describe('stopping', () => {
   it('stops writing when the signal aborts', async () => {
     const controller = new AbortController();
     controller.abort();
     const rows = Array.from({ length: 10 }, (_, index) => ({ a: index }));
-    for (const format of ['csv', 'json', 'html', 'xlsx'] as const) {
+    const formats: ReportFormat[] = ['csv', 'json', 'html', 'xlsx', 'pdf', 'html-encrypted'];
+    for (const format of formats) {
       await assert.rejects(
-        written(format, { columns: ['a'], rows }, { signal: controller.signal }),
+        written(
+          format,
+          { columns: ['a'], rows },
+          { signal: controller.signal, password: 'secret-pass' },
+        ),
         (error: Error) => /abort|stopped/i.test(error.message),
         format,
       );
+    }
+  });
+
+  it('stops a PDF between pages and an encrypted page while it is written', async () => {
+    const rows = Array.from({ length: 20_000 }, (_, index) => ({ a: index, b: `row ${index}` }));
+    for (const format of ['pdf', 'html-encrypted'] as const) {
+      const controller = new AbortController();
+      const writing = written(
+        format,
+        { columns: ['a', 'b'], rows },
+        {
+          signal: controller.signal,
+          password: 'secret-pass',
+        },
+      );
+      setTimeout(() => controller.abort(), 50);
+      await assert.rejects(writing, (error: Error) => /abort|stopped/i.test(error.message), format);
     }
   });
 });

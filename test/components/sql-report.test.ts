@@ -1,11 +1,17 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { execFile } from 'node:child_process';
+import { createDecipheriv, pbkdf2Sync } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { reportFileName } from '../../src/plugins/builtin/jobs/report-file.ts';
 import { sqlReportJob } from '../../src/plugins/builtin/jobs/sql-report.ts';
+import { REPORT_FORMATS } from '../../src/reports/write-report.ts';
 import type { FileResult } from '../../src/plugins/results.ts';
 import { componentHarness, logText, type HarnessOptions } from '../support/component-context.ts';
 import {
@@ -14,6 +20,32 @@ import {
   seedOrders,
   type SeededDatabase,
 } from '../support/data-databases.ts';
+
+const run = promisify(execFile);
+
+/** The page's payload decrypted with node:crypto, as the browser does with WebCrypto. */
+function decryptPage(page: string, password: string): string {
+  const json = /<script id="payload" type="application\/json">([^<]*)<\/script>/.exec(page)?.[1];
+  const payload = JSON.parse(json ?? 'null') as {
+    salt: string;
+    iv: string;
+    iterations: number;
+    ciphertext: string;
+  };
+  const key = pbkdf2Sync(
+    password,
+    Buffer.from(payload.salt, 'base64'),
+    payload.iterations,
+    32,
+    'sha256',
+  );
+  const sealed = Buffer.from(payload.ciphertext, 'base64');
+  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(payload.iv, 'base64'));
+  decipher.setAuthTag(sealed.subarray(-16));
+  return Buffer.concat([decipher.update(sealed.subarray(0, -16)), decipher.final()]).toString(
+    'utf8',
+  );
+}
 
 for (const kind of DATABASE_KINDS) {
   describe(`sql-report on ${kind}`, () => {
@@ -102,6 +134,37 @@ for (const kind of DATABASE_KINDS) {
       assert.ok(html.content.toString('utf8').includes('<td>x&#39; OR &#39;1&#39;=&#39;1</td>'));
     });
 
+    it('writes a PDF with the query time in the task’s zone', async () => {
+      const query = `select id, customer, amount from ${seeded.table} order by id`;
+      const pdf = await runReport(
+        { query, format: 'pdf', fileName: 'orders' },
+        { taskName: 'Orders', timezone: 'Asia/Kolkata', at: new Date('2026-03-02T09:00:00Z') },
+      );
+      assert.equal(pdf.file.name, 'orders.pdf');
+      assert.equal(pdf.file.mediaType, 'application/pdf');
+      assert.equal(pdf.content.subarray(0, 5).toString(), '%PDF-');
+      if (!existsSync('/usr/bin/pdftotext')) return;
+      const copy = join(tmpdir(), `tp-sql-report-${process.pid}-${kind}.pdf`);
+      await writeFile(copy, pdf.content);
+      const { stdout } = await run('pdftotext', ['-layout', copy, '-']).finally(() => rm(copy));
+      assert.match(stdout, /^Orders\n/);
+      assert.match(stdout, /Queried at 2026-03-02 14:30:00 \(Asia\/Kolkata\) · 3 rows, 3 columns/);
+      assert.match(stdout, /Bob, "the builder"/);
+    });
+
+    it('writes an encrypted HTML file that opens with its password, which it never logs', async () => {
+      const query = `select customer from ${seeded.table} order by id`;
+      const password = 'open sesame 42';
+      const page = await runReport({ query, format: 'html-encrypted', password });
+      assert.equal(page.file.name, 'Nightly export.html');
+      assert.equal(page.file.mediaType, 'text/html; charset=utf-8');
+      const text = page.content.toString('utf8');
+      assert.ok(!text.includes(password), 'the password is not in the file');
+      assert.ok(!text.includes('the builder'), 'the rows are encrypted');
+      assert.ok(decryptPage(text, password).includes('<td>Bob, &quot;the builder&quot;</td>'));
+      assert.ok(!page.log.some((line) => line.message.includes(password)), logText(page.log));
+    });
+
     it('makes the file valid only with rows when the condition asks for rows', async () => {
       const query = `select id from ${seeded.table} where id > {above}`;
       const some = await runReport(
@@ -121,6 +184,21 @@ for (const kind of DATABASE_KINDS) {
       );
       assert.equal(wantsNone.file.valid, true);
     });
+
+    it('leaves an expression condition to the engine, and keeps hasRows beside it', async () => {
+      const query = `select id from ${seeded.table} where id > {above}`;
+      const expression = await runReport(
+        { query },
+        { condition: { expression: 'rows > 5' }, placeholders: { above: 3 } },
+      );
+      assert.equal(expression.file.valid, true, 'the engine evaluates it on the outputs');
+      assert.equal(expression.outputs.rows, 0);
+      const both = await runReport(
+        { query },
+        { condition: { hasRows: true, expression: 'rows >= 0' }, placeholders: { above: 3 } },
+      );
+      assert.equal(both.file.valid, false);
+    });
   });
 }
 
@@ -138,6 +216,36 @@ describe('sql-report refusals', () => {
     } finally {
       await context.dispose();
     }
+  });
+
+  it('asks for a password of 8 characters or more for html-encrypted, and for no other format', async () => {
+    const context = await componentHarness();
+    try {
+      const config = { dataSource: 'shop', query: 'select 1', format: 'html-encrypted' };
+      assert.throws(
+        () => context.configFor(sqlReportJob, config),
+        /"path":"\/config\/password","message":"give a password: the html-encrypted format encrypts the report with it"/,
+      );
+      assert.throws(
+        () => context.configFor(sqlReportJob, { ...config, password: 'short' }),
+        /"path":"\/config\/password","message":"the password needs at least 8 characters"/,
+      );
+      context.configFor(sqlReportJob, { ...config, password: 'long enough' });
+      context.configFor(sqlReportJob, { ...config, format: 'pdf' });
+    } finally {
+      await context.dispose();
+    }
+  });
+
+  it('declares the password a secret and offers every report format', () => {
+    const schema = sqlReportJob.configSchema as unknown as {
+      properties: Record<string, { secret?: boolean; anyOf?: Array<{ const: string }> }>;
+    };
+    assert.equal(schema.properties.password?.secret, true);
+    assert.deepEqual(
+      schema.properties.format?.anyOf?.map((option) => option.const),
+      Object.keys(REPORT_FORMATS),
+    );
   });
 
   it("fails with the host's message for a data source it cannot use", async () => {

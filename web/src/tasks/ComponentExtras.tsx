@@ -26,7 +26,7 @@ export function JobConditionField(props: {
     <JsonTextArea
       id={fieldId(path)}
       label="Condition (JSON)"
-      help='Decides whether the results count as valid, e.g. {"hasRows": true} for a SQL report. Empty: none.'
+      help='Decides whether the results count as valid, e.g. {"expression": "exitCode == 0"} on the outputs the job publishes, or {"hasRows": true} for a SQL report. Empty: none.'
       value={component.condition ?? undefined}
       onChange={(value) => onChange({ ...component, condition: isRecord(value) ? value : null })}
       error={issueAt(path)}

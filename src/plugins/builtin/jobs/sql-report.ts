@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
+import type { FieldIssue } from '../../../domain/errors.ts';
 import { REPORT_FORMATS, writeReport, type ReportFormat } from '../../../reports/write-report.ts';
 import { defineJob } from '../../define-kind.ts';
 import type { JobContext } from '../../run-context.ts';
@@ -13,8 +14,19 @@ const SqlReportConfig = Type.Object(
       'The SQL query; {name} placeholders become bound parameters, never text pasted into the SQL',
     ),
     format: Type.Union(
-      [Type.Literal('csv'), Type.Literal('xlsx'), Type.Literal('json'), Type.Literal('html')],
-      { default: 'csv', description: 'The file format: CSV, Excel workbook, JSON or HTML table' },
+      [
+        Type.Literal('csv', { title: 'CSV' }),
+        Type.Literal('xlsx', { title: 'Excel (XLSX)' }),
+        Type.Literal('json', { title: 'JSON' }),
+        Type.Literal('html', { title: 'HTML table' }),
+        Type.Literal('pdf', { title: 'PDF table' }),
+        Type.Literal('html-encrypted', { title: 'HTML table, encrypted with a password' }),
+      ],
+      {
+        default: 'csv',
+        description:
+          'The file format: CSV, Excel workbook, JSON, HTML table, PDF table, or an HTML table encrypted with a password (html-encrypted)',
+      },
     ),
     fileName: Type.String({
       minLength: 1,
@@ -32,36 +44,70 @@ const SqlReportConfig = Type.Object(
       default: false,
       description: 'CSV only: start the file with a byte order mark, so Excel reads it as UTF-8',
     }),
+    password: Type.String({
+      maxLength: 1000,
+      default: '',
+      secret: true,
+      description:
+        'html-encrypted only: the password the recipient types to open the report (at least 8 characters); give it to them another way than the file',
+    }),
   },
   { additionalProperties: false },
 );
 
+type SqlReportConfig = Static<typeof SqlReportConfig>;
+
+/** The shortest password the html-encrypted format takes. */
+const MIN_PASSWORD_LENGTH = 8;
+
+/** The encrypted format needs its password; the others take none. */
+function checkPassword(config: SqlReportConfig, path: string): FieldIssue[] {
+  if (config.format !== 'html-encrypted') return [];
+  if (config.password.length >= MIN_PASSWORD_LENGTH) return [];
+  const message =
+    config.password === ''
+      ? 'give a password: the html-encrypted format encrypts the report with it'
+      : `the password needs at least ${MIN_PASSWORD_LENGTH} characters`;
+  return [{ path: `${path}/password`, message }];
+}
+
 /**
  * What the job's condition asks of the row count: {hasRows: true} makes the file valid only
- * with at least one row, {hasRows: false} only with none; null when there is no condition.
+ * with at least one row, {hasRows: false} only with none; null when it does not ask. An
+ * "expression" beside it is the engine's to evaluate (condition-expression.ts).
  */
 export function wantsRows(condition: JobContext['condition']): boolean | null {
   if (condition === null) return null;
-  const others = Object.keys(condition).filter((key) => key !== 'hasRows');
-  if (others.length > 0 || typeof condition.hasRows !== 'boolean') {
+  const { hasRows, expression: _expression, ...others } = condition;
+  const asked = typeof hasRows === 'boolean' || Object.hasOwn(condition, 'expression');
+  if (
+    Object.keys(others).length > 0 ||
+    (hasRows !== undefined && typeof hasRows !== 'boolean') ||
+    !asked
+  ) {
     throw new Error(
-      `sql-report does not know the condition ${JSON.stringify(condition)}: use {"hasRows": true} or {"hasRows": false}`,
+      `sql-report does not know the condition ${JSON.stringify(condition)}: use {"hasRows": true}, {"hasRows": false} or {"expression": "rows > 0"}`,
     );
   }
-  return condition.hasRows;
+  return typeof hasRows === 'boolean' ? hasRows : null;
 }
 
-/** Runs a query on a data source and writes its rows into a CSV, Excel, JSON or HTML file. */
+/**
+ * Runs a query on a data source and writes its rows into a CSV, Excel, JSON, HTML, PDF or
+ * password-encrypted HTML file.
+ */
 export const sqlReportJob = defineJob({
   kind: 'sql-report',
   title: 'SQL report',
   description:
-    'Runs a query on a data source and writes the rows into a CSV, Excel, JSON or HTML file',
+    'Runs a query on a data source and writes the rows into a CSV, Excel, JSON, HTML, PDF or password-encrypted HTML file',
   configSchema: SqlReportConfig,
   permission: SQL_PERMISSION,
   produces: ['file'],
+  check: checkPassword,
   run: async (config, context) => {
     const wanted = wantsRows(context.condition);
+    const queriedAt = context.now();
     const result = await context.host.query(
       config.dataSource,
       config.query,
@@ -81,6 +127,9 @@ export const sqlReportJob = defineJob({
       title: context.task.name,
       sheetName: config.sheetName,
       bom: config.bom,
+      queriedAt,
+      timezone: context.task.timezone,
+      password: config.password,
       signal: context.signal,
     });
     context.output('rows', rows);
