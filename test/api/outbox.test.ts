@@ -5,7 +5,7 @@ import type { ApiClient } from '../support/api-client.ts';
 import { backends } from '../support/backends.ts';
 import { startEngineApp, type EngineApp } from '../support/engine-app.ts';
 import { runTask } from '../support/engine-runs.ts';
-import { runMail } from '../support/outbox.ts';
+import { runMail, useDefaultSmtp } from '../support/outbox.ts';
 import { startSmtpPeer, type SmtpPeer } from '../support/smtp-peer.ts';
 
 for (const backend of await backends()) {
@@ -32,17 +32,7 @@ for (const backend of await backends()) {
       await peer?.close();
     });
 
-    async function useServer(port: number) {
-      const smtp = {
-        host: '127.0.0.1',
-        port,
-        secure: false,
-        user: '',
-        from: 'planner@example.com',
-      };
-      const changed = await t.admin.patch('/api/v1/settings', { smtp });
-      assert.equal(changed.status, 200, JSON.stringify(changed.body));
-    }
+    const useServer = (port: number) => useDefaultSmtp(t.admin, port);
 
     const mailing = (to: string[]) => ({
       actions: [{ kind: 'email', config: { to, subject: 'Weekly figures', body: 'x' } }],

@@ -12,7 +12,7 @@ import { backends } from '../support/backends.ts';
 import { startEngineApp, type EngineApp } from '../support/engine-app.ts';
 import { nextEvent } from '../support/engine-events.ts';
 import { runTask } from '../support/engine-runs.ts';
-import { runMail } from '../support/outbox.ts';
+import { runMail, useDefaultSmtp } from '../support/outbox.ts';
 import { startSmtpPeer, type SmtpPeer, type SmtpPeerOptions } from '../support/smtp-peer.ts';
 
 /** A port nothing listens on (a peer was there a moment ago): an SMTP server that is down. */
@@ -50,17 +50,7 @@ for (const backend of await backends()) {
       return peer;
     }
 
-    async function useServer(port: number) {
-      const smtp = {
-        host: '127.0.0.1',
-        port,
-        secure: false,
-        user: '',
-        from: 'planner@example.com',
-      };
-      const changed = await t.admin.patch('/api/v1/settings', { smtp });
-      assert.equal(changed.status, 200, JSON.stringify(changed.body));
-    }
+    const useServer = (port: number) => useDefaultSmtp(t.admin, port);
 
     /** Moves the clock to the message's next attempt and lets the nodes look for due mail. */
     async function nextAttempt(entry: OutboxEntry | undefined) {

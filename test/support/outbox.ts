@@ -1,6 +1,8 @@
+import assert from 'node:assert/strict';
 import { isFinalOutboxState, type OutboxEntry } from '../../src/domain/outbox.ts';
 import type { Engine } from '../../src/engine/engine.ts';
 import type { Store } from '../../src/store/store.ts';
+import type { ApiClient } from './api-client.ts';
 import { happenedOrNextEvent } from './engine-events.ts';
 
 /** Whether every message of the run is done (or, with until, in one of those states). */
@@ -28,4 +30,11 @@ export async function runMail(
       () => runMailIn(store, runId, until),
     );
   }
+}
+
+/** Makes 127.0.0.1:port (an SMTP peer, or nothing) the default SMTP server, as the admin. */
+export async function useDefaultSmtp(admin: ApiClient, port: number): Promise<void> {
+  const smtp = { host: '127.0.0.1', port, secure: false, user: '', from: 'planner@example.com' };
+  const changed = await admin.patch('/api/v1/settings', { smtp });
+  assert.equal(changed.status, 200, JSON.stringify(changed.body));
 }

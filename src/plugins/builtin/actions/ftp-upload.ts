@@ -1,6 +1,4 @@
 import { X509Certificate } from 'node:crypto';
-import { stat } from 'node:fs/promises';
-import { posix } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { coerceError } from '../../../domain/coerce-error.ts';
 import type { FieldIssue } from '../../../domain/errors.ts';
@@ -8,7 +6,8 @@ import { checkDestination, DeniedDestinationError } from '../../../net/destinati
 import { serverNetworkPolicy } from '../../../net/server-policy.ts';
 import { defineAction } from '../../define-kind.ts';
 import type { ActionContext } from '../../run-context.ts';
-import { FileNameFormat, formatFileName } from '../delivery/file-names.ts';
+import { FileNameFormat } from '../delivery/file-names.ts';
+import { uploadEach } from '../delivery/upload-each.ts';
 import {
   enterRemoteFolder,
   openFtpSession,
@@ -189,22 +188,14 @@ async function uploadFiles(config: FtpUploadConfig, context: ActionContext): Pro
   try {
     logConnected(config, session, where, context);
     await enterRemoteFolder(session, config.remoteFolder, where);
-    for (const result of context.results) {
-      if (result.type !== 'file') continue;
-      const name = formatFileName(context, config.fileName, result.name);
-      const remote = posix.join(config.remoteFolder, name);
-      try {
-        // By name: the remote folder is the working folder now.
-        await upload(session, result.path, name);
-      } catch (error) {
-        if (context.signal.aborted) throw new Error('stopped');
-        throw new Error(
-          `uploading ${result.name} to ${remote} on ${where} failed: ${coerceError(error).message}`,
-        );
-      }
-      const { size } = await stat(result.path);
-      context.log.info(`uploaded ${result.name} to ${remote} (${size} bytes)`);
-    }
+    const { remoteFolder, fileName } = config;
+    await uploadEach(context, {
+      where,
+      remoteFolder,
+      fileName,
+      // By name: the remote folder is the working folder now.
+      put: (local, name) => upload(session, local, name),
+    });
   } finally {
     session.close();
   }

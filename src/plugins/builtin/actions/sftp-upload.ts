@@ -1,10 +1,9 @@
-import { stat } from 'node:fs/promises';
-import { posix } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FieldIssue } from '../../../domain/errors.ts';
 import { defineAction } from '../../define-kind.ts';
 import type { ActionContext } from '../../run-context.ts';
-import { FileNameFormat, formatFileName } from '../delivery/file-names.ts';
+import { FileNameFormat } from '../delivery/file-names.ts';
+import { uploadEach } from '../delivery/upload-each.ts';
 import { checkDestination, DeniedDestinationError } from '../../../net/destination.ts';
 import { serverNetworkPolicy } from '../../../net/server-policy.ts';
 import { assertRemoteFolder, openSftpSession, upload } from '../delivery/sftp-session.ts';
@@ -98,23 +97,13 @@ async function uploadFiles(config: SftpUploadConfig, context: ActionContext): Pr
   try {
     context.log.info(`connected to ${where} as ${config.user}, host key ${session.hostKey}`);
     await assertRemoteFolder(session, config.remoteFolder, where);
-    for (const result of context.results) {
-      if (result.type !== 'file') continue;
-      const remote = posix.join(
-        config.remoteFolder,
-        formatFileName(context, config.fileName, result.name),
-      );
-      try {
-        await upload(session, result.path, remote);
-      } catch (error) {
-        if (context.signal.aborted) throw new Error('stopped');
-        throw new Error(
-          `uploading ${result.name} to ${remote} on ${where} failed: ${coerceError(error).message}`,
-        );
-      }
-      const { size } = await stat(result.path);
-      context.log.info(`uploaded ${result.name} to ${remote} (${size} bytes)`);
-    }
+    const { remoteFolder, fileName } = config;
+    await uploadEach(context, {
+      where,
+      remoteFolder,
+      fileName,
+      put: (local, _name, remote) => upload(session, local, remote),
+    });
   } finally {
     session.close();
   }
