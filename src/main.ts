@@ -90,7 +90,14 @@ export async function startServer(config: Config): Promise<RunningServer> {
   try {
     await store.migrate();
     const plugins = await loadPlugins(config.plugins, process.cwd());
-    const services = createServices(store, { ...serviceOptionsOf(config), plugins });
+    // One clock for the services and the engine: on PostgreSQL it follows the database's, so that
+    // what the API stamps (mail retried now, sessions) agrees with what the engine schedules.
+    const clock = new SystemClock();
+    const services = createServices(
+      store,
+      { ...serviceOptionsOf(config), plugins },
+      () => new Date(clock.now()),
+    );
     const admin = await bootstrapAdmin(store, services.catalog, config.adminPassword, new Date());
     const roles = await seedRoles(store, services.catalog, new Date());
     const app = await buildApp({
@@ -109,7 +116,6 @@ export async function startServer(config: Config): Promise<RunningServer> {
         `\n  First start: log in as '${ADMIN_LOGIN}' with password ${admin.generatedPassword}\n  (shown only this once; set TASKPLANNER_ADMIN_PASSWORD to choose it)\n`,
       );
     }
-    const clock = new SystemClock();
     const engineLog = {
       info: (message: string) => app.log.info(message),
       error: (message: string) => app.log.error(message),

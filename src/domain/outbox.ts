@@ -4,9 +4,12 @@
  * until the SMTP server accepts it, refuses it for good (5xx), or the retry period runs out.
  */
 
-/** Where a message is: waiting (queued, retrying), on its way (sending), or done. */
+/**
+ * Where a message is: held (written while its run goes on, released with the run's end, dropped
+ * when the run is interrupted), waiting (queued, retrying), on its way (sending), or done.
+ */
 export type OutboxState =
-  'queued' | 'sending' | 'retrying' | 'sent' | 'partly-sent' | 'failed' | 'canceled';
+  'held' | 'queued' | 'sending' | 'retrying' | 'sent' | 'partly-sent' | 'failed' | 'canceled';
 
 /** The states a message leaves no more by itself. */
 export const FINAL_OUTBOX_STATES: readonly OutboxState[] = [

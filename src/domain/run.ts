@@ -128,3 +128,6 @@ export interface RunListQuery {
   limit: number;
   cursor?: string;
 }
+
+/** The longest a run's log grows; lines beyond it are counted, not kept. */
+export const MAX_RUN_LOG_CHARS = 1_000_000;

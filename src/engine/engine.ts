@@ -248,7 +248,7 @@ export class Engine {
     for (const run of this.live.all()) run.stop('interrupted');
     await this.live.idle();
     await this.#finisher.close();
-    await this.#mail.stop();
+    await this.#mail.stop(graceMs);
     await this.#leases.stop();
     await this.#retention.stop();
   }

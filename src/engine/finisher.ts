@@ -1,4 +1,3 @@
-import type { NewOutboxMessage } from '../domain/outbox.ts';
 import type { TaskPolicy } from '../domain/task.ts';
 import type { RunEnd, RunTicket, Store } from '../store/store.ts';
 import { overlapRule } from './overlap-policy.ts';
@@ -9,8 +8,8 @@ export interface PendingEnd {
   end: RunEnd;
   ticket: RunTicket;
   policy: TaskPolicy;
-  /** The mail the run queued: written with its end, or not at all. */
-  outbox: readonly NewOutboxMessage[];
+  /** Whether the run put mail in the outbox: held until its end is written, then released. */
+  heldMail: boolean;
 }
 
 /** What the finisher tells the engine. */
@@ -85,9 +84,10 @@ export class Finisher {
     const now = this.now();
     const { written, followed } = await this.store.transaction(async (store) => {
       const ids = await store.queue.end(batch.map(({ pending }) => pending.end));
-      const mail = batch.flatMap(({ pending }) => (ids.has(pending.end.id) ? pending.outbox : []));
-      await store.outbox.add(mail);
-      if (mail.length > 0) await store.publish({ type: 'mail' });
+      const mailed = batch
+        .filter(({ pending }) => pending.heldMail && ids.has(pending.end.id))
+        .map(({ pending }) => pending.end.id);
+      if ((await store.outbox.releaseHeld(mailed, now)) > 0) await store.publish({ type: 'mail' });
       const ended = batch
         .filter(({ pending }) => ids.has(pending.end.id))
         .map(({ pending }) => ({

@@ -104,6 +104,8 @@ async function interruptAll(
     if (!(await tx.queue.interrupt(run.id, run.leaseToken, endedBy, why))) continue;
     const line = `${new Date(now).toISOString()} ERROR interrupted: ${why.reason}; ended by ${new Date(endedBy).toISOString()} at the latest\n`;
     await tx.runs.appendLog(run.id, line);
+    // Its end was never written: the mail it composed goes nowhere (a retry composes it again).
+    await tx.outbox.dropHeld([run.id]);
     const task = tasks.get(run.taskId);
     if (task) ended.push({ ticket: run, policy: task.policy, status: 'interrupted' });
   }

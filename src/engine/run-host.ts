@@ -10,7 +10,6 @@ import type {
   SavedFiles,
   TriggerHost,
 } from '../plugins/run-host.ts';
-import type { NewOutboxMessage } from '../domain/outbox.ts';
 import { outboxMessageOf } from '../mail/outbox-message.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import type { DataSourceService } from '../settings/data-source-service.ts';
@@ -37,8 +36,13 @@ export interface HostedRun {
   task: Task;
   owner: OwnerState;
   scope: PlaceholderScope;
-  /** Where the run's mail waits until it is written with the run's end. */
-  outbox: NewOutboxMessage[];
+  /** Marked once the run has put mail in the outbox (held until its end is written). */
+  mail: HeldMail;
+}
+
+/** Whether a run has held mail in the outbox, to release with its end. */
+export interface HeldMail {
+  held: boolean;
 }
 
 /** Makes the server's services available to components, always as the task's owner. */
@@ -81,12 +85,22 @@ export class RunHosts {
     };
   }
 
-  async #queueMail({ ticket, task, owner, outbox }: HostedRun, mail: OutgoingMail) {
+  /**
+   * Writes the message to the outbox at once (a run may compose many), held for the run: it is
+   * released with the run's end and dropped if the run is interrupted instead.
+   */
+  async #queueMail(run: HostedRun, mail: OutgoingMail) {
     const { mailRetryHours } = await this.settings.current();
-    const origin = { runId: ticket.id, taskId: task.id, ownerId: owner.user.id };
-    outbox.push(
-      outboxMessageOf(mail, { ...origin, purpose: 'action' }, this.box, this.now(), mailRetryHours),
+    const origin = { runId: run.ticket.id, taskId: run.task.id, ownerId: run.owner.user.id };
+    const message = outboxMessageOf(
+      mail,
+      { ...origin, purpose: 'action' },
+      this.box,
+      this.now(),
+      mailRetryHours,
     );
+    await this.store.outbox.add([message], 'held');
+    run.mail.held = true;
   }
 
   #savedFiles(taskId: string): SavedFiles {

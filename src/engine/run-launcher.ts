@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'node:events';
-import type { NewOutboxMessage } from '../domain/outbox.ts';
+import type { HeldMail } from './run-host.ts';
 import { coerceError, errorDetails } from '../domain/coerce-error.ts';
 import { because, reasonOf } from '../domain/reason-codes.ts';
 import type { RunStatus } from '../domain/run.ts';
@@ -91,7 +91,7 @@ export class RunLauncher {
         const why = because('start-failed', `could not start: ${owners.message}`);
         const log = new RunLog(() => this.parts.clock.now());
         const execution: Execution = { status: 'interrupted', ...why, items: [], results: [] };
-        await this.#finish(run.ticket, run.task.policy, log, execution, []);
+        await this.#finish(run.ticket, run.task.policy, log, execution, false);
       } else {
         const owner = owners.get(run.task.ownerId);
         if (run.reserved) this.parts.onTime().add(run, owner);
@@ -108,7 +108,7 @@ export class RunLauncher {
 
   #execute({ ticket, task }: ClaimedRun, owner: OwnerState | undefined): void {
     const log = new RunLog(() => this.parts.clock.now());
-    const outbox: NewOutboxMessage[] = [];
+    const mail: HeldMail = { held: false };
     const controller = new AbortController();
     let markEnded: () => void = () => {};
     const live: LiveRun = {
@@ -133,7 +133,7 @@ export class RunLauncher {
     const attempt = ticket.attempt > 1 ? `, attempt ${ticket.attempt}` : '';
     log.info(`run started (${ticket.cause}${attempt}) on ${this.parts.lease.node}`);
     void this.parts.runner
-      .execute(ticket, task, owner, log, controller.signal, outbox)
+      .execute(ticket, task, owner, log, controller.signal, mail)
       .catch((error: unknown): Execution => ({
         status: 'failed',
         ...because('engine-error', coerceError(error).message),
@@ -143,7 +143,7 @@ export class RunLauncher {
       .then(async (execution) => {
         live.settled = true;
         cancelTimeout();
-        await this.#finish(ticket, task.policy, log, execution, outbox);
+        await this.#finish(ticket, task.policy, log, execution, mail.held);
       })
       .catch((error: unknown) =>
         this.parts.logger.error(`run ${ticket.id}: ${errorDetails(error)}`),
@@ -161,7 +161,7 @@ export class RunLauncher {
     policy: ClaimedRun['task']['policy'],
     log: RunLog,
     execution: Execution,
-    outbox: NewOutboxMessage[],
+    heldMail: boolean,
   ) {
     const status: RunStatus = execution.status;
     log[status === 'succeeded' ? 'info' : 'warn'](
@@ -180,7 +180,7 @@ export class RunLauncher {
       },
       ticket,
       policy,
-      outbox,
+      heldMail,
     });
     if (written) this.parts.events.emit('ended', ticket.id, status);
     else

@@ -1,8 +1,6 @@
 import { redactSecrets } from '../secrets/protect-config.ts';
 import type { RunLogger } from '../plugins/run-context.ts';
-
-/** A run's log is capped; beyond this, lines are dropped and counted. */
-const MAX_LOG_CHARS = 1_000_000;
+import { MAX_RUN_LOG_CHARS } from '../domain/run.ts';
 
 /** The log of a run in progress: lines kept in memory, handed to live subscribers at once. */
 export class RunLog implements RunLogger {
@@ -62,7 +60,7 @@ export class RunLog implements RunLogger {
       .split('\n')
       .map((line) => `${new Date(this.now()).toISOString()} ${level} ${line}\n`)
       .join('');
-    if (this.#text.length + lines.length > MAX_LOG_CHARS) {
+    if (this.#text.length + lines.length > MAX_RUN_LOG_CHARS) {
       this.#dropped += 1;
       return;
     }

@@ -16,8 +16,7 @@ import {
   ownerProblem,
   type OwnerState,
 } from './permission-check.ts';
-import type { HostedRun, RunHosts } from './run-host.ts';
-import type { NewOutboxMessage } from '../domain/outbox.ts';
+import type { HeldMail, HostedRun, RunHosts } from './run-host.ts';
 import { runItem } from './pipeline.ts';
 import { recordResults } from './result-recorder.ts';
 import type { RunLog } from './run-log.ts';
@@ -128,7 +127,7 @@ export class Runner {
     owner: OwnerState | undefined,
     log: RunLog,
     signal: AbortSignal,
-    outbox: NewOutboxMessage[],
+    mail: HeldMail,
   ): Promise<Execution> {
     const problem = ownerProblem(owner);
     if (problem || !owner) {
@@ -136,7 +135,7 @@ export class Runner {
     }
     const workDir = { path: join(this.options.workRoot, ticket.id), used: false };
     try {
-      const run = { ticket, task, owner, outbox };
+      const run = { ticket, task, owner, mail };
       return redacted(await this.#executeAs(run, log, signal, workDir), log);
     } finally {
       if (workDir.used) await rm(workDir.path, { recursive: true, force: true });
@@ -144,7 +143,7 @@ export class Runner {
   }
 
   async #executeAs(
-    { ticket, task, owner, outbox }: Omit<HostedRun, 'scope'>,
+    { ticket, task, owner, mail }: Omit<HostedRun, 'scope'>,
     log: RunLog,
     signal: AbortSignal,
     workDir: { path: string; used: boolean },
@@ -164,7 +163,7 @@ export class Runner {
       timezone: task.timezone,
       at: new Date(ticket.scheduledFor ?? this.options.now()),
     };
-    const host = this.options.hosts.forRun({ ticket, task, owner, scope, outbox });
+    const host = this.options.hosts.forRun({ ticket, task, owner, scope, mail });
     const fillWith =
       (values: Readonly<Record<string, unknown>>) =>
       (template: string, extra: Readonly<Record<string, unknown>> = {}) =>

@@ -27,8 +27,8 @@ export const OutboxEntrySchema = Type.Object({
   ),
   size: Type.Integer({ description: 'Bytes, attachments included' }),
   state: Type.Union(
-    ['queued', 'sending', 'retrying', 'sent', 'partly-sent', 'failed', 'canceled'].map((state) =>
-      Type.Literal(state),
+    ['held', 'queued', 'sending', 'retrying', 'sent', 'partly-sent', 'failed', 'canceled'].map(
+      (state) => Type.Literal(state),
     ),
   ),
   attempts: Type.Integer(),

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Mailbox } from '../plugins/builtin/delivery/addresses.ts';
 
@@ -24,6 +25,15 @@ export interface ComposedMail {
   content: Buffer;
 }
 
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
+/** The refusal of a message the outbox does not take. */
+function tooLarge(bytes: number): Error {
+  return new Error(
+    `the message with its attachments is ${mib(bytes)} as sent, more than the ${mib(MAX_MESSAGE_BYTES)} the outbox takes; save the files to a folder or upload them instead`,
+  );
+}
+
 /** The domain of the sender's address, for the Message-ID (as mail programs make it). */
 function domainOf(from: string): string {
   const at = from.lastIndexOf('@');
@@ -37,6 +47,12 @@ function domainOf(from: string): string {
  * in the envelope only, never in the headers.
  */
 export async function composeMail(draft: MailDraft): Promise<ComposedMail> {
+  // Checked before anything is read: base64 makes 4 bytes of every 3.
+  const files = await Promise.all(
+    draft.attachments.map(async ({ path }) => (await stat(path)).size),
+  );
+  const estimate = Math.ceil((files.reduce((sum, size) => sum + size, 0) * 4) / 3);
+  if (estimate > MAX_MESSAGE_BYTES) throw tooLarge(estimate);
   const messageId = `<${randomUUID()}@${domainOf(draft.from)}>`;
   const composer = new MailComposer({
     from: draft.from,
@@ -49,11 +65,6 @@ export async function composeMail(draft: MailDraft): Promise<ComposedMail> {
     date: draft.date,
   });
   const content = await composer.compile().build();
-  if (content.length > MAX_MESSAGE_BYTES) {
-    const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-    throw new Error(
-      `the message with its attachments is ${mib(content.length)}, more than the ${mib(MAX_MESSAGE_BYTES)} the outbox takes; attach a zip or save the files to a folder instead`,
-    );
-  }
+  if (content.length > MAX_MESSAGE_BYTES) throw tooLarge(content.length);
   return { messageId, content };
 }

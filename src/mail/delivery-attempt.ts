@@ -55,7 +55,7 @@ async function chooseServer(
   if (server === null) {
     if (!settings.smtp) {
       throw new Error(
-        'no default SMTP server is set (Settings, SMTP server); the message waits for one',
+        'no default SMTP server is set (an administrator sets one in Settings, SMTP server)',
       );
     }
     return {

@@ -9,6 +9,7 @@ import type { Store } from '../store/store.ts';
 import { ATTEMPT_DEADLINE_MS, attemptDelivery } from './delivery-attempt.ts';
 import { settlementAfter } from './delivery-outcome.ts';
 import { deliveryNote } from './delivery-note.ts';
+import { senderRefusal } from './sender-check.ts';
 
 /** How long a claim holds: longer than any attempt, so only a dead node's claim expires. */
 export const CLAIM_MS = ATTEMPT_DEADLINE_MS * 2;
@@ -19,8 +20,13 @@ const POLL_MS = 30_000;
 /** Done messages are kept this long for the outbox page, then deleted. */
 export const KEEP_DONE_MS = 30 * 24 * 3_600_000;
 const PRUNE_EVERY_MS = 3_600_000;
-/** How long stop() lets attempts in progress finish before it stops them. */
-const STOP_GRACE_MS = 5_000;
+/**
+ * At least this long, stop() lets attempts in progress finish before it stops them: a stopped
+ * attempt whose server already had the message sends it again.
+ */
+const STOP_GRACE_MS = 30_000;
+/** A settled attempt that cannot be written is tried again after these waits. */
+const SETTLE_RETRY_MS = [1_000, 3_000, 10_000];
 
 /** What the delivery uses. */
 export interface MailDeliveryParts {
@@ -68,15 +74,19 @@ export class MailDelivery {
     this.wake();
   }
 
-  /** Stops claiming; attempts in progress may finish for a moment, then are stopped. */
-  async stop(): Promise<void> {
+  /**
+   * Stops claiming; attempts in progress may finish for graceMs (at least STOP_GRACE_MS), then
+   * are stopped.
+   */
+  async stop(graceMs = 0): Promise<void> {
     this.#running = false;
     this.#unsubscribe();
     this.#cancelTimer();
     await this.#pruning?.stop();
     await this.#passing;
     const done = Promise.all([...this.#inFlight.values()].map((each) => each.done));
-    const grace = new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref());
+    const waitMs = Math.max(graceMs, STOP_GRACE_MS);
+    const grace = new Promise((resolve) => setTimeout(resolve, waitMs).unref());
     await Promise.race([done, grace]);
     for (const each of this.#inFlight.values()) each.stop.abort('stopped');
     await done;
@@ -145,12 +155,14 @@ export class MailDelivery {
     const tried = entry.recipients
       .filter((recipient) => recipient.state === 'pending')
       .map((recipient) => recipient.address);
-    const result = await attemptDelivery(
-      { server, sender: entry.sender, recipients: tried, content },
-      { settings, box, signal },
-    );
+    const result =
+      (await senderRefusal(store, entry)) ??
+      (await attemptDelivery(
+        { server, sender: entry.sender, recipients: tried, content },
+        { settings, box, signal },
+      ));
     const settlement = settlementAfter(entry, tried, result, clock.now());
-    if (!(await store.outbox.settle(entry.id, claimToken, settlement))) {
+    if (!(await this.#settle(entry.id, claimToken, settlement))) {
       this.parts.logger.error(`mail ${entry.messageId}: its claim was lost before it was settled`);
       return;
     }
@@ -158,6 +170,23 @@ export class MailDelivery {
     this.parts.logger.info(`mail ${entry.messageId}: ${note}`);
     if (entry.runId !== null) await store.runs.appendLog(entry.runId, `${note}\n`);
     this.parts.onSettled(entry.id, settlement);
+  }
+
+  /**
+   * Writes the attempt's outcome, trying again for a moment when the store fails: until it is
+   * written the claim stands, and once it expires the message would be sent again.
+   */
+  async #settle(id: string, claimToken: string, settlement: OutboxSettlement): Promise<boolean> {
+    for (const waitMs of [...SETTLE_RETRY_MS, null]) {
+      try {
+        return await this.parts.store.outbox.settle(id, claimToken, settlement);
+      } catch (error) {
+        if (waitMs === null) throw error;
+        this.#fail(error);
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+      }
+    }
+    return false;
   }
 
   async #prune(): Promise<void> {

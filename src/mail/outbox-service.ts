@@ -7,6 +7,12 @@ import type { RunService } from '../runs/run-service.ts';
 import type { SettingsService } from '../settings/settings-service.ts';
 import type { Page, Store } from '../store/store.ts';
 
+/** The refusal of a retry or cancel, with the state the message is in now. */
+async function notWaiting(tx: Store, id: string, rule: string): Promise<AppError> {
+  const state = (await tx.outbox.get(id))?.state ?? 'gone';
+  return new AppError('MAIL_NOT_WAITING', `The message is ${state.replace(/-/g, ' ')}: ${rule}`);
+}
+
 /** What people do with the outbox: its holders of mail.manage see all, a run's viewers its mail. */
 export class OutboxService {
   constructor(
@@ -45,16 +51,13 @@ export class OutboxService {
 
   /** Makes a waiting or undelivered message due now, for another retry period. */
   async retry(caller: Caller, id: string): Promise<OutboxEntry> {
-    const before = await this.get(caller, id);
+    await this.get(caller, id);
     const now = this.now();
     const { mailRetryHours } = await this.settings.current();
     const expiresAt = now.getTime() + mailRetryHours * 3_600_000;
     await this.store.transaction(async (tx) => {
       if (!(await tx.outbox.retryNow(id, now.getTime(), expiresAt))) {
-        throw new AppError(
-          'MAIL_NOT_WAITING',
-          `The message is ${before.state}: only a waiting, failed or partly sent message can be retried`,
-        );
+        throw await notWaiting(tx, id, 'only a waiting, failed or partly sent one can be sent now');
       }
       await tx.audit.append(auditEvent(caller.actor, now, 'mail.retry', 'mail', id));
       await tx.publish({ type: 'mail' });
@@ -64,14 +67,11 @@ export class OutboxService {
 
   /** Cancels a message that waits (queued or retrying); one being sent or done stays as it is. */
   async cancel(caller: Caller, id: string): Promise<OutboxEntry> {
-    const before = await this.get(caller, id);
+    await this.get(caller, id);
     const now = this.now();
     await this.store.transaction(async (tx) => {
       if (!(await tx.outbox.cancel(id, now.getTime()))) {
-        throw new AppError(
-          'MAIL_NOT_WAITING',
-          `The message is ${before.state}: only a queued or retrying message can be canceled`,
-        );
+        throw await notWaiting(tx, id, 'only a queued or retrying one can be canceled');
       }
       await tx.audit.append(auditEvent(caller.actor, now, 'mail.cancel', 'mail', id));
     });

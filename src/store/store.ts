@@ -414,7 +414,15 @@ export interface OutboxClaim {
  * holder only.
  */
 export interface OutboxRepository {
-  add(messages: readonly NewOutboxMessage[]): Promise<void>;
+  /** Adds messages: held for their run (released with its end), or queued at once. */
+  add(messages: readonly NewOutboxMessage[], state: 'held' | 'queued'): Promise<void>;
+  /**
+   * Queues the held mail of these runs, whose ends were just written: due now, its retry period
+   * counted from now (the clock of whoever writes the end). Returns how many were released.
+   */
+  releaseHeld(runIds: readonly string[], now: number): Promise<number>;
+  /** Deletes the held mail of runs that were interrupted: a run whose end was lost sends none. */
+  dropHeld(runIds: readonly string[]): Promise<number>;
   /**
    * Claims messages due at now (queued or retrying), and those whose claim expired (their node
    * died while sending), oldest due first; each is claimed by one node only.

@@ -5,7 +5,7 @@ import type { ApiClient } from '../support/api-client.ts';
 import { backends } from '../support/backends.ts';
 import { startEngineApp, type EngineApp } from '../support/engine-app.ts';
 import { runTask } from '../support/engine-runs.ts';
-import { runMail, useDefaultSmtp } from '../support/outbox.ts';
+import { runMail, triedAtLeast, useDefaultSmtp } from '../support/outbox.ts';
 import { startSmtpPeer, type SmtpPeer } from '../support/smtp-peer.ts';
 
 for (const backend of await backends()) {
@@ -81,7 +81,7 @@ for (const backend of await backends()) {
     it('cancels a waiting message, which is then never sent; a done one is not canceled', async () => {
       await useServer(downPort);
       const run = await runTask(t, alice, mailing(['bob@example.com']));
-      const [waiting] = await runMail(t.engine, t.services.store, run.id, (e) => e.attempts >= 1);
+      const [waiting] = await runMail(t.engine, t.services.store, run.id, triedAtLeast(1));
       assert.equal(waiting?.state, 'retrying');
       const canceled = await postmaster.post(`/api/v1/outbox/${waiting?.id}/cancel`);
       assert.equal(canceled.status, 200, JSON.stringify(canceled.body));

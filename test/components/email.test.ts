@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { truncate } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { unzipSync } from 'fflate';
 import { DEFAULT_SETTINGS, type SmtpSettings } from '../../src/domain/settings.ts';
@@ -179,6 +180,25 @@ describe('email action', () => {
       assert.equal(own.received[0]?.envelope.from, 'me@example.org');
     } finally {
       await own.close();
+    }
+  });
+
+  it('refuses attachments too large for the outbox before reading them', async () => {
+    const d = await componentHarness({ smtp: peer.settings() });
+    try {
+      const big = await d.file('huge.bin', 'x');
+      // Sparse: its size says 60 MiB, nothing is written; reading it would take the time.
+      await truncate(big.path, 60 * 1024 * 1024);
+      await assert.rejects(
+        emailAction.run(d.configFor(emailAction, { to: ['bob@example.com'] }), d.action),
+        {
+          message:
+            'the message with its attachments is 80.0 MiB as sent, more than the 50.0 MiB the outbox takes; save the files to a folder or upload them instead',
+        },
+      );
+      assert.equal(d.queued.length, 0);
+    } finally {
+      await d.dispose();
     }
   });
 

@@ -299,12 +299,28 @@ describe('ftp-upload action over FTPS', () => {
 describe('ftp-upload action against difficult servers', () => {
   const login = { host: '127.0.0.1', user: 'uploader', password: 'upload-secret' };
 
-  it('replaces an existing file on a server that will not rename onto one', async () => {
-    const peer = await peerWith({ refuseReplace: true });
+  const config = (peer: FtpPeer) => ({
+    ...login,
+    port: peer.port,
+    security: 'none',
+    remoteFolder: '/incoming',
+  });
+  /** The start of the message for an upload of data.csv to the name daily.csv that failed. */
+  const dailyFailed = (peer: FtpPeer) =>
+    `^uploading data\\.csv to /incoming/daily\\.csv on 127\\.0\\.0\\.1:${peer.port} failed: `;
+  /** A peer with an incoming folder that holds daily.csv with the old content. */
+  async function peerWithDaily(options: FtpPeerOptions): Promise<FtpPeer> {
+    const peer = await peerWith(options);
+    await writeFile(join(peer.root, 'incoming', 'daily.csv'), 'the old content\n');
+    return peer;
+  }
+  const uploadDaily = (peer: FtpPeer) =>
+    upload({ ...config(peer), fileName: 'daily' }, [['data.csv', 'the new content\n']]);
+
+  it('replaces an existing file on a server that will not rename onto one, leaving nothing beside it', async () => {
+    const peer = await peerWithDaily({ refuseReplace: true });
     try {
-      await writeFile(join(peer.root, 'incoming', 'daily.csv'), 'the old content\n');
-      const config = { ...login, port: peer.port, security: 'none', remoteFolder: '/incoming' };
-      await upload({ ...config, fileName: 'daily' }, [['data.csv', 'the new content\n']]);
+      await uploadDaily(peer);
       assert.equal((await remote(peer, 'daily.csv')).toString(), 'the new content\n');
       assert.deepEqual(await incoming(peer), ['daily.csv']);
     } finally {
@@ -312,16 +328,127 @@ describe('ftp-upload action against difficult servers', () => {
     }
   });
 
-  it('deletes the temporary file when the server refuses the rename', async () => {
+  it('keeps the old file and deletes the upload when the server refuses every rename', async () => {
+    const peer = await peerWithDaily({ refuseRename: true });
+    try {
+      await assert.rejects(uploadDaily(peer), {
+        message: new RegExp(
+          `${dailyFailed(peer)}the server refused to rename \\.daily\\.csv\\.part-[0-9a-f]{8} to daily\\.csv \\(550 renaming is not allowed\\); daily\\.csv was left as it was$`,
+        ),
+      });
+      assert.deepEqual(await incoming(peer), ['daily.csv']);
+      assert.equal((await remote(peer, 'daily.csv')).toString(), 'the old content\n');
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it('deletes the temporary file when the server refuses the rename, and no file was there', async () => {
     const peer = await peerWith({ refuseRename: true });
     try {
-      const config = { ...login, port: peer.port, security: 'none', remoteFolder: '/incoming' };
-      await assert.rejects(upload(config), {
+      await assert.rejects(upload(config(peer)), {
         message: new RegExp(
-          `^uploading data\\.csv to /incoming/data\\.csv on 127\\.0\\.0\\.1:${peer.port} failed: renaming \\.data\\.csv\\.part-[0-9a-f]{8} to data\\.csv failed: 550 renaming is not allowed$`,
+          `^uploading data\\.csv to /incoming/data\\.csv on 127\\.0\\.0\\.1:${peer.port} failed: the server refused to rename \\.data\\.csv\\.part-[0-9a-f]{8} to data\\.csv \\(550 renaming is not allowed\\); data\\.csv was not created$`,
         ),
       });
       assert.deepEqual(await incoming(peer), []);
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it('says where the upload is when it cannot be deleted after a refused rename', async () => {
+    const peer = await peerWith({ refuseRename: true, refuseDeleteOf: TEMPORARY });
+    try {
+      const failure = await upload(config(peer)).then(
+        () => assert.fail('the upload succeeded'),
+        (error: Error) => error.message,
+      );
+      const [temporary] = await incoming(peer);
+      assert.ok(temporary !== undefined && TEMPORARY.test(temporary));
+      assert.equal(
+        failure,
+        `uploading data.csv to /incoming/data.csv on 127.0.0.1:${peer.port} failed: the server refused to rename ${temporary} to data.csv (550 renaming is not allowed); data.csv was not created; the upload is left in ${temporary}, which could not be deleted (550 deleting is not allowed)`,
+      );
+      assert.equal((await remote(peer, temporary)).toString(), 'a,b\n');
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it('puts the old file back when the upload cannot be renamed into its place', async () => {
+    const peer = await peerWithDaily({ refuseReplace: true, refuseRenameOf: TEMPORARY });
+    try {
+      await assert.rejects(uploadDaily(peer), {
+        message: new RegExp(
+          `${dailyFailed(peer)}the server refused to rename \\.daily\\.csv\\.part-[0-9a-f]{8} to daily\\.csv, also after moving the old daily\\.csv aside \\(550 renaming is not allowed\\); daily\\.csv was left as it was$`,
+        ),
+      });
+      assert.deepEqual(await incoming(peer), ['daily.csv']);
+      assert.equal((await remote(peer, 'daily.csv')).toString(), 'the old content\n');
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it('says where the old and the new content are when the old file cannot be put back', async () => {
+    const peer = await peerWithDaily({
+      refuseReplace: true,
+      refuseRenameOf: /\.(part|old)-[0-9a-f]{8}$/,
+    });
+    try {
+      const failure = await uploadDaily(peer).then(
+        () => assert.fail('the upload succeeded'),
+        (error: Error) => error.message,
+      );
+      const names = (await incoming(peer)).sort();
+      assert.equal(names.length, 2, String(names));
+      const [aside = '', temporary = ''] = names;
+      assert.match(aside, /^\.daily\.csv\.old-[0-9a-f]{8}$/);
+      assert.match(temporary, /^\.daily\.csv\.part-[0-9a-f]{8}$/);
+      assert.equal(
+        failure,
+        `uploading data.csv to /incoming/daily.csv on 127.0.0.1:${peer.port} failed: the server refused to rename ${temporary} to daily.csv, also after moving the old daily.csv aside (550 renaming is not allowed), and then to rename it back from ${aside} (550 renaming is not allowed): there is no daily.csv now; the old content is in ${aside}, the new in ${temporary}`,
+      );
+      assert.equal((await remote(peer, aside)).toString(), 'the old content\n');
+      assert.equal((await remote(peer, temporary)).toString(), 'the new content\n');
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it('says where the old file is when it cannot be deleted after the replacement', async () => {
+    const peer = await peerWithDaily({ refuseReplace: true, refuseDeleteOf: /\.old-/ });
+    try {
+      const failure = await uploadDaily(peer).then(
+        () => assert.fail('the upload succeeded'),
+        (error: Error) => error.message,
+      );
+      const aside = (await incoming(peer)).find((name) => name !== 'daily.csv') ?? '';
+      assert.match(aside, /^\.daily\.csv\.old-[0-9a-f]{8}$/);
+      assert.deepEqual((await incoming(peer)).sort(), [aside, 'daily.csv']);
+      assert.equal(
+        failure,
+        `uploading data.csv to /incoming/daily.csv on 127.0.0.1:${peer.port} failed: daily.csv was replaced, but the old daily.csv, moved aside to ${aside}, could not be deleted (550 deleting is not allowed); it is still there`,
+      );
+      assert.equal((await remote(peer, 'daily.csv')).toString(), 'the new content\n');
+      assert.equal((await remote(peer, aside)).toString(), 'the old content\n');
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it('leaves a folder of the name alone', async () => {
+    const peer = await peerWith();
+    try {
+      await mkdir(join(peer.root, 'incoming', 'daily.csv'));
+      await assert.rejects(uploadDaily(peer), {
+        message: new RegExp(
+          `${dailyFailed(peer)}the server refused to rename \\.daily\\.csv\\.part-[0-9a-f]{8} to daily\\.csv \\(550 .+\\); daily\\.csv is a folder and was left as it was$`,
+        ),
+      });
+      assert.deepEqual(await incoming(peer), ['daily.csv']);
+      assert.deepEqual(await readdir(join(peer.root, 'incoming', 'daily.csv')), []);
     } finally {
       await peer.close();
     }

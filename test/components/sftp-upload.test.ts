@@ -94,6 +94,9 @@ describe('sftp-upload action', () => {
   /** The temporary files (".name.part-…") left in the folder. */
   const temporaries = async () =>
     (await readdir(join(peer.root, 'incoming'))).filter((name) => /\.part-[0-9a-f]{8}$/.test(name));
+  /** The hidden files (temporary ones, old ones moved aside) left in the folder. */
+  const hidden = async () =>
+    (await readdir(join(peer.root, 'incoming'))).filter((name) => name.startsWith('.'));
 
   it('uploads each file with its bytes under the format, logging in by password', async () => {
     const binary = randomBytes(300_000);
@@ -116,11 +119,11 @@ describe('sftp-upload action', () => {
   });
 
   // The peer renames as OpenSSH's sftp-server does: onto an existing file it refuses.
-  it('replaces an existing file of that name, leaving no temporary file', async () => {
+  it('replaces an existing file of that name, leaving nothing beside it', async () => {
     await writeFile(join(peer.root, 'incoming', 'daily.csv'), 'the old content\n');
     const d = await upload({ ...base(), fileName: 'daily' }, [['data.csv', 'the new content\n']]);
     assert.equal((await remote('daily.csv')).toString(), 'the new content\n');
-    assert.deepEqual(await temporaries(), []);
+    assert.deepEqual(await hidden(), [], 'no temporary file and no old file is left');
     assert.ok(
       d.lines.some(
         (line) => line.message === 'uploaded data.csv to /incoming/daily.csv (16 bytes)',
@@ -128,14 +131,14 @@ describe('sftp-upload action', () => {
     );
   });
 
-  it('deletes the temporary file when it cannot be renamed to its name', async () => {
+  it('deletes the temporary file and leaves a folder of the name alone', async () => {
     await mkdir(join(peer.root, 'incoming', 'taken.csv'));
     await assert.rejects(upload({ ...base(), fileName: 'taken' }), {
       message: new RegExp(
-        `^uploading data\\.csv to /incoming/taken\\.csv on 127\\.0\\.0\\.1:${peer.port} failed: renaming /incoming/\\.taken\\.csv\\.part-[0-9a-f]{8} to /incoming/taken\\.csv failed: `,
+        `^uploading data\\.csv to /incoming/taken\\.csv on 127\\.0\\.0\\.1:${peer.port} failed: the server refused to rename /incoming/\\.taken\\.csv\\.part-[0-9a-f]{8} to /incoming/taken\\.csv \\(.+\\); /incoming/taken\\.csv is a folder and was left as it was$`,
       ),
     });
-    assert.deepEqual(await temporaries(), []);
+    assert.deepEqual(await hidden(), []);
     assert.deepEqual(await readdir(join(peer.root, 'incoming', 'taken.csv')), []);
   });
 
@@ -282,6 +285,58 @@ describe('sftp-upload action', () => {
       { path: '/actions/0/config/password', message: 'give a password or a private key' },
     ]);
     assert.deepEqual(sftpUploadAction.check?.(base(), '', 'UTC'), []);
+  });
+});
+
+describe('sftp-upload action against a server that refuses renames', () => {
+  let peer: SftpPeer;
+  before(async () => {
+    peer = await startSftpPeer([{ user: 'uploader', password: 'upload-secret' }], {
+      refuseRename: true,
+    });
+    await mkdir(join(peer.root, 'incoming'));
+  });
+  after(() => peer.close());
+
+  const upload = async (fileName: string) => {
+    const d = await componentHarness({ at: AT });
+    try {
+      await d.file('data.csv', 'the new content\n');
+      const config = {
+        host: '127.0.0.1',
+        port: peer.port,
+        user: 'uploader',
+        password: 'upload-secret',
+        remoteFolder: '/incoming',
+        fileName,
+      };
+      await sftpUploadAction.run(d.configFor(sftpUploadAction, config), d.action);
+    } finally {
+      await d.dispose();
+    }
+  };
+  const incoming = async () => (await readdir(join(peer.root, 'incoming'))).sort();
+  /** The message of a refused rename of the upload to /incoming/<name>.csv, up to the outcome. */
+  const refused = (name: string) =>
+    `^uploading data\\.csv to /incoming/${name}\\.csv on 127\\.0\\.0\\.1:${peer.port} failed: the server refused to rename /incoming/\\.${name}\\.csv\\.part-[0-9a-f]{8} to /incoming/${name}\\.csv \\(renaming is not allowed\\); `;
+
+  it('keeps the old file and deletes the upload', async () => {
+    await writeFile(join(peer.root, 'incoming', 'daily.csv'), 'the old content\n');
+    await assert.rejects(upload('daily'), {
+      message: new RegExp(`${refused('daily')}/incoming/daily\\.csv was left as it was$`),
+    });
+    assert.deepEqual(await incoming(), ['daily.csv']);
+    assert.equal(
+      await readFile(join(peer.root, 'incoming', 'daily.csv'), 'utf8'),
+      'the old content\n',
+    );
+  });
+
+  it('deletes the upload when no file of the name was there', async () => {
+    await assert.rejects(upload('fresh'), {
+      message: new RegExp(`${refused('fresh')}/incoming/fresh\\.csv was not created$`),
+    });
+    assert.deepEqual(await incoming(), ['daily.csv']);
   });
 });
 

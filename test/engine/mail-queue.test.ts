@@ -11,8 +11,10 @@ import type { ApiClient } from '../support/api-client.ts';
 import { backends } from '../support/backends.ts';
 import { startEngineApp, type EngineApp } from '../support/engine-app.ts';
 import { nextEvent } from '../support/engine-events.ts';
+import { gate } from '../support/test-kinds.ts';
+import { waitFor } from '../support/processes.ts';
 import { runTask } from '../support/engine-runs.ts';
-import { runMail, useDefaultSmtp } from '../support/outbox.ts';
+import { runMail, triedAtLeast, useDefaultSmtp } from '../support/outbox.ts';
 import { startSmtpPeer, type SmtpPeer, type SmtpPeerOptions } from '../support/smtp-peer.ts';
 
 /** A port nothing listens on (a peer was there a moment ago): an SMTP server that is down. */
@@ -64,7 +66,7 @@ for (const backend of await backends()) {
       await useServer(port);
       const run = await runTask(t, alice, { actions: [mailTo(['bob@example.com'])] });
       assert.equal(run.status, 'succeeded', JSON.stringify(run.items));
-      const [waiting] = await runMail(t.engine, t.services.store, run.id, (e) => e.attempts >= 1);
+      const [waiting] = await runMail(t.engine, t.services.store, run.id, triedAtLeast(1));
       assert.equal(waiting?.state, 'retrying');
       assert.match(
         String(waiting?.lastError),
@@ -104,7 +106,7 @@ for (const backend of await backends()) {
           asked++ === 0 ? { responseCode: 421, message: 'Too busy, try later' } : null,
       });
       const run = await runTask(t, alice, { actions: [mailTo(['bob@example.com'])] });
-      const [waiting] = await runMail(t.engine, t.services.store, run.id, (e) => e.attempts >= 1);
+      const [waiting] = await runMail(t.engine, t.services.store, run.id, triedAtLeast(1));
       assert.equal(waiting?.state, 'retrying');
       assert.equal(waiting?.recipients[0]?.state, 'pending');
       assert.match(String(waiting?.recipients[0]?.response), /: 421 Too busy, try later$/);
@@ -138,19 +140,76 @@ for (const backend of await backends()) {
       );
     });
 
+    it("holds a series' mail in the store while the run goes on, and sends it after its end", async () => {
+      const peer = await defaultPeer();
+      const created = await alice.post('/api/v1/tasks', {
+        name: 'Per region',
+        series: {
+          kind: 'list',
+          config: {
+            items: [
+              { gate: `mail-first-${backend.name}`, who: 'north' },
+              { gate: `mail-later-${backend.name}`, who: 'south' },
+            ],
+          },
+        },
+        jobs: [{ kind: 'wait', config: { gate: '{gate}' } }],
+        actions: [mailTo(['{who}@example.com'], 'Figures for {who}')],
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      gate(`mail-first-${backend.name}`).open();
+      const started = await alice.post(`/api/v1/tasks/${created.body.id}/run`);
+      assert.equal(started.status, 202, JSON.stringify(started.body));
+      const runId = String(started.body.runId);
+      const store = t.services.store;
+      // The first item's mail is composed and waits, held, while the second item waits.
+      await waitFor(async () => (await store.outbox.ofRun(runId)).length === 1);
+      const [held] = await store.outbox.ofRun(runId);
+      assert.equal(held?.state, 'held');
+      t.engine.wake();
+      assert.equal(peer.received.length, 0, 'nothing is sent before the run ends');
+      gate(`mail-later-${backend.name}`).open();
+      await t.ended(runId);
+      const sent = await runMail(t.engine, store, runId);
+      assert.deepEqual(
+        sent.map((message) => message.state),
+        ['sent', 'sent'],
+      );
+      assert.deepEqual(peer.received.map((mail) => mail.envelope.to).sort(), [
+        ['north@example.com'],
+        ['south@example.com'],
+      ]);
+    });
+
+    it('sends nothing for an owner disabled while the mail waited, and says why', async () => {
+      await useServer(await freedPort());
+      const carol = await t.user('carol', ['taskplanner', 'action.email']);
+      const run = await runTask(t, carol.client, { actions: [mailTo(['bob@example.com'])] });
+      const [waiting] = await runMail(t.engine, t.services.store, run.id, triedAtLeast(1));
+      assert.equal(waiting?.state, 'retrying');
+      const peer = await defaultPeer();
+      const disabled = await t.admin.post(`/api/v1/users/${carol.id}/disable`);
+      assert.equal(disabled.status, 200, JSON.stringify(disabled.body));
+      await nextAttempt(waiting);
+      const [done] = await runMail(t.engine, t.services.store, run.id);
+      assert.equal(done?.state, 'failed');
+      assert.equal(done?.recipients[0]?.response, "not sent: its task's owner 'carol' is disabled");
+      assert.equal(peer.received.length, 0);
+    });
+
     it('gives up when the retry period is over, saying so for each recipient', async () => {
       const settings = await t.admin.patch('/api/v1/settings', { mailRetryHours: 1 });
       assert.equal(settings.status, 200, JSON.stringify(settings.body));
       try {
         await useServer(await freedPort());
         const run = await runTask(t, alice, { actions: [mailTo(['bob@example.com'])] });
-        let [entry] = await runMail(t.engine, t.services.store, run.id, (e) => e.attempts >= 1);
+        let [entry] = await runMail(t.engine, t.services.store, run.id, triedAtLeast(1));
         // 1, 2, 4, 8, 16 and 32 minutes, then the last attempt at the end of the hour.
         const started = t.clock.now();
         while (entry?.state === 'retrying') {
           const attempts = entry.attempts;
           await nextAttempt(entry);
-          [entry] = await runMail(t.engine, t.services.store, run.id, (e) => e.attempts > attempts);
+          [entry] = await runMail(t.engine, t.services.store, run.id, triedAtLeast(attempts + 1));
         }
         assert.equal(entry?.state, 'failed');
         assert.equal(entry?.attempts, 7);
@@ -194,7 +253,7 @@ for (const backend of await backends()) {
       const outgoing = { ...mail, subject, sender: from, recipients: [bob.address], server: null };
       const origin = { runId, taskId: null, ownerId: null, purpose: 'action' as const };
       const message = outboxMessageOf(outgoing, origin, t.services.box, t.clock.now(), 24);
-      await t.services.store.outbox.add([message]);
+      await t.services.store.outbox.add([message], 'queued');
       return message;
     }
 

@@ -3,7 +3,7 @@ import type { EventEmitter } from 'node:events';
 import { mkdtemp, readFile, realpath, rm } from 'node:fs/promises';
 import type { AddressInfo, Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { FileSystem, FtpSrv } from 'ftp-srv';
@@ -24,6 +24,10 @@ export interface FtpPeerOptions {
   refuseReplace?: boolean;
   /** Refuse every rename. */
   refuseRename?: boolean;
+  /** Refuse to rename files whose name matches (and let other renames through). */
+  refuseRenameOf?: RegExp;
+  /** Refuse to delete files whose name matches. */
+  refuseDeleteOf?: RegExp;
   /** Never finish writing a file (a server that hangs mid-transfer). */
   stallWrites?: boolean;
   /** Refuse EPSV and answer PASV with this address, as a server behind NAT (or a hostile one) may. */
@@ -92,7 +96,9 @@ function fileSystem(options: FtpPeerOptions, onWrite: () => void) {
     }
 
     override async rename(from: string, to: string): Promise<unknown> {
-      if (options.refuseRename) throw new Error('renaming is not allowed');
+      if (options.refuseRename || options.refuseRenameOf?.test(posix.basename(from))) {
+        throw new Error('renaming is not allowed');
+      }
       if (options.refuseReplace) {
         const exists = await this.get(to).then(
           () => true,
@@ -101,6 +107,13 @@ function fileSystem(options: FtpPeerOptions, onWrite: () => void) {
         if (exists) throw new Error('the target exists');
       }
       return super.rename(from, to);
+    }
+
+    override delete(path: string): Promise<unknown> {
+      if (options.refuseDeleteOf?.test(posix.basename(path))) {
+        return Promise.reject(new Error('deleting is not allowed'));
+      }
+      return super.delete(path);
     }
   };
 }

@@ -95,7 +95,7 @@ async function failedMessage(t: EngineApp, runId: string): Promise<string> {
   const outgoing = { ...mail, sender: 'planner@example.com', recipients: ['bob@example.com'] };
   const origin = { runId, taskId: null, ownerId: null, purpose: 'action' as const };
   const message = outboxMessageOf(outgoing, origin, t.services.box, at, 24);
-  await outbox.add([message]);
+  await outbox.add([message], 'queued');
   const [claimed] = await outbox.claim({
     node: 'matrix',
     token: 'matrix',

@@ -38,3 +38,7 @@ export async function useDefaultSmtp(admin: ApiClient, port: number): Promise<vo
   const changed = await admin.patch('/api/v1/settings', { smtp });
   assert.equal(changed.status, 200, JSON.stringify(changed.body));
 }
+
+/** A message tried (and settled) at least n times: for runMail's until. */
+export const triedAtLeast = (n: number) => (entry: OutboxEntry) =>
+  entry.attempts >= n && entry.state !== 'sending';

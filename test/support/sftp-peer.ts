@@ -35,6 +35,8 @@ export interface SftpPeer {
 export interface SftpPeerOptions {
   /** Never answer writes (a server that hangs mid-transfer). */
   stallWrites?: boolean;
+  /** Refuse every rename, with "permission denied". */
+  refuseRename?: boolean;
 }
 
 /** A key pair as ssh2 generates it (OpenSSH private key, public key line). */
@@ -82,14 +84,19 @@ function attrsOf(stats: Stats) {
   };
 }
 
-/** Called at each write; false leaves the write unanswered. */
-type WriteHook = () => boolean;
+/** How the peer treats requests beyond serving them. */
+interface Behaviour {
+  /** Called at each write; false leaves the write unanswered. */
+  writing(): boolean;
+  /** Answer every rename with "permission denied". */
+  refuseRename: boolean;
+}
 
 /**
  * Answers the requests fastPut makes (open, fstat, write, close) plus stat, realpath, rename and
  * remove.
  */
-function serveFiles(sftp: SFTPWrapper, root: string, writing: WriteHook): void {
+function serveFiles(sftp: SFTPWrapper, root: string, behaviour: Behaviour): void {
   const handles = new Map<number, FileHandle>();
   let next = 0;
   const local = (path: string) => join(root, posix.resolve('/', path));
@@ -114,7 +121,7 @@ function serveFiles(sftp: SFTPWrapper, root: string, writing: WriteHook): void {
       }, fail(reqid));
     })
     .on('WRITE', (reqid, handle, offset, data) => {
-      if (!writing()) return;
+      if (!behaviour.writing()) return;
       const file = handleOf(handle);
       if (!file) return sftp.status(reqid, STATUS_CODE.FAILURE);
       file
@@ -136,6 +143,9 @@ function serveFiles(sftp: SFTPWrapper, root: string, writing: WriteHook): void {
       stat(local(path)).then((stats) => sftp.attrs(reqid, attrsOf(stats)), fail(reqid));
     })
     .on('RENAME', (reqid, from, to) => {
+      if (behaviour.refuseRename) {
+        return sftp.status(reqid, STATUS_CODE.PERMISSION_DENIED, 'renaming is not allowed');
+      }
       // As OpenSSH's sftp-server: a link then an unlink, so an existing target is refused.
       link(local(from), local(to))
         .then(() => unlink(local(from)))
@@ -155,7 +165,7 @@ function serveConnection(
   accounts: readonly SftpAccount[],
   root: string,
   logins: SftpPeer['logins'],
-  writing: WriteHook,
+  behaviour: Behaviour,
 ) {
   client.on('authentication', (ctx) => {
     const account = accounts.find((each) => each.user === ctx.username);
@@ -166,7 +176,7 @@ function serveConnection(
   });
   client.on('ready', () => {
     client.on('session', (accept) => {
-      accept().on('sftp', (acceptSftp) => serveFiles(acceptSftp(), root, writing));
+      accept().on('sftp', (acceptSftp) => serveFiles(acceptSftp(), root, behaviour));
     });
   });
   // A client that goes away mid-transfer is normal here.
@@ -184,14 +194,17 @@ export async function startSftpPeer(
   const connections = new Set<Connection>();
   let onWrite: () => void = () => {};
   const written = new Promise<void>((resolve) => (onWrite = resolve));
-  const writing = () => {
-    onWrite();
-    return !options.stallWrites;
+  const behaviour: Behaviour = {
+    writing: () => {
+      onWrite();
+      return !options.stallWrites;
+    },
+    refuseRename: options.refuseRename ?? false,
   };
   const server = new Server({ hostKeys: [hostKey.private] }, (client) => {
     connections.add(client);
     client.on('close', () => connections.delete(client));
-    serveConnection(client, accounts, root, logins, writing);
+    serveConnection(client, accounts, root, logins, behaviour);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {

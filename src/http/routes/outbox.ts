@@ -6,7 +6,16 @@ import { callerOf } from '../authentication.ts';
 import { OutboxEntrySchema, outboxView } from '../outbox-views.ts';
 import { IdParams, PageSchema, responses } from '../schemas.ts';
 
-const States = ['queued', 'sending', 'retrying', 'sent', 'partly-sent', 'failed', 'canceled'];
+const States = [
+  'held',
+  'queued',
+  'sending',
+  'retrying',
+  'sent',
+  'partly-sent',
+  'failed',
+  'canceled',
+];
 
 const OutboxQuery = Type.Object(
   {

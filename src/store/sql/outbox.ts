@@ -17,6 +17,33 @@ import type { Database } from './schema.ts';
 import { inTransaction, type DialectTraits } from './traits.ts';
 
 type Row = Selectable<Database['outbox']>;
+/** A row without its content: what reading the outbox needs (a message may hold megabytes). */
+type EntryRow = Omit<Row, 'content'>;
+
+/** Every column but the content. */
+const ENTRY_COLUMNS = [
+  'id',
+  'message_id',
+  'run_id',
+  'task_id',
+  'owner_id',
+  'purpose',
+  'subject',
+  'sender',
+  'recipients',
+  'server',
+  'size',
+  'state',
+  'attempts',
+  'next_attempt_at',
+  'expires_at',
+  'last_error',
+  'claim_token',
+  'claimed_by',
+  'claim_expires_at',
+  'created_at',
+  'finished_at',
+] as const satisfies ReadonlyArray<keyof EntryRow>;
 
 /** The states of a message that waits for its next attempt. */
 const WAITING: OutboxState[] = ['queued', 'retrying'];
@@ -24,11 +51,11 @@ const WAITING: OutboxState[] = ['queued', 'retrying'];
 /** A sent or canceled message keeps its record but not its content, which nobody needs again. */
 const CONTENT_DROPPED: OutboxState[] = ['sent', 'canceled'];
 
-function serverOf(row: Row): OutboxServer | null {
+function serverOf(row: EntryRow): OutboxServer | null {
   return row.server === null ? null : (JSON.parse(row.server) as OutboxServer);
 }
 
-function entryOf(row: Row): OutboxEntry {
+function entryOf(row: EntryRow): OutboxEntry {
   const server = serverOf(row);
   const state = row.state as OutboxState;
   return {
@@ -61,7 +88,7 @@ export class SqlOutboxRepository implements OutboxRepository {
     private readonly traits: DialectTraits,
   ) {}
 
-  async add(messages: readonly NewOutboxMessage[]): Promise<void> {
+  async add(messages: readonly NewOutboxMessage[], state: 'held' | 'queued'): Promise<void> {
     if (messages.length === 0) return;
     // One message at a time: each may hold megabytes of attachments.
     for (const message of messages) {
@@ -85,7 +112,7 @@ export class SqlOutboxRepository implements OutboxRepository {
           server: message.server === null ? null : JSON.stringify(message.server),
           content: message.content,
           size: message.content.length,
-          state: 'queued',
+          state,
           attempts: 0,
           next_attempt_at: message.createdAt,
           expires_at: message.expiresAt,
@@ -98,6 +125,33 @@ export class SqlOutboxRepository implements OutboxRepository {
         })
         .execute();
     }
+  }
+
+  async releaseHeld(runIds: readonly string[], now: number): Promise<number> {
+    if (runIds.length === 0) return 0;
+    const result = await this.db
+      .updateTable('outbox')
+      .set((eb) => ({
+        state: 'queued',
+        next_attempt_at: now,
+        // The retry period starts now, kept as long as it was when the message was composed.
+        expires_at: eb(eb('expires_at', '-', eb.ref('created_at')), '+', now),
+        created_at: now,
+      }))
+      .where('run_id', 'in', runIds)
+      .where('state', '=', 'held')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  async dropHeld(runIds: readonly string[]): Promise<number> {
+    if (runIds.length === 0) return 0;
+    const result = await this.db
+      .deleteFrom('outbox')
+      .where('run_id', 'in', runIds)
+      .where('state', '=', 'held')
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 
   async claim(claim: OutboxClaim): Promise<ClaimedMessage[]> {
@@ -193,7 +247,7 @@ export class SqlOutboxRepository implements OutboxRepository {
   async get(id: string): Promise<OutboxEntry | undefined> {
     const row = await this.db
       .selectFrom('outbox')
-      .selectAll()
+      .select(ENTRY_COLUMNS)
       .where('id', '=', id)
       .executeTakeFirst();
     return row && entryOf(row);
@@ -204,7 +258,7 @@ export class SqlOutboxRepository implements OutboxRepository {
     limit: number;
     cursor?: string;
   }): Promise<Page<OutboxEntry>> {
-    let select = this.db.selectFrom('outbox').selectAll();
+    let select = this.db.selectFrom('outbox').select(ENTRY_COLUMNS);
     if (query.state !== undefined) select = select.where('state', '=', query.state);
     if (query.cursor !== undefined) {
       const before = decodeCursor(query.cursor, 'outbox', 'number');
@@ -229,7 +283,7 @@ export class SqlOutboxRepository implements OutboxRepository {
   async ofRun(runId: string): Promise<OutboxEntry[]> {
     const rows = await this.db
       .selectFrom('outbox')
-      .selectAll()
+      .select(ENTRY_COLUMNS)
       .where('run_id', '=', runId)
       .orderBy('created_at')
       .orderBy('id')
@@ -282,10 +336,9 @@ export class SqlOutboxRepository implements OutboxRepository {
       .groupBy('state')
       .execute();
     const byState = Object.fromEntries(
-      (['queued', 'sending', 'retrying', ...FINAL_OUTBOX_STATES] as OutboxState[]).map((state) => [
-        state,
-        0,
-      ]),
+      (['held', 'queued', 'sending', 'retrying', ...FINAL_OUTBOX_STATES] as OutboxState[]).map(
+        (state) => [state, 0],
+      ),
     ) as Record<OutboxState, number>;
     for (const row of rows) byState[row.state as OutboxState] = Number(row.count);
     const oldest = await this.db

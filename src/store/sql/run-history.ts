@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { MAX_RUN_LOG_CHARS } from '../../domain/run.ts';
 import { FAILURE_STATUSES, type Run, type RunListQuery, type RunStatus } from '../../domain/run.ts';
 import type { TaskPolicy } from '../../domain/task.ts';
 import type { Artifact, Page, RunHistory } from '../store.ts';
@@ -71,6 +72,8 @@ export class SqlRunHistory implements RunHistory {
       .updateTable('runs')
       .set({ log: sql<string>`log || ${text}` })
       .where('id', '=', id)
+      // Notes written later (mail delivery, interruptions) keep to the log's limit too.
+      .where(sql<boolean>`length(log) + ${text.length} <= ${MAX_RUN_LOG_CHARS}`)
       .execute();
   }
 

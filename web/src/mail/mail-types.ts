@@ -39,6 +39,7 @@ export const isDone = (message: OutboxMessage) => DONE.includes(message.state);
 
 /** Each state in words. */
 export const STATE_WORDS: Record<OutboxState, string> = {
+  held: 'Held until the run ends',
   queued: 'Queued',
   sending: 'Sending',
   retrying: 'Waiting to retry',
@@ -50,6 +51,7 @@ export const STATE_WORDS: Record<OutboxState, string> = {
 
 /** The status colour class of each state (the run statuses' colours). */
 export const STATE_CLASS: Record<OutboxState, string> = {
+  held: 'status-queued',
   queued: 'status-queued',
   sending: 'status-running',
   retrying: 'status-queued',

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { posix } from 'node:path';
 import { TLSSocket, type ConnectionOptions } from 'node:tls';
 import {
   Client,
@@ -11,7 +12,7 @@ import {
 // Not re-exported by the package's index: the pieces of its PASV mode, to connect elsewhere.
 import { connectForPassiveTransfer, parsePasvResponse } from 'basic-ftp/dist/transfer.js';
 import { coerceError } from '../../../domain/coerce-error.ts';
-import { uploadViaTemporary, type RemoteFiles } from './temporary-upload.ts';
+import { uploadViaTemporary, type RemoteFiles, type RemoteKind } from './temporary-upload.ts';
 
 /** How the connection is protected: not at all, TLS after AUTH TLS, or TLS from the first byte. */
 export type FtpSecurity = 'none' | 'explicit' | 'implicit';
@@ -256,6 +257,19 @@ export async function enterRemoteFolder(
   }
 }
 
+/**
+ * What a path names, from a listing of its folder: FTP has no portable way to ask about one
+ * path (SIZE and MDTM answer for folders on some servers, MLST is not everywhere). Only asked
+ * after a refused rename.
+ */
+async function kindOf(client: Client, path: string): Promise<RemoteKind> {
+  const folder = posix.dirname(path);
+  const entries = await client.list(folder === '.' ? '' : folder);
+  const entry = entries.find((each) => each.name === posix.basename(path));
+  if (!entry) return 'none';
+  return entry.isDirectory ? 'folder' : 'file';
+}
+
 /** The session's files, by paths relative to the working folder. */
 function remoteFiles({ client }: FtpSession): RemoteFiles {
   return {
@@ -268,12 +282,14 @@ function remoteFiles({ client }: FtpSession): RemoteFiles {
     remove: async (path) => {
       await client.remove(path);
     },
+    kind: (path) => kindOf(client, path),
   };
 }
 
 /**
  * Uploads a local file to a remote path: under a temporary name in the same folder, then
- * renamed to its name (replacing a file there), so that no one sees half a file.
+ * renamed to its name (replacing a file there, moved aside first if the server will not rename
+ * onto it), so that no one sees half a file.
  */
 export function upload(session: FtpSession, local: string, remote: string): Promise<void> {
   return uploadViaTemporary(remoteFiles(session), local, remote);

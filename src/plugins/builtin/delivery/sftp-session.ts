@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Socket } from 'node:net';
 import ssh2, { type ConnectConfig, type SFTPWrapper, type Stats } from 'ssh2';
-import { uploadViaTemporary, type RemoteFiles } from './temporary-upload.ts';
+import { uploadViaTemporary, type RemoteFiles, type RemoteKind } from './temporary-upload.ts';
 
 // ssh2 is CommonJS; Node's ES module loader only sees some of its named exports.
 const { Client, utils } = ssh2;
@@ -318,10 +318,21 @@ async function posixRename(session: SftpSession, from: string, to: string): Prom
   return offered;
 }
 
+/** What a path names (a link, what it leads to); 'none' when the server says there is nothing. */
+async function kindOf(session: SftpSession, path: string): Promise<RemoteKind> {
+  try {
+    const stats = await session.request<Stats>((done) => session.sftp.stat(path, done));
+    return stats.isDirectory() ? 'folder' : 'file';
+  } catch (error) {
+    if ((error as { code?: unknown }).code === NO_SUCH_FILE) return 'none';
+    throw error;
+  }
+}
+
 /**
  * The session's files for an upload under a temporary name. The rename replaces an existing
  * file: by posix-rename@openssh.com where the server offers it; otherwise SFTP's rename, which
- * refuses an existing target on most servers, so that the target is deleted first.
+ * refuses an existing target on most servers, so that the target is moved aside first.
  */
 function remoteFiles(session: SftpSession): RemoteFiles {
   return {
@@ -334,6 +345,7 @@ function remoteFiles(session: SftpSession): RemoteFiles {
     },
     remove: (path) =>
       session.request<void>((done) => session.sftp.unlink(path, (error) => done(error, undefined))),
+    kind: (path) => kindOf(session, path),
   };
 }
 
