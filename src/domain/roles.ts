@@ -40,7 +40,7 @@ export const SHIPPED_ROLES: readonly ShippedRole[] = [
   {
     name: 'Administrators',
     description:
-      "Every permission: everyone's tasks, users and groups, server settings, the audit log.",
+      "Every permission: everyone's tasks, users and groups, server settings, the outbox, the audit log.",
     permissions: (known) => [...known],
   },
 ];

@@ -23,6 +23,7 @@ const NOT_FOR_PLANNERS = [
   'users.manage',
   'settings.manage',
   'audit.read',
+  'mail.manage',
   'job.command',
   'trigger.files',
 ];
