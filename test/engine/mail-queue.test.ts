@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { OutboxEntry } from '../../src/domain/outbox.ts';
+import { MAX_RUN_LOG_CHARS } from '../../src/domain/run.ts';
 import { ENGINE_DEFAULTS, Engine } from '../../src/engine/engine.ts';
 import { composeMail } from '../../src/mail/compose-mail.ts';
 import { outboxMessageOf } from '../../src/mail/outbox-message.ts';
@@ -195,6 +196,16 @@ for (const backend of await backends()) {
       assert.equal(done?.state, 'failed');
       assert.equal(done?.recipients[0]?.response, "not sent: its task's owner 'carol' is disabled");
       assert.equal(peer.received.length, 0);
+    });
+
+    it("keeps notes written after a run's end within the log's limit", async () => {
+      const run = await runTask(t, alice, { jobs: [{ kind: 'noop', config: {} }] });
+      const { runs } = t.services.store;
+      const before = String(await runs.log(run.id));
+      await runs.appendLog(run.id, 'x'.repeat(MAX_RUN_LOG_CHARS - before.length + 1));
+      assert.equal(await runs.log(run.id), before, 'a note past the limit is left out');
+      await runs.appendLog(run.id, 'a note that fits\n');
+      assert.equal(await runs.log(run.id), `${before}a note that fits\n`);
     });
 
     it('gives up when the retry period is over, saying so for each recipient', async () => {
