@@ -108,17 +108,27 @@ function tlsOptions(login: FtpLogin): ConnectionOptions {
 const UNTRUSTED =
   /^(CERT_\w+|\w*SELF_SIGNED\w*|UNABLE_TO_\w+|INVALID_CA|INVALID_PURPOSE|HOSTNAME_MISMATCH|ERR_TLS_CERT_ALTNAME_INVALID)$/;
 
+/**
+ * The certificate problem in words, without the hint newer Node.js versions add ("try running
+ * Node.js with --use-system-ca"): here caCertificate is the way to trust a certificate.
+ */
+const certificateProblem = (error: Error) =>
+  plain(error).replace(
+    /; if the root CA is installed locally, try running Node\.js with --use-system-ca$/,
+    '',
+  );
+
 function certificateError(login: FtpLogin, error: Error, code: string): Error {
   const where = serverOf(login);
   const optOut =
     'or set verifyCertificate to false to accept any certificate (then someone in between could read the password)';
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID' || code === 'HOSTNAME_MISMATCH') {
     return new Error(
-      `the certificate of ${where} is not for ${login.host} (${plain(error)}); connect by a name the certificate holds, ${optOut}`,
+      `the certificate of ${where} is not for ${login.host} (${certificateProblem(error)}); connect by a name the certificate holds, ${optOut}`,
     );
   }
   return new Error(
-    `the certificate of ${where} is not trusted (${plain(error)}); give the server's certificate or its CA as caCertificate, ${optOut}`,
+    `the certificate of ${where} is not trusted (${certificateProblem(error)}); give the server's certificate or its CA as caCertificate, ${optOut}`,
   );
 }
 
