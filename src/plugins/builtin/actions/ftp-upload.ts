@@ -7,7 +7,7 @@ import { serverNetworkPolicy } from '../../../net/server-policy.ts';
 import { defineAction } from '../../define-kind.ts';
 import type { ActionContext } from '../../run-context.ts';
 import { FileNameFormat } from '../delivery/file-names.ts';
-import { uploadEach } from '../delivery/upload-each.ts';
+import { RemoteFolder, uploadEach } from '../delivery/upload-each.ts';
 import {
   enterRemoteFolder,
   openFtpSession,
@@ -71,13 +71,7 @@ const FtpUploadConfig = Type.Object(
           "Certificates to trust instead of the system's CAs, in PEM: the server's own (e.g. a self-signed one) or its CA's",
       }),
     ),
-    remoteFolder: Type.String({
-      minLength: 1,
-      maxLength: 4096,
-      default: '.',
-      description:
-        'Folder on the server to upload into (relative to the login folder unless it starts with /)',
-    }),
+    remoteFolder: RemoteFolder,
     fileName: FileNameFormat,
     timeoutSeconds: Type.Integer({
       minimum: 1,

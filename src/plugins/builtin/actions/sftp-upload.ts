@@ -3,7 +3,7 @@ import type { FieldIssue } from '../../../domain/errors.ts';
 import { defineAction } from '../../define-kind.ts';
 import type { ActionContext } from '../../run-context.ts';
 import { FileNameFormat } from '../delivery/file-names.ts';
-import { uploadEach } from '../delivery/upload-each.ts';
+import { RemoteFolder, uploadEach } from '../delivery/upload-each.ts';
 import { checkDestination, DeniedDestinationError } from '../../../net/destination.ts';
 import { serverNetworkPolicy } from '../../../net/server-policy.ts';
 import { assertRemoteFolder, openSftpSession, upload } from '../delivery/sftp-session.ts';
@@ -35,13 +35,7 @@ const SftpUploadConfig = Type.Object(
           'the SHA-256 fingerprint of the server key, e.g. SHA256:… as ssh-keygen -l shows it (a server with another key is refused; the log shows the key of each connection)',
       }),
     ),
-    remoteFolder: Type.String({
-      minLength: 1,
-      maxLength: 4096,
-      default: '.',
-      description:
-        'Folder on the server to upload into (relative to the login folder unless it starts with /)',
-    }),
+    remoteFolder: RemoteFolder,
     fileName: FileNameFormat,
     timeoutSeconds: Type.Integer({
       minimum: 1,

@@ -1,8 +1,18 @@
 import { stat } from 'node:fs/promises';
+import { Type } from '@sinclair/typebox';
 import { posix } from 'node:path';
 import { coerceError } from '../../../domain/coerce-error.ts';
 import type { ActionContext } from '../../run-context.ts';
 import { formatFileName } from './file-names.ts';
+
+/** The remote folder of an upload action's config (SFTP, FTP). */
+export const RemoteFolder = Type.String({
+  minLength: 1,
+  maxLength: 4096,
+  default: '.',
+  description:
+    'Folder on the server to upload into (relative to the login folder unless it starts with /)',
+});
 
 /** Where the files go, and how one is put there. */
 export interface UploadTarget {
