@@ -30,6 +30,7 @@ import { scheduleRoutes } from './routes/schedules.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { taskRoutes } from './routes/tasks.ts';
 import { taskGrantRoutes } from './routes/task-grants.ts';
+import { taskTransferRoutes } from './routes/task-transfer.ts';
 import { directoryRoutes } from './routes/directory.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { userRoutes } from './routes/users.ts';
@@ -131,6 +132,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(permissionRoutes(services), { prefix: '/api/v1/permissions' });
   await app.register(taskRoutes(services), { prefix: '/api/v1/tasks' });
   await app.register(taskGrantRoutes(services), { prefix: '/api/v1/tasks' });
+  await app.register(taskTransferRoutes(services), { prefix: '/api/v1/tasks' });
   await app.register(directoryRoutes(services), { prefix: '/api/v1/directory' });
   await app.register(runRoutes(services), { prefix: '/api/v1/runs' });
   await app.register(componentRoutes(services), { prefix: '/api/v1/components' });

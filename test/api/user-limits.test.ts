@@ -3,7 +3,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { operatorCaller } from '../../src/auth/caller.ts';
 import { DEFAULT_LIMITS, type UserLimits } from '../../src/domain/settings.ts';
 import { orderedId } from '../../src/domain/ordered-id.ts';
-import { importTasks } from '../../src/tasks/task-export.ts';
+import { importTasks } from '../../src/tasks/task-import.ts';
 import type { ApiClient } from '../support/api-client.ts';
 import { backends } from '../support/backends.ts';
 import { startEngineApp, type EngineApp } from '../support/engine-app.ts';

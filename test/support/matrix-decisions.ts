@@ -151,6 +151,22 @@ export const ROUTE_DECISIONS: Record<string, RouteRule> = {
     body: () => ({ grants: [] }),
     why: "the task's owner, its managers and administrators; test/api/task-grants.test.ts covers each level",
   },
+  'POST /api/v1/tasks/export': {
+    decision: 'planner',
+    allowed: 200,
+    body: () => ({}),
+    why: "the caller's own tasks; by ids, another user's task answers 404 (test/api/task-transfer.test.ts)",
+  },
+  'POST /api/v1/tasks/import': {
+    decision: 'planner',
+    allowed: 201,
+    body: () => ({
+      format: 'taskplanner-tasks',
+      version: 1,
+      tasks: [{ id: 'matrix-source', name: 'Matrix imported', enabled: false }],
+    }),
+    why: "for the caller; for another user ('owner') only with taskplanner.admin",
+  },
   'GET /api/v1/directory': {
     decision: 'planner',
     allowed: 200,

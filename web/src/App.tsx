@@ -11,6 +11,7 @@ import { PasswordChangePage } from './pages/PasswordChangePage.tsx';
 import { RunPage } from './pages/RunPage.tsx';
 import { RunsPage } from './pages/RunsPage.tsx';
 import { TaskEditorPage } from './pages/TaskEditorPage.tsx';
+import { TaskImportPage } from './pages/TaskImportPage.tsx';
 import { TasksPage } from './pages/TasksPage.tsx';
 import { TokensPage } from './pages/TokensPage.tsx';
 import { match, useLocation } from './router.tsx';
@@ -21,6 +22,7 @@ function Page({ path }: { path: string }) {
     ['/', () => <TasksPage />],
     ['/tasks', () => <TasksPage />],
     ['/tasks/new', () => <TaskEditorPage taskId={null} />],
+    ['/tasks/import', () => <TaskImportPage />],
     ['/tasks/:id', ({ id = '' }) => <TaskEditorPage taskId={id} />],
     ['/tasks/:id/runs', ({ id = '' }) => <RunsPage taskId={id} />],
     ['/runs', () => <RunsPage taskId={null} />],

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { exportTasks, importTasks, listAllTasks } from '../../tasks/task-export.ts';
+import { exportTasks, listAllTasks } from '../../tasks/task-export.ts';
+import { importTasks } from '../../tasks/task-import.ts';
 import { userByLogin, withContext, type CliContext } from '../context.ts';
 import { coerceError } from '../../domain/coerce-error.ts';
 
@@ -48,7 +49,9 @@ export function registerTask(program: Command): void {
 
   task
     .command('import <file>')
-    .description('create the tasks of an export file (all or none), as new tasks')
+    .description(
+      'create the tasks of an export file (all or none), as new tasks; a task whose secrets the file left out is disabled',
+    )
     .option('--user <login>', 'give every imported task to this user instead of its exported owner')
     .action(async (file: string, options: { user?: string }) => {
       await withContext(async (context) => {
@@ -60,7 +63,13 @@ export function registerTask(program: Command): void {
         }
         const { store, tasks } = context.services;
         const imported = await importTasks(store, tasks, context.operator, document, options.user);
-        console.log(`Imported ${imported.length} task(s)`);
+        console.log(`Imported ${imported.tasks.length} task(s)`);
+        for (const missing of imported.missingSecrets) {
+          const { taskName, task: id, category, component, kind, field } = missing;
+          console.log(
+            `Disabled, a secret to type again: ${taskName} (${id}), ${category} ${component} (${kind}) ${field}`,
+          );
+        }
       });
     });
 }

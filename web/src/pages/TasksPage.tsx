@@ -10,7 +10,10 @@ import { useTaskListState, type TaskScopeFilter } from '../tasks/useTaskListStat
 import { takeNotice, TASK_LIST_NOTICE } from '../tasks/task-notice.ts';
 import { TaskActionNotice } from '../tasks/TaskActionNotice.tsx';
 import { useTaskRowActions } from '../tasks/useTaskRowActions.ts';
+import { TaskSelectionBar } from '../tasks/TaskSelectionBar.tsx';
+import { useTaskSelection } from '../tasks/useTaskSelection.ts';
 import '../tasks/tasks.css';
+import '../tasks/task-transfer.css';
 
 /** The task list: search and filters, one page at a time, and each task's actions. */
 export function TasksPage() {
@@ -20,15 +23,21 @@ export function TasksPage() {
   const tasks = useTaskList(list.params);
   const [left] = useState(() => takeNotice(TASK_LIST_NOTICE));
   const actions = useTaskRowActions({ initialNotice: left ? { text: left, error: false } : null });
+  const selection = useTaskSelection();
   const { q, enabled, scope, owner } = list.filters;
   const filtered = q !== '' || enabled !== '' || owner !== '';
   return (
     <section className="tasks-page" aria-busy={tasks.isFetching || undefined}>
       <div className="page-head">
         <h1>Tasks</h1>
-        <Link href="/tasks/new" className="button primary">
-          New task
-        </Link>
+        <div className="page-head-links">
+          <Link href="/tasks/import" className="button">
+            Import tasks
+          </Link>
+          <Link href="/tasks/new" className="button primary">
+            New task
+          </Link>
+        </div>
       </div>
       <TaskListFilters filters={list.filters} onChange={list.setFilters} isAdmin={isAdmin} />
       <TaskActionNotice notice={actions.notice} />
@@ -40,12 +49,16 @@ export function TasksPage() {
         </p>
       ) : null}
       {tasks.data && tasks.data.items.length > 0 ? (
-        <TaskTable
-          tasks={tasks.data.items}
-          showOwner={isAdmin}
-          busy={actions.busy}
-          actions={actions}
-        />
+        <>
+          <TaskSelectionBar selection={selection} />
+          <TaskTable
+            tasks={tasks.data.items}
+            showOwner={isAdmin}
+            busy={actions.busy}
+            actions={actions}
+            selection={selection}
+          />
+        </>
       ) : null}
       <TaskPager
         pageNumber={list.pageNumber}

@@ -2,6 +2,7 @@ import { navigate } from '../router.tsx';
 import type { Task } from '../types.ts';
 import { TaskActionNotice } from './TaskActionNotice.tsx';
 import { TaskDeleteDialog } from './TaskDeleteDialog.tsx';
+import { TaskExportButton } from './TaskExportButton.tsx';
 import { leaveNotice, TASK_LIST_NOTICE } from './task-notice.ts';
 import { allows } from './task-rights.ts';
 import { useTaskRowActions } from './useTaskRowActions.ts';
@@ -14,7 +15,7 @@ function leaveForList(task: Task) {
 
 /**
  * The stored task's actions in the editor's header, as the list's rows have them: Run now at
- * run, Copy at any access, Delete at manage; each reports below them.
+ * run, Copy and Export (a .json file) at any access, Delete at manage; each reports below them.
  */
 export function TaskEditorActions({ task }: { task: Task }) {
   const actions = useTaskRowActions({ onDeleted: leaveForList });
@@ -32,6 +33,7 @@ export function TaskEditorActions({ task }: { task: Task }) {
         <button type="button" aria-disabled={busy} onClick={when(actions.copy)}>
           Copy
         </button>
+        <TaskExportButton task={task} />
         {allows(task.access, 'manage') ? (
           <button
             type="button"

@@ -19,15 +19,28 @@ export function TaskRow({
   showOwner,
   busy,
   actions,
+  selected,
+  onSelect,
 }: {
   task: Task;
   showOwner: boolean;
   busy: boolean;
   actions: TaskRowActions;
+  /** Ticked for export. */
+  selected: boolean;
+  onSelect: (task: Task, selected: boolean) => void;
 }) {
   const canEdit = allows(task.access, 'edit');
   return (
     <tr aria-busy={busy || undefined}>
+      <td className="select-cell">
+        <input
+          type="checkbox"
+          checked={selected}
+          aria-label={`Select ${task.name}`}
+          onChange={(event) => onSelect(task, event.target.checked)}
+        />
+      </td>
       <td>
         <label className="task-switch">
           <input
