@@ -131,6 +131,7 @@ export async function insertTasks(
           actions: [],
           series: null,
           policy: { ...DEFAULT_POLICY, ...spec.policy },
+          notices: null,
           expiresAt: null,
           hidden: false,
           revision: 1,

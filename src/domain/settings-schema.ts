@@ -1,5 +1,6 @@
 import { GrantList } from './grant-schema.ts';
 import { Type, type Static } from '@sinclair/typebox';
+import { NoticesInput } from './task-schema.ts';
 
 const Text = (maxLength: number, description: string) =>
   Type.String({ minLength: 1, maxLength, description });
@@ -86,6 +87,15 @@ export const MailRetryHours = Type.Integer({
     'How long mail is retried while the SMTP server is unreachable or answers "try later" (4xx), in hours',
 });
 
+/** The server's address as people reach it, for links in notices; null when unknown. */
+export const PublicUrl = Type.Union(
+  [Type.String({ maxLength: 500, pattern: '^https?://[^\\s?#]+$' }), Type.Null()],
+  {
+    description:
+      "The server's address as people reach it, e.g. https://planner.example.com: links in notices and {run.url} start with it",
+  },
+);
+
 export const SettingsPatch = Type.Object(
   {
     smtp: Type.Optional(Type.Union([SmtpInput, Type.Null()])),
@@ -114,6 +124,8 @@ export const SettingsPatch = Type.Object(
     mailRetryHours: Type.Optional(MailRetryHours),
     limits: Type.Optional(LimitsPatch),
     newTaskGrants: Type.Optional(GrantList),
+    notices: Type.Optional(NoticesInput),
+    publicUrl: Type.Optional(PublicUrl),
   },
   { additionalProperties: false },
 );

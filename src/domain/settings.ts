@@ -1,4 +1,5 @@
 import { DEFAULT_DENIED_NETWORKS } from './network-policy.ts';
+import { NO_NOTICES, type RunNotices } from './run-notices.ts';
 import type { TaskGrant } from './task-access.ts';
 
 /** The SMTP server mail is sent through. */
@@ -73,6 +74,10 @@ export interface ServerSettings {
   limits: UserLimits;
   /** The rights list every new task starts with (its owner may change it). */
   newTaskGrants: TaskGrant[];
+  /** The failure notices of tasks that have none of their own. */
+  notices: RunNotices;
+  /** The server's address as people reach it (links in notices, {run.url}); null: unknown. */
+  publicUrl: string | null;
 }
 
 /** The settings of a server nobody has configured yet. */
@@ -85,6 +90,8 @@ export const DEFAULT_SETTINGS: Readonly<ServerSettings> = {
   mailRetryHours: 24,
   limits: { ...DEFAULT_LIMITS },
   newTaskGrants: [],
+  notices: { ...NO_NOTICES },
+  publicUrl: null,
 };
 
 /** The kinds of database a data source can be. */

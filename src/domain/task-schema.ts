@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { TASK_SORT_KEYS } from './task.ts';
 import { MISFIRE_POLICIES, OVERLAP_POLICIES } from './policy-names.ts';
+import { NOTICE_EVENTS } from './run-notices.ts';
 
 const ComponentId = Type.String({
   pattern: '^[A-Za-z0-9_-]{1,64}$',
@@ -70,6 +71,43 @@ export const PolicyInput = Type.Object(
   { additionalProperties: false },
 );
 
+/** Where failure notices go and when (domain/run-notices.ts). */
+export const NoticesInput = Type.Object(
+  {
+    on: Type.Array(Type.Union(NOTICE_EVENTS.map((event) => Type.Literal(event))), {
+      uniqueItems: true,
+      maxItems: NOTICE_EVENTS.length,
+      description:
+        'When to send a notice: a run failed, timed out or was interrupted (and no retry follows), or the task recovered (a success after one of those)',
+    }),
+    toOwner: Type.Optional(
+      Type.Boolean({ default: true, description: "To the owner's e-mail address" }),
+    ),
+    to: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 320 }), {
+        maxItems: 50,
+        description: 'Further addresses, "ops@example.com" or "Ops <ops@example.com>"',
+      }),
+    ),
+    webhook: Type.Optional(
+      Type.Union([Type.String({ minLength: 1, maxLength: 2048 }), Type.Null()], {
+        description: 'An http:// or https:// address a JSON notice is POSTed to',
+      }),
+    ),
+    quietMinutes: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 10080,
+        default: 60,
+        description:
+          'After a notice, the next waits this long; those that fall in between are summed up in it',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type NoticesInput = Static<typeof NoticesInput>;
+
 const MAX_COMPONENTS = 100;
 
 const definitionFields = {
@@ -84,6 +122,11 @@ const definitionFields = {
   actions: Type.Optional(Type.Array(ActionInput, { maxItems: MAX_COMPONENTS })),
   series: Type.Optional(Type.Union([ComponentInput, Type.Null()])),
   policy: Type.Optional(PolicyInput),
+  notices: Type.Optional(
+    Type.Union([NoticesInput, Type.Null()], {
+      description: "Failure notices; null or left out: the server's default",
+    }),
+  ),
   expiresAt: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()])),
 };
 

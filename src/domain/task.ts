@@ -1,3 +1,4 @@
+import type { RunNotices } from './run-notices.ts';
 import type { TaskScope } from './task-access.ts';
 import type { MisfirePolicy, OverlapPolicy } from './policy-names.ts';
 
@@ -64,6 +65,8 @@ export interface TaskDefinition {
   actions: ActionComponent[];
   series: Component | null;
   policy: TaskPolicy;
+  /** Where failure notices go; null: the server's default. */
+  notices: RunNotices | null;
   expiresAt: Date | null;
 }
 

@@ -26,6 +26,7 @@ import { Room } from './room.ts';
 import { RunLauncher } from './run-launcher.ts';
 import { Scheduler } from './scheduler.ts';
 import { errorDetails } from '../domain/coerce-error.ts';
+import { Noticer } from '../notices/noticer.ts';
 
 /** How the engine of one node behaves. */
 export interface EngineOptions {
@@ -69,8 +70,8 @@ export interface EngineParts {
   hosts: RunHosts;
   /** Opens the secrets in components' configs (and of the outbox's own servers). */
   box: SecretBox;
-  /** The server-wide settings: the SMTP server the outbox sends through. */
-  settings: Pick<SettingsService, 'current'>;
+  /** The server-wide settings: the SMTP server the outbox sends through, the default notices. */
+  settings: Pick<SettingsService, 'current' | 'recent' | 'forgetRecent'>;
 }
 
 /**
@@ -94,6 +95,8 @@ export class Engine {
   readonly #fireTimes: FireTimesCache;
   /** This node's part in delivering the outbox's mail. */
   readonly #mail: MailDelivery;
+  /** Failure notices, decided with the ends of runs. */
+  readonly #noticer: Noticer;
   /** What happens to runs on this node (engine-events.ts). */
   readonly events = new EventEmitter<EngineEvents>();
   /** The runs executing here; shared with the services that stream their logs. */
@@ -105,7 +108,7 @@ export class Engine {
     private readonly clock: Clock,
     private readonly options: EngineOptions,
     private readonly logger: EngineLogger,
-    parts: EngineParts,
+    private readonly parts: EngineParts,
   ) {
     this.live = parts.live;
     const now = () => clock.now();
@@ -133,6 +136,9 @@ export class Engine {
       },
       options.lookaheadMs,
     );
+    // What runs and ends need of the settings (the server's address, the default notices) is
+    // read again only when they changed or after a few seconds, not for each run.
+    const settings = (store?: Store) => parts.settings.recent(store);
     const runner = new Runner({
       store,
       registry,
@@ -141,9 +147,11 @@ export class Engine {
       jobConcurrency: options.jobConcurrency,
       hosts: parts.hosts,
       box: parts.box,
+      settings,
     });
     this.#retention = new Retention(store, clock, onError);
-    this.#finisher = new Finisher(store, now, {
+    this.#noticer = new Noticer({ registry, box: parts.box, settings, logger });
+    this.#finisher = new Finisher(store, now, this.#noticer, {
       onFollowUps: () => this.#scheduler.wake(),
       onWritten: ({ ticket, policy }) => this.#retention.note(ticket.taskId, policy),
       onError,
@@ -276,6 +284,7 @@ export class Engine {
   #onSignal(signal: Signal): void {
     if (signal.type === 'wake') this.#scheduler.wake();
     else if (signal.type === 'cancel') this.live.get(signal.runId)?.stop('canceled');
+    else if (signal.type === 'settings') this.parts.settings.forgetRecent();
     else if (signal.type === 'task') {
       this.#scheduler.wake();
       const scope = triggerScope(`an event trigger of task ${signal.taskId}`);
@@ -293,6 +302,7 @@ export class Engine {
       recovery,
       this.#token,
       this.#decide(),
+      this.#noticer,
     );
     if (interrupted > 0)
       this.logger.info(`Marked ${interrupted} runs interrupted (${recovery.name})`);

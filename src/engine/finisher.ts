@@ -1,4 +1,6 @@
+import type { RunNotices } from '../domain/run-notices.ts';
 import type { TaskPolicy } from '../domain/task.ts';
+import type { Noticer } from '../notices/noticer.ts';
 import type { RunEnd, RunTicket, Store } from '../store/store.ts';
 import { overlapRule } from './overlap-policy.ts';
 import { followEnds } from './run-ended.ts';
@@ -8,6 +10,8 @@ export interface PendingEnd {
   end: RunEnd;
   ticket: RunTicket;
   policy: TaskPolicy;
+  /** The task's own failure notices as it ran; null: the server's default. */
+  notices: RunNotices | null;
   /** Whether the run put mail in the outbox: held until its end is written, then released. */
   heldMail: boolean;
 }
@@ -38,6 +42,7 @@ export class Finisher {
   constructor(
     private readonly store: Store,
     private readonly now: () => number,
+    private readonly noticer: Noticer,
     private readonly hooks: FinisherHooks,
   ) {}
 
@@ -93,9 +98,10 @@ export class Finisher {
         .map(({ pending }) => ({
           ticket: pending.ticket,
           policy: pending.policy,
+          notices: pending.notices,
           status: pending.end.status,
         }));
-      const followUps = await followEnds(store, ended, now);
+      const followUps = await followEnds(store, ended, now, this.noticer);
       if (followUps) await store.publish({ type: 'wake' });
       // A claim that found a task held by this transaction passed over its ready runs.
       const serialEnded = ended.some(({ policy }) => overlapRule(policy).serial);

@@ -2,6 +2,7 @@ import { because, type CodedReason } from '../domain/reason-codes.ts';
 import type { HeldRun, LeaseHolders, Store } from '../store/store.ts';
 import { giveBack, type GiveBackContext } from './give-back.ts';
 import { followEnds, type EndedRun } from './run-ended.ts';
+import type { Noticer } from '../notices/noticer.ts';
 
 const SWEEP_BATCH = 200;
 
@@ -57,12 +58,13 @@ export async function sweepLeases(
   recovery: Recovery,
   ownToken: string,
   decide: Omit<GiveBackContext, 'now'>,
+  noticer: Noticer,
 ): Promise<SweepOutcome> {
   const givenBack = await sweep(store, recovery, ownToken, 'claimed', (tx, runs) =>
     giveBack(tx, runs, { ...decide, now }),
   );
   const interrupted = await sweep(store, recovery, ownToken, 'running', (tx, runs) =>
-    interruptAll(tx, runs, now, recovery),
+    interruptAll(tx, runs, now, recovery, noticer),
   );
   if (givenBack + interrupted > 0) await store.publish({ type: 'wake' });
   return { givenBack, interrupted };
@@ -92,6 +94,7 @@ async function interruptAll(
   runs: readonly HeldRun[],
   now: number,
   recovery: Recovery,
+  noticer: Noticer,
 ): Promise<number> {
   const tasks = new Map(
     (await tx.tasks.getMany(runs.map((run) => run.taskId))).map((task) => [task.id, task]),
@@ -107,8 +110,15 @@ async function interruptAll(
     // Its end was never written: the mail it composed goes nowhere (a retry composes it again).
     await tx.outbox.dropHeld([run.id]);
     const task = tasks.get(run.taskId);
-    if (task) ended.push({ ticket: run, policy: task.policy, status: 'interrupted' });
+    if (task) {
+      ended.push({
+        ticket: run,
+        policy: task.policy,
+        notices: task.notices,
+        status: 'interrupted',
+      });
+    }
   }
-  if (await followEnds(tx, ended, now)) await tx.publish({ type: 'wake' });
+  if (await followEnds(tx, ended, now, noticer)) await tx.publish({ type: 'wake' });
   return ended.length;
 }

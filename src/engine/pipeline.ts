@@ -5,6 +5,7 @@ import type { ComponentRegistry } from '../plugins/registry.ts';
 import type { DeliveredResult, JobResult } from '../plugins/results.ts';
 import type { ComponentContext, RunLogger } from '../plugins/run-context.ts';
 import { runComponent } from './component-scope.ts';
+import { runSoFar } from './run-so-far.ts';
 import { coerceError } from '../domain/coerce-error.ts';
 import {
   conditionExpression,
@@ -24,6 +25,8 @@ export interface ItemInput {
   denied: ReadonlyMap<string, string>;
   jobConcurrency: number;
   now: () => number;
+  /** When the run started, for {run.duration}. */
+  runStartedAt: number;
   /** The item's placeholder values: the run's, its parameters and the series value's fields. */
   placeholders: Readonly<Record<string, unknown>>;
   /** The context for one component of this item, with these placeholder values. */
@@ -259,8 +262,12 @@ export async function runItem(
   const actionPlaceholders = { ...input.placeholders, ...outputs };
   const actionOutcomes: ComponentOutcome[] = [];
   for (const action of input.actions) {
+    const sofar = runSoFar([...jobOutcomes, ...actionOutcomes], input.runStartedAt, input.now());
     actionOutcomes.push(
-      await runAction(action, input, results, allJobsSucceeded, actionPlaceholders),
+      await runAction(action, input, results, allJobsSucceeded, {
+        ...actionPlaceholders,
+        ...sofar,
+      }),
     );
   }
   const components = [...jobOutcomes, ...actionOutcomes];

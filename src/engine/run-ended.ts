@@ -1,5 +1,7 @@
 import { FAILURE_STATUSES, type RunStatus } from '../domain/run.ts';
+import type { RunNotices } from '../domain/run-notices.ts';
 import type { TaskPolicy } from '../domain/task.ts';
+import type { FinalEnd, Noticer } from '../notices/noticer.ts';
 import type { Follower, NewRun, RunTicket, Store } from '../store/store.ts';
 import { freeRunPlaces } from './enqueue.ts';
 import { newRun } from './new-run.ts';
@@ -10,7 +12,13 @@ import { retryRun } from './retry-policy.ts';
 export interface EndedRun {
   ticket: RunTicket;
   policy: TaskPolicy;
+  /** The task's own failure notices as it ran; null: the server's default. */
+  notices: RunNotices | null;
   status: RunStatus;
+}
+
+function finalEnd({ ticket, notices, status }: EndedRun): FinalEnd {
+  return { runId: ticket.id, taskId: ticket.taskId, ownerId: ticket.ownerId, status, notices };
 }
 
 function followsOutcome(on: Follower['on'], status: RunStatus): boolean {
@@ -69,14 +77,15 @@ async function withinRunLimits(
 
 /**
  * What follows the ends of runs, in the transaction that wrote them: a retry per policy;
- * otherwise the after-task triggers of the same owner's tasks, except those already in the
- * chain (a loop ends there, noted in the log); and the next waiting run of the task may start.
- * Returns whether runs were queued.
+ * otherwise its failure notice (if any) and the after-task triggers of the same owner's tasks,
+ * except those already in the chain (a loop ends there, noted in the log); and the next waiting
+ * run of the task may start. Returns whether runs were queued.
  */
 export async function followEnds(
   store: Store,
   ended: readonly EndedRun[],
   now: number,
+  noticer: Noticer,
 ): Promise<boolean> {
   if (ended.length === 0) return false;
   // A claim of these tasks running meanwhile may be parking a waiting run: let it commit
@@ -89,6 +98,7 @@ export async function followEnds(
     if (retry) queued.push(retry);
     else final.push(run);
   }
+  await noticer.notice(store, final.map(finalEnd), now);
   const following: FollowerRun[] = [];
   const followers = await store.triggers.followersOf([
     ...new Set(final.map((run) => run.ticket.taskId)),

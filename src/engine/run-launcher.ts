@@ -91,7 +91,7 @@ export class RunLauncher {
         const why = because('start-failed', `could not start: ${owners.message}`);
         const log = new RunLog(() => this.parts.clock.now());
         const execution: Execution = { status: 'interrupted', ...why, items: [], results: [] };
-        await this.#finish(run.ticket, run.task.policy, log, execution, false);
+        await this.#finish(run.ticket, run.task, log, execution, false);
       } else {
         const owner = owners.get(run.task.ownerId);
         if (run.reserved) this.parts.onTime().add(run, owner);
@@ -143,7 +143,7 @@ export class RunLauncher {
       .then(async (execution) => {
         live.settled = true;
         cancelTimeout();
-        await this.#finish(ticket, task.policy, log, execution, mail.held);
+        await this.#finish(ticket, task, log, execution, mail.held);
       })
       .catch((error: unknown) =>
         this.parts.logger.error(`run ${ticket.id}: ${errorDetails(error)}`),
@@ -158,7 +158,7 @@ export class RunLauncher {
 
   async #finish(
     ticket: ClaimedRun['ticket'],
-    policy: ClaimedRun['task']['policy'],
+    { policy, notices }: Pick<ClaimedRun['task'], 'policy' | 'notices'>,
     log: RunLog,
     execution: Execution,
     heldMail: boolean,
@@ -180,6 +180,7 @@ export class RunLauncher {
       },
       ticket,
       policy,
+      notices,
       heldMail,
     });
     if (written) this.parts.events.emit('ended', ticket.id, status);

@@ -8,6 +8,7 @@ import type { RunTicket, Store } from '../store/store.ts';
 import type { StopReason } from './live-runs.ts';
 import { fillPlaceholders, type PlaceholderScope } from '../domain/placeholders.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
+import type { ServerSettings } from '../domain/settings.ts';
 import { configForRun, secretsOf } from './component-config.ts';
 import { runComponent } from './component-scope.ts';
 import {
@@ -19,6 +20,7 @@ import {
 import type { HeldMail, HostedRun, RunHosts } from './run-host.ts';
 import { runItem } from './pipeline.ts';
 import { recordResults } from './result-recorder.ts';
+import { runUrl } from '../notices/run-notice.ts';
 import type { RunLog } from './run-log.ts';
 import { coerceError } from '../domain/coerce-error.ts';
 import { because, NO_REASON, type RunReason } from '../domain/reason-codes.ts';
@@ -41,6 +43,8 @@ export interface RunnerOptions {
   hosts: RunHosts;
   /** Opens the secrets in components' configs. */
   box: SecretBox;
+  /** The server-wide settings, as read lately (the server's address for {run.url}). */
+  settings: () => Promise<ServerSettings>;
   now: () => number;
   /** Where runs get their private working folders. */
   workRoot: string;
@@ -72,12 +76,20 @@ function combine(items: readonly ItemOutcome[], denied: ReadonlyMap<string, stri
 }
 
 /** The placeholders every component of the run may use. */
-function runPlaceholders(ticket: RunTicket, task: Task): Record<string, unknown> {
+function runPlaceholders(
+  ticket: RunTicket,
+  task: Task,
+  owner: OwnerState,
+  run: { startedAt: number; publicUrl: string | null },
+): Record<string, unknown> {
   return {
     'task.name': task.name,
     'task.id': task.id,
+    'task.owner': owner.user.login,
     'run.id': ticket.id,
     'run.cause': ticket.cause,
+    'run.startedAt': new Date(run.startedAt).toISOString(),
+    'run.url': runUrl(run.publicUrl, ticket.id),
   };
 }
 
@@ -155,8 +167,10 @@ export class Runner {
       return { status: 'failed', ...triggerRefused, items: [], results: [] };
     }
     log.redact(this.#secretsOf(task));
+    const startedAt = this.options.now();
+    const { publicUrl } = await this.options.settings();
     // Built-in placeholders win over parameters and series fields: a caller cannot spoof them.
-    const builtins = runPlaceholders(ticket, task);
+    const builtins = runPlaceholders(ticket, task, owner, { startedAt, publicUrl });
     const runValues = { ...ticket.parameters, ...builtins };
     const scope = {
       values: runValues,
@@ -223,6 +237,7 @@ export class Runner {
         denied,
         jobConcurrency: this.options.jobConcurrency,
         now: this.options.now,
+        runStartedAt: startedAt,
         placeholders,
         contextFor,
         configOf: (kind, component, values) =>

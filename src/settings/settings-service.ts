@@ -21,8 +21,11 @@ import {
 import { SECRET_MASK, type SecretBox } from '../secrets/secret-box.ts';
 import type { Store } from '../store/store.ts';
 import { realFolder } from './folder-access.ts';
+import { SettingsSnapshot } from './settings-snapshot.ts';
 import { coerceError } from '../domain/coerce-error.ts';
 import type { TaskGrant } from '../domain/task-access.ts';
+import type { RunNotices } from '../domain/run-notices.ts';
+import { noticesOf } from '../notices/notice-input.ts';
 import { requireKnownSubjects } from '../tasks/grant-subjects.ts';
 
 const validatePatch = compileValidator(SettingsPatch);
@@ -34,19 +37,38 @@ type SmtpPatch = NonNullable<SettingsPatch['smtp']>;
  * and what one user may put on the server.
  */
 export class SettingsService {
+  /** The settings as read lately, for what needs them on every run or end. */
+  readonly #recent = new SettingsSnapshot(
+    (store) => this.current(store),
+    () => this.now().getTime(),
+  );
+
   constructor(
     private readonly store: Store,
     private readonly box: SecretBox,
     private readonly now: () => Date,
   ) {}
 
-  /** The settings with secrets in clear, for runs. */
-  async current(): Promise<ServerSettings> {
-    const stored = await this.#stored();
+  /** The settings with secrets in clear, for runs; read through store inside its transaction. */
+  async current(store: Store = this.store): Promise<ServerSettings> {
+    const stored = await this.#stored(store);
     return {
       ...stored,
       smtp: stored.smtp && (openSecrets(this.box, SmtpInput, stored.smtp) as SmtpSettings),
     };
+  }
+
+  /**
+   * The settings as read lately (at most a few seconds ago, or since they last changed), for
+   * code that needs them on every run; read through store inside its transaction.
+   */
+  recent(store?: Store): Promise<ServerSettings> {
+    return this.#recent.current(store);
+  }
+
+  /** Reads the settings again on the next recent() (another node changed them). */
+  forgetRecent(): void {
+    this.#recent.forget();
   }
 
   /** The settings as an administrator sees them: secrets masked. */
@@ -79,7 +101,17 @@ export class SettingsService {
         await requireKnownSubjects(store, patch.newTaskGrants, '/newTaskGrants', null);
         changes.newTaskGrants = patch.newTaskGrants;
       }
+      if (patch.notices) {
+        const issues: FieldIssue[] = [];
+        changes.notices = noticesOf(patch.notices, '/notices', issues);
+        if (issues.length > 0) throw validationError(issues);
+      }
+      if (patch.publicUrl !== undefined) {
+        changes.publicUrl = patch.publicUrl && patch.publicUrl.replace(/\/+$/, '');
+      }
       for (const [key, value] of Object.entries(changes)) await store.settings.set(key, value, now);
+      store.afterCommit(() => this.#recent.forget());
+      await store.publish({ type: 'settings' });
       const details = { changed: Object.keys(changes) };
       await store.audit.append(
         auditEvent(caller.actor, now, 'settings.update', 'settings', 'server', details),
@@ -112,6 +144,8 @@ export class SettingsService {
       mailRetryHours,
       limits,
       newTaskGrants,
+      notices,
+      publicUrl,
     ] = await Promise.all([
       store.settings.get('smtp'),
       store.settings.get('folderRoots'),
@@ -121,6 +155,8 @@ export class SettingsService {
       store.settings.get('mailRetryHours'),
       store.settings.get('limits'),
       store.settings.get('newTaskGrants'),
+      store.settings.get('notices'),
+      store.settings.get('publicUrl'),
     ]);
     const storedSmtp = smtp as SmtpSettings | null | undefined;
     return {
@@ -135,6 +171,8 @@ export class SettingsService {
       mailRetryHours: (mailRetryHours as number | undefined) ?? DEFAULT_SETTINGS.mailRetryHours,
       limits: limitsOf(limits),
       newTaskGrants: (newTaskGrants as TaskGrant[] | undefined) ?? DEFAULT_SETTINGS.newTaskGrants,
+      notices: (notices as RunNotices | undefined) ?? DEFAULT_SETTINGS.notices,
+      publicUrl: (publicUrl as string | null | undefined) ?? DEFAULT_SETTINGS.publicUrl,
     };
   }
 }

@@ -11,6 +11,7 @@ import type {
 import type { Lease, RunEntry } from '../domain/run-state.ts';
 import type { CodedReason, RunReason } from '../domain/reason-codes.ts';
 import type { Task, TaskListQuery, TaskPolicy } from '../domain/task.ts';
+import type { NoticeState } from '../domain/run-notices.ts';
 import type { AccessLevel, NamedGrant, TaskGrant } from '../domain/task-access.ts';
 import type {
   ClaimedMessage,
@@ -346,7 +347,9 @@ export type Signal =
   | { type: 'task'; taskId: string }
   | { type: 'cancel'; runId: string }
   /** Mail was queued or made due: nodes look for messages to send. */
-  | { type: 'mail' };
+  | { type: 'mail' }
+  /** The server-wide settings changed: nodes read them again. */
+  | { type: 'settings' };
 
 /** The append-only audit log. */
 export interface AuditRepository {
@@ -451,6 +454,13 @@ export interface OutboxRepository {
   pruneFinishedBefore(before: number): Promise<number>;
 }
 
+/** What tasks' failure notices remember between runs (domain/run-notices.ts). */
+export interface NoticeStateRepository {
+  /** The remembered states of these tasks; a task without one has none yet. */
+  of(taskIds: readonly string[]): Promise<Map<string, NoticeState>>;
+  save(states: readonly NoticeState[]): Promise<void>;
+}
+
 /** Everything the service keeps, behind semantic operations; the same for every database. */
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
@@ -468,6 +478,7 @@ export interface Store {
   readonly dataSources: DataSourceRepository;
   readonly savedFiles: SavedFileRepository;
   readonly outbox: OutboxRepository;
+  readonly noticeStates: NoticeStateRepository;
   /** Whether several nodes may share this store (PostgreSQL) or only one process (SQLite). */
   readonly shared: boolean;
   /** The database's clock (epoch ms), or null when the store has none of its own. */
@@ -476,6 +487,11 @@ export interface Store {
   publish(signal: Signal): Promise<void>;
   /** Receives every node's signals (this one's too); returns how to stop. */
   subscribe(listener: (signal: Signal) => void): () => void;
+  /**
+   * Calls fn once the transaction this store belongs to has committed (never when it rolls
+   * back); outside a transaction, at once.
+   */
+  afterCommit(fn: () => void): void;
   /** Runs fn with a store whose every operation belongs to one transaction. */
   transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>;
   /** Brings the schema up to date; safe to call from several processes at once. */

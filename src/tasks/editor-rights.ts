@@ -8,6 +8,7 @@ import {
   type TaskDefinition,
 } from '../domain/task.ts';
 import type { ComponentRegistry } from '../plugins/registry.ts';
+import { noticeNeeds } from '../notices/notice-permissions.ts';
 import type { Store } from '../store/store.ts';
 
 /*
@@ -71,6 +72,7 @@ export async function reachedPermissions(
   definition: TaskDefinition,
 ): Promise<NeededPermission[]> {
   const needed = neededBy(registry, componentsOf(definition), '');
+  if (definition.notices) needed.push(...noticeNeeds(registry, definition.notices));
   const seen = new Set<string>();
   let pending = startedTaskIds(registry, definition);
   while (pending.length > 0 && seen.size < MAX_REACHED_TASKS) {

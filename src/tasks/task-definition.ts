@@ -12,6 +12,7 @@ import {
 } from '../domain/task.ts';
 import type { TaskCreateInput } from '../domain/task-schema.ts';
 import { isValidTimeZone } from '../domain/timezone.ts';
+import { noticesOf } from '../notices/notice-input.ts';
 import type { ComponentRegistry } from '../plugins/registry.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import { sealComponentSecrets, type SecretKeeping } from './task-secrets.ts';
@@ -105,6 +106,7 @@ export function buildDefinition(
     qualification: action.qualification ?? 'always',
   }));
   const series = input.series ? builder.component('series', input.series, '/series') : null;
+  const notices = input.notices ? noticesOf(input.notices, '/notices', builder.issues) : null;
   builder.issues.push(...zoneIssues);
   if (builder.issues.length > 0) throw validationError(builder.issues);
   return {
@@ -117,6 +119,7 @@ export function buildDefinition(
     actions,
     series,
     policy: { ...DEFAULT_POLICY, ...input.policy },
+    notices,
     expiresAt: input.expiresAt ? new Date(input.expiresAt) : null,
   };
 }

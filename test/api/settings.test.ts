@@ -79,6 +79,8 @@ for (const backend of await backends()) {
           artifactBytesPerUser: 1024 ** 3,
         },
         newTaskGrants: [],
+        notices: { on: [], toOwner: true, to: [], webhook: null, quietMinutes: 60 },
+        publicUrl: null,
       });
       for (const network of [
         '127.0.0.0/8',

@@ -7,6 +7,7 @@ import { FireTimesCache } from '../../src/engine/fire-times-cache.ts';
 import { expiredLeases, sweepLeases } from '../../src/engine/lease-sweeper.ts';
 import { backends } from '../support/backends.ts';
 import { engineAppPerTest } from '../support/engine-per-test.ts';
+import { noticerOf } from '../support/engine-app.ts';
 import { nextEvent } from '../support/engine-events.ts';
 import { createTask, EVERY_MINUTE, executing, runManually, tick } from '../support/engine-runs.ts';
 import { gate } from '../support/test-kinds.ts';
@@ -113,7 +114,14 @@ for (const backend of await backends()) {
       const lost = nextEvent(t.engine, 'lease-lost', (id) => id === runId);
       const decide = { fireTimes: new FireTimesCache(t.services.registry), misfireGraceMs: 60_000 };
       const recovery = expiredLeases(Number.MAX_SAFE_INTEGER);
-      await sweepLeases(t.services.store, t.clock.now(), recovery, 'another-node', decide);
+      await sweepLeases(
+        t.services.store,
+        t.clock.now(),
+        recovery,
+        'another-node',
+        decide,
+        noticerOf(t),
+      );
       await t.clock.advance(ENGINE_HEARTBEAT_MS);
       assert.deepEqual(await lost, [runId, 'taken-over']);
       await live.ended;

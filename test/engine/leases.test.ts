@@ -12,7 +12,7 @@ import { Claimer } from '../../src/engine/claimer.ts';
 import { FireTimesCache } from '../../src/engine/fire-times-cache.ts';
 import { expiredLeases, sweepLeases } from '../../src/engine/lease-sweeper.ts';
 import { backends, type Backend } from '../support/backends.ts';
-import { startEngineApp, type EngineApp } from '../support/engine-app.ts';
+import { noticerOf, startEngineApp, type EngineApp } from '../support/engine-app.ts';
 import {
   createTask,
   eventually,
@@ -114,7 +114,14 @@ for (const backend of await backends()) {
       const { runId, live } = await startWaitingRun(t, 'taken-over', sink);
       const decide = { fireTimes: new FireTimesCache(t.services.registry), misfireGraceMs: 60_000 };
       const recovery = expiredLeases(Number.MAX_SAFE_INTEGER);
-      await sweepLeases(t.services.store, t.clock.now(), recovery, 'another-node', decide);
+      await sweepLeases(
+        t.services.store,
+        t.clock.now(),
+        recovery,
+        'another-node',
+        decide,
+        noticerOf(t),
+      );
       await t.clock.advance(ENGINE_HEARTBEAT_MS);
       const stopped = await Promise.race([live.ended.then(() => true), sleep(10_000, false)]);
       assert.ok(stopped, 'the run stopped here, its gate still shut');

@@ -5,7 +5,7 @@ import { expiredLeases, sweepLeases } from '../../src/engine/lease-sweeper.ts';
 import type { ApiClient } from '../support/api-client.ts';
 import { backends } from '../support/backends.ts';
 import { engineAppPerTest } from '../support/engine-per-test.ts';
-import type { EngineApp } from '../support/engine-app.ts';
+import { noticerOf, type EngineApp } from '../support/engine-app.ts';
 import {
   eventually,
   executing,
@@ -37,7 +37,14 @@ const failsOnBoom = { kind: 'fail', config: { when: 'boom' } };
 function sweepAsAnotherNode(t: EngineApp) {
   const recovery = expiredLeases(Number.MAX_SAFE_INTEGER);
   const decide = { fireTimes: new FireTimesCache(t.services.registry), misfireGraceMs: 60_000 };
-  return sweepLeases(t.services.store, t.clock.now(), recovery, 'another-node', decide);
+  return sweepLeases(
+    t.services.store,
+    t.clock.now(),
+    recovery,
+    'another-node',
+    decide,
+    noticerOf(t),
+  );
 }
 
 async function createTask(client: ApiClient, body: Record<string, unknown>): Promise<string> {

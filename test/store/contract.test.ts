@@ -238,6 +238,13 @@ function fullTask(owner: User, overrides: Partial<Task> = {}): Task {
       retries: 2,
       retryBackoffSeconds: 30,
     },
+    notices: {
+      on: ['failure', 'recovery'],
+      toOwner: false,
+      to: ['Ops <ops@example.org>'],
+      webhook: 'https://hooks.example.org/planner?x=1',
+      quietMinutes: 15,
+    },
     expiresAt: at(30 * 86_400_000 + 7),
     hidden: true,
     revision: 3,
@@ -265,6 +272,7 @@ function bareTask(owner: User, overrides: Partial<Task> = {}): Task {
       retries: 0,
       retryBackoffSeconds: 60,
     },
+    notices: null,
     expiresAt: null,
     hidden: false,
     revision: 1,
@@ -903,6 +911,33 @@ function matchesQ(task: Task, q: string): boolean {
 }
 
 function taskListContract(backend: Backend, fresh: FreshStores): void {
+  describe('noticeStates', () => {
+    const store = fresh('notice_states');
+
+    it('saves, overwrites and reads back states; a deleted task takes its state along', async () => {
+      const owner = await insertUser(store(), 'Notified');
+      const [first, second] = [bareTask(owner), bareTask(owner)];
+      for (const task of [first, second]) await store().tasks.insert(task);
+      assert.equal((await store().noticeStates.of([first.id])).size, 0);
+      const failing = {
+        taskId: first.id,
+        failing: true,
+        lastSentAt: 1_700_000_000_123,
+        withheld: { count: 3, since: 1_700_000_100_000 },
+      };
+      const calm = { ...failing, taskId: second.id, failing: false, lastSentAt: null };
+      await store().noticeStates.save([failing, { ...calm, withheld: { count: 0, since: null } }]);
+      await store().noticeStates.save([{ ...failing, withheld: { count: 4, since: 7 } }]);
+      const states = await store().noticeStates.of([first.id, second.id, first.id]);
+      assert.deepEqual(states.get(first.id), { ...failing, withheld: { count: 4, since: 7 } });
+      assert.deepEqual(states.get(second.id), { ...calm, withheld: { count: 0, since: null } });
+      await store().tasks.delete(first.id);
+      assert.deepEqual([...(await store().noticeStates.of([first.id, second.id])).keys()], [
+        second.id,
+      ]);
+    });
+  });
+
   describe('tasks.list', () => {
     const store = fresh('tasklist');
     let alice: UserWithSecret;

@@ -12,6 +12,7 @@ import { happenedOrNextEvent } from './engine-events.ts';
 import { FakeClock } from './fake-clock.ts';
 import { startTestApp, type TestApp } from './test-app.ts';
 import { testPlugin } from './test-kinds.ts';
+import { Noticer } from '../../src/notices/noticer.ts';
 
 /** A test app with a running engine on a clock the test controls. */
 export interface EngineApp extends TestApp {
@@ -114,4 +115,10 @@ export async function startEngineApp(
     },
   };
   return app;
+}
+
+/** A noticer as the app's engine has, for code that ends runs outside an engine (a sweep). */
+export function noticerOf(t: EngineApp): Noticer {
+  const { registry, box, settings } = t.services;
+  return new Noticer({ registry, box, settings: (store) => settings.recent(store), logger: console });
 }

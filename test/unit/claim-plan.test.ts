@@ -32,6 +32,7 @@ function task(policy: Partial<TaskPolicy>): Task {
     actions: [],
     series: null,
     policy: { ...DEFAULT_POLICY, ...policy },
+    notices: null,
     expiresAt: null,
     hidden: false,
     revision: 1,

@@ -3,10 +3,12 @@ import { Type } from '@sinclair/typebox';
 import {
   LimitsPatch,
   MailRetryHours,
+  PublicUrl,
   SettingsPatch,
   SmtpInput,
 } from '../../domain/settings-schema.ts';
 import { GrantInput } from '../../domain/grant-schema.ts';
+import { NoticesInput } from '../../domain/task-schema.ts';
 import type { Services } from '../../services.ts';
 import { callerOf } from '../authentication.ts';
 import { responses } from '../schemas.ts';
@@ -29,6 +31,10 @@ const SettingsSchema = Type.Object({
   newTaskGrants: Type.Array(GrantInput, {
     description: 'The rights list every new task starts with; its owner may change it',
   }),
+  notices: Type.Required(NoticesInput, {
+    description: 'The failure notices of tasks that have none of their own',
+  }),
+  publicUrl: PublicUrl,
 });
 
 /** /api/v1/settings: server-wide settings, for holders of settings.manage. */

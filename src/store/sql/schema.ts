@@ -83,6 +83,7 @@ export interface Database {
     actions: Json;
     series: Json | null;
     policy: Json;
+    notices: Json | null;
     expires_at: Millis | null;
     hidden: Flag;
     revision: number;
@@ -152,6 +153,13 @@ export interface Database {
     claim_expires_at: Millis | null;
     created_at: Millis;
     finished_at: Millis | null;
+  };
+  task_notice_state: {
+    task_id: string;
+    failing: Flag;
+    last_sent_at: Millis | null;
+    withheld: number;
+    withheld_since: Millis | null;
   };
   run_artifacts: {
     id: string;

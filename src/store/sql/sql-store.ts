@@ -10,6 +10,7 @@ import type { Database } from './schema.ts';
 import { SqlRunHistory } from './run-history.ts';
 import { SqlRunQueue } from './run-queue.ts';
 import { SqlSavedFileRepository } from './saved-files.ts';
+import { SqlNoticeStateRepository } from './notice-states.ts';
 import { SqlOutboxRepository } from './outbox.ts';
 import { SqlSessionRepository } from './sessions.ts';
 import { SqlSettingsRepository } from './settings.ts';
@@ -35,11 +36,14 @@ export class SqlStore implements Store {
   readonly dataSources: SqlDataSourceRepository;
   readonly savedFiles: SqlSavedFileRepository;
   readonly outbox: SqlOutboxRepository;
+  readonly noticeStates: SqlNoticeStateRepository;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly traits: DialectTraits,
     private readonly signals: SignalChannel,
+    /** What waits for this store's transaction to commit; null outside a transaction. */
+    private readonly committed: Array<() => void> | null = null,
   ) {
     this.dialect = traits.name;
     this.users = new SqlUserRepository(db, traits);
@@ -56,6 +60,7 @@ export class SqlStore implements Store {
     this.dataSources = new SqlDataSourceRepository(db, traits);
     this.savedFiles = new SqlSavedFileRepository(db);
     this.outbox = new SqlOutboxRepository(db, traits);
+    this.noticeStates = new SqlNoticeStateRepository(db);
   }
 
   static from(connection: Connection): SqlStore {
@@ -64,7 +69,17 @@ export class SqlStore implements Store {
 
   async transaction<T>(fn: (store: Store) => Promise<T>): Promise<T> {
     if (this.db.isTransaction) return fn(this);
-    return this.db.transaction().execute((trx) => fn(new SqlStore(trx, this.traits, this.signals)));
+    const committed: Array<() => void> = [];
+    const result = await this.db
+      .transaction()
+      .execute((trx) => fn(new SqlStore(trx, this.traits, this.signals, committed)));
+    for (const then of committed) then();
+    return result;
+  }
+
+  afterCommit(fn: () => void): void {
+    if (this.committed) this.committed.push(fn);
+    else fn();
   }
 
   get shared(): boolean {

@@ -37,6 +37,7 @@ function toRow(task: Task): Insertable<Database['tasks']> {
     actions: JSON.stringify(task.actions),
     series: task.series ? JSON.stringify(task.series) : null,
     policy: JSON.stringify(task.policy),
+    notices: task.notices ? JSON.stringify(task.notices) : null,
     expires_at: task.expiresAt ? task.expiresAt.getTime() : null,
     hidden: writeFlag(task.hidden),
     revision: task.revision,
@@ -61,6 +62,7 @@ function fromRow(row: TaskRow): Task {
     series: row.series === null ? null : (JSON.parse(row.series) as Task['series']),
     // Policies stored before a field existed take that field's default.
     policy: { ...DEFAULT_POLICY, ...(JSON.parse(row.policy) as Partial<Task['policy']>) },
+    notices: row.notices === null ? null : (JSON.parse(row.notices) as Task['notices']),
     expiresAt: row.expires_at === null ? null : new Date(row.expires_at),
     hidden: readFlag(row.hidden),
     revision: row.revision,

@@ -352,4 +352,19 @@ export const migrations: readonly Migration[] = [
         select group_id, 'mail.manage' from group_permissions where permission = 'settings.manage'`,
     ],
   },
+  {
+    // Failure notices: a task's own (null: the server's default), and what each task's notices
+    // remember between runs (whether it is failing, the last notice, those withheld since).
+    id: '0015_run_notices',
+    statements: [
+      `alter table tasks add column notices text`,
+      `create table task_notice_state (
+        task_id text primary key references tasks(id) on delete cascade,
+        failing integer not null,
+        last_sent_at integer,
+        withheld integer not null,
+        withheld_since integer
+      )`,
+    ],
+  },
 ];

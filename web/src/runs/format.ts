@@ -1,3 +1,4 @@
+import { durationText } from '../../../src/domain/duration-text.ts';
 /** The browser's time zone, named next to times so nobody guesses which zone they are in. */
 export const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
@@ -13,17 +14,9 @@ export function formatDateTime(iso: string | null, options: { zone?: boolean } =
   return (options.zone ? dateTimeWithZone : dateTime).format(new Date(iso));
 }
 
-/** A length of time the way people say it: "350 ms", "6.1 s", "3 min 5 s", "2 h 3 min". */
+/** A length of time the way people say it, or a dash when there is none. */
 export function formatDuration(ms: number | null): string {
-  if (ms === null) return '—';
-  if (ms < 1000) return `${ms} ms`;
-  const seconds = ms / 1000;
-  if (seconds < 60) return `${seconds.toFixed(1)} s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes} min ${Math.floor(seconds % 60)} s`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${hours} h ${minutes % 60} min`;
-  return `${Math.floor(hours / 24)} d ${hours % 24} h`;
+  return ms === null ? '—' : durationText(ms);
 }
 
 /** A byte count with a unit. */
