@@ -11,6 +11,7 @@ export const RUN_CAUSES = [
   'api',
   'file',
   'http',
+  'calendar',
   'after-task',
   'start',
   'trigger',

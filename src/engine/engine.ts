@@ -199,7 +199,7 @@ export class Engine {
       logger,
       onSettled: (id, { state }) => this.events.emit('mail', id, state),
     });
-    this.#triggers = new EventTriggers(store, registry, now, triggerLog, {
+    this.#triggers = new EventTriggers(store, registry, clock, triggerLog, {
       host: parts.hosts.forTrigger(),
       box: parts.box,
       onProblem: (record) => this.events.emit('trigger-problem', [record]),

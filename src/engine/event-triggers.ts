@@ -6,6 +6,7 @@ import type { TriggerHost } from '../plugins/run-host.ts';
 import { clearSecrets, openSecrets, redactSecrets } from '../secrets/protect-config.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import type { Store } from '../store/store.ts';
+import type { Clock } from './clock.ts';
 import { inComponentScope, triggerScope } from './component-scope.ts';
 import { enqueueRun } from './enqueue.ts';
 import { notRunRecord, type NotRunRecord } from './engine-events.ts';
@@ -38,7 +39,7 @@ export class EventTriggers {
   constructor(
     private readonly store: Store,
     private readonly registry: ComponentRegistry,
-    private readonly now: () => number,
+    private readonly clock: Clock,
     private readonly logger: RunLogger,
     private readonly parts: EventTriggerParts,
   ) {}
@@ -111,7 +112,7 @@ export class EventTriggers {
         continue;
       }
       const context: TriggerContext = {
-        task: { id: task.id, name: task.name, ownerId: task.ownerId },
+        task: { id: task.id, name: task.name, ownerId: task.ownerId, timezone: task.timezone },
         triggerId: trigger.id,
         reason,
         fire: (cause, parameters = {}, occurrence) =>
@@ -119,10 +120,12 @@ export class EventTriggers {
             this.store,
             task,
             { cause, triggerId: trigger.id, parameters, occurrence: occurrence ?? null },
-            this.now(),
+            this.clock.now(),
           ),
         log: this.logger,
         host: this.parts.host,
+        now: () => this.clock.now(),
+        setTimer: (ms, fn) => this.clock.setTimer(ms, fn),
       };
       let config: unknown;
       try {
@@ -149,7 +152,13 @@ export class EventTriggers {
     this.logger.error(`trigger ${trigger.id} of task ${task.id} did not start: ${message}`);
     const why = because(code, `trigger ${trigger.id} (${trigger.kind}) did not start: ${message}`);
     try {
-      const record = await recordTriggerProblem(this.store, task, trigger.id, why, this.now());
+      const record = await recordTriggerProblem(
+        this.store,
+        task,
+        trigger.id,
+        why,
+        this.clock.now(),
+      );
       if (record) this.parts.onProblem(notRunRecord(record));
     } catch (error) {
       this.logger.error(

@@ -74,7 +74,8 @@ export interface SeriesContext {
 
 /** What an event trigger (one that is started, not scheduled) is given. */
 export interface TriggerContext {
-  task: { id: string; name: string; ownerId: string };
+  /** The task; its zone is what floating local times (a calendar's, say) are read in. */
+  task: { id: string; name: string; ownerId: string; timezone: string };
   triggerId: string;
   /** Why the trigger is being started. */
   reason: 'server-start' | 'task-enabled';
@@ -90,4 +91,11 @@ export interface TriggerContext {
   ): Promise<string | null>;
   log: RunLogger;
   host: TriggerHost;
+  /** The engine's clock (epoch ms): use it rather than Date.now() (tests move it). */
+  now(): number;
+  /**
+   * Calls fn after ms on the engine's clock (tests move it); returns how to cancel. Like
+   * setTimeout, a delay past about 24.8 days is not kept: wait in shorter steps.
+   */
+  setTimer(ms: number, fn: () => void): () => void;
 }

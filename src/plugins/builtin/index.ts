@@ -5,6 +5,7 @@ import { deliveryKinds } from './delivery-kinds.ts';
 import { processKinds } from './process-kinds.ts';
 import { listSeries } from './series/list.ts';
 import { afterTaskTrigger } from './triggers/after-task.ts';
+import { calendarTrigger } from './triggers/calendar.ts';
 import { fileChangeTrigger } from './triggers/file-change.ts';
 import { httpTrigger } from './triggers/http.ts';
 import { serverStartTrigger } from './triggers/server-start.ts';
@@ -21,6 +22,11 @@ export const builtinPlugin: Plugin = {
       name: 'trigger.files',
       description: 'May start tasks when files change in the allowed folders',
     },
+    {
+      name: 'trigger.calendar',
+      description:
+        'May start tasks at the events of a calendar: an .ics file in the allowed folders or an https URL',
+    },
     ...groups.flatMap((group) => group.permissions ?? []),
   ],
   components: [
@@ -29,6 +35,7 @@ export const builtinPlugin: Plugin = {
     serverStartTrigger,
     httpTrigger,
     fileChangeTrigger,
+    calendarTrigger,
     nextTaskAction,
     listSeries,
     ...groups.flatMap((group) => group.components),
