@@ -101,7 +101,7 @@ export function placeholderPattern(): RegExp {
 
 /**
  * A name a caller may give a parameter (hook, manual start, next task): letters, digits and
- * _ . -, and nothing under task., run. or job., which the engine fills itself.
+ * _ . -, and nothing under task., run., job. or trigger., which the engine fills itself.
  */
 export const PARAMETER_NAME_PATTERN =
-  '^(?!(?:task|run|job)(?:\\.|$))[A-Za-z_][A-Za-z0-9_.-]{0,63}$';
+  '^(?!(?:task|run|job|trigger)(?:\\.|$))[A-Za-z_][A-Za-z0-9_.-]{0,63}$';

@@ -12,6 +12,8 @@ export interface PendingEnd {
   policy: TaskPolicy;
   /** The task's own failure notices as it ran; null: the server's default. */
   notices: RunNotices | null;
+  /** The task's name as it ran. */
+  taskName: string;
   /** Whether the run put mail in the outbox: held until its end is written, then released. */
   heldMail: boolean;
 }
@@ -99,7 +101,9 @@ export class Finisher {
           ticket: pending.ticket,
           policy: pending.policy,
           notices: pending.notices,
+          taskName: pending.taskName,
           status: pending.end.status,
+          reason: pending.end.reason,
         }));
       const followUps = await followEnds(store, ended, now, this.noticer);
       if (followUps) await store.publish({ type: 'wake' });

@@ -110,14 +110,16 @@ async function interruptAll(
     // Its end was never written: the mail it composed goes nowhere (a retry composes it again).
     await tx.outbox.dropHeld([run.id]);
     const task = tasks.get(run.taskId);
-    if (task) {
-      ended.push({
-        ticket: run,
-        policy: task.policy,
-        notices: task.notices,
-        status: 'interrupted',
-      });
-    }
+    if (!task) continue;
+    const { policy, notices, name: taskName } = task;
+    ended.push({
+      ticket: run,
+      policy,
+      notices,
+      taskName,
+      status: 'interrupted',
+      reason: why.reason,
+    });
   }
   if (await followEnds(tx, ended, now, noticer)) await tx.publish({ type: 'wake' });
   return ended.length;

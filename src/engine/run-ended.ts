@@ -1,4 +1,5 @@
 import { FAILURE_STATUSES, type RunStatus } from '../domain/run.ts';
+import { predecessorParameters } from '../domain/predecessor.ts';
 import type { RunNotices } from '../domain/run-notices.ts';
 import type { TaskPolicy } from '../domain/task.ts';
 import type { FinalEnd, Noticer } from '../notices/noticer.ts';
@@ -14,7 +15,10 @@ export interface EndedRun {
   policy: TaskPolicy;
   /** The task's own failure notices as it ran; null: the server's default. */
   notices: RunNotices | null;
+  /** The task's name as it ran, for the runs that follow it. */
+  taskName: string;
   status: RunStatus;
+  reason: string | null;
 }
 
 function finalEnd({ ticket, notices, status }: EndedRun): FinalEnd {
@@ -29,13 +33,16 @@ function followsOutcome(on: Follower['on'], status: RunStatus): boolean {
 }
 
 function followerRun(ended: EndedRun, follower: Follower, now: number): NewRun {
+  const { ticket, taskName, status, reason } = ended;
+  const before = { taskId: ticket.taskId, taskName, runId: ticket.id, status, reason };
   return newRun(
     {
       taskId: follower.taskId,
       ownerId: follower.ownerId,
       triggerId: follower.triggerId,
       cause: 'after-task',
-      chain: [...ended.ticket.chain, follower.taskId],
+      parameters: predecessorParameters(before),
+      chain: [...ticket.chain, follower.taskId],
     },
     { state: 'ready', notBefore: now },
     now,

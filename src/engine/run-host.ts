@@ -1,4 +1,5 @@
 import { PERMISSIONS } from '../domain/permissions.ts';
+import { predecessorParameters } from '../domain/predecessor.ts';
 import type { PlaceholderScope } from '../domain/placeholders.ts';
 import { placeholderValue } from '../domain/placeholders.ts';
 import type { Task } from '../domain/task.ts';
@@ -76,7 +77,16 @@ export class RunHosts {
           (name, format) => placeholderValue(name, format, { ...run.scope, values }),
           signal,
         ),
-      startTask: (taskId, parameters = {}) => this.#startTask(ticket, owner, taskId, parameters),
+      startTask: (taskId, parameters = {}, standing = { status: 'running', reason: null }) =>
+        this.#startTask(run, taskId, {
+          ...parameters,
+          ...predecessorParameters({
+            taskId: run.task.id,
+            taskName: run.task.name,
+            runId: ticket.id,
+            ...standing,
+          }),
+        }),
       auditEvents: (from, to) => this.store.audit.between(from, to, MAX_AUDIT_EVENTS),
       groupMembers: (group) => this.#groupMembers(owner, group),
       syncDirectory: (options) => this.#syncDirectory(owner, options),
@@ -114,8 +124,7 @@ export class RunHosts {
   }
 
   async #startTask(
-    ticket: RunTicket,
-    owner: OwnerState,
+    { ticket, owner }: HostedRun,
     taskId: string,
     parameters: Record<string, string>,
   ): Promise<string | null> {

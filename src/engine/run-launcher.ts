@@ -158,7 +158,7 @@ export class RunLauncher {
 
   async #finish(
     ticket: ClaimedRun['ticket'],
-    { policy, notices }: Pick<ClaimedRun['task'], 'policy' | 'notices'>,
+    { policy, notices, name }: Pick<ClaimedRun['task'], 'policy' | 'notices' | 'name'>,
     log: RunLog,
     execution: Execution,
     heldMail: boolean,
@@ -181,6 +181,7 @@ export class RunLauncher {
       ticket,
       policy,
       notices,
+      taskName: name,
       heldMail,
     });
     if (written) this.parts.events.emit('ended', ticket.id, status);

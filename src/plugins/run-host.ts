@@ -64,10 +64,15 @@ export interface RunHost {
     signal?: AbortSignal,
   ): Promise<QueryResult>;
   /**
-   * Starts another task of the owner (disabled ones too) as part of this run's chain; resolves
-   * to the new run's id, or null when the task already ran in this chain (a loop).
+   * Starts another task of the owner (disabled ones too) as part of this run's chain, telling it
+   * how this run stands ({trigger.run.status}, {trigger.run.reason}; default "running");
+   * resolves to the new run's id, or null when the task already ran in this chain (a loop).
    */
-  startTask(taskId: string, parameters?: Record<string, string>): Promise<string | null>;
+  startTask(
+    taskId: string,
+    parameters?: Record<string, string>,
+    standing?: { status: string; reason: string | null },
+  ): Promise<string | null>;
   /** Audit events from (inclusive) to (exclusive), oldest first. */
   auditEvents(from: Date, to: Date): Promise<AuditEvent[]>;
   /** The enabled members of the group of that name (or id). */

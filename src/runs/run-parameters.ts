@@ -2,7 +2,7 @@ import { validationError, type FieldIssue } from '../domain/errors.ts';
 import { PARAMETER_NAME_PATTERN } from '../domain/placeholders.ts';
 
 const PARAMETER_NAME = new RegExp(PARAMETER_NAME_PATTERN);
-const BUILT_IN = /^(?:task|run|job)(?:\.|$)/;
+const BUILT_IN = /^(?:task|run|job|trigger)(?:\.|$)/;
 const MAX_PARAMETERS = 100;
 const MAX_VALUE_CHARS = 10_000;
 
@@ -12,7 +12,7 @@ export function checkParameters(parameters: Record<string, string>): void {
   const issues: FieldIssue[] = names.flatMap((name) => {
     if (BUILT_IN.test(name)) {
       const message =
-        'is a built-in placeholder: names under task., run. and job. are the server’s';
+        'is a built-in placeholder: names under task., run., job. and trigger. are the server’s';
       return [{ path: `/parameters/${name}`, message }];
     }
     if (!PARAMETER_NAME.test(name))

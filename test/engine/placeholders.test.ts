@@ -144,7 +144,7 @@ for (const backend of await backends()) {
         series: { kind: 'list', config: { items: [{ 'run.cause': 'schedule', 'task.id': 'X' }] } },
         jobs: [fileJob('{run.cause}|{task.id}')],
       });
-      for (const name of ['task.id', 'run.cause', 'job.fetch.status', 'run']) {
+      for (const name of ['task.id', 'run.cause', 'job.fetch.status', 'run', 'trigger.run.id']) {
         const started = await alice.post(`/api/v1/tasks/${taskId}/run`, {
           parameters: { [name]: 'SPOOFED' },
         });
@@ -154,6 +154,64 @@ for (const backend of await backends()) {
       const { run, files } = await runNow(t, alice, taskId);
       assert.equal(run.status, 'succeeded', JSON.stringify(run));
       assert.equal(files['out.txt'], `manual|${taskId}`);
+    });
+
+    it('fills {task.owner}, {run.startedAt} and {run.url}; actions see {run.status}, {run.reason}, {run.duration}', async () => {
+      const address = await t.admin.patch('/api/v1/settings', {
+        publicUrl: 'https://planner.example.com',
+      });
+      assert.equal(address.status, 200, JSON.stringify(address.body));
+      const sinkName = sink('run-facts');
+      const taskId = await createTask(alice, {
+        name: 'run facts',
+        jobs: [
+          fileJob('{task.owner}|{run.startedAt}|{run.url}|{run.status}'),
+          { id: 'broken', kind: 'fail', config: { message: 'no data today' } },
+        ],
+        actions: [{ kind: 'collect', config: { sink: sinkName } }],
+      });
+      const { run, files } = await runNow(t, alice, taskId);
+      assert.equal(run.status, 'failed', JSON.stringify(run));
+      assert.equal(
+        files['out.txt'],
+        `alice|${run.startedAt}|https://planner.example.com/runs/${run.id}|{run.status}`,
+        'jobs get the run facts; the status so far is for actions',
+      );
+      const [seen] = received.get(sinkName) ?? [];
+      assert.equal(seen?.placeholders['run.status'], 'failed');
+      assert.equal(seen?.placeholders['run.reason'], 'job broken: no data today');
+      assert.match(String(seen?.placeholders['run.duration']), /^\d+ ms$/);
+    });
+
+    it('gives a run started after another the run it follows as {trigger.*}', async () => {
+      const sinkName = sink('after');
+      const first = await createTask(alice, {
+        name: 'Extract',
+        jobs: [{ kind: 'fail', config: { message: 'the source was empty' } }],
+      });
+      const second = await createTask(alice, {
+        name: 'Report',
+        enabled: true,
+        triggers: [{ kind: 'after-task', config: { taskId: first, on: 'always' } }],
+        jobs: [{ kind: 'text', config: { text: 'done' } }],
+        actions: [{ kind: 'collect', config: { sink: sinkName } }],
+      });
+      const { run: extract } = await runNow(t, alice, first);
+      const [follower] = await runsUntil(t, second, 1);
+      await finished(t, alice, follower?.id ?? '');
+      const [seen] = received.get(sinkName) ?? [];
+      assert.deepEqual(
+        Object.fromEntries(
+          Object.entries(seen?.placeholders ?? {}).filter(([name]) => name.startsWith('trigger.')),
+        ),
+        {
+          'trigger.task.id': first,
+          'trigger.task.name': 'Extract',
+          'trigger.run.id': extract.id,
+          'trigger.run.status': 'failed',
+          'trigger.run.reason': extract.reason,
+        },
+      );
     });
 
     it('gives every series item its fields as placeholders, over a run parameter of the same name', async () => {
@@ -229,7 +287,15 @@ for (const backend of await backends()) {
 
       const [next] = await runsUntil(t, follower, 1);
       const followed = await finished(t, alice, next?.id ?? '');
-      assert.deepEqual(followed.run.parameters, { code: '3', state: 'of exit code' });
+      assert.deepEqual(followed.run.parameters, {
+        code: '3',
+        state: 'of exit code',
+        'trigger.task.id': taskId,
+        'trigger.task.name': 'exit code',
+        'trigger.run.id': run.id,
+        'trigger.run.status': 'succeeded',
+        'trigger.run.reason': '',
+      });
       assert.equal(followed.files['out.txt'], 'code=3 status=of exit code');
     });
 

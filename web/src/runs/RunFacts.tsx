@@ -22,6 +22,21 @@ function lateness(lateMs: number | null): string {
   return lateMs > 0 ? ` (${formatDuration(lateMs)} late)` : ` (${formatDuration(-lateMs)} early)`;
 }
 
+/** The run this one follows (after-task, next-task), from the parameters the engine gave it. */
+function Predecessor({ parameters }: { parameters: Record<string, string> }) {
+  const runId = parameters['trigger.run.id'];
+  if (!runId) return null;
+  const status = parameters['trigger.run.status'];
+  return (
+    <Fact term="Follows">
+      <Link href={`/runs/${encodeURIComponent(runId)}`}>
+        the run of {parameters['trigger.task.name'] || 'another task'}
+      </Link>
+      {status ? ` (${words(status)})` : ''}
+    </Fact>
+  );
+}
+
 /** What a run is: status, why and when it ran, how long, why it ended so. */
 export function RunFacts({ run }: { run: RunView }) {
   return (
@@ -31,6 +46,7 @@ export function RunFacts({ run }: { run: RunView }) {
         {run.cancelRequested && run.status === 'running' && ' (cancel requested)'}
       </Fact>
       <Fact term="Cause">{words(run.cause)}</Fact>
+      <Predecessor parameters={run.parameters} />
       <Fact term="Scheduled for">
         <Time iso={run.scheduledFor} zone />
         {run.occurrences > 1 &&

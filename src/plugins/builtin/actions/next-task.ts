@@ -31,7 +31,11 @@ export const nextTaskAction = defineAction({
   accepts: [],
   startsTask: (config) => config.taskId,
   run: async (config, context) => {
-    const runId = await context.host.startTask(config.taskId, config.parameters);
+    const { 'run.status': status, 'run.reason': reason } = context.placeholders;
+    const runId = await context.host.startTask(config.taskId, config.parameters, {
+      status: typeof status === 'string' ? status : 'running',
+      reason: typeof reason === 'string' && reason !== '' ? reason : null,
+    });
     if (runId === null) {
       context.log.warn(
         `next-task: not starting task ${config.taskId}: it already ran in this chain (a loop)`,
