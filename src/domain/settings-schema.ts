@@ -112,7 +112,7 @@ export const SettingsPatch = Type.Object(
     ),
     deniedNetworks: Type.Optional(
       Networks(
-        "Networks tasks may not reach (HTTP, webhooks, a task's own SMTP server, SFTP); the server's own addresses are denied as well",
+        "Networks tasks may not reach (HTTP jobs, webhooks and notice webhooks, a task's own SMTP server, SFTP and FTP uploads, calendar URLs); the server's own addresses are denied as well",
       ),
     ),
     allowPlaintextSmtp: Type.Optional(

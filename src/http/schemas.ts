@@ -2,7 +2,13 @@ import { ACCESS_LEVELS } from '../domain/task-access.ts';
 import { Type } from '@sinclair/typebox';
 import { REASON_CODE_LIST } from '../domain/reason-codes.ts';
 import { RUN_CAUSES, RUN_STATUSES } from '../domain/run.ts';
-import { ActionInput, ComponentInput, JobInput, PolicyInput } from '../domain/task-schema.ts';
+import {
+  ActionInput,
+  ComponentInput,
+  JobInput,
+  NoticesInput,
+  PolicyInput,
+} from '../domain/task-schema.ts';
 
 const Timestamp = Type.String({ format: 'date-time' });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
@@ -68,6 +74,9 @@ export const TaskSchema = Type.Object(
     actions: Type.Array(StoredAction),
     series: Nullable(StoredComponent),
     policy: Type.Required(PolicyInput),
+    notices: Type.Union([Type.Required(NoticesInput), Type.Null()], {
+      description: "Its failure notices; null: the server's default",
+    }),
     expiresAt: Nullable(Timestamp),
     hidden: Type.Boolean({ description: "Its schedule has ended: not in its owner's list" }),
     lastRun: Nullable(LastRunSchema),

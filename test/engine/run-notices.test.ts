@@ -77,6 +77,8 @@ for (const backend of await backends()) {
         webhook: `${hook.url}/notices`,
       };
       const taskId = await create(alice, { jobs: [failing], notices });
+      const stored = await alice.get(`/api/v1/tasks/${taskId}`);
+      assert.deepEqual(stored.body.notices, { ...notices, toOwner: true, quietMinutes: 60 });
       const before = hook.requests.length;
       const ended = await run(alice, taskId);
       assert.equal(ended.status, 'failed');

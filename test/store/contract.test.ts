@@ -932,9 +932,10 @@ function taskListContract(backend: Backend, fresh: FreshStores): void {
       assert.deepEqual(states.get(first.id), { ...failing, withheld: { count: 4, since: 7 } });
       assert.deepEqual(states.get(second.id), { ...calm, withheld: { count: 0, since: null } });
       await store().tasks.delete(first.id);
-      assert.deepEqual([...(await store().noticeStates.of([first.id, second.id])).keys()], [
-        second.id,
-      ]);
+      assert.deepEqual(
+        [...(await store().noticeStates.of([first.id, second.id])).keys()],
+        [second.id],
+      );
     });
   });
 

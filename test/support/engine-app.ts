@@ -120,5 +120,10 @@ export async function startEngineApp(
 /** A noticer as the app's engine has, for code that ends runs outside an engine (a sweep). */
 export function noticerOf(t: EngineApp): Noticer {
   const { registry, box, settings } = t.services;
-  return new Noticer({ registry, box, settings: (store) => settings.recent(store), logger: console });
+  return new Noticer({
+    registry,
+    box,
+    settings: (store) => settings.recent(store),
+    logger: console,
+  });
 }

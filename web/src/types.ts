@@ -1,6 +1,7 @@
 import type { TaskAccess } from '../../src/domain/task-access.ts';
 import type { MisfirePolicy, OverlapPolicy } from '../../src/domain/policy-names.ts';
 import type { ReasonCode } from '../../src/domain/reason-codes.ts';
+import type { RunNotices } from '../../src/domain/run-notices.ts';
 
 /** Who is logged in and what they may do (GET /me). */
 export interface Me {
@@ -71,6 +72,9 @@ export interface Directory {
   groups: Array<{ id: string; name: string }>;
 }
 
+/** Where a task's failure notices go and when, as the server defines them. */
+export type { NoticeEvent, RunNotices } from '../../src/domain/run-notices.ts';
+
 /** A task as the API returns it. */
 export interface Task {
   id: string;
@@ -88,6 +92,8 @@ export interface Task {
   actions: Component[];
   series: Component | null;
   policy: Policy;
+  /** Its own failure notices; null: the server's default. */
+  notices: RunNotices | null;
   expiresAt: string | null;
   hidden: boolean;
   lastRun: RunSummary | null;
@@ -176,6 +182,11 @@ export interface JsonSchema {
   maxLength?: number;
   pattern?: string;
   secret?: boolean;
+  /**
+   * A property shown only while each sibling named here holds one of the values listed (its
+   * default when unset), e.g. { format: ['xlsx'] }; a hidden one keeps its value.
+   */
+  showWhen?: Record<string, unknown[]>;
   additionalProperties?: boolean | JsonSchema;
   patternProperties?: Record<string, JsonSchema>;
 }

@@ -56,8 +56,8 @@ function NetworkList({
 }
 
 /**
- * The networks tasks may reach (HTTP jobs, webhooks, a task's own SMTP server, SFTP): the
- * denied and the allowed lists, one network per line, saved together.
+ * The networks tasks may reach (HTTP jobs, webhooks, a task's own SMTP server, SFTP and FTP
+ * uploads, calendar URLs): the denied and the allowed lists, one network per line, saved together.
  */
 export function NetworksForm({ networks }: { networks: Lists }) {
   const save = useSaveSettings();
@@ -83,11 +83,11 @@ export function NetworksForm({ networks }: { networks: Lists }) {
     <form className="card" onSubmit={submit} aria-labelledby="networks-heading">
       <h2 id="networks-heading">Networks</h2>
       <p className="muted">
-        Where tasks may connect: HTTP jobs, webhooks, an e-mail action’s own SMTP server and SFTP
-        uploads. Each host is checked after its name is resolved, and again on every redirect. An
-        address is allowed when an allowed network holds it, or when no denied network does; this
-        server’s own addresses are denied unless allowed. The default SMTP server above is not
-        checked.
+        Where tasks may connect: HTTP jobs, webhooks (actions and failure notices), a task’s own
+        SMTP server, SFTP and FTP uploads, and the URLs of calendar triggers. Each host is checked
+        after its name is resolved, and again on every redirect. An address is allowed when an
+        allowed network holds it, or when no denied network does; this server’s own addresses are
+        denied unless allowed. The default SMTP server above is not checked.
       </p>
       <NetworkList
         label="Denied networks"

@@ -1,3 +1,5 @@
+import type { RunNotices } from '../types.ts';
+
 /** A user as GET /users returns it. */
 export interface User {
   id: string;
@@ -66,6 +68,10 @@ export interface Settings {
   /** Tasks' own SMTP servers may take a login unencrypted (no STARTTLS offered). */
   allowPlaintextSmtp: boolean;
   limits: Limits;
+  /** The failure notices of tasks without their own (no event: none). */
+  notices: RunNotices;
+  /** The server's address as people reach it: links in notices and {run.url} start with it. */
+  publicUrl: string | null;
 }
 
 export type DataSourceKind = 'sqlite' | 'postgres' | 'mysql';

@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../api.ts';
+import type { NoticesDraft } from '../tasks/notices-draft.ts';
 import type { TaskGrant } from '../types.ts';
 import type { Limits, Settings } from './admin-types.ts';
 
@@ -10,10 +11,12 @@ export type ServerSettings = Settings & { newTaskGrants: TaskGrant[] };
 
 /**
  * A change to the settings: what is sent is replaced; of the limits, each one sent. A limit
- * may be sent as the text typed when it is no number, for the server to name what is wrong.
+ * may be sent as the text typed when it is no number, for the server to name what is wrong;
+ * notices without a quiet period take the server's default one.
  */
-export type SettingsPatch = Partial<Omit<ServerSettings, 'limits'>> & {
+export type SettingsPatch = Partial<Omit<ServerSettings, 'limits' | 'notices'>> & {
   limits?: { [Key in keyof Limits]?: Limits[Key] | string };
+  notices?: NoticesDraft;
 };
 
 /** The server-wide settings. */

@@ -1,5 +1,6 @@
 import { SchemaField } from '../tasks/schema/SchemaField.tsx';
 import { SchemaJsonField } from '../tasks/schema/SchemaJsonField.tsx';
+import { isShown } from '../tasks/schema/schema-shape.ts';
 import type { JsonSchema } from '../types.ts';
 
 /** Props of a form generated from a JSON Schema. */
@@ -15,8 +16,9 @@ export interface SchemaFormProps {
 }
 
 /**
- * A form for an object from its JSON Schema: one control per property, help from the
- * descriptions, defaults filled in, and the API's errors beside the fields they name.
+ * A form for an object from its JSON Schema: one control per property (those with a showWhen
+ * only while it holds), help from the descriptions, defaults filled in, and the API's errors
+ * beside the fields they name.
  */
 export function SchemaForm({ schema, value, onChange, pointer, issueAt }: SchemaFormProps) {
   if (!schema.properties) {
@@ -36,8 +38,10 @@ export function SchemaForm({ schema, value, onChange, pointer, issueAt }: Schema
       />
     );
   }
-  const entries = Object.entries(schema.properties);
-  if (entries.length === 0) return <p className="muted">Nothing to set up.</p>;
+  const properties = Object.entries(schema.properties);
+  if (properties.length === 0) return <p className="muted">Nothing to set up.</p>;
+  // A field that applies only to some values of another (showWhen) waits for one of them.
+  const entries = properties.filter(([, property]) => isShown(property, schema, value));
   const required = new Set(schema.required ?? []);
   const setProperty = (name: string, next: unknown) => {
     const copy = { ...value };

@@ -6,15 +6,17 @@ import { FolderRootsForm } from '../admin/FolderRootsForm.tsx';
 import { LdapSection, OidcSection } from '../admin/IdentitySections.tsx';
 import { LimitsForm } from '../admin/LimitsForm.tsx';
 import { NetworksForm } from '../admin/NetworksForm.tsx';
+import { NoticesForm } from '../admin/NoticesForm.tsx';
 import { PlaintextSmtpForm } from '../admin/PlaintextSmtpForm.tsx';
+import { PublicUrlForm } from '../admin/PublicUrlForm.tsx';
 import { SmtpForm } from '../admin/SmtpForm.tsx';
 import { useSettings } from '../admin/use-settings.ts';
 import '../admin/admin.css';
 import { NotAllowedPage } from './NotAllowedPage.tsx';
 
 /**
- * Server-wide settings: the SMTP server, the allowed folders and networks, the limits per user,
- * the rights of new tasks, the data sources.
+ * Server-wide settings: the SMTP server, the default failure notices, the server's address, the
+ * allowed folders and networks, the limits per user, the rights of new tasks, the data sources.
  */
 export function AdminSettingsPage() {
   const me = useMe();
@@ -42,6 +44,8 @@ export function AdminSettingsPage() {
         <>
           <SmtpForm smtp={settings.data.smtp} />
           <PlaintextSmtpForm allowed={settings.data.allowPlaintextSmtp} />
+          <NoticesForm notices={settings.data.notices} />
+          <PublicUrlForm publicUrl={settings.data.publicUrl} />
           <FolderRootsForm roots={settings.data.folderRoots} />
           <NetworksForm networks={settings.data} />
           <LimitsForm limits={settings.data.limits} />

@@ -8,6 +8,7 @@ import { TaskEditorActions } from './TaskEditorActions.tsx';
 import { TaskErrorSummary } from './TaskErrorSummary.tsx';
 import { TaskGeneralTab } from './TaskGeneralTab.tsx';
 import { TaskHookUrls } from './TaskHookUrls.tsx';
+import { TaskNoticesTab } from './TaskNoticesTab.tsx';
 import { controlIdOf, tabOf, type TaskTabId } from './task-issues.ts';
 import { RIGHTS_PROBLEM_ID } from './TaskGrantsEditor.tsx';
 import { TaskRightsTab } from './TaskRightsTab.tsx';
@@ -24,6 +25,7 @@ const TAB_LABELS: Array<[TaskTabId, string]> = [
   ['jobs', 'Jobs'],
   ['actions', 'Actions'],
   ['series', 'Series'],
+  ['notices', 'Notices'],
   ['rights', 'Rights'],
 ];
 
@@ -224,6 +226,15 @@ function TaskTabContent({
             max={1}
           />
         </>
+      );
+    case 'notices':
+      return (
+        <TaskNoticesTab
+          task={editor.base}
+          notices={draft.notices}
+          onChange={change}
+          issueAt={issueAt}
+        />
       );
     case 'rights':
       return (

@@ -1,6 +1,7 @@
 import type { Component, ComponentKind, Policy, Task } from '../types.ts';
 import { DEFAULT_POLICY } from '../../../src/domain/task.ts';
 import { browserZone } from './format.ts';
+import type { NoticesDraft } from './notices-draft.ts';
 import { defaultValue } from './schema/schema-shape.ts';
 
 /** A task's policy as the editor holds it: an empty number field leaves the server default. */
@@ -18,6 +19,8 @@ export interface TaskDraft {
   actions: Component[];
   series: Component | null;
   policy: PolicyDraft;
+  /** Its own failure notices; null: the server's default. */
+  notices: NoticesDraft | null;
 }
 
 /** A new task: enabled, in the browser's zone, doing nothing yet. */
@@ -33,6 +36,7 @@ export function newDraft(): TaskDraft {
     actions: [],
     series: null,
     policy: { ...DEFAULT_POLICY },
+    notices: null,
   };
 }
 
@@ -49,6 +53,7 @@ export function draftOf(task: Task): TaskDraft {
     actions: task.actions,
     series: task.series,
     policy: task.policy,
+    notices: task.notices ?? null,
   };
 }
 

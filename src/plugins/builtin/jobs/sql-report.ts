@@ -39,10 +39,12 @@ const SqlReportConfig = Type.Object(
       maxLength: 100,
       default: '{task.name}',
       description: "Excel only: the worksheet's name, placeholders filled",
+      showWhen: { format: ['xlsx'] },
     }),
     bom: Type.Boolean({
       default: false,
       description: 'CSV only: start the file with a byte order mark, so Excel reads it as UTF-8',
+      showWhen: { format: ['csv'] },
     }),
     password: Type.String({
       maxLength: 1000,
@@ -50,6 +52,7 @@ const SqlReportConfig = Type.Object(
       secret: true,
       description:
         'html-encrypted only: the password the recipient types to open the report (at least 8 characters); give it to them another way than the file',
+      showWhen: { format: ['html-encrypted'] },
     }),
   },
   { additionalProperties: false },

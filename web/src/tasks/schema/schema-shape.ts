@@ -107,6 +107,23 @@ export function defaultValue(schema: JsonSchema): unknown {
   }
 }
 
+/**
+ * Whether a property of an object is shown: always, unless its showWhen names a sibling whose
+ * value (or default, when unset) is none of those listed.
+ */
+export function isShown(
+  property: JsonSchema,
+  object: JsonSchema,
+  value: Record<string, unknown>,
+): boolean {
+  return Object.entries(property.showWhen ?? {}).every(([sibling, allowed]) => {
+    const siblingSchema = object.properties?.[sibling];
+    const current =
+      value[sibling] === undefined && siblingSchema ? defaultValue(siblingSchema) : value[sibling];
+    return allowed.includes(current);
+  });
+}
+
 /** An object's required fields and fields with defaults; optional ones without stay out. */
 function objectDefaults(schema: JsonSchema): Record<string, unknown> {
   const required = new Set(schema.required ?? []);
