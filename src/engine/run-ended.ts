@@ -1,4 +1,5 @@
 import { FAILURE_STATUSES, type RunStatus } from '../domain/run.ts';
+import type { FollowOutcome } from '../domain/follows.ts';
 import { predecessorParameters } from '../domain/predecessor.ts';
 import type { RunNotices } from '../domain/run-notices.ts';
 import type { TaskPolicy } from '../domain/task.ts';
@@ -25,7 +26,7 @@ function finalEnd({ ticket, notices, status }: EndedRun): FinalEnd {
   return { runId: ticket.id, taskId: ticket.taskId, ownerId: ticket.ownerId, status, notices };
 }
 
-function followsOutcome(on: Follower['on'], status: RunStatus): boolean {
+function followsOutcome(on: FollowOutcome, status: RunStatus): boolean {
   if (status === 'skipped') return false;
   if (on === 'success') return status === 'succeeded';
   if (on === 'failure') return FAILURE_STATUSES.includes(status);
@@ -47,6 +48,33 @@ function followerRun(ended: EndedRun, follower: Follower, now: number): NewRun {
     { state: 'ready', notBefore: now },
     now,
   );
+}
+
+/**
+ * Whether every other task an all-of follower names has ended as it asks within its window and
+ * since the follower last ran from that trigger. The follower is locked first, so that two
+ * nodes writing the last two ends at once see each other's (the second one starts it).
+ */
+async function allOthersEnded(
+  store: Store,
+  follower: Follower,
+  endedTaskId: string,
+  now: number,
+  completed: Set<string>,
+): Promise<boolean> {
+  const key = `${follower.taskId}/${follower.triggerId}`;
+  if (completed.has(key)) return false;
+  await store.tasks.lock([follower.taskId]);
+  const last = await store.runs.latestOfTrigger(follower.taskId, follower.triggerId);
+  const since = Math.max(now - follower.follows.windowMs, (last?.queuedAt.getTime() ?? 0) + 1);
+  const others = follower.follows.taskIds.filter((id) => id !== endedTaskId);
+  const ends = await store.runs.lastEndsOf(others, since);
+  const done = others.every((id) => {
+    const end = ends.get(id);
+    return end !== undefined && followsOutcome(follower.follows.on, end.status);
+  });
+  if (done) completed.add(key);
+  return done;
 }
 
 /** A follower's run, with the run whose end it follows (whose log says why it was left out). */
@@ -110,11 +138,17 @@ export async function followEnds(
   const followers = await store.triggers.followersOf([
     ...new Set(final.map((run) => run.ticket.taskId)),
   ]);
+  // A follower of all of several tasks starts once per batch of ends, however many it holds.
+  const completed = new Set<string>();
   for (const run of final) {
     for (const follower of followers) {
       const { ticket } = run;
-      if (follower.followsTaskId !== ticket.taskId || follower.ownerId !== ticket.ownerId) continue;
-      if (!followsOutcome(follower.on, run.status)) continue;
+      const { follows } = follower;
+      if (!follows.taskIds.includes(ticket.taskId) || follower.ownerId !== ticket.ownerId) continue;
+      if (!followsOutcome(follows.on, run.status)) continue;
+      if (follows.all && !(await allOthersEnded(store, follower, ticket.taskId, now, completed))) {
+        continue;
+      }
       if (ticket.chain.includes(follower.taskId)) {
         const line = `${new Date(now).toISOString()} WARN  after-task: not starting task ${follower.taskId}: it already ran in this chain (a loop)\n`;
         await store.runs.appendLog(ticket.id, line);

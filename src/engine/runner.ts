@@ -93,6 +93,13 @@ function runPlaceholders(
   };
 }
 
+/** The parameters only the engine gives (callers may not name one trigger.*). */
+function engineParameters(parameters: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(parameters).filter(([name]) => name.startsWith('trigger.')),
+  );
+}
+
 /** The execution with the task's secrets written as *** in every message and the reason. */
 function redacted(execution: Execution, log: RunLog): Execution {
   const hide = (text: string | null) => (text === null ? null : log.redactText(text));
@@ -170,7 +177,11 @@ export class Runner {
     const startedAt = this.options.now();
     const { publicUrl } = await this.options.settings();
     // Built-in placeholders win over parameters and series fields: a caller cannot spoof them.
-    const builtins = runPlaceholders(ticket, task, owner, { startedAt, publicUrl });
+    // So do the run it follows ({trigger.*}), which only the engine gives as parameters.
+    const builtins = {
+      ...engineParameters(ticket.parameters),
+      ...runPlaceholders(ticket, task, owner, { startedAt, publicUrl }),
+    };
     const runValues = { ...ticket.parameters, ...builtins };
     const scope = {
       values: runValues,

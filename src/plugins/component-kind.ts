@@ -1,3 +1,4 @@
+import type { FollowSpec } from '../domain/follows.ts';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { FieldIssue } from '../domain/errors.ts';
 import type { ComponentCategory } from '../domain/task.ts';
@@ -38,8 +39,8 @@ export type FireTimes = (afterMs: number) => number | null;
 export interface TriggerKind<S extends TSchema = TSchema> extends KindBase<'trigger', S> {
   /** Scheduled triggers: their fire times in the task's zone; the engine stores the next one. */
   schedule?: (config: Static<S>, timezone: string) => FireTimes;
-  /** Triggers that follow another task of the same owner: which task, and on which outcomes. */
-  follows?: (config: Static<S>) => { taskId: string; on: 'success' | 'failure' | 'always' };
+  /** Triggers that follow other tasks of the same owner: which, on which outcomes, any or all. */
+  follows?: (config: Static<S>) => FollowSpec;
   /** What starts the task, in words for people ("Every day at 09:00"); default: the title. */
   describe?: (config: Static<S>, timezone: string) => string;
   /** Event triggers: started while the task is enabled; returns how to stop. */

@@ -101,6 +101,11 @@ export class SettingsService {
         await requireKnownSubjects(store, patch.newTaskGrants, '/newTaskGrants', null);
         changes.newTaskGrants = patch.newTaskGrants;
       }
+      if (patch.notices || patch.publicUrl !== undefined) {
+        // Notices of every task (their reasons, their logs' ends) and the links in them: an
+        // administrator of all tasks decides where they go.
+        requirePermission(caller, PERMISSIONS.plannerAdmin);
+      }
       if (patch.notices) {
         const issues: FieldIssue[] = [];
         changes.notices = noticesOf(patch.notices, '/notices', issues);

@@ -12,6 +12,7 @@ import type { Lease, RunEntry } from '../domain/run-state.ts';
 import type { CodedReason, RunReason } from '../domain/reason-codes.ts';
 import type { Task, TaskListQuery, TaskPolicy } from '../domain/task.ts';
 import type { NoticeState } from '../domain/run-notices.ts';
+import type { FollowSpec } from '../domain/follows.ts';
 import type { AccessLevel, NamedGrant, TaskGrant } from '../domain/task-access.ts';
 import type {
   ClaimedMessage,
@@ -150,9 +151,8 @@ export interface StoredTrigger {
   fingerprint: string;
   /** Scheduled triggers: when they fire next; null when never again or not scheduled. */
   nextFireAt: number | null;
-  /** After-task triggers: the task they follow, and on which outcomes. */
-  followsTaskId: string | null;
-  followsOn: 'success' | 'failure' | 'always' | null;
+  /** After-task triggers: the tasks they follow, and when. */
+  follows: FollowSpec | null;
 }
 
 /** An after-task trigger of an enabled task, and the task it follows. */
@@ -160,8 +160,7 @@ export interface Follower {
   taskId: string;
   triggerId: string;
   ownerId: string;
-  followsTaskId: string;
-  on: 'success' | 'failure' | 'always';
+  follows: FollowSpec;
 }
 
 /** Triggers of enabled tasks (disabled tasks have none stored). */
@@ -323,6 +322,11 @@ export interface RunHistory {
   /** Appends to the log of a run, whatever its state (notes written after it ended). */
   appendLog(id: string, text: string): Promise<void>;
   latestOf(taskIds: readonly string[]): Promise<Map<string, Run>>;
+  /** The newest end (not a skip) at or after since of each task that has one. */
+  lastEndsOf(
+    taskIds: readonly string[],
+    since: number,
+  ): Promise<Map<string, { status: RunStatus; finishedAt: number }>>;
   /** The newest run of one trigger of the task, if it has any. */
   latestOfTrigger(taskId: string, triggerId: string): Promise<Run | undefined>;
   /** Deletes ended runs the policy no longer keeps; returns how many. */

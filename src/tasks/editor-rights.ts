@@ -61,6 +61,14 @@ export function startedTaskIds(registry: ComponentRegistry, definition: TaskDefi
   });
 }
 
+/** The tasks a definition's triggers follow (after-task and plugins' like it). */
+export function followedTaskIds(registry: ComponentRegistry, definition: TaskDefinition): string[] {
+  return definition.triggers.flatMap((trigger) => {
+    const kind = registry.get('trigger', trigger.kind);
+    return (kind?.category === 'trigger' && kind.follows?.(trigger.config).taskIds) || [];
+  });
+}
+
 /**
  * Every permission the definition reaches: its components', and those of the owner's tasks
  * it starts, followed through their own next-task actions.

@@ -200,37 +200,57 @@ async function createInOrder(
   inDocument: ReadonlySet<string>,
 ): Promise<Task[]> {
   const newIds = new Map<string, string>();
-  const created = new Map<number, Task>();
-  const waitsFor = (task: PreparedTask) =>
-    task.references.some((r) => r.rewritable && inDocument.has(r.taskId) && !newIds.has(r.taskId));
+  const created = new Map<number, { made: Task; waiting: ReadonlySet<number> }>();
+  const unresolved = (reference: TaskReference) =>
+    reference.rewritable && inDocument.has(reference.taskId) && !newIds.has(reference.taskId);
   let pending = [...prepared];
   while (pending.length > 0) {
-    const ready = pending.filter((task) => !waitsFor(task));
+    const ready = pending.filter((task) => !task.references.some(unresolved));
     const batch = ready.length > 0 ? ready : pending.slice(0, 1);
     for (const task of batch) {
       const input = withReferencesRewritten(service.registry, task.input, newIds);
-      const made = await createOne(service, caller, task, input);
-      created.set(task.index, made);
+      // A trigger following a task not made yet (a cycle) could not be saved: it comes later.
+      const waiting = new Set(
+        task.references
+          .filter((r) => r.category === 'trigger' && unresolved(r))
+          .map((r) => r.index),
+      );
+      const triggers = (input.triggers ?? []).filter((_trigger, index) => !waiting.has(index));
+      const made = await createOne(service, caller, task, { ...input, triggers });
+      created.set(task.index, { made, waiting });
       if (task.sourceId !== null) newIds.set(task.sourceId, made.id);
     }
     pending = pending.filter((task) => !batch.includes(task));
   }
   const tasks: Task[] = [];
-  for (const task of prepared)
-    tasks.push(await retargeted(service, caller, created.get(task.index) as Task, newIds));
+  for (const task of prepared) {
+    const { made, waiting } = created.get(task.index) as { made: Task; waiting: Set<number> };
+    tasks.push(await retargeted(service, caller, made, { input: task.input, waiting }, newIds));
+  }
   return tasks;
 }
 
-/** The task with references still naming old ids rewritten (a cycle's), or as it is. */
+/**
+ * The task with every reference pointing at the new ids: those still naming old ids (a
+ * cycle's next-task) rewritten, and the triggers left out at first put back in their places.
+ */
 async function retargeted(
   service: TaskService,
   caller: Caller,
   task: Task,
+  { input, waiting }: { input: TaskCreateInput; waiting: ReadonlySet<number> },
   newIds: ReadonlyMap<string, string>,
 ): Promise<Task> {
-  const { triggers, actions } = definitionToInput(definitionOf(task));
+  const { triggers: stored, actions } = definitionToInput(definitionOf(task));
+  const kept = [...stored];
+  const triggers = (input.triggers ?? []).flatMap((trigger, index) => {
+    if (waiting.has(index)) return [trigger];
+    const made = kept.shift();
+    return made ? [made] : [];
+  });
+  const before = { triggers: stored, actions };
   const rewritten = withReferencesRewritten(service.registry, { triggers, actions }, newIds);
-  if (isDeepStrictEqual(rewritten, { triggers, actions })) return task;
+  if (isDeepStrictEqual(rewritten, before)) return task;
   return service.patch(caller, task.id, { ...rewritten, revision: task.revision });
 }
 

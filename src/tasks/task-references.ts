@@ -4,8 +4,8 @@ import type { ComponentRegistry } from '../plugins/registry.ts';
 /*
  * Tasks point at other tasks by id: an after-task trigger follows one (the kind's `follows`),
  * a next-task action starts one (the kind's `startsTask`). An import gives every task a new
- * id, so these references are found and rewritten here. A kind that names its task in
- * `config.taskId` (both built-ins do) can be rewritten; a reference held elsewhere is left as
+ * id, so these references are found and rewritten here. A kind that names its tasks in
+ * `config.taskId` or `config.taskIds` (the built-ins do) can be rewritten; a reference held elsewhere is left as
  * it is, as a reference to a task outside the document.
  */
 
@@ -27,25 +27,32 @@ export interface TaskReference {
   /** The component's index in its list. */
   index: number;
   taskId: string;
-  /** Whether the id sits in config.taskId, where it can be rewritten. */
+  /** Whether the id sits in config.taskId (or taskIds), where it can be rewritten. */
   rewritable: boolean;
 }
 
-/** The task a component refers to, by its kind; null when none (or the config is unreadable). */
-function referencedId(
+/** The tasks a component refers to, by its kind; none when the config is unreadable. */
+function referencedIds(
   registry: ComponentRegistry,
   category: TaskReference['category'],
   component: ComponentEntry,
-): string | null {
+): string[] {
   const config = component.config ?? {};
   try {
     if (category === 'trigger')
-      return registry.get('trigger', component.kind)?.follows?.(config)?.taskId ?? null;
-    return registry.get('action', component.kind)?.startsTask?.(config) ?? null;
+      return registry.get('trigger', component.kind)?.follows?.(config)?.taskIds ?? [];
+    const started = registry.get('action', component.kind)?.startsTask?.(config);
+    return started ? [started] : [];
   } catch {
     // A config the kind cannot read refers to nothing; saving the task names what is wrong.
-    return null;
+    return [];
   }
+}
+
+/** Whether the id sits in config.taskId or config.taskIds, where it can be rewritten. */
+function isRewritable(config: Record<string, unknown>, taskId: string): boolean {
+  const listed = Array.isArray(config.taskIds) && config.taskIds.includes(taskId);
+  return config.taskId === taskId || listed;
 }
 
 /** Every reference the entry's triggers and actions make to another task. */
@@ -57,10 +64,11 @@ export function referencesOf(registry: ComponentRegistry, entry: ReferringParts)
   ] as const;
   for (const [category, components] of lists) {
     for (const [index, component] of components.entries()) {
-      const taskId = referencedId(registry, category, component);
-      if (typeof taskId !== 'string' || taskId === '') continue;
-      const rewritable = component.config?.taskId === taskId;
-      found.push({ category, index, taskId, rewritable });
+      for (const taskId of referencedIds(registry, category, component)) {
+        if (typeof taskId !== 'string' || taskId === '') continue;
+        const rewritable = isRewritable(component.config ?? {}, taskId);
+        found.push({ category, index, taskId, rewritable });
+      }
     }
   }
   return found;
@@ -73,11 +81,13 @@ export function withReferencesRewritten<T extends ReferringParts>(
   newIds: ReadonlyMap<string, string>,
 ): T {
   const rewrite = (category: TaskReference['category'], component: ComponentEntry) => {
-    const [reference] = referencesOf(registry, { [`${category}s`]: [component] });
-    const newId = reference?.rewritable ? newIds.get(reference.taskId) : undefined;
-    return newId === undefined
-      ? component
-      : { ...component, config: { ...component.config, taskId: newId } };
+    const references = referencesOf(registry, { [`${category}s`]: [component] });
+    if (!references.some((each) => each.rewritable && newIds.has(each.taskId))) return component;
+    const config = { ...component.config };
+    const mapped = (id: unknown) => (typeof id === 'string' ? (newIds.get(id) ?? id) : id);
+    if (typeof config.taskId === 'string') config.taskId = mapped(config.taskId);
+    if (Array.isArray(config.taskIds)) config.taskIds = config.taskIds.map(mapped);
+    return { ...component, config };
   };
   return {
     ...entry,

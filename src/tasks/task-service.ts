@@ -31,8 +31,10 @@ import {
   onlyHarmlessChanges,
   reachedPermissions,
   requireEditorHolds,
+  followedTaskIds,
   startedTaskIds,
 } from './editor-rights.ts';
+import { requireFollowableTasks } from './follow-checks.ts';
 import { defaultGrantsFor } from './grant-subjects.ts';
 import { accessTo, accessToEach } from './task-rights.ts';
 import { requireWithinLimits } from './task-limits.ts';
@@ -262,6 +264,7 @@ export class TaskService {
       if (!(await store.users.lock(ownerId))) throw notFound('User');
       const save = { ownerId, definition, previous: null };
       await requireWithinLimits(store, this.registry, caller, save, now.getTime());
+      await requireFollowableTasks(store, this.registry, { ...save, taskId: id });
       const task: Task = {
         ...definition,
         id,
@@ -308,6 +311,7 @@ export class TaskService {
       const previous = ownerId === task.ownerId ? definitionOf(task) : null;
       const save = { ownerId, definition, previous };
       await requireWithinLimits(store, this.registry, caller, save, now.getTime());
+      await requireFollowableTasks(store, this.registry, { ...save, taskId: id });
       const updated: Task = { ...task, ...definition, ownerId, revision: base + 1, updatedAt: now };
       if (!(await store.tasks.update(updated, base))) throw revisionConflict(task.revision);
       await syncTriggers(store, updated, this.context.registry, now.getTime());
@@ -340,6 +344,23 @@ export class TaskService {
     if (!transfer && onlyHarmlessChanges(definitionOf(task), definition)) return;
     requireEditorHolds(caller, await reachedPermissions(store, this.registry, ownerId, definition));
     if (!transfer) await this.#requireStartedTasksRunnable(store, caller, definition);
+    if (!transfer) await this.#requireFollowedTasksVisible(store, caller, definition);
+  }
+
+  /**
+   * A task that follows another learns of each of its runs ({trigger.task.name},
+   * {trigger.run.reason}): whoever else shapes it must see each task it follows themselves.
+   */
+  async #requireFollowedTasksVisible(
+    store: Store,
+    caller: Caller,
+    definition: TaskDefinition,
+  ): Promise<void> {
+    for (const followed of await store.tasks.getMany(followedTaskIds(this.registry, definition))) {
+      if ((await accessTo(store, caller, followed)) === null) {
+        throw notFound(`The task ${followed.id} that a trigger follows`);
+      }
+    }
   }
 
   /**

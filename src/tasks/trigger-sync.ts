@@ -47,7 +47,6 @@ export function storedTriggersOf(
     const kept = previous.find(
       (row) => row.triggerId === trigger.id && row.fingerprint === fingerprint,
     );
-    const follows = kind.follows?.(trigger.config) ?? null;
     return [
       {
         taskId: task.id,
@@ -55,8 +54,7 @@ export function storedTriggersOf(
         kind: trigger.kind,
         fingerprint,
         nextFireAt: kept ? kept.nextFireAt : firstFireAfter(kind, trigger, task, now),
-        followsTaskId: follows?.taskId ?? null,
-        followsOn: follows?.on ?? null,
+        follows: kind.follows?.(trigger.config) ?? null,
       },
     ];
   });

@@ -71,7 +71,16 @@ for (const backend of await backends()) {
       const view = (await alice.get(`/api/v1/runs/${follower.id}`)).body;
       assert.equal(view.status, 'succeeded', JSON.stringify(view));
       assert.equal(view.cause, 'after-task');
-      assert.deepEqual(view.parameters, { who: 'ann', from: `first ${run.id}`, n: '7' });
+      assert.deepEqual(view.parameters, {
+        who: 'ann',
+        from: `first ${run.id}`,
+        n: '7',
+        'trigger.task.id': first,
+        'trigger.task.name': 'first',
+        'trigger.run.id': run.id,
+        'trigger.run.status': 'succeeded',
+        'trigger.run.reason': '',
+      });
       assert.deepEqual(view.chain, [first, second]);
       assert.equal(view.ownerId, run.ownerId);
       const file = await alice.get(

@@ -112,6 +112,60 @@ for (const backend of await backends()) {
       });
     }
 
+    it('after-task on several tasks, any of them: each end starts the follower', async () => {
+      const t = await open();
+      const a = await createTask(t.admin, { enabled: false, jobs: [{ kind: 'noop' }] });
+      const b = await createTask(t.admin, { enabled: false, jobs: [{ kind: 'noop' }] });
+      const follower = await createTask(t.admin, {
+        triggers: [{ kind: 'after-task', config: { taskIds: [a, b], mode: 'any' } }],
+        jobs: [{ kind: 'noop' }],
+      });
+      await t.ended(await runManually(t.admin, a));
+      await t.ended(await runManually(t.admin, b));
+      const runs = await settle(t, follower);
+      assert.equal(runs.length, 2);
+      assert.deepEqual(runs.map((run) => run.chain[0]).sort(), [a, b].sort());
+    });
+
+    it('after-task on all of several tasks: starts once all have ended within the window, then waits for all again', async () => {
+      const t = await open();
+      const a = await createTask(t.admin, { enabled: false, jobs: [failsOnBoom] });
+      const b = await createTask(t.admin, { enabled: false, jobs: [{ kind: 'noop' }] });
+      const follower = await createTask(t.admin, {
+        triggers: [
+          {
+            kind: 'after-task',
+            config: { taskIds: [a, b], mode: 'all', on: 'success', windowMinutes: 60 },
+          },
+        ],
+        jobs: [{ kind: 'noop' }],
+      });
+      await t.ended(await runManually(t.admin, a, { name: 'boom' }));
+      await t.ended(await runManually(t.admin, b));
+      assert.equal((await runsOf(t, follower)).length, 0, "a's failure does not count for success");
+      await t.ended(await runManually(t.admin, a));
+      const [first] = await settle(t, follower);
+      assert.equal(first?.cause, 'after-task');
+      assert.deepEqual(first?.chain, [a, follower], 'started by the end that completed the set');
+      await t.ended(await runManually(t.admin, a));
+      assert.equal((await runsOf(t, follower)).length, 1, 'b has not ended again since');
+      await t.clock.advance(61 * 60_000);
+      await t.ended(await runManually(t.admin, b));
+      assert.equal((await runsOf(t, follower)).length, 1, "a's end is now outside the window");
+      await t.ended(await runManually(t.admin, a));
+      assert.equal((await settle(t, follower)).length, 2);
+    });
+
+    it('refuses an after-task trigger that names no task', async () => {
+      const t = await open();
+      const refused = await t.admin.post('/api/v1/tasks', {
+        name: 'follows nothing',
+        triggers: [{ kind: 'after-task', config: { on: 'always' } }],
+      });
+      assert.equal(refused.status, 400, JSON.stringify(refused.body));
+      assert.equal(refused.body.errors[0].path, '/triggers/0/config/taskId');
+    });
+
     it('a loop of after-task triggers runs each task once and notes the loop', async () => {
       const t = await open();
       const a = await createTask(t.admin, { jobs: [{ kind: 'noop' }] });
@@ -134,15 +188,35 @@ for (const backend of await backends()) {
       assert.match(log.body, /a loop/);
     });
 
-    it("a task never follows another user's task", async () => {
+    it("a task never follows another user's task: refused when saved, and not started if stored", async () => {
       const t = await open();
       const alice = await t.user('alice');
       const bob = await t.user('bob');
       const mine = await createTask(alice.client, { enabled: false, jobs: [{ kind: 'noop' }] });
-      const theirs = await createTask(bob.client, {
+      const refused = await bob.client.post('/api/v1/tasks', {
+        name: 'follows a stranger',
         triggers: [afterTask(mine, 'always')],
-        jobs: [{ kind: 'noop' }],
       });
+      assert.equal(refused.status, 400, JSON.stringify(refused.body));
+      assert.deepEqual(refused.body.errors, [
+        {
+          in: 'body',
+          path: '/triggers/0/config/taskId',
+          message: `the owner has no task '${mine}' to follow`,
+        },
+      ]);
+      const theirs = await createTask(bob.client, { jobs: [{ kind: 'noop' }] });
+      // As stored before saves were checked (or written around them): the engine still refuses.
+      await t.services.store.triggers.replaceForTask(theirs, [
+        {
+          taskId: theirs,
+          triggerId: 'trigger-old',
+          kind: 'after-task',
+          fingerprint: 'old',
+          nextFireAt: null,
+          follows: { taskIds: [mine], on: 'always', all: false, windowMs: 86_400_000 },
+        },
+      ]);
       const own = await createTask(alice.client, {
         triggers: [afterTask(mine, 'always')],
         jobs: [{ kind: 'noop' }],
@@ -150,6 +224,19 @@ for (const backend of await backends()) {
       await t.ended(await runManually(alice.client, mine));
       assert.equal((await settle(t, own)).length, 1, "the owner's follower runs");
       assert.equal((await runsOf(t, theirs)).length, 0, "another user's does not");
+    });
+
+    it('refuses an after-task trigger on its own task', async () => {
+      const t = await open();
+      const task = await createTask(t.admin, { jobs: [{ kind: 'noop' }] });
+      const refused = await t.admin.patch(
+        `/api/v1/tasks/${task}`,
+        { triggers: [{ kind: 'after-task', config: { taskIds: [task] } }] },
+        { 'if-match': '"1"' },
+      );
+      assert.equal(refused.status, 400, JSON.stringify(refused.body));
+      assert.equal(refused.body.errors[0].path, '/triggers/0/config/taskIds');
+      assert.equal(refused.body.errors[0].message, 'a task cannot follow itself');
     });
 
     it('server-start: an enabled task runs once per engine start; a disabled one never', async () => {

@@ -1427,8 +1427,7 @@ function leaseContract(backend: Backend, fresh: FreshStores): void {
         kind: 'time',
         fingerprint: 'f',
         nextFireAt,
-        followsTaskId: null,
-        followsOn: null,
+        follows: null,
       });
       await store().triggers.replaceForTask(task.id, [
         trigger('later', BASE + 5000),

@@ -48,8 +48,7 @@ function trigger(triggerId: string, nextFireAt: number | null, kind = 'time'): S
     kind,
     fingerprint: 'f',
     nextFireAt,
-    followsTaskId: null,
-    followsOn: null,
+    follows: null,
   };
 }
 

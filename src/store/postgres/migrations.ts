@@ -367,4 +367,28 @@ export const migrations: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    // After-task triggers may follow several tasks (any or all of them): the tasks each follows
+    // are looked up in their own table, and what it asks for is kept with the trigger.
+    id: '0016_follow_several',
+    statements: [
+      `create table task_trigger_follows (
+        task_id text collate "C" not null references tasks(id) on delete cascade,
+        trigger_id text not null,
+        follows_task_id text collate "C" not null,
+        primary key (task_id, trigger_id, follows_task_id)
+      )`,
+      `create index task_trigger_follows_followed on task_trigger_follows(follows_task_id)`,
+      `insert into task_trigger_follows (task_id, trigger_id, follows_task_id)
+        select task_id, trigger_id, follows_task_id from task_triggers
+        where follows_task_id is not null`,
+      `alter table task_triggers add column follows text`,
+      `update task_triggers
+        set follows = '{"taskIds":["' || follows_task_id || '"],"on":"' || follows_on || '","all":false,"windowMs":86400000}'
+        where follows_task_id is not null`,
+      `drop index task_triggers_follows`,
+      `alter table task_triggers drop column follows_task_id`,
+      `alter table task_triggers drop column follows_on`,
+    ],
+  },
 ];

@@ -77,6 +77,29 @@ export class SqlRunHistory implements RunHistory {
       .execute();
   }
 
+  async lastEndsOf(
+    taskIds: readonly string[],
+    since: number,
+  ): Promise<Map<string, { status: RunStatus; finishedAt: number }>> {
+    const ends = new Map<string, { status: RunStatus; finishedAt: number }>();
+    for (const taskId of new Set(taskIds)) {
+      const row = await this.db
+        .selectFrom('runs')
+        .select(['status', 'finished_at'])
+        .where('task_id', '=', taskId)
+        .where('finished_at', '>=', since)
+        .where('status', 'not in', ['queued', 'running', 'skipped'])
+        .orderBy('finished_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      if (row?.finished_at != null) {
+        ends.set(taskId, { status: row.status as RunStatus, finishedAt: row.finished_at });
+      }
+    }
+    return ends;
+  }
+
   async latestOf(taskIds: readonly string[]): Promise<Map<string, Run>> {
     if (taskIds.length === 0) return new Map();
     const newest = this.db

@@ -124,9 +124,10 @@ export interface Database {
     kind: string;
     fingerprint: string;
     next_fire_at: Millis | null;
-    follows_task_id: string | null;
-    follows_on: string | null;
+    /** An after-task trigger's FollowSpec as JSON; null for other triggers. */
+    follows: Json | null;
   };
+  task_trigger_follows: { task_id: string; trigger_id: string; follows_task_id: string };
   saved_files: { folder: string; name: string; task_id: string; saved_at: Millis };
   task_user_grants: { task_id: string; user_id: string; level: AccessLevel };
   task_group_grants: { task_id: string; group_id: string; level: AccessLevel };

@@ -3,6 +3,7 @@ import { chunksOf } from './chunks.ts';
 import type { DialectTraits } from './traits.ts';
 import type { Follower, StoredTrigger, TriggerRepository } from '../store.ts';
 import type { Database } from './schema.ts';
+import type { FollowSpec } from '../../domain/follows.ts';
 
 function fromRow(row: Selectable<Database['task_triggers']>): StoredTrigger {
   return {
@@ -11,8 +12,7 @@ function fromRow(row: Selectable<Database['task_triggers']>): StoredTrigger {
     kind: row.kind,
     fingerprint: row.fingerprint,
     nextFireAt: row.next_fire_at,
-    followsTaskId: row.follows_task_id,
-    followsOn: row.follows_on as StoredTrigger['followsOn'],
+    follows: row.follows === null ? null : (JSON.parse(row.follows) as FollowSpec),
   };
 }
 
@@ -34,7 +34,17 @@ export class SqlTriggerRepository implements TriggerRepository {
 
   async replaceForTask(taskId: string, triggers: readonly StoredTrigger[]): Promise<void> {
     await this.db.deleteFrom('task_triggers').where('task_id', '=', taskId).execute();
+    await this.db.deleteFrom('task_trigger_follows').where('task_id', '=', taskId).execute();
     if (triggers.length === 0) return;
+    const follows = triggers.flatMap((trigger) =>
+      [...new Set(trigger.follows?.taskIds ?? [])].map((followed) => ({
+        task_id: trigger.taskId,
+        trigger_id: trigger.triggerId,
+        follows_task_id: followed,
+      })),
+    );
+    if (follows.length > 0)
+      await this.db.insertInto('task_trigger_follows').values(follows).execute();
     await this.db
       .insertInto('task_triggers')
       .values(
@@ -44,8 +54,7 @@ export class SqlTriggerRepository implements TriggerRepository {
           kind: trigger.kind,
           fingerprint: trigger.fingerprint,
           next_fire_at: trigger.nextFireAt,
-          follows_task_id: trigger.followsTaskId,
-          follows_on: trigger.followsOn,
+          follows: trigger.follows ? JSON.stringify(trigger.follows) : null,
         })),
       )
       .execute();
@@ -136,23 +145,21 @@ export class SqlTriggerRepository implements TriggerRepository {
   async followersOf(taskIds: readonly string[]): Promise<Follower[]> {
     if (taskIds.length === 0) return [];
     const rows = await this.db
-      .selectFrom('task_triggers')
-      .innerJoin('tasks', 'tasks.id', 'task_triggers.task_id')
-      .select([
-        'task_triggers.task_id',
-        'task_triggers.trigger_id',
-        'task_triggers.follows_task_id',
-        'task_triggers.follows_on',
-        'tasks.owner_id',
-      ])
-      .where('task_triggers.follows_task_id', 'in', taskIds)
+      .selectFrom('task_trigger_follows as f')
+      .innerJoin('task_triggers as t', (join) =>
+        join.onRef('t.task_id', '=', 'f.task_id').onRef('t.trigger_id', '=', 'f.trigger_id'),
+      )
+      .innerJoin('tasks', 'tasks.id', 't.task_id')
+      .select(['t.task_id', 't.trigger_id', 't.follows', 'tasks.owner_id'])
+      .distinct()
+      .where('f.follows_task_id', 'in', taskIds)
+      .where('t.follows', 'is not', null)
       .execute();
     return rows.map((row) => ({
       taskId: row.task_id,
       triggerId: row.trigger_id,
       ownerId: row.owner_id,
-      followsTaskId: row.follows_task_id ?? '',
-      on: row.follows_on as Follower['on'],
+      follows: JSON.parse(row.follows ?? 'null') as FollowSpec,
     }));
   }
 

@@ -44,8 +44,17 @@ export function AdminSettingsPage() {
         <>
           <SmtpForm smtp={settings.data.smtp} />
           <PlaintextSmtpForm allowed={settings.data.allowPlaintextSmtp} />
-          <NoticesForm notices={settings.data.notices} />
-          <PublicUrlForm publicUrl={settings.data.publicUrl} />
+          {me.can.administerTasks ? (
+            <>
+              <NoticesForm notices={settings.data.notices} />
+              <PublicUrlForm publicUrl={settings.data.publicUrl} />
+            </>
+          ) : (
+            <p className="muted">
+              The default failure notices and the server address tell of every user’s runs:
+              administrators of all tasks (taskplanner.admin) set them.
+            </p>
+          )}
           <FolderRootsForm roots={settings.data.folderRoots} />
           <NetworksForm networks={settings.data} />
           <LimitsForm limits={settings.data.limits} />

@@ -1,16 +1,9 @@
 import { basename, dirname, isAbsolute } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { watch, type FSWatcher } from 'chokidar';
-import {
-  CALENDAR_LIMITS,
-  parseCalendar,
-  type ParsedCalendar,
-} from '../../../calendar/calendar-events.ts';
-import {
-  fireParameters,
-  firesBetween,
-  type CalendarFire,
-} from '../../../calendar/calendar-fires.ts';
+import { CALENDAR_LIMITS } from '../../../calendar/calendar-events.ts';
+import { fireParameters, type CalendarFire } from '../../../calendar/calendar-fires.ts';
+import { planFires } from '../../../calendar/plan-fires.ts';
 import { coerceError } from '../../../domain/coerce-error.ts';
 import type { FieldIssue } from '../../../domain/errors.ts';
 import { defineTrigger } from '../../define-kind.ts';
@@ -203,7 +196,8 @@ function urlReader(source: UrlSource, context: TriggerContext): CalendarReader {
  * plans the fires of the next days, and starts a run at each; all of it one step at a time.
  */
 class CalendarWatch {
-  #calendar: ParsedCalendar | null = null;
+  /** The calendar as last read (its text); null until one was read. */
+  #calendar: string | null = null;
   /** The planned fires not yet handled, in order. */
   #pending: CalendarFire[] = [];
   /** Fires before this instant have been handled (or were missed). */
@@ -258,28 +252,29 @@ class CalendarWatch {
       throw new Error(`could not read the calendar: ${coerceError(error).message}`);
     }
     if (text === null) return;
-    this.#calendar = parseCalendar(text, this.context.task.timezone);
-    for (const problem of this.#calendar.problems) {
-      this.context.log.warn(`${this.#name}: ${problem}`);
-    }
-    this.#plan(this.context.now());
+    // Planned before it replaces the last calendar: one that cannot be read leaves that in force.
+    await this.#plan(this.context.now(), text);
+    this.#calendar = text;
     await this.#tick();
   }
 
   /** Plans the fires from the cursor (at most the grace back) to the horizon. */
-  #plan(now: number): void {
-    if (!this.#calendar) return;
+  async #plan(now: number, text: string): Promise<void> {
     const from = Math.max(this.#cursor, now - CATCH_UP_GRACE_MS);
-    this.#planEnd = from + HORIZON_MS;
-    const { fires, problems } = firesBetween(this.#calendar, this.config, from, this.#planEnd);
+    const to = from + HORIZON_MS;
+    const { fireAt, leadMinutes, filter } = this.config;
+    const rule = { fireAt, leadMinutes, filter };
+    const request = { text, timezone: this.context.task.timezone, rule, from, to };
+    const { fires, problems } = await planFires(request, this.#stopping.signal);
     for (const problem of problems) this.context.log.warn(`${this.#name}: ${problem}`);
+    this.#planEnd = to;
     this.#pending = fires;
   }
 
   /** Renews the plan at its end, fires what is due, and waits for the next fire. */
   async #tick(): Promise<void> {
     const now = this.context.now();
-    if (now >= this.#planEnd) this.#plan(now);
+    if (now >= this.#planEnd && this.#calendar !== null) await this.#plan(now, this.#calendar);
     while (this.#pending[0] && this.#pending[0].at <= now) {
       const fire = this.#pending.shift() as CalendarFire;
       if (fire.at < now - CATCH_UP_GRACE_MS) {
