@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
+import { coerceError } from '../../domain/coerce-error.ts';
 import type { Task } from '../../domain/task.ts';
 import { compileValidator } from '../../domain/validation.ts';
 import {
@@ -18,6 +20,24 @@ import { IdParams, PageSchema, TaskSchema, responses } from '../schemas.ts';
 import { taskView } from '../views.ts';
 
 const TaskRef = Type.Ref(TaskSchema);
+const CreateParams = Type.Object(
+  {
+    run: Type.Optional(
+      Type.Boolean({ description: 'Run the new task once, right after it is saved' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** Text as a header value carries it: one line of printable ASCII. */
+function headerText(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, '?').slice(0, 500);
+}
+
+/** A run started in a browser session is manual; one over a token or HTTP Basic, api. */
+function causeOf(request: FastifyRequest): 'manual' | 'api' {
+  return request.auth?.session ? 'manual' : 'api';
+}
 const IfMatchHeaders = Type.Object({
   'if-match': Type.Optional(
     Type.String({
@@ -81,18 +101,33 @@ export function taskRoutes(services: Services): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
-          summary: 'Create a task',
+          summary:
+            'Create a task; with ?run=true it also runs once at once (its run in the run-location header)',
+          querystring: CreateParams,
           body: TaskCreateInput,
           response: responses({ 201: TaskRef }),
         },
       },
       async (request, reply) => {
-        const task = await tasks.create(callerOf(request), request.body);
+        const caller = callerOf(request);
+        const task = await tasks.create(caller, request.body);
+        // The task is saved either way: a run refused (a limit) is said in a header, not a 4xx.
+        if (request.query.run) {
+          // (The callbacks return nothing: a reply is thenable, and awaiting it waits for itself.)
+          await runs.start(caller, task.id, causeOf(request), {}).then(
+            (runId) => {
+              reply.header('run-location', `/api/v1/runs/${runId}`);
+            },
+            (error: unknown) => {
+              reply.header('run-refused', headerText(coerceError(error).message));
+            },
+          );
+        }
         return reply
           .status(201)
           .header('location', `/api/v1/tasks/${task.id}`)
           .header('etag', etagOf(task))
-          .send(await viewOf(callerOf(request), task));
+          .send(await viewOf(caller, task));
       },
     );
 
@@ -227,8 +262,12 @@ export function taskRoutes(services: Services): FastifyPluginAsyncTypebox {
         const body =
           request.body === undefined || request.body === null ? {} : validateRunStart(request.body);
         const caller = callerOf(request);
-        const cause = request.auth?.session ? 'manual' : 'api';
-        const runId = await runs.start(caller, request.params.id, cause, body.parameters ?? {});
+        const runId = await runs.start(
+          caller,
+          request.params.id,
+          causeOf(request),
+          body.parameters ?? {},
+        );
         return reply.status(202).header('location', `/api/v1/runs/${runId}`).send({ runId });
       },
     );

@@ -144,6 +144,16 @@ function SaveBar({
       <button type="submit" className="primary" disabled={saving}>
         {saving ? 'Saving…' : editor.base ? 'Save' : 'Create task'}
       </button>
+      {editor.base ? null : (
+        <label className="run-after-create">
+          <input
+            type="checkbox"
+            checked={editor.runAfterCreate}
+            onChange={(event) => editor.setRunAfterCreate(event.target.checked)}
+          />{' '}
+          Run it once when it is created
+        </label>
+      )}
       <span className="muted">{unsavedText(editor.dirty, grants.dirty)}</span>
       <span role="status" className="save-notice">
         {[editor.notice, grants.notice].filter(Boolean).join(' ')}

@@ -53,8 +53,12 @@ export function setTaskEnabled(taskId: string, enabled: boolean): Promise<Task> 
 }
 
 /** Starts a run of a task now; its id. */
-export async function runTaskNow(taskId: string): Promise<string> {
-  return (await api<{ runId: string }>('POST', taskPath(taskId, 'run'))).runId;
+export async function runTaskNow(
+  taskId: string,
+  parameters: Record<string, string> = {},
+): Promise<string> {
+  const body = Object.keys(parameters).length > 0 ? { parameters } : undefined;
+  return (await api<{ runId: string }>('POST', taskPath(taskId, 'run'), body)).runId;
 }
 
 /** Copies a task; the copy belongs to the caller. */

@@ -7,6 +7,17 @@ import { draftOf, newDraft, type TaskDraft } from './task-draft.ts';
 import { leaveNotice, takeNotice } from './task-notice.ts';
 import { refreshTasks, saveTask } from './task-queries.ts';
 
+/** Starts a run of the task just created; the sentence the notice adds about it. */
+async function startRun(taskId: string): Promise<string> {
+  try {
+    await api('POST', `/tasks/${encodeURIComponent(taskId)}/run`);
+    return ' It runs once now: see its History.';
+  } catch (caught) {
+    const why = caught instanceof Error ? caught.message : String(caught);
+    return ` Its run was not started: ${why}`;
+  }
+}
+
 /** The editor's state: the draft, the task it started from, saving and its outcome. */
 export function useTaskEditor(task: Task | null) {
   const client = useQueryClient();
@@ -15,6 +26,8 @@ export function useTaskEditor(task: Task | null) {
   const [error, setError] = useState<Error | null>(null);
   const [notice, setNotice] = useState(() => takeNotice(task?.id));
   const [saving, setSaving] = useState(false);
+  /** A new task only: run it once as soon as it is created. */
+  const [runAfterCreate, setRunAfterCreate] = useState(false);
   const saved = useMemo(() => (base ? draftOf(base) : newDraft()), [base]);
   const dirty = JSON.stringify(draft) !== JSON.stringify(saved);
 
@@ -33,7 +46,8 @@ export function useTaskEditor(task: Task | null) {
       await refreshTasks(client, stored);
       setError(null);
       if (!base) {
-        leaveNotice(stored.id, `Created “${stored.name}”.`);
+        const started = runAfterCreate ? await startRun(stored.id) : '';
+        leaveNotice(stored.id, `Created “${stored.name}”.${started}`);
         navigate(`/tasks/${encodeURIComponent(stored.id)}`, { replace: true });
         return true;
       }
@@ -66,5 +80,8 @@ export function useTaskEditor(task: Task | null) {
     void refreshTasks(client, moved);
   };
 
-  return { base, draft, change, dirty, saving, save, error, issueAt, notice, reload, transferred };
+  return {
+    ...{ base, draft, change, dirty, saving, save, error, issueAt, notice, reload, transferred },
+    ...{ runAfterCreate, setRunAfterCreate },
+  };
 }

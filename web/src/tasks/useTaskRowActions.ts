@@ -51,9 +51,9 @@ export function useTaskRowActions({
         error: false,
       };
     });
-  const run = (task: Task) =>
+  const run = (task: Task, parameters: Record<string, string> = {}) =>
     void act(task, async () => {
-      const runId = await runTaskNow(task.id);
+      const runId = await runTaskNow(task.id, parameters);
       await client.invalidateQueries({ queryKey: ['runs'] });
       return {
         text: `“${task.name}” started.`,
