@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useModalDialog } from '../components/use-modal-dialog.ts';
 import { api, ApiError, query } from '../api.ts';
 import { FieldGroup } from '../components/Field.tsx';
 import type { User } from './admin-types.ts';
@@ -186,13 +187,7 @@ interface DialogProps {
  * to someone. A modal dialog: Escape cancels, and the focus returns to where it was.
  */
 export function UserDeleteDialog({ user, ...props }: DialogProps & { user: User | null }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const element = dialog.current;
-    if (!element) return;
-    if (user && !element.open) element.showModal();
-    if (!user && element.open) element.close();
-  }, [user]);
+  const dialog = useModalDialog(user !== null);
   return (
     <dialog
       ref={dialog}

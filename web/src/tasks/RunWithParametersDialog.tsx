@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useState, type KeyboardEvent } from 'react';
+import { useModalDialog } from '../components/use-modal-dialog.ts';
 import type { Task } from '../types.ts';
 import { parameterNamesOf } from './task-parameters.ts';
 
@@ -24,17 +25,8 @@ export function RunWithParametersDialog(props: {
   onRun: (task: Task, parameters: Record<string, string>) => void;
 }) {
   const { task, busy, onCancel, onRun } = props;
-  const dialog = useRef<HTMLDialogElement>(null);
   const [rows, setRows] = useState<Row[]>([]);
-  useEffect(() => {
-    const element = dialog.current;
-    if (!element) return;
-    if (task && !element.open) {
-      setRows(rowsOf(task));
-      element.showModal();
-    }
-    if (!task && element.open) element.close();
-  }, [task]);
+  const dialog = useModalDialog(task !== null, () => task && setRows(rowsOf(task)));
   const change = (index: number, part: Partial<Row>) =>
     setRows((current) => current.map((row, i) => (i === index ? { ...row, ...part } : row)));
   const run = () => {

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useModalDialog } from '../components/use-modal-dialog.ts';
 import type { Task } from '../types.ts';
 
 /** Asks before deleting a task; a modal dialog (Escape cancels, the focus returns after). */
@@ -9,13 +9,7 @@ export function TaskDeleteDialog(props: {
   onConfirm: (task: Task) => void;
 }) {
   const { task, busy, onCancel, onConfirm } = props;
-  const dialog = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const element = dialog.current;
-    if (!element) return;
-    if (task && !element.open) element.showModal();
-    if (!task && element.open) element.close();
-  }, [task]);
+  const dialog = useModalDialog(task !== null);
   return (
     <dialog
       ref={dialog}
