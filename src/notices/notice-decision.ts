@@ -14,14 +14,17 @@ export interface NoticeDecision {
   send: { event: NoticeEvent; withheld: WithheldNotices } | null;
   /** The state to remember; null when it stays as it was. */
   next: NoticeState | null;
+  /** A notice held back in the quiet period: its event and when the quiet ends. */
+  heldBack: { event: NoticeEvent; until: number } | null;
 }
 
-const NOTHING: NoticeDecision = { send: null, next: null };
+const NOTHING: NoticeDecision = { send: null, next: null, heldBack: null };
 
 /**
  * Decides the notice of a run that ended for good: the event it is, if the task's notices want
  * it, unless the quiet period since the last notice still runs (then it is counted for the
- * next one, and a summary goes with that).
+ * next one, and a summary goes with that). A recovery is never held back: whoever was told of
+ * the failure must learn that it is over.
  */
 export function decideNotice(
   state: NoticeState,
@@ -34,16 +37,17 @@ export function decideNotice(
   const event = noticeEventOf(status, state.failing);
   const moved = { ...state, failing };
   if (event === null || !notices.on.includes(event)) {
-    return { send: null, next: failing === state.failing ? null : moved };
+    return { send: null, next: failing === state.failing ? null : moved, heldBack: null };
   }
   const quietUntil =
     state.lastSentAt === null ? null : state.lastSentAt + notices.quietMinutes * 60_000;
-  if (quietUntil !== null && now < quietUntil) {
+  if (event !== 'recovery' && quietUntil !== null && now < quietUntil) {
     const withheld = { count: state.withheld.count + 1, since: state.withheld.since ?? now };
-    return { send: null, next: { ...moved, withheld } };
+    return { send: null, next: { ...moved, withheld }, heldBack: { event, until: quietUntil } };
   }
   return {
     send: { event, withheld: state.withheld },
     next: { ...moved, lastSentAt: now, withheld: { count: 0, since: null } },
+    heldBack: null,
   };
 }

@@ -83,12 +83,24 @@ export class Noticer {
       if (decision.next) changed.set(end.taskId, decision.next);
       if (decision.send)
         decided.push({ end, notices, own: end.notices !== null, ...decision.send });
+      if (decision.heldBack) await this.#noteHeldBack(tx, end, decision.heldBack, now);
     }
     await tx.noticeStates.save([...changed.values()]);
     for (const each of decided) {
       const notice = await this.#noticeOf(tx, each, settings);
       if (notice) await this.#send(tx, { ...each, notice }, settings, now);
     }
+  }
+
+  /** Says in the run's log that its notice waits for the quiet period's end. */
+  async #noteHeldBack(
+    tx: Store,
+    end: FinalEnd,
+    { event, until }: { event: NoticeEvent; until: number },
+    now: number,
+  ): Promise<void> {
+    const text = `${event} notice held back: one notice per quiet period, which ends ${new Date(until).toISOString()}; the next notice counts it`;
+    await tx.runs.appendLog(end.runId, logLine(now, 'INFO ', text));
   }
 
   async #noticeOf(

@@ -106,10 +106,13 @@ export class RunService {
     return this.get(caller, id);
   }
 
-  /** The log so far: from this node's memory while it runs here, else as last saved. */
+  /**
+   * The log so far: from this node's memory while it runs here, else as saved (once its end is
+   * written, the saved log also holds the notes written with it, such as its notices).
+   */
   async log(caller: Caller, id: string): Promise<{ run: Run; text: string }> {
     const run = await this.get(caller, id);
-    const live = this.live.get(id);
+    const live = isFinal(run.status) ? undefined : this.live.get(id);
     return { run, text: live ? live.log.text : ((await this.store.runs.log(id)) ?? '') };
   }
 

@@ -93,7 +93,8 @@ describe('mail in the browser', { skip }, () => {
       assert.match((await messageRow(page, 'Weekly figures').textContent()) ?? '', /Partly sent/);
       await screenshot(page, 'outbox');
       await held.getByRole('button', { name: 'Cancel “Held back”' }).click();
-      await held.getByText('Canceled').waitFor();
+      await held.getByText('Canceled', { exact: true }).waitFor();
+      await held.getByText('not sent: canceled').waitFor();
       assert.equal(await held.getByRole('button', { name: /Cancel/ }).count(), 0);
       // Only canceled messages, by the filter.
       await page.getByLabel('Show').selectOption('canceled');
@@ -101,6 +102,8 @@ describe('mail in the browser', { skip }, () => {
         .getByRole('row')
         .filter({ hasText: 'Weekly figures' })
         .waitFor({ state: 'detached' });
+      // The filtered list may come a moment after the old rows went.
+      await messageRow(page, 'Held back').waitFor();
       assert.equal(await messageRow(page, 'Held back').count(), 1);
     });
   });

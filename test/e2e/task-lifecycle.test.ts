@@ -231,6 +231,16 @@ describe('a task from creation to its runs, in the browser', { skip }, () => {
       const dialog = page.getByRole('dialog', { name: /with parameters/ });
       assert.equal(await dialog.getByLabel('region').count(), 1, 'its own placeholder');
       assert.equal(await dialog.getByLabel('date').count(), 0, 'no built-in one');
+      await dialog.getByRole('button', { name: 'Add a parameter' }).click();
+      await dialog.getByLabel('Name of parameter 2').fill('my region!');
+      await dialog.getByLabel('Value of parameter 2').fill('x');
+      await dialog.getByRole('button', { name: 'Run' }).click();
+      await dialog
+        .getByRole('alert')
+        .getByText(/“my region!” cannot be a parameter’s name/)
+        .waitFor();
+      assert.equal(await dialog.isVisible(), true, 'the dialog stays open with what was typed');
+      await dialog.getByLabel('Value of parameter 2').fill('');
       await dialog.getByLabel('region').fill('north');
       // Enter runs, as in a form (the dialog sits inside the editor's form, which must not save).
       await dialog.getByLabel('region').press('Enter');
@@ -244,6 +254,50 @@ describe('a task from creation to its runs, in the browser', { skip }, () => {
       { as: needed(alice, 'alice') },
     );
     assert.deepEqual(runs.body.items[0]?.parameters, { region: 'north' });
+  });
+
+  it('makes a task follow two others, starting once all of them have ended', async () => {
+    const as = { as: needed(alice, 'alice') };
+    const made: string[] = [];
+    for (const name of ['Load orders', 'Load stock']) {
+      const created = await harness().api<{ id: string }>('POST', '/tasks', {
+        ...as,
+        body: { name, enabled: false },
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      made.push(created.body.id);
+    }
+    let followerId = '';
+    await withPage(harness(), 'after-several', async (page) => {
+      await logIn(page, needed(alice, 'alice'), '/tasks/new');
+      await page.getByLabel('Name', { exact: true }).fill('Publish both');
+      await page.getByRole('tab', { name: /^Triggers/ }).click();
+      await page.getByLabel('Kind of trigger').selectOption('after-task');
+      await page.getByRole('button', { name: 'Add trigger' }).click();
+      const trigger = page.getByRole('region', { name: /^1\. / });
+      await trigger.getByLabel('Task to follow').selectOption({ label: 'Load orders' });
+      await trigger.getByLabel('Also follow').selectOption({ label: 'Load stock' });
+      await trigger
+        .getByRole('group', { name: 'Tasks it follows' })
+        .getByText('Load stock')
+        .waitFor();
+      await trigger.getByLabel('Start it once all of them have ended').check();
+      await trigger.getByLabel(/^All within/).fill('90');
+      await page.getByRole('button', { name: 'Create task' }).click();
+      await page.getByRole('status').filter({ hasText: 'Created “Publish both”' }).waitFor();
+      followerId = new URL(page.url()).pathname.split('/').at(-1) ?? '';
+    });
+    const stored = await harness().api<{ triggers: Array<{ config: unknown }> }>(
+      'GET',
+      `/tasks/${followerId}`,
+      as,
+    );
+    assert.deepEqual(stored.body.triggers[0]?.config, {
+      on: 'always',
+      taskIds: made,
+      mode: 'all',
+      windowMinutes: 90,
+    });
   });
 
   it("hides alice's task and run from bob: not listed, and not found by address", async () => {

@@ -1,7 +1,10 @@
 import { useState, type KeyboardEvent } from 'react';
 import { useModalDialog } from '../components/use-modal-dialog.ts';
 import type { Task } from '../types.ts';
+import { PARAMETER_NAME_PATTERN } from '../../../src/domain/placeholders.ts';
 import { parameterNamesOf } from './task-parameters.ts';
+
+const PARAMETER_NAME = new RegExp(PARAMETER_NAME_PATTERN);
 
 /** One parameter row: its name (fixed for the task's own placeholders) and value. */
 interface Row {
@@ -26,12 +29,24 @@ export function RunWithParametersDialog(props: {
 }) {
   const { task, busy, onCancel, onRun } = props;
   const [rows, setRows] = useState<Row[]>([]);
-  const dialog = useModalDialog(task !== null, () => task && setRows(rowsOf(task)));
+  const [problem, setProblem] = useState('');
+  const dialog = useModalDialog(task !== null, () => {
+    if (task) setRows(rowsOf(task));
+    setProblem('');
+  });
   const change = (index: number, part: Partial<Row>) =>
     setRows((current) => current.map((row, i) => (i === index ? { ...row, ...part } : row)));
   const run = () => {
     if (!task) return;
     const given = rows.filter((row) => row.name.trim() !== '' && row.value !== '');
+    const bad = given.find((row) => !PARAMETER_NAME.test(row.name.trim()));
+    if (bad) {
+      // Said here, with what was typed kept, rather than after the dialog has closed.
+      setProblem(
+        `“${bad.name.trim()}” cannot be a parameter’s name: use letters, digits, _ . and - (starting with a letter or _), and nothing under task., run., job. or trigger., which the server fills.`,
+      );
+      return;
+    }
     onRun(task, Object.fromEntries(given.map((row) => [row.name.trim(), row.value])));
   };
   const runOnEnter = (event: KeyboardEvent) => {
@@ -86,6 +101,11 @@ export function RunWithParametersDialog(props: {
               ),
             )}
           </div>
+          {problem ? (
+            <p role="alert" className="field-error">
+              {problem}
+            </p>
+          ) : null}
           <p>
             <button
               type="button"

@@ -145,7 +145,7 @@ function SaveBar({
         {saving ? 'Saving…' : editor.base ? 'Save' : 'Create task'}
       </button>
       {editor.base ? null : (
-        <label className="run-after-create">
+        <label className="inline run-after-create">
           <input
             type="checkbox"
             checked={editor.runAfterCreate}
