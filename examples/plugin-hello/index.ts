@@ -30,7 +30,12 @@ const HelloConfig = Type.Object(
 /** Action `hello-note`: appends the greetings to a file in a folder an administrator allows. */
 const NoteConfig = Type.Object(
   {
-    folder: Type.String({ minLength: 1, maxLength: 4096, description: 'An allowed folder' }),
+    folder: Type.String({
+      minLength: 1,
+      maxLength: 4096,
+      folder: true,
+      description: 'An allowed folder',
+    }),
     fileName: Type.String({
       minLength: 1,
       maxLength: 255,

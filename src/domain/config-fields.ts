@@ -3,14 +3,27 @@
  * every string in it):
  * `secret: true` (encrypted at rest, masked in the API, never filled with placeholders),
  * `placeholders: false` (passed as written; the component binds placeholders itself, as SQL does)
- * and `destination: true` (where the component sends data: a stored secret is not kept when
- * it changes, so a new destination cannot receive the old secret).
+ * `destination: true` (where the component sends data: a stored secret is not kept when
+ * it changes, so a new destination cannot receive the old secret), `folder: true` (a file or
+ * folder on the server, refused at save unless inside the allowed folders) and
+ * `dataSource: true` (the name of a data source, refused at save unless the owner may use it).
  */
 export interface FieldAnnotations {
   secret: boolean;
   placeholders: boolean;
   destination: boolean;
+  folder: boolean;
+  dataSource: boolean;
 }
+
+/** A field with no annotation: a plain text, its placeholders filled. */
+const PLAIN: FieldAnnotations = {
+  secret: false,
+  placeholders: true,
+  destination: false,
+  folder: false,
+  dataSource: false,
+};
 
 type Schema = Record<string, unknown>;
 
@@ -32,6 +45,8 @@ function annotationsOf(schemas: readonly Schema[], inherited: FieldAnnotations):
     placeholders:
       inherited.placeholders && !schemas.some((schema) => schema.placeholders === false),
     destination: inherited.destination || schemas.some((schema) => schema.destination === true),
+    folder: inherited.folder || schemas.some((schema) => schema.folder === true),
+    dataSource: inherited.dataSource || schemas.some((schema) => schema.dataSource === true),
   };
 }
 
@@ -121,7 +136,7 @@ function mapValue(
  */
 export function mapConfigStrings(schema: unknown, config: unknown, fn: StringMapper): unknown {
   const root = isObject(schema) ? branches(schema) : [];
-  return mapValue(config, root, { secret: false, placeholders: true, destination: false }, fn);
+  return mapValue(config, root, PLAIN, fn);
 }
 
 /** Whether the schema marks any field secret (so configs of this kind need protecting). */

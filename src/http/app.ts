@@ -21,6 +21,7 @@ import { sendProblem } from './problem.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { outboxRoutes } from './routes/outbox.ts';
 import { componentRoutes } from './routes/components.ts';
+import { folderRoutes } from './routes/folders.ts';
 import { groupRoutes } from './routes/groups.ts';
 import { healthRoutes } from './routes/health.ts';
 import { meRoutes } from './routes/me.ts';
@@ -136,6 +137,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(directoryRoutes(services), { prefix: '/api/v1/directory' });
   await app.register(runRoutes(services), { prefix: '/api/v1/runs' });
   await app.register(componentRoutes(services), { prefix: '/api/v1/components' });
+  await app.register(folderRoutes(services), { prefix: '/api/v1/folders' });
   await app.register(auditRoutes(services), { prefix: '/api/v1/audit' });
   await app.register(outboxRoutes(services), { prefix: '/api/v1/outbox' });
   await app.register(scheduleRoutes(deps.config.timezone), { prefix: '/api/v1/schedules' });

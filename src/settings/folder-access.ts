@@ -29,6 +29,22 @@ function isInside(path: string, root: string): boolean {
   return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }
 
+/** Where an absolute path really leads, and whether that lies inside one of the roots. */
+export interface PathPlace {
+  /** The real path: links followed, `..` resolved; for a path not there yet, by its parent. */
+  real: string;
+  inside: boolean;
+}
+
+/**
+ * Where an absolute path leads, for the run-time check below and the save-time one alike: a
+ * path that does not exist yet is placed by its nearest existing parent.
+ */
+export async function placeOf(path: string, roots: readonly string[]): Promise<PathPlace> {
+  const real = await realPathOf(resolve(path));
+  return { real, inside: roots.some((root) => isInside(real, root)) };
+}
+
 /**
  * The real path of a file or folder a task names, after following every link; throws unless it
  * lies inside one of the allowed roots (themselves stored as real paths).
@@ -40,8 +56,8 @@ export async function allowedPath(path: string, roots: readonly string[]): Promi
       `the path ${path} is outside the allowed folders: an administrator has allowed none yet`,
     );
   }
-  const real = await realPathOf(resolve(path));
-  if (!roots.some((root) => isInside(real, root))) {
+  const { real, inside } = await placeOf(path, roots);
+  if (!inside) {
     const shown = real === resolve(path) ? path : `${path} (${real})`;
     throw new Error(`the path ${shown} is outside the allowed folders`);
   }

@@ -34,8 +34,10 @@ import {
   followedTaskIds,
   startedTaskIds,
 } from './editor-rights.ts';
+import { requireUsableDataSources } from './data-source-checks.ts';
 import { requireFollowableTasks } from './follow-checks.ts';
 import { defaultGrantsFor } from './grant-subjects.ts';
+import { requireAllowedPaths } from './path-checks.ts';
 import { accessTo, accessToEach } from './task-rights.ts';
 import { requireWithinLimits } from './task-limits.ts';
 import { withoutSecrets, type SecretKeeping } from './task-secrets.ts';
@@ -265,6 +267,8 @@ export class TaskService {
       const save = { ownerId, definition, previous: null };
       await requireWithinLimits(store, this.registry, caller, save, now.getTime());
       await requireFollowableTasks(store, this.registry, { ...save, taskId: id });
+      await requireAllowedPaths(store, this.registry, save);
+      await requireUsableDataSources(store, this.registry, save);
       const task: Task = {
         ...definition,
         id,
@@ -312,6 +316,8 @@ export class TaskService {
       const save = { ownerId, definition, previous };
       await requireWithinLimits(store, this.registry, caller, save, now.getTime());
       await requireFollowableTasks(store, this.registry, { ...save, taskId: id });
+      await requireAllowedPaths(store, this.registry, save);
+      await requireUsableDataSources(store, this.registry, save);
       const updated: Task = { ...task, ...definition, ownerId, revision: base + 1, updatedAt: now };
       if (!(await store.tasks.update(updated, base))) throw revisionConflict(task.revision);
       await syncTriggers(store, updated, this.context.registry, now.getTime());

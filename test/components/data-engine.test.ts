@@ -114,9 +114,12 @@ for (const backend of await backends()) {
       const refused = await runTask(t, bob, { jobs: [job] });
       assert.equal(refused.status, 'failed');
       assert.match(failure(refused), /needs the permission 'job\.sql'/);
-      const closed = await runTask(t, alice, {
-        jobs: [{ kind: 'sql-report', config: { dataSource: 'closed', query: 'select 1' } }],
-      });
+      const closedJob = { kind: 'sql-report', config: { dataSource: 'closed', query: 'select 1' } };
+      const unsaved = await alice.post('/api/v1/tasks', { name: 'Closed', jobs: [closedJob] });
+      assert.equal(unsaved.status, 400, 'refused at save (test/api/save-checks.test.ts)');
+      // Named through a placeholder, the data source is known only when the task runs.
+      const viaPlaceholder = { ...closedJob, config: { ...closedJob.config, dataSource: '{db}' } };
+      const closed = await runTask(t, alice, { jobs: [viaPlaceholder] }, { db: 'closed' });
       assert.equal(closed.status, 'failed');
       assert.match(
         failure(closed),

@@ -201,10 +201,19 @@ for (const backend of await backends()) {
     });
 
     it('does not watch a folder outside the roots, nor one reached through a link', async () => {
-      const taskId = await create(watching(outside));
       const link = join(root, 'link-to-outside');
       symlinkSync(outside, link);
+      // Refused at save (test/api/save-checks.test.ts); saved while still allowed, then not.
+      for (const path of [outside, link]) {
+        const refused = await alice.post('/api/v1/tasks', watching(path));
+        assert.equal(refused.status, 400, JSON.stringify(refused.body));
+      }
+      const widened = await t.admin.patch('/api/v1/settings', { folderRoots: [root, outside] });
+      assert.equal(widened.status, 200, JSON.stringify(widened.body));
+      const taskId = await create(watching(outside));
       const linked = await create(watching(link));
+      const narrowed = await t.admin.patch('/api/v1/settings', { folderRoots: [root] });
+      assert.equal(narrowed.status, 200, JSON.stringify(narrowed.body));
       const control = join(root, 'control');
       mkdirSync(control);
       const controlId = await create(watching(control));

@@ -237,7 +237,14 @@ for (const backend of await backends()) {
     });
 
     it('fails for a folder outside the allowed folders', async () => {
-      const run = await runTask(t, alice, { jobs: [job], actions: [saveInto(outside)] });
+      const unsaved = await alice.post('/api/v1/tasks', {
+        name: 'Out',
+        actions: [saveInto(outside)],
+      });
+      assert.equal(unsaved.status, 400, 'refused at save (test/api/save-checks.test.ts)');
+      // Named through a placeholder, the folder is known only when the task runs.
+      const actions = [saveInto('{target}')];
+      const run = await runTask(t, alice, { jobs: [job], actions }, { target: outside });
       assert.equal(run.status, 'failed');
       assert.equal(
         actionOutcome(run).message,

@@ -1,19 +1,21 @@
 // The task examples of the docs are accepted by the API as they are written.
 //
 // Every ```json task block of README.md and docs/**/*.md is posted to POST /api/v1/tasks and
-// must be accepted (2xx, with an id). The setup the examples may assume is a new server and
-// nothing more: its default settings (no allowed folders, no data sources, no SMTP server, the
-// default networks and limits) and an owner holding only `taskplanner` — no taskplanner.admin,
-// so the server's limits (e.g. the minimum interval between a trigger's occurrences) bind the
-// example as they bind a reader. Saving a task checks each component's schema and the kind's own
-// check, and the limits; folders, data sources, networks and permissions are checked when a task
-// runs, not when it is saved — which is what the docs promise ("saving it needs no setup"). An
-// example that needs more to be saved contradicts that, and fails here.
+// must be accepted (2xx, with an id). Saving a task checks each component's schema and the
+// kind's own check, the limits, and what can never work: a file or folder outside the allowed
+// folders, a data source the owner may not use. So the examples assume the setup the docs
+// name beside them (DOCUMENTED_SETUP below: the allowed folder /srv and the data sources
+// `sales` and `hr`, open to every planner) and nothing more: otherwise a new server's default
+// settings (no SMTP server, the default networks and limits) and an owner holding only
+// `taskplanner` — no taskplanner.admin, so the server's limits (e.g. the minimum interval
+// between a trigger's occurrences) bind the example as they bind a reader. Networks and
+// permissions are checked when a task runs, not when it is saved. An example that needs more to
+// be saved than the documented setup contradicts the docs, and fails here.
 //
 // SQLite only: what is checked is the API's validation, which does not depend on the store, so
 // one backend is enough.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
@@ -29,6 +31,12 @@ import {
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * What the docs say an administrator set up for their examples (docs/components.md, README):
+ * the allowed folder /srv, and the data sources the examples query.
+ */
+const DOCUMENTED_SETUP = { folder: '/srv', dataSources: ['sales', 'hr'] };
 
 const blocks = documentationFiles(ROOT).flatMap((file) =>
   codeBlocksOf(readFileSync(join(ROOT, file), 'utf8'), file),
@@ -107,8 +115,25 @@ describe('the API accepts the task examples of the docs (SQLite)', () => {
   let owner: ApiClient;
 
   before(async () => {
-    // A new server's settings: nothing stored beyond what any server starts with.
+    // A new server's settings, but for the documented setup.
     t = await startTestApp(sqlite, 'doc-examples', { allowedNetworks: null });
+    // Straight into the store, as its real path: the API allows only folders that exist, and
+    // this machine need not have /srv. Paths below it are placed by their nearest existing
+    // parent, as on a server where the examples' folders are still to be made.
+    const { folder, dataSources } = DOCUMENTED_SETUP;
+    const real = existsSync(folder) ? realpathSync(folder) : folder;
+    await t.testStore.store.settings.set('folderRoots', [real], new Date());
+    for (const name of dataSources) {
+      const access = { everyone: true, userIds: [], groupIds: [] };
+      const location = `postgres://reports@db.example.com/${name}`;
+      const made = await t.admin.post('/api/v1/data-sources', {
+        name,
+        kind: 'postgres',
+        location,
+        access,
+      });
+      assert.equal(made.status, 201, JSON.stringify(made.body));
+    }
     owner = (await t.user('reader')).client;
   });
   after(async () => {

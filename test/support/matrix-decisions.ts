@@ -128,6 +128,11 @@ export const ROUTE_DECISIONS: Record<string, RouteRule> = {
     allowed: 200,
     why: 'administrators see all; planners only the names of those they may query',
   },
+  'GET /api/v1/folders': {
+    decision: 'planner',
+    allowed: 200,
+    why: 'the allowed folders: paths of tasks outside them are refused at save, so planners see them',
+  },
 
   // The planner: tasks and runs, each user's own.
   'GET /api/v1/tasks': { decision: 'planner', allowed: 200 },

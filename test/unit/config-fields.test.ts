@@ -17,9 +17,10 @@ function annotations(schema: unknown, config: unknown): Record<string, FieldAnno
   return found;
 }
 
-const PLAIN: FieldAnnotations = { secret: false, placeholders: true, destination: false };
-const SECRET: FieldAnnotations = { secret: true, placeholders: true, destination: false };
-const RAW: FieldAnnotations = { secret: false, placeholders: false, destination: false };
+const NONE = { destination: false, folder: false, dataSource: false };
+const PLAIN: FieldAnnotations = { secret: false, placeholders: true, ...NONE };
+const SECRET: FieldAnnotations = { secret: true, placeholders: true, ...NONE };
+const RAW: FieldAnnotations = { secret: false, placeholders: false, ...NONE };
 
 describe('mapConfigStrings', () => {
   it('finds secret and placeholders:false fields through nested objects', () => {
@@ -45,6 +46,21 @@ describe('mapConfigStrings', () => {
       '/server/auth/user': PLAIN,
       '/server/auth/password': SECRET,
       '/sql': RAW,
+    });
+  });
+
+  it('finds folder and dataSource fields, also in a branch of a union', () => {
+    const schema = Type.Object({
+      source: Type.Union([
+        Type.Object({ file: Type.String({ folder: true }) }),
+        Type.Object({ url: Type.String() }),
+      ]),
+      dataSource: Type.String({ dataSource: true }),
+    });
+    const config = { source: { file: '/srv/a.ics' }, dataSource: 'sales' };
+    assert.deepEqual(annotations(schema, config), {
+      '/source/file': { ...PLAIN, folder: true },
+      '/dataSource': { ...PLAIN, dataSource: true },
     });
   });
 

@@ -182,6 +182,10 @@ export interface JsonSchema {
   maxLength?: number;
   pattern?: string;
   secret?: boolean;
+  /** A file or folder on the server: it must lie inside the allowed folders (GET /folders). */
+  folder?: boolean;
+  /** The name of a data source: one the task's owner may use (GET /data-sources). */
+  dataSource?: boolean;
   /**
    * A property shown only while each sibling named here holds one of the values listed (its
    * default when unset), e.g. { format: ['xlsx'] }; a hidden one keeps its value.

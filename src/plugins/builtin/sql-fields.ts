@@ -7,6 +7,7 @@ export const SQL_PERMISSION = 'job.sql';
 export const DataSourceField = Type.String({
   minLength: 1,
   maxLength: 200,
+  dataSource: true,
   description: 'The name of the data source to query (an administrator sets them up)',
 });
 

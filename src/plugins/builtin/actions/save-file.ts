@@ -18,6 +18,7 @@ const SaveFileConfig = Type.Object(
     folder: Type.String({
       minLength: 1,
       maxLength: 4096,
+      folder: true,
       description: 'Folder to save into (inside the allowed folders); made if missing',
     }),
     fileName: FileNameFormat,

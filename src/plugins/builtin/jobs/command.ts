@@ -50,6 +50,7 @@ const CommandConfig = Type.Object(
       Type.String({
         minLength: 1,
         maxLength: 4096,
+        folder: true,
         description:
           'The folder the program runs in; it must lie inside an allowed folder. Default: a fresh private folder',
       }),

@@ -11,6 +11,7 @@ const CsvConfig = Type.Object(
     file: Type.String({
       minLength: 1,
       maxLength: 4096,
+      folder: true,
       description: 'The CSV file (inside the folders an administrator allows); UTF-8',
     }),
     delimiter: Type.String({

@@ -21,6 +21,7 @@ const JsonConfig = Type.Object(
       Type.String({
         minLength: 1,
         maxLength: 4096,
+        folder: true,
         description:
           "A JSON file holding an array of objects (inside the allowed folders; needs the permission 'series.files')",
       }),

@@ -32,6 +32,7 @@ const FileSource = Type.Object(
     file: Type.String({
       minLength: 1,
       maxLength: 4096,
+      folder: true,
       title: 'File',
       description:
         'The .ics file (an absolute path inside the folders an administrator allows); read again whenever it changes',

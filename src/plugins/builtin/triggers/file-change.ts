@@ -12,6 +12,7 @@ const FileChangeConfig = Type.Object(
     path: Type.String({
       minLength: 1,
       maxLength: 4096,
+      folder: true,
       description: 'The file or folder to watch (inside the folders an administrator allows)',
     }),
     recursive: Type.Boolean({ default: true, description: 'Also watch the folders below' }),

@@ -1,6 +1,7 @@
 import type { SchemaFieldProps } from './schema-field-props.ts';
 import { SchemaBooleanField } from './SchemaBooleanField.tsx';
 import { SchemaChoiceField } from './SchemaChoiceField.tsx';
+import { SchemaDataSourceField } from './SchemaDataSourceField.tsx';
 import { SchemaJsonField } from './SchemaJsonField.tsx';
 import { SchemaListField } from './SchemaListField.tsx';
 import { SchemaMultiChoiceField } from './SchemaMultiChoiceField.tsx';
@@ -16,7 +17,16 @@ export function SchemaField(props: SchemaFieldProps) {
   const shape = shapeOf(props.schema);
   switch (shape.kind) {
     case 'text':
-      return <SchemaTextField {...props} multiline={shape.multiline} secret={shape.secret} />;
+      return (
+        <SchemaTextField
+          {...props}
+          multiline={shape.multiline}
+          secret={shape.secret}
+          folder={shape.folder}
+        />
+      );
+    case 'dataSource':
+      return <SchemaDataSourceField {...props} />;
     case 'number':
       return <SchemaNumberField {...props} integer={shape.integer} />;
     case 'boolean':

@@ -1,13 +1,19 @@
 import { Field, type ControlProps } from '../../components/Field.tsx';
 import type { SchemaFieldProps } from './schema-field-props.ts';
+import { AllowedFoldersHint } from './AllowedFoldersHint.tsx';
 import { SchemaLabel } from './SchemaLabel.tsx';
 import { fieldId, helpOf, SECRET_MASK, textOf } from './schema-shape.ts';
 
 const KEEP_SECRET_HELP =
   'A secret is stored: leave the mask as it is to keep it, or type a new one.';
 
-/** A text field; a secret one is a password input that shows the API's mask. */
-export function SchemaTextField(props: SchemaFieldProps & { multiline: boolean; secret: boolean }) {
+/**
+ * A text field; a secret one is a password input that shows the API's mask, and one naming a
+ * file or folder lists the allowed folders under it.
+ */
+export function SchemaTextField(
+  props: SchemaFieldProps & { multiline: boolean; secret: boolean; folder?: boolean },
+) {
   const { name, schema, value, required, onChange, pointer, issueAt, multiline, secret } = props;
   const id = fieldId(pointer);
   const error = issueAt(pointer);
@@ -24,7 +30,15 @@ export function SchemaTextField(props: SchemaFieldProps & { multiline: boolean; 
     <Field
       id={id}
       label={<SchemaLabel name={name} schema={schema} required={required} />}
-      help={help}
+      help={
+        props.folder ? (
+          <>
+            {help} <AllowedFoldersHint />
+          </>
+        ) : (
+          help
+        )
+      }
       error={error}
     >
       {(wiring) =>

@@ -2,7 +2,8 @@ import type { JsonSchema } from '../../types.ts';
 
 /** How a schema is edited: which control the form shows for it. */
 export type FieldShape =
-  | { kind: 'text'; multiline: boolean; secret: boolean }
+  | { kind: 'text'; multiline: boolean; secret: boolean; folder: boolean }
+  | { kind: 'dataSource' }
   | { kind: 'number'; integer: boolean }
   | { kind: 'boolean' }
   | { kind: 'choice'; options: Array<{ value: unknown; label: string }> }
@@ -59,8 +60,10 @@ export function shapeOf(schema: JsonSchema): FieldShape {
   if (variants) return { kind: 'union', variants };
   switch (schema.type) {
     case 'string': {
+      if (schema.dataSource) return { kind: 'dataSource' };
       const multiline = (schema.maxLength ?? Infinity) > MULTILINE_FROM;
-      return { kind: 'text', multiline: multiline && !schema.secret, secret: !!schema.secret };
+      const secret = !!schema.secret;
+      return { kind: 'text', multiline: multiline && !secret, secret, folder: !!schema.folder };
     }
     case 'number':
     case 'integer':
@@ -92,6 +95,7 @@ export function defaultValue(schema: JsonSchema): unknown {
     case 'union':
       return shape.variants[0] ? defaultValue(shape.variants[0]) : undefined;
     case 'text':
+    case 'dataSource':
       return '';
     case 'boolean':
       return false;
