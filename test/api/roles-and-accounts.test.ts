@@ -420,21 +420,26 @@ for (const backend of await backends()) {
 
       it('transfers nothing when the caller lacks a permission one of the tasks reaches', async () => {
         const { id, client } = await t.user('erik', ['taskplanner', 'job.http']);
-        const fetching = await createTask(client, {
-          name: 'erik fetch',
-          jobs: [{ id: 'fetch', kind: 'http', config: { url: 'http://127.0.0.1:9/report' } }],
-        });
         // Tasks are disposed of in id order: one that transfers before the refused one shows
-        // that the refusal undoes it.
-        const tasks = [fetching, await createTask(client, { name: 'erik plain' })];
-        while (tasks.every((task) => task >= fetching) && tasks.length < 30) {
-          tasks.push(await createTask(client, { name: `erik plain ${tasks.length}` }));
+        // that the refusal undoes it. Ids are random, so the refused one is made again until a
+        // plain task sorts before it (each try succeeds with odds of 5 in 6).
+        const plain: string[] = [];
+        for (let n = 0; n < 5; n++)
+          plain.push(await createTask(client, { name: `erik plain ${n}` }));
+        let fetching = '';
+        for (let attempt = 0; attempt < 20 && !plain.some((task) => task < fetching); attempt++) {
+          if (fetching)
+            assert.equal((await client.delete(`/api/v1/tasks/${fetching}`)).status, 204);
+          fetching = await createTask(client, {
+            name: 'erik fetch',
+            jobs: [{ id: 'fetch', kind: 'http', config: { url: 'http://127.0.0.1:9/report' } }],
+          });
         }
         assert.ok(
-          tasks.some((task) => task < fetching),
+          plain.some((task) => task < fetching),
           'a task is transferred first',
         );
-        tasks.sort();
+        const tasks = [fetching, ...plain].sort();
         // Erik keeps the task but no longer the permission, so the deputy may manage him.
         await t.admin.patch(`/api/v1/users/${id}`, { permissions: ['taskplanner'] });
         const { client: deputy } = await t.user('deputy', [
