@@ -105,3 +105,11 @@ export function placeholderPattern(): RegExp {
  */
 export const PARAMETER_NAME_PATTERN =
   '^(?!(?:task|run|job|trigger)(?:\\.|$))[A-Za-z_][A-Za-z0-9_.-]{0,63}$';
+
+/** Names under task., run., job. and trigger.: the engine's own, never a caller's parameter. */
+const RESERVED_NAME = /^(?:task|run|job|trigger)(?:\.|$)/;
+
+/** Whether a placeholder name is one the engine fills itself (see PARAMETER_NAME_PATTERN). */
+export function isReservedName(name: string): boolean {
+  return RESERVED_NAME.test(name);
+}

@@ -6,7 +6,7 @@ import type { ComponentRegistry } from '../plugins/registry.ts';
 import type { ComponentContext, RunOwner, SeriesContext } from '../plugins/run-context.ts';
 import type { RunTicket, Store } from '../store/store.ts';
 import type { StopReason } from './live-runs.ts';
-import { fillPlaceholders, type PlaceholderScope } from '../domain/placeholders.ts';
+import { fillPlaceholders, isReservedName, type PlaceholderScope } from '../domain/placeholders.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import type { ServerSettings } from '../domain/settings.ts';
 import { configForRun, secretsOf } from './component-config.ts';
@@ -93,11 +93,9 @@ function runPlaceholders(
   };
 }
 
-/** The parameters only the engine gives (callers may not name one trigger.*). */
+/** The parameters only the engine gives (callers may not use reserved names: trigger.*). */
 function engineParameters(parameters: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(parameters).filter(([name]) => name.startsWith('trigger.')),
-  );
+  return Object.fromEntries(Object.entries(parameters).filter(([name]) => isReservedName(name)));
 }
 
 /** The execution with the task's secrets written as *** in every message and the reason. */

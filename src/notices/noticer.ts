@@ -14,6 +14,7 @@ import { parseMailbox, type Mailbox } from '../plugins/builtin/delivery/addresse
 import type { ComponentRegistry } from '../plugins/registry.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import type { Store } from '../store/store.ts';
+import type { User } from '../domain/user.ts';
 import { decideNotice } from './notice-decision.ts';
 import { noticeMail } from './notice-mail.ts';
 import { noticeNeeds } from './notice-permissions.ts';
@@ -50,7 +51,8 @@ interface Decided {
 }
 
 /** A notice to send. */
-type Sending = Decided & { notice: RunNotice };
+/** A notice to send, and the task's owner as read for it. */
+type Sending = Decided & { notice: RunNotice; owner: User };
 
 /** One line in a run's log, as the engine writes them. */
 function logLine(now: number, level: 'INFO ' | 'WARN ', text: string): string {
@@ -87,8 +89,8 @@ export class Noticer {
     }
     await tx.noticeStates.save([...changed.values()]);
     for (const each of decided) {
-      const notice = await this.#noticeOf(tx, each, settings);
-      if (notice) await this.#send(tx, { ...each, notice }, settings, now);
+      const made = await this.#noticeOf(tx, each, settings);
+      if (made) await this.#send(tx, { ...each, ...made }, settings, now);
     }
   }
 
@@ -107,7 +109,7 @@ export class Noticer {
     tx: Store,
     { end, event, withheld }: Decided,
     settings: ServerSettings,
-  ): Promise<RunNotice | null> {
+  ): Promise<{ notice: RunNotice; owner: User } | null> {
     const [run, task, owner, log] = await Promise.all([
       tx.runs.get(end.runId),
       tx.tasks.get(end.taskId),
@@ -116,17 +118,18 @@ export class Noticer {
     ]);
     if (!run || !task || !owner) return null;
     const about = { id: task.id, name: task.name, owner: owner.login, timezone: task.timezone };
-    return runNoticeOf(event, run, about, withheld, {
+    const notice = runNoticeOf(event, run, about, withheld, {
       log: log ?? '',
       publicUrl: settings.publicUrl,
     });
+    return { notice, owner };
   }
 
   async #send(tx: Store, sending: Sending, settings: ServerSettings, now: number): Promise<void> {
     const { end, notices, notice } = sending;
     const refused = await this.#refusedChannels(tx, sending, now);
     const notes: string[] = [];
-    const recipients = await this.#recipients(tx, end, notices, refused, notes);
+    const recipients = this.#recipients(sending, refused, notes);
     if (recipients.length > 0) {
       notes.push(await this.#queueMail(tx, sending, recipients, settings, now));
     }
@@ -167,17 +170,14 @@ export class Noticer {
   }
 
   /** Who the mail goes to: the owner (when they have an address) and the listed addresses. */
-  async #recipients(
-    tx: Store,
-    end: FinalEnd,
-    notices: RunNotices,
+  #recipients(
+    { notices, owner }: Sending,
     refused: ReadonlyMap<string, string>,
     notes: string[],
-  ): Promise<Mailbox[]> {
+  ): Mailbox[] {
     const recipients: Mailbox[] = [];
     if (notices.toOwner) {
-      const owner = await tx.users.get(end.ownerId);
-      if (owner?.email) recipients.push({ name: owner.displayName, address: owner.email });
+      if (owner.email) recipients.push({ name: owner.displayName, address: owner.email });
       else notes.push('the owner has no e-mail address');
     }
     if (!refused.has('mail')) {

@@ -1,8 +1,7 @@
 import { validationError, type FieldIssue } from '../domain/errors.ts';
-import { PARAMETER_NAME_PATTERN } from '../domain/placeholders.ts';
+import { isReservedName, PARAMETER_NAME_PATTERN } from '../domain/placeholders.ts';
 
 const PARAMETER_NAME = new RegExp(PARAMETER_NAME_PATTERN);
-const BUILT_IN = /^(?:task|run|job|trigger)(?:\.|$)/;
 const MAX_PARAMETERS = 100;
 const MAX_VALUE_CHARS = 10_000;
 
@@ -10,7 +9,7 @@ const MAX_VALUE_CHARS = 10_000;
 export function checkParameters(parameters: Record<string, string>): void {
   const names = Object.keys(parameters);
   const issues: FieldIssue[] = names.flatMap((name) => {
-    if (BUILT_IN.test(name)) {
+    if (isReservedName(name)) {
       const message =
         'is a built-in placeholder: names under task., run., job. and trigger. are the server’s';
       return [{ path: `/parameters/${name}`, message }];

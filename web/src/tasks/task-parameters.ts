@@ -1,8 +1,8 @@
-import { placeholderNames } from '../../../src/domain/placeholders.ts';
+import { isReservedName, placeholderNames } from '../../../src/domain/placeholders.ts';
 import type { Task } from '../types.ts';
 
-/** Placeholders the server fills itself, which a run's parameters cannot give. */
-const BUILT_IN = /^(?:task|run|job|trigger|event)(?:\.|$)|^(?:date|time)$/;
+/** Placeholders a trigger or the clock fills, besides the engine's reserved ones. */
+const FILLED_OTHERWISE = /^event(?:\.|$)|^(?:date|time)$/;
 
 /** Every string in a value, however deep. */
 function stringsIn(value: unknown): string[] {
@@ -22,5 +22,7 @@ export function parameterNamesOf(task: Pick<Task, 'triggers' | 'jobs' | 'actions
   const names = stringsIn(components.map((component) => component?.config ?? {})).flatMap(
     placeholderNames,
   );
-  return [...new Set(names)].filter((name) => !BUILT_IN.test(name));
+  return [...new Set(names)].filter(
+    (name) => !isReservedName(name) && !FILLED_OTHERWISE.test(name),
+  );
 }
