@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Authenticator } from './auth/authenticator.ts';
 import type { Config } from './config.ts';
 import { CredentialChecker } from './auth/credentials.ts';
@@ -21,6 +23,9 @@ import { resolveSecretKey } from './secret-key.ts';
 import { DataSourceService } from './settings/data-source-service.ts';
 import { SettingsService } from './settings/settings-service.ts';
 import { RunHosts } from './engine/run-host.ts';
+import { ENGINE_DEFAULTS } from './engine/engine.ts';
+import { Runner } from './engine/runner.ts';
+import { UnsavedRunService } from './runs/unsaved-run-service.ts';
 import type { Store } from './store/store.ts';
 import { TaskService } from './tasks/task-service.ts';
 import { TaskGrantService } from './tasks/grant-service.ts';
@@ -68,6 +73,8 @@ export interface Services {
   hooks: HookService;
   /** The mail outbox: its messages and their delivery. */
   outbox: OutboxService;
+  /** Running task definitions that are not saved (POST /tasks/execute). */
+  unsavedRuns: UnsavedRunService;
 }
 
 /** The settings the services need. */
@@ -79,6 +86,8 @@ export interface ServiceOptions {
   secretKey: string;
   /** Plugins besides the built-in one, e.g. a test's own kinds. */
   plugins?: readonly Plugin[];
+  /** Where unsaved runs get their working folders (default: under the system's temporary folder). */
+  workRoot?: string;
 }
 
 /** The service options a configuration gives; makes the secret key on first use. */
@@ -86,6 +95,7 @@ export function serviceOptionsOf(
   config: Pick<Config, 'timezone' | 'sessionHours' | 'httpBasic' | 'secret' | 'dataDir'>,
 ): ServiceOptions {
   return {
+    workRoot: join(config.dataDir, 'work', 'unsaved'),
     defaultTimezone: config.timezone,
     sessionHours: config.sessionHours,
     httpBasic: config.httpBasic,
@@ -125,6 +135,17 @@ export function createServices(
   const settings = new SettingsService(store, box, now);
   const dataSources = new DataSourceService(store, box, now);
   const runs = new RunService(store, tasks, live, now);
+  const hosts = new RunHosts(store, settings, dataSources, ldap, box, () => now().getTime());
+  const runner = new Runner({
+    store,
+    registry,
+    hosts,
+    box,
+    settings: () => settings.recent(),
+    now: () => now().getTime(),
+    workRoot: options.workRoot ?? join(tmpdir(), 'taskplanner-unsaved-runs'),
+    jobConcurrency: ENGINE_DEFAULTS.jobConcurrency,
+  });
   return {
     store,
     catalog,
@@ -147,8 +168,9 @@ export function createServices(
     sso: new OidcSignIn(store, oidc, sessions, box, new OidcClients(() => now().getTime()), now),
     dataSources,
     box,
-    hosts: new RunHosts(store, settings, dataSources, ldap, box, () => now().getTime()),
+    hosts,
     hooks: new HookService(store, new HookLinks(options.secretKey), now),
     outbox: new OutboxService(store, runs, settings, now),
+    unsavedRuns: new UnsavedRunService(store, tasks, runner, () => now().getTime()),
   };
 }

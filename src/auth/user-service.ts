@@ -17,6 +17,7 @@ import { requireJoinableGroups } from './group-service.ts';
 import type { TaskDisposal, TaskDisposer } from '../tasks/task-disposal.ts';
 import { hashPassword } from './password.ts';
 import { requireAcceptablePassword } from './password-policy.ts';
+import { counted } from '../domain/counted.ts';
 
 const validateCreate = compileValidator(UserCreateInput);
 const validateUpdate = compileValidator(UserUpdateInput);
@@ -160,7 +161,7 @@ export class UserService {
       if (owned > 0) {
         throw new AppError(
           'USER_OWNS_TASKS',
-          `${user.login} owns ${owned} task(s): give them to another user or delete them with the user (tasks=transfer&to=<user id>, or tasks=delete)`,
+          `${user.login} owns ${counted(owned, 'task')}: give them to another user or delete them with the user (tasks=transfer&to=<user id>, or tasks=delete)`,
         );
       }
       await store.users.delete(id);

@@ -1,5 +1,6 @@
 import { fork } from 'node:child_process';
 import type { FireRule, PlannedFires } from './calendar-fires.ts';
+import type { HolidayDays } from './holiday-days.ts';
 
 /** What the planning process is asked: the calendar's text, the zone, the rule, the window. */
 export interface PlanRequest {
@@ -11,8 +12,22 @@ export interface PlanRequest {
   to: number;
 }
 
-/** What it answers: the fires, or why the calendar cannot be read. */
-export type PlanAnswer = ({ ok: true } & PlannedFires) | { ok: false; message: string };
+/** What it is asked for a holiday calendar: the text, the schedule's zone, the filter, the window. */
+export interface HolidayRequest {
+  text: string;
+  /** The zone whose local dates the days are (the schedule's), and of floating times. */
+  timezone: string;
+  filter: string;
+  from: number;
+  to: number;
+}
+
+/** One piece of work for the process: a trigger's fires, or a holiday calendar's days. */
+export type PlanWork =
+  { kind: 'fires'; request: PlanRequest } | { kind: 'holidays'; request: HolidayRequest };
+
+/** What it answers: the fires (or days), or why the calendar cannot be read. */
+export type PlanAnswer<T> = ({ ok: true } & T) | { ok: false; message: string };
 
 const PLAN_PROCESS = new URL('./plan-process.ts', import.meta.url);
 /** The loader that runs TypeScript, by its full address (see datasources/query-sqlite.ts). */
@@ -35,8 +50,8 @@ async function slot(): Promise<() => void> {
   };
 }
 
-/** Runs one plan in its own process, stopped at the time limit or when signal aborts. */
-function planInProcess(request: PlanRequest, signal: AbortSignal): Promise<PlannedFires> {
+/** Runs one piece of work in its own process, stopped at the time limit or when signal aborts. */
+function planInProcess<T>(work: PlanWork, signal: AbortSignal): Promise<T> {
   return new Promise((resolve, reject) => {
     const child = fork(PLAN_PROCESS, [], {
       execArgv: ['--import', TYPESCRIPT_LOADER, '--max-old-space-size=256'],
@@ -58,7 +73,7 @@ function planInProcess(request: PlanRequest, signal: AbortSignal): Promise<Plann
     }, PLAN_TIME_LIMIT_MS);
     const onAbort = () => finish(() => reject(new Error('stopped')));
     signal.addEventListener('abort', onAbort);
-    child.once('message', (answer: PlanAnswer) =>
+    child.once('message', (answer: PlanAnswer<T>) =>
       finish(() => (answer.ok ? resolve(answer) : reject(new Error(answer.message)))),
     );
     child.once('error', (error) => finish(() => reject(error)));
@@ -71,8 +86,18 @@ function planInProcess(request: PlanRequest, signal: AbortSignal): Promise<Plann
         ),
       ),
     );
-    child.send(request);
+    child.send(work);
   });
+}
+
+/** Runs the work in a process of its own when a slot is free. */
+async function planned<T>(work: PlanWork, signal: AbortSignal): Promise<T> {
+  const release = await slot();
+  try {
+    return await planInProcess<T>(work, signal);
+  } finally {
+    release();
+  }
 }
 
 /**
@@ -80,11 +105,14 @@ function planInProcess(request: PlanRequest, signal: AbortSignal): Promise<Plann
  * memory limit, a few at a time per node: the server's event loop never runs ical.js's
  * expansion, which a hostile rule can keep busy for minutes.
  */
-export async function planFires(request: PlanRequest, signal: AbortSignal): Promise<PlannedFires> {
-  const release = await slot();
-  try {
-    return await planInProcess(request, signal);
-  } finally {
-    release();
-  }
+export function planFires(request: PlanRequest, signal: AbortSignal): Promise<PlannedFires> {
+  return planned({ kind: 'fires', request }, signal);
+}
+
+/** The days a holiday calendar covers (see holiday-days.ts), worked out as planFires works. */
+export function planHolidayDays(
+  request: HolidayRequest,
+  signal: AbortSignal,
+): Promise<HolidayDays> {
+  return planned({ kind: 'holidays', request }, signal);
 }

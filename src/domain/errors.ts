@@ -23,6 +23,7 @@ export const ERROR_CODES = {
   REVISION_REQUIRED: { status: 428, title: 'The current revision is required' },
   TOO_MANY_ATTEMPTS: { status: 429, title: 'Too many attempts' },
   TOO_MANY_RUNS: { status: 429, title: 'Too many runs started in the last minute' },
+  TOO_MANY_UNSAVED_RUNS: { status: 429, title: 'Too many unsaved runs going at once' },
   INTERNAL: { status: 500, title: 'Internal error' },
   STORE_UNAVAILABLE: { status: 503, title: 'The store is not reachable' },
   DIRECTORY_UNAVAILABLE: { status: 503, title: 'The LDAP directory cannot be used' },

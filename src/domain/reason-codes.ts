@@ -47,6 +47,8 @@ export const REASON_CODES = {
     'An event trigger failed to start, so the task does not react to its events on that server.',
   'secrets-unreadable':
     "A trigger's stored secrets cannot be decrypted (was the server's secret key changed?), so it was not started.",
+  'calendar-unreadable':
+    "A trigger's calendar (a calendar trigger's, or a schedule's holiday calendar) cannot be read: the one read last stays in force, or, if none was read, the trigger does not fire until it can be.",
 } as const;
 
 export type ReasonCode = keyof typeof REASON_CODES;

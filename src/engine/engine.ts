@@ -12,6 +12,7 @@ import { EventTriggers } from './event-triggers.ts';
 import { Finisher } from './finisher.ts';
 import { LeaseKeeper } from './lease-keeper.ts';
 import { FireTimesCache } from './fire-times-cache.ts';
+import { HolidayCalendars } from './holiday-calendars.ts';
 import { expiredLeases, predecessorLeases, sweepLeases, type Recovery } from './lease-sweeper.ts';
 import type { LiveRuns } from './live-runs.ts';
 import { OnTimeStarter } from './on-time-starter.ts';
@@ -89,6 +90,7 @@ export class Engine {
   readonly #retention: Retention;
   readonly #leases: LeaseKeeper;
   readonly #triggers: EventTriggers;
+  readonly #holidays: HolidayCalendars;
   #unsubscribe: (() => void) | null = null;
   #sweeping: Repeating | null = null;
   readonly #onTime: OnTimeStarter;
@@ -204,6 +206,11 @@ export class Engine {
       box: parts.box,
       onProblem: (record) => this.events.emit('trigger-problem', [record]),
     });
+    this.#holidays = new HolidayCalendars(store, registry, clock, {
+      host: parts.hosts.forTrigger(),
+      log: triggerLog,
+      onProblem: (record) => this.events.emit('trigger-problem', [record]),
+    });
   }
 
   /** Tells the operator of the problems a claim recorded on tasks (their owners see them). */
@@ -224,6 +231,8 @@ export class Engine {
     const node = this.store.shared ? this.options.nodeName : null;
     await this.#sweep(predecessorLeases(node, this.#token));
     await this.#sweep(expiredLeases(this.clock.now()));
+    // Schedules that exclude holiday calendars fire only once their days are known.
+    await this.#holidays.start();
     this.#scheduler.start();
     await this.#mail.start();
     this.#leases.start();
@@ -249,6 +258,7 @@ export class Engine {
     this.#unsubscribe?.();
     await this.#sweeping?.stop();
     await this.#scheduler.stop();
+    await this.#holidays.stop();
     await this.#triggers.stopAll();
     await this.#launcher.settled();
     await this.#onTime.stop();
@@ -291,6 +301,9 @@ export class Engine {
       inComponentScope(scope, () => this.#triggers.refresh(signal.taskId)).catch((error: unknown) =>
         this.logger.error(`triggers: ${errorDetails(error)}`),
       );
+      this.#holidays
+        .refresh(signal.taskId)
+        .catch((error: unknown) => this.logger.error(`holiday calendars: ${errorDetails(error)}`));
     }
   }
 

@@ -123,7 +123,16 @@ export class EventTriggers {
             this.clock.now(),
           ),
         log: this.logger,
-        host: this.parts.host,
+        host: {
+          ...this.parts.host,
+          calendarUnreadable: (message) =>
+            this.#problem(
+              task,
+              trigger,
+              'calendar-unreadable',
+              `cannot read its calendar: ${message}`,
+            ),
+        },
         now: () => this.clock.now(),
         setTimer: (ms, fn) => this.clock.setTimer(ms, fn),
       };
@@ -131,7 +140,8 @@ export class EventTriggers {
       try {
         config = openSecrets(this.parts.box, kind.configSchema, trigger.config);
       } catch (error) {
-        await this.#problem(task, trigger, 'secrets-unreadable', coerceError(error).message);
+        const message = coerceError(error).message;
+        await this.#problem(task, trigger, 'secrets-unreadable', `did not start: ${message}`);
         continue;
       }
       try {
@@ -141,16 +151,16 @@ export class EventTriggers {
       } catch (error) {
         const secrets = clearSecrets(this.parts.box, kind.configSchema, trigger.config);
         const message = redactSecrets(coerceError(error).message, secrets);
-        await this.#problem(task, trigger, 'trigger-not-started', message);
+        await this.#problem(task, trigger, 'trigger-not-started', `did not start: ${message}`);
       }
     }
     if (stops.length > 0) this.#started.set(task.id, stops);
   }
 
-  /** Tells the operator that the trigger did not start, and its task's owner (once). */
-  async #problem(task: Task, trigger: Component, code: ReasonCode, message: string) {
-    this.logger.error(`trigger ${trigger.id} of task ${task.id} did not start: ${message}`);
-    const why = because(code, `trigger ${trigger.id} (${trigger.kind}) did not start: ${message}`);
+  /** Tells the operator of the trigger's problem ("did not start: …"), and its task's owner (once). */
+  async #problem(task: Task, trigger: Component, code: ReasonCode, problem: string) {
+    this.logger.error(`trigger ${trigger.id} of task ${task.id} ${problem}`);
+    const why = because(code, `trigger ${trigger.id} (${trigger.kind}) ${problem}`);
     try {
       const record = await recordTriggerProblem(
         this.store,

@@ -1,3 +1,4 @@
+import { HolidayCalendarUnavailable, holidayRegister } from '../calendar/holiday-register.ts';
 import { coerceError } from '../domain/coerce-error.ts';
 import { untilExpiry, type Task } from '../domain/task.ts';
 import type { FireTimes } from '../plugins/component-kind.ts';
@@ -11,8 +12,8 @@ type Compiled =
   { fireTimes: FireTimes; problem: null } | { fireTimes: null; problem: string | null };
 
 /**
- * The fire times of stored triggers, compiled once per trigger config and zone (compiling
- * costs more than computing) and cut at the task's expiry. A schedule that does not compile
+ * The fire times of stored triggers, compiled once per trigger config and zone, and days of
+ * holiday calendars (compiling costs more than computing), and cut at the task's expiry. A schedule that does not compile
  * has none, and the reason is kept: the claim records it for the task's owner (claim-plan.ts).
  */
 export class FireTimesCache {
@@ -42,12 +43,23 @@ export class FireTimesCache {
   }
 
   #compile(task: Task, trigger: StoredTrigger): Compiled {
-    const cached = this.#compiled.get(trigger.fingerprint);
+    const key = this.#keyOf(task, trigger);
+    const cached = this.#compiled.get(key);
     if (cached !== undefined) return cached;
     const compiled = this.#compileNow(task, trigger);
     if (this.#compiled.size >= MAX_CACHED) this.#compiled.clear();
-    this.#compiled.set(trigger.fingerprint, compiled);
+    this.#compiled.set(key, compiled);
     return compiled;
+  }
+
+  /**
+   * The stored fingerprint, and the days of the trigger's holiday calendars as this node knows
+   * them: another node may have stored the fingerprint with days this one has not read yet.
+   */
+  #keyOf(task: Task, trigger: StoredTrigger): string {
+    const component = task.triggers.find((each) => each.id === trigger.triggerId);
+    const holidays = component ? holidayRegister.digestFor(component.config, task.timezone) : '';
+    return holidays === '' ? trigger.fingerprint : `${trigger.fingerprint} ${holidays}`;
   }
 
   #compileNow(task: Task, trigger: StoredTrigger): Compiled {
@@ -60,6 +72,10 @@ export class FireTimesCache {
     try {
       return { fireTimes: kind.schedule(component.config, task.timezone), problem: null };
     } catch (error) {
+      if (error instanceof HolidayCalendarUnavailable) {
+        const again = 'it fires again once the calendar is read';
+        return { fireTimes: null, problem: `${error.message} (${again})` };
+      }
       return {
         fireTimes: null,
         problem: `its schedule does not compile: ${coerceError(error).message}`,

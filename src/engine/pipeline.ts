@@ -1,9 +1,10 @@
 import type { ComponentOutcome, ItemOutcome } from '../domain/run.ts';
 import type { ActionComponent, JobComponent, Qualification } from '../domain/task.ts';
-import type { ComponentKind } from '../plugins/component-kind.ts';
+import type { ActionKind, ComponentKind } from '../plugins/component-kind.ts';
+import type { DeliveryPreview } from '../plugins/delivery-preview.ts';
 import type { ComponentRegistry } from '../plugins/registry.ts';
 import type { DeliveredResult, JobResult } from '../plugins/results.ts';
-import type { ComponentContext, RunLogger } from '../plugins/run-context.ts';
+import type { ActionContext, ComponentContext, RunLogger } from '../plugins/run-context.ts';
 import { runComponent } from './component-scope.ts';
 import { runSoFar } from './run-so-far.ts';
 import { coerceError } from '../domain/coerce-error.ts';
@@ -42,6 +43,8 @@ export interface ItemInput {
   ): unknown;
   /** Hides the task's secrets in text about its components. */
   redact: (text: string) => string;
+  /** A dry run: actions only report what they would deliver, to this. */
+  dryRun?: { report(action: ActionComponent, preview: DeliveryPreview): void };
 }
 
 /**
@@ -221,8 +224,10 @@ async function runAction(
   const startedAt = input.now();
   try {
     const config = input.configOf(kind, action, placeholders);
+    const actionContext = { ...context, results: decision.results };
+    if (input.dryRun) return await previewAction(action, kind, config, actionContext, input);
     await invoke(action, 'action', input, context, (signal) =>
-      kind.run(config, { ...context, signal, results: decision.results }),
+      kind.run(config, { ...actionContext, signal }),
     );
     return outcome(action, 'action', 'succeeded', null, startedAt, input.now());
   } catch (error) {
@@ -230,6 +235,38 @@ async function runAction(
     context.log.error(`action ${action.id} (${action.kind}): ${message}`);
     return outcome(action, 'action', status, message, startedAt, input.now());
   }
+}
+
+/** What a preview says in the action's outcome: "would deliver to …: a.csv (312 bytes)". */
+function previewSummary({ to, files, note }: DeliveryPreview): string {
+  const where = to.length > 0 ? ` to ${to.join(', ')}` : '';
+  const what = files.map((file) => `${file.name} (${file.bytes} bytes)`).join(', ');
+  const parts = [`dry run: would deliver${where}`, what, note].filter(Boolean);
+  return parts.join('; ');
+}
+
+/** A dry run's action: what it would deliver, reported; a kind that cannot say is skipped. */
+async function previewAction(
+  action: ActionComponent,
+  kind: ActionKind,
+  config: unknown,
+  context: ActionContext,
+  input: ItemInput,
+): Promise<ComponentOutcome> {
+  const startedAt = input.now();
+  if (!kind.preview) {
+    const why = `dry run: not run, the kind '${action.kind}' cannot say what it would deliver`;
+    context.log.info(`action ${action.id}: ${why}`);
+    return outcome(action, 'action', 'skipped', why, null, null);
+  }
+  const preview = kind.preview;
+  const report = await invoke(action, 'action', input, context, (signal) =>
+    preview(config, { ...context, signal }),
+  );
+  input.dryRun?.report(action, report);
+  const summary = previewSummary(report);
+  context.log.info(`action ${action.id} (${action.kind}): ${summary}`);
+  return outcome(action, 'action', 'succeeded', summary, startedAt, input.now());
 }
 
 /** The item's status from its components': a stop wins, then any failure. */

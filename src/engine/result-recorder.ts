@@ -18,6 +18,8 @@ export type ArtifactPermission = (jobId: string) => string | null;
 export interface RunOfResults {
   id: string;
   ownerId: string;
+  /** False for an unsaved task's run (POST /tasks/execute): its files are described, not kept. */
+  keepsFiles?: boolean;
 }
 
 /**
@@ -49,7 +51,11 @@ export async function recordResults(
       recorded.push(json.length <= MAX_INLINE_CHARS ? { ...base, value: result.value } : base);
     } else {
       const permission = permissionOf(result.jobId);
-      recorded.push({ ...base, ...(await keepFile(store, run, result, log, now, permission)) });
+      const file =
+        run.keepsFiles === false
+          ? await describeFile(result)
+          : await keepFile(store, run, result, log, now, permission);
+      recorded.push({ ...base, ...file });
     }
   }
   return recorded;
@@ -70,6 +76,14 @@ async function storageRefusal(
   const stored = await store.runs.artifactBytesOf(ownerId);
   if (stored + size <= limit) return null;
   return `${name} (${size} bytes) is not kept for download: the owner's kept files take ${stored} of the ${limit} bytes this server allows per user`;
+}
+
+/** A file result's size and media type, not kept. */
+async function describeFile(
+  result: Extract<DeliveredResult, { type: 'file' }>,
+): Promise<Partial<RecordedResult>> {
+  const mediaType = result.mediaType ?? 'application/octet-stream';
+  return { size: (await stat(result.path)).size, mediaType };
 }
 
 async function keepFile(

@@ -39,12 +39,24 @@ export interface HostedRun {
   scope: PlaceholderScope;
   /** Marked once the run has put mail in the outbox (held until its end is written). */
   mail: HeldMail;
+  /**
+   * An unsaved task's run (POST /tasks/execute): it has no end to hold mail for, so its mail is
+   * queued at once, and it has saved no files (it never overwrites one).
+   */
+  unsaved: boolean;
 }
 
 /** Whether a run has held mail in the outbox, to release with its end. */
 export interface HeldMail {
   held: boolean;
 }
+
+/** The files an unsaved task has saved: none, and it records none. */
+const NO_SAVED_FILES: SavedFiles = {
+  namesIn: () => Promise.resolve(new Set<string>()),
+  record: () => Promise.resolve(),
+  forget: () => Promise.resolve(),
+};
 
 /** Makes the server's services available to components, always as the task's owner. */
 export class RunHosts {
@@ -90,7 +102,7 @@ export class RunHosts {
       auditEvents: (from, to) => this.store.audit.between(from, to, MAX_AUDIT_EVENTS),
       groupMembers: (group) => this.#groupMembers(owner, group),
       syncDirectory: (options) => this.#syncDirectory(owner, options),
-      savedFiles: this.#savedFiles(run.task.id),
+      savedFiles: run.unsaved ? NO_SAVED_FILES : this.#savedFiles(run.task.id),
       queueMail: (mail) => this.#queueMail(run, mail),
     };
   }
@@ -101,7 +113,9 @@ export class RunHosts {
    */
   async #queueMail(run: HostedRun, mail: OutgoingMail) {
     const { mailRetryHours } = await this.settings.current();
-    const origin = { runId: run.ticket.id, taskId: run.task.id, ownerId: run.owner.user.id };
+    const origin = run.unsaved
+      ? { runId: null, taskId: null, ownerId: run.owner.user.id }
+      : { runId: run.ticket.id, taskId: run.task.id, ownerId: run.owner.user.id };
     const message = outboxMessageOf(
       mail,
       { ...origin, purpose: 'action' },
@@ -109,6 +123,7 @@ export class RunHosts {
       this.now(),
       mailRetryHours,
     );
+    if (run.unsaved) return this.store.outbox.add([message], 'queued');
     await this.store.outbox.add([message], 'held');
     run.mail.held = true;
   }

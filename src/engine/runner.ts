@@ -1,7 +1,8 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ItemOutcome, RecordedResult, RunStatus } from '../domain/run.ts';
-import type { Task } from '../domain/task.ts';
+import type { ActionComponent, Task } from '../domain/task.ts';
+import type { DeliveryPreview } from '../plugins/delivery-preview.ts';
 import type { ComponentRegistry } from '../plugins/registry.ts';
 import type { ComponentContext, RunOwner, SeriesContext } from '../plugins/run-context.ts';
 import type { RunTicket, Store } from '../store/store.ts';
@@ -18,7 +19,7 @@ import {
   type OwnerState,
 } from './permission-check.ts';
 import type { HeldMail, HostedRun, RunHosts } from './run-host.ts';
-import { runItem } from './pipeline.ts';
+import { runItem, type ItemInput } from './pipeline.ts';
 import { recordResults } from './result-recorder.ts';
 import { runUrl } from '../notices/run-notice.ts';
 import type { RunLog } from './run-log.ts';
@@ -31,6 +32,20 @@ export type Execution = RunReason & {
   items: ItemOutcome[];
   results: RecordedResult[];
 };
+
+/**
+ * How a run treats what it makes: a saved task's keeps its files and holds its mail until its
+ * end is written; an unsaved one's (POST /tasks/execute) describes its files and sends its mail
+ * at once; in a dry run, actions only report what they would deliver.
+ */
+export interface RunMode {
+  unsaved: boolean;
+  /** A dry run: what each item's actions would deliver goes here. */
+  previews?: (item: number, action: ActionComponent, preview: DeliveryPreview) => void;
+}
+
+/** A saved task's run. */
+const SAVED_RUN: RunMode = { unsaved: false };
 
 /** A status and why the run ended with it. */
 type Ending = Pick<Execution, 'status'> & RunReason;
@@ -145,6 +160,7 @@ export class Runner {
     log: RunLog,
     signal: AbortSignal,
     mail: HeldMail,
+    mode: RunMode = SAVED_RUN,
   ): Promise<Execution> {
     const problem = ownerProblem(owner);
     if (problem || !owner) {
@@ -152,8 +168,8 @@ export class Runner {
     }
     const workDir = { path: join(this.options.workRoot, ticket.id), used: false };
     try {
-      const run = { ticket, task, owner, mail };
-      return redacted(await this.#executeAs(run, log, signal, workDir), log);
+      const run = { ticket, task, owner, mail, unsaved: mode.unsaved };
+      return redacted(await this.#executeAs(run, mode, log, signal, workDir), log);
     } finally {
       if (workDir.used) await rm(workDir.path, { recursive: true, force: true });
     }
@@ -161,6 +177,7 @@ export class Runner {
 
   async #executeAs(
     { ticket, task, owner, mail }: Omit<HostedRun, 'scope'>,
+    mode: RunMode,
     log: RunLog,
     signal: AbortSignal,
     workDir: { path: string; used: boolean },
@@ -186,7 +203,14 @@ export class Runner {
       timezone: task.timezone,
       at: new Date(ticket.scheduledFor ?? this.options.now()),
     };
-    const host = this.options.hosts.forRun({ ticket, task, owner, scope, mail });
+    const host = this.options.hosts.forRun({
+      ticket,
+      task,
+      owner,
+      scope,
+      mail,
+      unsaved: mode.unsaved,
+    });
     const fillWith =
       (values: Readonly<Record<string, unknown>>) =>
       (template: string, extra: Readonly<Record<string, unknown>> = {}) =>
@@ -252,12 +276,13 @@ export class Runner {
         configOf: (kind, component, values) =>
           configForRun(kind, component, this.options.box, { ...scope, values }),
         redact: (text) => log.redactText(text),
+        ...(mode.previews ? { dryRun: this.#dryRun(mode.previews, index, log) } : {}),
       });
       items.push(item.outcome);
       results.push(
         ...(await recordResults(
           this.options.store,
-          ticket,
+          { ...ticket, keepsFiles: !mode.unsaved },
           index,
           item.results,
           log,
@@ -268,6 +293,23 @@ export class Runner {
     }
     if (signal.aborted) return { ...stopped(signal.reason as StopReason, task), items, results };
     return { ...combine(items, denied), items, results };
+  }
+
+  /** Where a dry run's item reports what its actions would deliver: with secrets as ***. */
+  #dryRun(
+    previews: NonNullable<RunMode['previews']>,
+    index: number,
+    log: RunLog,
+  ): NonNullable<ItemInput['dryRun']> {
+    const hide = (text: string) => log.redactText(text);
+    return {
+      report: (action, { to, files, note }) =>
+        previews(index, action, {
+          to: to.map(hide),
+          files: files.map((file) => ({ ...file, name: hide(file.name) })),
+          ...(note === undefined ? {} : { note: hide(note) }),
+        }),
+    };
   }
 
   /** The clear secrets of every component of the task, to keep out of its log. */

@@ -140,7 +140,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(folderRoutes(services), { prefix: '/api/v1/folders' });
   await app.register(auditRoutes(services), { prefix: '/api/v1/audit' });
   await app.register(outboxRoutes(services), { prefix: '/api/v1/outbox' });
-  await app.register(scheduleRoutes(deps.config.timezone), { prefix: '/api/v1/schedules' });
+  await app.register(scheduleRoutes(deps.config.timezone, services.hosts.forTrigger()), {
+    prefix: '/api/v1/schedules',
+  });
   await app.register(settingsRoutes(services), { prefix: '/api/v1/settings' });
   await app.register(ldapSettingsRoutes(services), { prefix: '/api/v1/settings/ldap' });
   await app.register(oidcSettingsRoutes(services), { prefix: '/api/v1/settings/oidc' });

@@ -105,6 +105,28 @@ const ComponentOutcomeSchema = Type.Object({
   finishedAt: Nullable(Timestamp),
 });
 
+/** One series item of a run: its values and each component's outcome. */
+const ItemOutcomeSchema = Type.Object({
+  index: Type.Integer(),
+  values: Type.Record(Type.String(), Type.Unknown()),
+  status: Type.String(),
+  components: Type.Array(ComponentOutcomeSchema),
+});
+
+/** A result of a run's job: a file (kept for download when artifactId is set), text or JSON. */
+const ResultSchema = Type.Object({
+  itemIndex: Type.Integer(),
+  jobId: Type.String(),
+  type: Type.String(),
+  name: Type.String(),
+  valid: Type.Boolean(),
+  artifactId: Type.Optional(Type.String()),
+  size: Type.Optional(Type.Integer()),
+  mediaType: Type.Optional(Type.String()),
+  text: Type.Optional(Type.String()),
+  value: Type.Optional(Type.Unknown()),
+});
+
 /** A run as the API returns it. */
 export const RunSchema = Type.Object(
   {
@@ -139,30 +161,40 @@ export const RunSchema = Type.Object(
     lateMs: Nullable(Type.Integer({ description: 'Start minus scheduled time' })),
     parameters: Type.Record(Type.String(), Type.String()),
     chain: Type.Array(Type.String(), { description: 'Task ids of the after-task chain' }),
-    items: Type.Array(
-      Type.Object({
-        index: Type.Integer(),
-        values: Type.Record(Type.String(), Type.Unknown()),
-        status: Type.String(),
-        components: Type.Array(ComponentOutcomeSchema),
-      }),
-    ),
-    results: Type.Array(
-      Type.Object({
-        itemIndex: Type.Integer(),
-        jobId: Type.String(),
-        type: Type.String(),
-        name: Type.String(),
-        valid: Type.Boolean(),
-        artifactId: Type.Optional(Type.String()),
-        size: Type.Optional(Type.Integer()),
-        mediaType: Type.Optional(Type.String()),
-        text: Type.Optional(Type.String()),
-        value: Type.Optional(Type.Unknown()),
-      }),
-    ),
+    items: Type.Array(ItemOutcomeSchema),
+    results: Type.Array(ResultSchema),
   },
   { $id: 'Run' },
+);
+
+/** What an action of a dry run would deliver. */
+const DeliveryPreviewSchema = Type.Object({
+  itemIndex: Type.Integer(),
+  actionId: Type.String(),
+  kind: Type.String(),
+  to: Type.Array(Type.String(), { description: 'Addresses, a folder, a server and path, a URL' }),
+  files: Type.Array(Type.Object({ name: Type.String(), bytes: Type.Integer() })),
+  note: Type.Optional(Type.String()),
+});
+
+/** How an unsaved task's run went (POST /tasks/execute): it is not recorded. */
+export const UnsavedRunSchema = Type.Object(
+  {
+    dryRun: Type.Boolean(),
+    status: RunStatus,
+    reasonCode: Nullable(Type.String({ description: 'A code of docs/reason-codes.md' })),
+    reason: Nullable(Type.String()),
+    startedAt: Timestamp,
+    finishedAt: Timestamp,
+    durationMs: Type.Integer(),
+    items: Type.Array(ItemOutcomeSchema),
+    results: Type.Array(ResultSchema, { description: 'Files are described, not kept' }),
+    deliveries: Type.Array(DeliveryPreviewSchema, {
+      description: 'A dry run: what each action would deliver; empty otherwise',
+    }),
+    log: Type.String(),
+  },
+  { description: 'An unsaved task ran: how it went (it is not recorded)' },
 );
 
 /** Where an account is kept. */

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -23,27 +24,37 @@ export function isUiPage(request: FastifyRequest): boolean {
   );
 }
 
-/** Answers a UI page with the UI's index.html (or a note that the UI is not built). */
-export function sendUiPage(reply: FastifyReply): FastifyReply {
-  if (!existsSync(`${WEB_ROOT}index.html`)) {
+/**
+ * Answers a UI page with the UI's index.html (or a note that the UI is not built), read from
+ * disk each time, so a build made while the server runs is the one served.
+ */
+export function sendUiPage(reply: FastifyReply, root = WEB_ROOT): FastifyReply {
+  if (!existsSync(join(root, 'index.html'))) {
     return reply.type('text/html; charset=utf-8').send(MISSING_PAGE);
   }
-  return reply.header('cache-control', 'no-cache').sendFile('index.html', WEB_ROOT);
+  return reply.sendFile('index.html', root);
 }
 
-/** Serves the built UI at /: hashed assets cached for good, every page through index.html. */
-export async function registerWebUi(app: FastifyInstance): Promise<void> {
+/**
+ * Serves the built UI at /: every page through index.html, and the hashed assets by their
+ * path, looked up on disk per request (not listed once at start), so the assets of a build made
+ * while the server runs are found; they are cached for good, as a new build names them anew.
+ */
+export async function registerWebUi(app: FastifyInstance, root = WEB_ROOT): Promise<void> {
+  // The build's hashed files (scripts, styles); only they are files of their own.
+  const assets = join(root, 'assets');
   await app.register(fastifyStatic, {
-    root: WEB_ROOT,
-    prefix: '/',
-    wildcard: false,
+    root: assets,
+    prefix: '/assets/',
+    wildcard: true,
     index: false,
-    serve: existsSync(WEB_ROOT),
+    // Not built yet is normal (the page says so); the folder may appear later.
+    suppressWarning: true,
+    // index.html goes through the same sendFile (sendUiPage): it is revalidated every time.
     setHeaders: (response, path) => {
-      if (path.includes('/assets/')) {
-        response.header('cache-control', 'public, max-age=31536000, immutable');
-      }
+      const hashed = path.startsWith(`${assets}/`);
+      response.header('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
   });
-  app.get('/', { schema: { hide: true } }, (_request, reply) => sendUiPage(reply));
+  app.get('/', { schema: { hide: true } }, (_request, reply) => sendUiPage(reply, root));
 }

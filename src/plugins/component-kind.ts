@@ -2,6 +2,7 @@ import type { FollowSpec } from '../domain/follows.ts';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { FieldIssue } from '../domain/errors.ts';
 import type { ComponentCategory } from '../domain/task.ts';
+import type { DeliveryPreview } from './delivery-preview.ts';
 import type { JobResult, ResultType } from './results.ts';
 import type { ActionContext, JobContext, SeriesContext, TriggerContext } from './run-context.ts';
 
@@ -65,6 +66,12 @@ export interface ActionKind<S extends TSchema = TSchema> extends KindBase<'actio
   /** Actions that start another task of the owner: which one (its permissions count as this one's). */
   startsTask?: (config: Static<S>) => string;
   run: (config: Static<S>, context: ActionContext) => Promise<void>;
+  /**
+   * What run would deliver, for a dry run (POST /tasks/execute with dryRun): recipients, file
+   * names, sizes. It must change nothing and contact no peer; a kind without one is skipped in a
+   * dry run, which says so.
+   */
+  preview?: (config: Static<S>, context: ActionContext) => Promise<DeliveryPreview>;
 }
 
 /** A list of values the jobs and actions run once for each. */

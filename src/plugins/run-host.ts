@@ -101,5 +101,11 @@ export interface SavedFiles {
   forget(folder: string, name: string): Promise<void>;
 }
 
-/** What an event trigger may use: the settings and the folder check. */
-export type TriggerHost = Pick<RunHost, 'settings' | 'allowedPath'>;
+/** What an event trigger may use: the settings, the folder check, and telling its task's owner. */
+export interface TriggerHost extends Pick<RunHost, 'settings' | 'allowedPath'> {
+  /**
+   * Records on the task, for its owner, that the trigger's calendar cannot be read and why (not
+   * again while the newest record of the trigger says the same); only a trigger's own host has it.
+   */
+  calendarUnreadable?(message: string): Promise<void>;
+}

@@ -7,7 +7,20 @@ import { cronSource } from './intervals/cron.ts';
 import { rruleSource } from './intervals/rrule.ts';
 import { LAST_INSTANT, type OccurrenceSource, type ScheduleContext } from './occurrence-source.ts';
 import { parseDate, parseDateTime } from './parse-text.ts';
-import { ScheduleSchema, type IntervalInput, type ScheduleInput } from './schedule-schema.ts';
+import {
+  isCalendarExclude,
+  joinedRanges,
+  WITHOUT_CALENDARS,
+  type CalendarDays,
+  type DayRange,
+} from './holiday-exclusions.ts';
+import {
+  MAX_EXCLUDED_CALENDARS,
+  ScheduleSchema,
+  type CalendarExcludeInput,
+  type IntervalInput,
+  type ScheduleInput,
+} from './schedule-schema.ts';
 import { canonicalZone, instantOf, localOf } from './zone.ts';
 
 const validateSchedule = compileValidator(ScheduleSchema);
@@ -26,34 +39,34 @@ export interface CompiledSchedule {
 }
 
 /** Epoch-day ranges on which nothing fires, inclusive, sorted, neither touching nor overlapping. */
-type Exclusions = ReadonlyArray<{ from: number; to: number }>;
+type Exclusions = readonly DayRange[];
 
-/** Ranges sorted by start, joined where they touch: 1,000 single days in a row are skipped at once. */
-function joined(ranges: Array<{ from: number; to: number }>): Exclusions {
-  const result: Array<{ from: number; to: number }> = [];
-  for (const range of ranges) {
-    const last = result[result.length - 1];
-    if (last && range.from <= last.to + 1) last.to = Math.max(last.to, range.to);
-    else result.push({ ...range });
-  }
-  return result;
+/** The dates and ranges the schedule names itself (its calendars are left to calendarsOf). */
+function writtenRanges(input: ScheduleInput, issues: FieldIssue[]): DayRange[] {
+  return (input.exclude ?? []).flatMap((entry, i) => {
+    const path = `/exclude/${i}`;
+    if (isCalendarExclude(entry)) return [];
+    if (typeof entry === 'string') {
+      const day = epochDay(parseDate(entry, path, issues));
+      return [{ from: day, to: day }];
+    }
+    const from = epochDay(parseDate(entry.from, `${path}/from`, issues));
+    const to = epochDay(parseDate(entry.to, `${path}/to`, issues));
+    if (to < from) issues.push({ path: `${path}/to`, message: 'must not be before from' });
+    return [{ from, to }];
+  });
 }
 
-function exclusionsOf(input: ScheduleInput, issues: FieldIssue[]): Exclusions {
-  const ranges = (input.exclude ?? [])
-    .map((entry, i) => {
-      const path = `/exclude/${i}`;
-      if (typeof entry === 'string') {
-        const day = epochDay(parseDate(entry, path, issues));
-        return { from: day, to: day };
-      }
-      const from = epochDay(parseDate(entry.from, `${path}/from`, issues));
-      const to = epochDay(parseDate(entry.to, `${path}/to`, issues));
-      if (to < from) issues.push({ path: `${path}/to`, message: 'must not be before from' });
-      return { from, to };
-    })
-    .sort((a, b) => a.from - b.from);
-  return joined(ranges);
+/** The calendars the schedule excludes the days of, at most MAX_EXCLUDED_CALENDARS. */
+function calendarsOf(input: ScheduleInput, issues: FieldIssue[]): CalendarExcludeInput[] {
+  const named = (input.exclude ?? []).filter(isCalendarExclude);
+  if (named.length > MAX_EXCLUDED_CALENDARS) {
+    issues.push({
+      path: '/exclude',
+      message: `names ${named.length} calendars, more than the ${MAX_EXCLUDED_CALENDARS} a schedule may`,
+    });
+  }
+  return named;
 }
 
 function sourceOf(
@@ -87,19 +100,31 @@ function frameOf(input: ScheduleInput, defaultZone: string, issues: FieldIssue[]
 
 /**
  * Checks a schedule object and prepares it for computing. Throws VALIDATION_FAILED
- * naming every offending field (paths relative to the schedule object).
+ * naming every offending field (paths relative to the schedule object). The days of the
+ * calendars it excludes are what calendars answers (by default none: they are left out);
+ * whatever that throws, compiling throws.
  */
-export function compileSchedule(raw: unknown, defaultZone: string): CompiledSchedule {
+export function compileSchedule(
+  raw: unknown,
+  defaultZone: string,
+  calendars: CalendarDays = WITHOUT_CALENDARS,
+): CompiledSchedule {
   const input = validateSchedule(raw);
   const issues: FieldIssue[] = [];
   const frame = frameOf(input, defaultZone, issues);
-  const exclusions = exclusionsOf(input, issues);
+  const written = writtenRanges(input, issues);
+  const named = calendarsOf(input, issues);
   if (!frame) throw validationError(issues);
   const context: ScheduleContext = { zone: frame.zone, start: frame.start, startMs: frame.startMs };
   const sources = input.intervals.map((interval, i) =>
     remembering(sourceOf(interval, context, `/intervals/${i}`, issues)),
   );
   if (issues.length > 0) throw validationError(issues);
+  const zone = frame.zone;
+  const exclusions = joinedRanges([
+    ...written,
+    ...named.flatMap((entry) => calendars(entry, zone)),
+  ]);
   // Reused, not made for each question: the sources' memory is per schedule too.
   const ownBudget = new ScheduleBudget();
   return {

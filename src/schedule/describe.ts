@@ -7,6 +7,7 @@ import {
   type PlainDateTime,
 } from './calendar.ts';
 import { compileSchedule } from './compile-schedule.ts';
+import { calendarName, isCalendarExclude } from './holiday-exclusions.ts';
 import { parseDateTime } from './parse-text.ts';
 import type { IntervalInput, ScheduleInput } from './schedule-schema.ts';
 import { timesOfDay, type TimesOfDayInput } from './times-of-day.ts';
@@ -133,12 +134,24 @@ export function describeValid(input: ScheduleInput, zone: string): string {
   const start = parseDateTime(input.start, '/start', []);
   const parts = input.intervals.map((interval) => describeInterval(interval, start));
   const end = input.end ? `, until ${input.end.replace('T', ' ')}` : '';
-  const exclusions = input.exclude?.length ?? 0;
-  const excluded =
-    exclusions === 0
-      ? ''
-      : `, except on ${exclusions} excluded ${exclusions === 1 ? 'date or range' : 'dates or ranges'}`;
-  return `${parts.join('; ')}, ${zone}${end}${excluded}`;
+  return `${parts.join('; ')}, ${zone}${end}${exceptions(input.exclude ?? [])}`;
+}
+
+/** ", except on 2 excluded dates or ranges and on days in holidays.ics". */
+function exceptions(exclude: NonNullable<ScheduleInput['exclude']>): string {
+  const dates = exclude.filter((entry) => !isCalendarExclude(entry)).length;
+  const calendars = exclude.filter(isCalendarExclude).map((entry) => {
+    const filter = entry.filter?.trim() ?? '';
+    const which = filter === '' ? '' : ` with events containing '${filter}'`;
+    return `on days${which} in ${calendarName(entry)}`;
+  });
+  const parts = [
+    ...(dates === 0
+      ? []
+      : [`on ${dates} excluded ${dates === 1 ? 'date or range' : 'dates or ranges'}`]),
+    ...calendars,
+  ];
+  return parts.length === 0 ? '' : `, except ${list(parts)}`;
 }
 
 /**

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { epochDay, timeOfSecond } from './calendar.ts';
 import { compileSchedule } from './compile-schedule.ts';
 import { parseDateTime } from './parse-text.ts';
+import { calendarName, isCalendarExclude } from './holiday-exclusions.ts';
 import type { IntervalInput, ScheduleInput } from './schedule-schema.ts';
 import { timesOfDay } from './times-of-day.ts';
 import { instantOf, localOf } from './zone.ts';
@@ -236,6 +237,10 @@ function exdates(
   const unexcluded = compileSchedule({ ...own, exclude: undefined }, defaultZone);
   const found: string[] = [];
   for (const entry of own.exclude) {
+    if (isCalendarExclude(entry)) {
+      omitted.push(`intervals/${index}: the days of ${calendarName(entry)} (not read here)`);
+      continue;
+    }
     const [from, to] = typeof entry === 'string' ? [entry, entry] : [entry.from, entry.to];
     const fromMs = instantOf(parseDateTime(`${from}T00:00`, '', []), zone);
     const lastDay = epochDay(parseDateTime(`${to}T00:00`, '', []));

@@ -1,6 +1,7 @@
 import { setImmediate } from 'node:timers/promises';
 import { compileSchedule, type CompiledSchedule } from './compile-schedule.ts';
 import { describeValid } from './describe.ts';
+import { WITHOUT_CALENDARS, type CalendarDays } from './holiday-exclusions.ts';
 import { occurrenceTimes, occurrencesOf } from './occurrences.ts';
 import type { ScheduleInput } from './schedule-schema.ts';
 import { formatInZone } from './zone.ts';
@@ -27,16 +28,18 @@ function previewOf(raw: unknown, compiled: CompiledSchedule, instants: number[])
 
 /**
  * Previews a schedule: the next `count` occurrences strictly after `after` (with after
- * null, from just before the start, so the start counts). Throws VALIDATION_FAILED, or
- * SCHEDULE_TOO_COMPLEX past the limits of occurrenceTimes.
+ * null, from just before the start, so the start counts); the calendars it excludes cover the
+ * days calendars gives (by default none). Throws VALIDATION_FAILED, or SCHEDULE_TOO_COMPLEX past the
+ * limits of occurrenceTimes.
  */
 export function previewSchedule(
   raw: unknown,
   after: Date | null,
   count: number,
   defaultZone: string,
+  calendars: CalendarDays = WITHOUT_CALENDARS,
 ): SchedulePreview {
-  const compiled = compileSchedule(raw, defaultZone);
+  const compiled = compileSchedule(raw, defaultZone, calendars);
   return previewOf(raw, compiled, occurrencesOf(compiled, after, count));
 }
 
@@ -50,8 +53,9 @@ export async function previewScheduleYielding(
   after: Date | null,
   count: number,
   defaultZone: string,
+  calendars: CalendarDays = WITHOUT_CALENDARS,
 ): Promise<SchedulePreview> {
-  const compiled = compileSchedule(raw, defaultZone);
+  const compiled = compileSchedule(raw, defaultZone, calendars);
   const instants: number[] = [];
   let sliceStart = performance.now();
   for (const instant of occurrenceTimes(compiled, after, count)) {

@@ -135,6 +135,58 @@ export const IntervalSchema = Type.Unsafe<IntervalInput>({
   oneOf: intervalKinds,
 });
 
+/** Where a holiday calendar is read from: an .ics file in the allowed folders, or an https feed. */
+const HolidayCalendarSource = Type.Union(
+  [
+    Type.Object(
+      {
+        file: Type.String({
+          minLength: 1,
+          maxLength: 4096,
+          folder: true,
+          title: 'File',
+          description:
+            'The .ics file (an absolute path inside the folders an administrator allows); read again whenever it changes',
+        }),
+      },
+      { ...strict, title: 'File' },
+    ),
+    Type.Object(
+      {
+        url: Type.String({
+          minLength: 1,
+          maxLength: 8192,
+          destination: true,
+          title: 'URL',
+          description: 'The https:// address of a public calendar feed (.ics); fetched hourly',
+        }),
+      },
+      { ...strict, title: 'URL' },
+    ),
+  ],
+  { title: 'Calendar', description: 'An iCalendar (.ics) file or https:// feed of holidays' },
+);
+
+/** An exclusion by calendar: nothing fires on a day an event of the calendar covers. */
+export const CalendarExcludeSchema = Type.Object(
+  {
+    calendar: HolidayCalendarSource,
+    filter: Type.Optional(
+      Type.String({
+        maxLength: 200,
+        title: 'Only events containing',
+        description:
+          'Only days of events whose summary or one of whose categories contains this text (any case); empty for every event',
+      }),
+    ),
+  },
+  strict,
+);
+export type CalendarExcludeInput = Static<typeof CalendarExcludeSchema>;
+
+/** The most calendars one schedule excludes the days of. */
+export const MAX_EXCLUDED_CALENDARS = 5;
+
 /** The schedule object: the config of a time trigger. */
 export const ScheduleSchema = Type.Object(
   {
@@ -144,10 +196,18 @@ export const ScheduleSchema = Type.Object(
     start: LocalDateTime,
     end: Type.Optional(LocalDateTime),
     exclude: Type.Optional(
-      Type.Array(Type.Union([LocalDate, Type.Object({ from: LocalDate, to: LocalDate }, strict)]), {
-        maxItems: 1000,
-        description: 'Dates, or date ranges (inclusive), on which nothing fires',
-      }),
+      Type.Array(
+        Type.Union([
+          LocalDate,
+          Type.Object({ from: LocalDate, to: LocalDate }, strict),
+          CalendarExcludeSchema,
+        ]),
+        {
+          maxItems: 1000,
+          description:
+            'Dates, date ranges (inclusive), or holiday calendars (the days of their events), on which nothing fires',
+        },
+      ),
     ),
     intervals: Type.Array(IntervalSchema, { minItems: 1, maxItems: 50 }),
   },

@@ -2,10 +2,17 @@ import { isDeepStrictEqual } from 'node:util';
 import { requirePlanner, userCaller, type Caller } from '../auth/caller.ts';
 import { mapConfigStrings } from '../domain/config-fields.ts';
 import { AppError, validationError } from '../domain/errors.ts';
+import type { ReasonCode } from '../domain/reason-codes.ts';
 import type { ComponentCategory, Task } from '../domain/task.ts';
 import type { TaskCreateInput } from '../domain/task-schema.ts';
 import { compileValidator } from '../domain/validation.ts';
 import type { User } from '../domain/user.ts';
+import {
+  deniedComponents,
+  deniedTrigger,
+  ownerProblem,
+  type OwnerState,
+} from '../engine/permission-check.ts';
 import type { ComponentRegistry } from '../plugins/registry.ts';
 import { SECRET_MASK } from '../secrets/secret-box.ts';
 import type { Store } from '../store/store.ts';
@@ -21,13 +28,22 @@ import type { TaskService } from './task-service.ts';
  * ids, and a reference to a task outside the document is kept only if the new owner can see
  * that task. Secrets arrive masked (an export leaves them behind): each such field is left
  * empty and reported, and a task with one is imported disabled, to be switched on once the
- * secrets are typed again.
+ * secrets are typed again. A task whose owner lacks a permission it needs is imported all the
+ * same (the permission may be given later), with a warning saying which: its runs would fail.
  */
 
-/** One imported task and the id it had in the document (null when it gave none). */
+/** What an imported task will meet when it runs: its owner lacks a permission it needs. */
+export interface ImportWarning {
+  /** The reason code its runs would fail with, e.g. owner-lacks-permission. */
+  code: ReasonCode;
+  message: string;
+}
+
+/** One imported task, the id it had in the document (null when it gave none), and its warnings. */
 export interface ImportedTask {
   task: Task;
   sourceId: string | null;
+  warnings: ImportWarning[];
 }
 
 /** A secret field an imported task still needs: which task, which component, which field. */
@@ -271,6 +287,44 @@ function missingSecretsOf(
 }
 
 /**
+ * Why the task's runs would fail as soon as they start: the owner cannot run tasks, or lacks
+ * the permission of a trigger or a component. The same checks as the runner's, made now.
+ */
+function runWarnings(registry: ComponentRegistry, task: Task, owner: OwnerState): ImportWarning[] {
+  const problem = ownerProblem(owner);
+  if (problem) return [{ code: problem.reasonCode, message: problem.reason }];
+  const triggers = task.triggers.flatMap((trigger) => {
+    const denied = deniedTrigger(task, trigger.id, registry, owner);
+    return denied ? [{ code: denied.reasonCode, message: denied.reason }] : [];
+  });
+  const components = [...deniedComponents(task, registry, owner).values()].map(
+    (message): ImportWarning => ({ code: 'owner-lacks-permission', message }),
+  );
+  return [...triggers, ...components];
+}
+
+/** Each imported task with its warnings, read against its owner's permissions of now. */
+async function withWarnings(
+  store: Store,
+  registry: ComponentRegistry,
+  prepared: readonly PreparedTask[],
+  tasks: readonly Task[],
+): Promise<ImportedTask[]> {
+  const owners = new Map<string, OwnerState>();
+  const imported: ImportedTask[] = [];
+  for (const [i, task] of tasks.entries()) {
+    const { owner: user, sourceId } = prepared[i] as PreparedTask;
+    const owner = owners.get(user.id) ?? {
+      user,
+      permissions: await store.users.effectivePermissions(user.id),
+    };
+    owners.set(user.id, owner);
+    imported.push({ task, sourceId, warnings: runWarnings(registry, task, owner) });
+  }
+  return imported;
+}
+
+/**
  * Imports the tasks of an export document as new tasks (new ids), each for the owner its
  * entry names or for ownerLogin when given. All or nothing: one bad task imports none.
  */
@@ -303,7 +357,7 @@ export async function importTasks(
     await requireVisibleReferences(transaction, prepared, inDocument);
     const tasks = await createInOrder(inTransaction, caller, prepared, inDocument);
     return {
-      tasks: tasks.map((task, i) => ({ task, sourceId: prepared[i]?.sourceId ?? null })),
+      tasks: await withWarnings(transaction, service.registry, prepared, tasks),
       missingSecrets: missingSecretsOf(prepared, tasks),
     };
   });

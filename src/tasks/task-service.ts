@@ -143,6 +143,24 @@ export class TaskService {
     );
   }
 
+  /**
+   * A definition the caller runs without saving it (POST /tasks/execute), checked as a new task
+   * of theirs is. Based on a saved task they may edit, secrets sent masked keep that task's
+   * values as saving an edit would.
+   */
+  async unsaved(caller: Caller, input: TaskCreateInput, basedOn?: string): Promise<TaskDefinition> {
+    requirePlanner(caller);
+    const owner = caller.user;
+    if (!owner) throw new AppError('FORBIDDEN', 'Only a user can run a task');
+    const base = basedOn === undefined ? null : await this.get(caller, basedOn, 'edit');
+    const keep = base ? secretKeeping(caller, base) : 'owner-edit';
+    const definition = buildDefinition(input, this.context, base && definitionOf(base), keep);
+    const save = { ownerId: owner.id, definition, previous: null };
+    await requireAllowedPaths(this.store, this.registry, save);
+    await requireUsableDataSources(this.store, this.registry, save);
+    return definition;
+  }
+
   /** Creates a task for a given owner (the CLI's import); needs administrative access. */
   async createFor(caller: Caller, ownerId: string, raw: unknown): Promise<Task> {
     const { admin } = requirePlanner(caller);

@@ -1,14 +1,21 @@
 import { createHash } from 'node:crypto';
+import { HolidayCalendarUnavailable, holidayRegister } from '../calendar/holiday-register.ts';
 import { untilExpiry, type Component, type Task } from '../domain/task.ts';
 import type { FireTimes, TriggerKind } from '../plugins/component-kind.ts';
+import { timeTrigger } from '../plugins/builtin/triggers/time.ts';
 import type { ComponentRegistry } from '../plugins/registry.ts';
 import type { Store, StoredTrigger } from '../store/store.ts';
 
-function fingerprintOf(trigger: Component, task: Task): string {
-  return createHash('sha256')
-    .update(JSON.stringify([trigger.kind, trigger.config, task.timezone, task.expiresAt]))
-    .digest('base64url')
-    .slice(0, 22);
+/**
+ * What a trigger's next fire time depends on: its config, the task's zone and expiry, and for a
+ * schedule the days of its holiday calendars as this node knows them (so that a changed
+ * calendar makes it fire first after now, with the new days).
+ */
+export function fingerprintOf(trigger: Component, task: Task): string {
+  const facts: unknown[] = [trigger.kind, trigger.config, task.timezone, task.expiresAt];
+  const holidays = holidayRegister.digestFor(trigger.config, task.timezone);
+  if (trigger.kind === timeTrigger.kind && holidays !== '') facts.push(holidays);
+  return createHash('sha256').update(JSON.stringify(facts)).digest('base64url').slice(0, 22);
 }
 
 function firstFireAfter(kind: TriggerKind, trigger: Component, task: Task, now: number) {
@@ -16,7 +23,10 @@ function firstFireAfter(kind: TriggerKind, trigger: Component, task: Task, now: 
   let fireTimes: FireTimes;
   try {
     fireTimes = kind.schedule(trigger.config, task.timezone);
-  } catch {
+  } catch (error) {
+    // Until its holiday calendars are read it has no next fire time: the engine reads them,
+    // gives it one (see engine/holiday-calendars.ts) or records on the task why it cannot.
+    if (error instanceof HolidayCalendarUnavailable) return null;
     // Stored configs were checked when saved; one that no longer compiles (a task enabled after
     // an upgrade) is due at once: the claim records why on the task, and it fires no more.
     return now;

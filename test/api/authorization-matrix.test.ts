@@ -32,7 +32,7 @@ const namesTask = (key: string) => pathOf(key).startsWith('/api/v1/tasks/{id}');
 function urlOf(key: string, ids: MatrixIds): string {
   if (key === UI_FILE_KEY) return uiFiles()[0] ?? '/index.html';
   const path = pathOf(key);
-  if (path === '/api/docs/*') return '/api/docs/static/swagger-ui.css';
+  if (path === '/api/docs/static/*') return '/api/docs/static/swagger-ui.css';
   return filledPath(path, ids);
 }
 

@@ -226,6 +226,48 @@ for (const backend of await backends()) {
       assert.match(nobody.body.detail, /nobody-here/);
     });
 
+    it('warns, per task, of each permission its new owner lacks and its runs would need', async () => {
+      const carol = await t.user('carol', ['taskplanner', 'job.http']);
+      const body = document(
+        [
+          {
+            name: 'Needs more than carol holds',
+            enabled: false,
+            triggers: [{ id: 'web', kind: 'http', config: {} }],
+            jobs: [{ id: 'fetch', kind: 'http', config: { url: 'http://127.0.0.1:9/report' } }],
+            actions: [{ id: 'mail', kind: 'email', config: { to: ['carol@example.com'] } }],
+          },
+          {
+            name: 'Within what carol holds',
+            jobs: [{ id: 'fetch', kind: 'http', config: { url: 'http://127.0.0.1:9/report' } }],
+          },
+        ],
+        { owner: 'carol' },
+      );
+      const imported = await t.admin.post('/api/v1/tasks/import', body);
+      assert.equal(imported.status, 201, JSON.stringify(imported.body));
+      const [needy, fine] = imported.body.tasks;
+      assert.deepEqual(needy.warnings, [
+        {
+          code: 'owner-lacks-permission',
+          message:
+            "trigger web (http) needs the permission 'trigger.http', which the owner 'carol' does not hold",
+        },
+        {
+          code: 'owner-lacks-permission',
+          message:
+            "action mail (email) needs the permission 'action.email', which the owner 'carol' does not hold",
+        },
+      ]);
+      assert.deepEqual(fine.warnings, [], 'job.http is held: nothing to warn of');
+      const stored = (await carol.client.get(`/api/v1/tasks/${needy.id}`)).body;
+      assert.equal(stored.ownerId, carol.id, 'imported all the same, for carol');
+
+      const own = await alice.post('/api/v1/tasks/import', document([{ name: 'Plain' }]));
+      assert.equal(own.status, 201, JSON.stringify(own.body));
+      assert.deepEqual(own.body.tasks[0].warnings, []);
+    });
+
     it('rewrites references in a cycle and to the task itself once all tasks exist', async () => {
       const body = document([
         {

@@ -356,7 +356,7 @@ describe('taskplanner CLI', { concurrency: true }, () => {
       await ok(['user', 'add', 'alice', '--password', 'looking-glass-2'], targetEnv);
       await ok(['user', 'add', 'bob', '--password', 'builder-pass-2'], targetEnv);
       const imported = await ok(['task', 'import', exportFile], targetEnv);
-      assert.equal(imported.stdout.trim(), 'Imported 3 task(s)');
+      assert.equal(imported.stdout.trim(), 'Imported 3 tasks');
 
       const original = (JSON.parse(readFileSync(exportFile, 'utf8')) as ExportFile).tasks.sort(
         byName,
@@ -378,7 +378,7 @@ describe('taskplanner CLI', { concurrency: true }, () => {
         const env = { TASKPLANNER_DATA_DIR: other.path };
         await ok(['user', 'add', 'bob', '--password', 'builder-pass-3'], env);
         const imported = await ok(['task', 'import', exportFile, '--user', 'bob'], env);
-        assert.equal(imported.stdout.trim(), 'Imported 3 task(s)');
+        assert.equal(imported.stdout.trim(), 'Imported 3 tasks');
         assert.deepEqual((await listTasks(env)).rows, [
           'bob disabled Bob paused',
           'bob enabled Alice daily',

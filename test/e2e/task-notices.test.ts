@@ -191,7 +191,7 @@ describe('failure notices in the browser', { skip }, () => {
       const shown = async () => ({
         password: await job.getByLabel(/^Password/).count(),
         sheet: await job.getByLabel(/^Sheet name/).count(),
-        bom: await job.getByLabel(/^Bom/).count(),
+        bom: await job.getByLabel(/^Byte order mark/).count(),
       });
       assert.deepEqual(await shown(), { password: 0, sheet: 0, bom: 1 }, 'CSV');
       await format.selectOption({ label: 'HTML table, encrypted with a password' });

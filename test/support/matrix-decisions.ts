@@ -89,13 +89,13 @@ export const ROUTE_DECISIONS: Record<string, RouteRule> = {
     allowed: 200,
     hidden: true,
   },
-  'GET /api/docs/*': { decision: 'public', allowed: 200, hidden: true },
+  'GET /api/docs/static/*': { decision: 'public', allowed: 200, hidden: true },
   'GET /': { decision: 'public', allowed: 200, hidden: true },
-  'GET /{web-ui file}': {
+  'GET /assets/*': {
     decision: 'public',
     allowed: 200,
     hidden: true,
-    why: 'the built UI in dist/web: every file is its own route',
+    why: "the built UI's files in dist/web/assets, looked up by path",
   },
   'GET /hooks/{token}': {
     decision: 'public',
@@ -140,6 +140,11 @@ export const ROUTE_DECISIONS: Record<string, RouteRule> = {
     decision: 'planner',
     allowed: 201,
     body: () => ({ name: 'Matrix task, new' }),
+  },
+  'POST /api/v1/tasks/execute': {
+    decision: 'planner',
+    allowed: 200,
+    body: () => ({ task: { name: 'Matrix task, unsaved' }, dryRun: true }),
   },
   'GET /api/v1/tasks/{id}': { decision: 'planner', allowed: 200 },
   'PUT /api/v1/tasks/{id}': { decision: 'planner', allowed: 200, body: task },

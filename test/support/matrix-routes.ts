@@ -4,8 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { WEB_ROOT } from '../../src/http/web-ui.ts';
 import type { MatrixIds } from './matrix-decisions.ts';
 
-/** The one key that stands for every file of the built UI (each is a route of its own). */
-export const UI_FILE_KEY = 'GET /{web-ui file}';
+/** The route of the built UI's files (dist/web/assets, served by path). */
+export const UI_FILE_KEY = 'GET /assets/*';
 
 /** One operation of the OpenAPI document. */
 export interface DocumentedRoute {
@@ -24,19 +24,24 @@ export interface OpenApiOperation {
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
 
-/** The files of the built UI as URL paths, e.g. /assets/index-abc.js. */
+/** The files of the built UI's assets as URL paths, e.g. /assets/index-abc.js. */
 export function uiFiles(): string[] {
-  if (!existsSync(WEB_ROOT)) return [];
-  return readdirSync(WEB_ROOT, { recursive: true, encoding: 'utf8' })
-    .filter((name) => statSync(join(WEB_ROOT, name)).isFile())
-    .map((name) => `/${name.split('\\').join('/')}`);
+  const assets = join(WEB_ROOT, 'assets');
+  if (!existsSync(assets)) return [];
+  return readdirSync(assets, { recursive: true, encoding: 'utf8' })
+    .filter((name) => statSync(join(assets, name)).isFile())
+    .map((name) => `/assets/${name.split('\\').join('/')}`);
 }
 
-/** Reads Fastify's route tree (printRoutes) into full paths with their methods. */
+/**
+ * Reads Fastify's route tree (printRoutes) into full paths with their methods. The tree splits
+ * paths at common prefixes ("a" above "pi/" and "ssets/"), so a path is its parts joined; the
+ * tree without them (commonPrefix: false) loses the prefix of a wildcard route.
+ */
 function routeTree(app: FastifyInstance): Array<{ path: string; methods: string[] }> {
   const found: Array<{ path: string; methods: string[] }> = [];
   const stack: string[] = [];
-  for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
+  for (const line of app.printRoutes().split('\n')) {
     const match = /^((?:│ {3}| {4})*)(?:├── |└── )(.*?)(?: \(([A-Z, ]+)\))?$/.exec(line);
     if (!match) continue;
     const depth = (match[1] ?? '').length / 4;
@@ -50,16 +55,15 @@ function routeTree(app: FastifyInstance): Array<{ path: string; methods: string[
 
 /**
  * Every `METHOD path` the app routes, in OpenAPI path syntax ({id}); HEAD only where it is
- * not the twin Fastify adds to a GET, and the UI's files as the one UI_FILE_KEY.
+ * not the twin Fastify adds to a GET.
  */
 export function appRoutes(app: FastifyInstance): string[] {
-  const files = new Set(uiFiles());
   const keys = new Set<string>();
   for (const { path, methods } of routeTree(app)) {
     const openApiPath = path.replace(/:(\w+)/g, '{$1}');
     for (const method of methods) {
       if (method === 'HEAD' && methods.includes('GET')) continue;
-      keys.add(files.has(path) && method === 'GET' ? UI_FILE_KEY : `${method} ${openApiPath}`);
+      keys.add(`${method} ${openApiPath}`);
     }
   }
   return [...keys].sort();

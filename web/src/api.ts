@@ -38,8 +38,16 @@ async function problemOf(response: Response): Promise<ApiError> {
   );
 }
 
-/** Calls the API as the logged-in browser session; resolves to the JSON body (or null). */
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+/**
+ * Calls the API as the logged-in browser session; resolves to the JSON body (or null). Aborting
+ * the signal gives up on the answer (and the server sees the request go).
+ */
+export async function api<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  signal?: AbortSignal,
+): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
@@ -48,6 +56,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     headers,
     credentials: 'same-origin',
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    ...(signal ? { signal } : {}),
   });
   if (!response.ok) throw await problemOf(response);
   if (response.status === 204) return null as T;

@@ -188,7 +188,7 @@ export interface JsonSchema {
   dataSource?: boolean;
   /**
    * A property shown only while each sibling named here holds one of the values listed (its
-   * default when unset), e.g. { format: ['xlsx'] }; a hidden one keeps its value.
+   * default when unset), e.g. { format: ['xlsx'] }; a change that hides one drops its value.
    */
   showWhen?: Record<string, unknown[]>;
   additionalProperties?: boolean | JsonSchema;

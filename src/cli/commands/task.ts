@@ -4,6 +4,7 @@ import { exportTasks, listAllTasks } from '../../tasks/task-export.ts';
 import { importTasks } from '../../tasks/task-import.ts';
 import { userByLogin, withContext, type CliContext } from '../context.ts';
 import { coerceError } from '../../domain/coerce-error.ts';
+import { counted } from '../../domain/counted.ts';
 
 async function ownerFilter(context: CliContext, login: string | undefined): Promise<string> {
   return login === undefined ? 'all' : (await userByLogin(context, login)).id;
@@ -63,7 +64,7 @@ export function registerTask(program: Command): void {
         }
         const { store, tasks } = context.services;
         const imported = await importTasks(store, tasks, context.operator, document, options.user);
-        console.log(`Imported ${imported.tasks.length} task(s)`);
+        console.log(`Imported ${counted(imported.tasks.length, 'task')}`);
         for (const missing of imported.missingSecrets) {
           const { taskName, task: id, category, component, kind, field } = missing;
           console.log(

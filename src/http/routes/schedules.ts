@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { AppError, underPath } from '../../domain/errors.ts';
+import { readHolidayCalendarsOnce } from '../../engine/holiday-preview.ts';
+import type { TriggerHost } from '../../plugins/run-host.ts';
 import { MAX_COUNT } from '../../schedule/occurrences.ts';
 import { previewScheduleYielding, type SchedulePreview } from '../../schedule/preview.ts';
 import { ScheduleSchema } from '../../schedule/schedule-schema.ts';
@@ -28,8 +30,9 @@ const Preview = Type.Object({
 });
 
 /**
- * The preview of a schedule in a request body: problems are named under /schedule. One
- * that needs too much work answers SCHEDULE_TOO_COMPLEX; computing it lets other
+ * The preview of a schedule in a request body, with the days of the holiday calendars it
+ * excludes read as the caller may (allowed folders, network policy): problems are named under
+ * /schedule. One that needs too much work answers SCHEDULE_TOO_COMPLEX; computing it lets other
  * requests run in between.
  */
 async function previewOf(
@@ -37,9 +40,11 @@ async function previewOf(
   after: Date | null,
   count: number,
   defaultZone: string,
+  host: TriggerHost,
 ): Promise<SchedulePreview> {
   try {
-    return await previewScheduleYielding(schedule, after, count, defaultZone);
+    const calendars = await readHolidayCalendarsOnce(schedule, defaultZone, host, Date.now());
+    return await previewScheduleYielding(schedule, after, count, defaultZone, calendars);
   } catch (error) {
     throw error instanceof AppError && error.code === 'VALIDATION_FAILED'
       ? underPath(error, '/schedule')
@@ -48,7 +53,7 @@ async function previewOf(
 }
 
 /** /api/v1/schedules: a live preview of a schedule, for the editor of users of the planner. */
-export function scheduleRoutes(defaultZone: string): FastifyPluginAsyncTypebox {
+export function scheduleRoutes(defaultZone: string, host: TriggerHost): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.post(
       '/preview',
@@ -59,7 +64,9 @@ export function scheduleRoutes(defaultZone: string): FastifyPluginAsyncTypebox {
           summary: 'The next occurrences of a schedule and its description',
           description:
             "Needs the permission 'taskplanner'. A schedule that needs too much work to compute " +
-            '(it may never fire) answers 422 SCHEDULE_TOO_COMPLEX.',
+            '(it may never fire) answers 422 SCHEDULE_TOO_COMPLEX. The holiday calendars it ' +
+            'excludes are read (files inside the allowed folders, feeds as the network settings ' +
+            'allow); one that cannot be read answers 400 VALIDATION_FAILED.',
           body: PreviewInput,
           response: responses({ 200: Preview }),
         },
@@ -71,6 +78,7 @@ export function scheduleRoutes(defaultZone: string): FastifyPluginAsyncTypebox {
           after === undefined ? null : new Date(after),
           count ?? 10,
           defaultZone,
+          host,
         );
       },
     );

@@ -13,7 +13,7 @@ import { callerOf } from '../authentication.ts';
 import { requiresPlanner } from '../route-permission.ts';
 import { responses } from '../schemas.ts';
 
-/** What POST /tasks/import answers: the tasks made and the secrets to type again. */
+/** What POST /tasks/import answers: the tasks made (with warnings) and the secrets to type again. */
 const ImportResultSchema = Type.Object({
   tasks: Type.Array(
     Type.Object({
@@ -23,6 +23,16 @@ const ImportResultSchema = Type.Object({
         description: 'Its id in the document (where it was exported)',
       }),
       enabled: Type.Boolean({ description: 'False when a secret is missing, or as exported' }),
+      warnings: Type.Array(
+        Type.Object({
+          code: Type.String({ description: 'The reason code its runs would fail with' }),
+          message: Type.String(),
+        }),
+        {
+          description:
+            'Why its runs would fail as things are: the owner lacks a permission a trigger or component needs (owner-lacks-permission), or cannot run tasks at all',
+        },
+      ),
     }),
   ),
   missingSecrets: Type.Array(
@@ -40,11 +50,12 @@ const ImportResultSchema = Type.Object({
 
 function resultView(result: ImportResult) {
   return {
-    tasks: result.tasks.map(({ task, sourceId }) => ({
+    tasks: result.tasks.map(({ task, sourceId, warnings }) => ({
       id: task.id,
       name: task.name,
       sourceId,
       enabled: task.enabled,
+      warnings,
     })),
     missingSecrets: result.missingSecrets,
   };

@@ -16,7 +16,8 @@ import type { Services } from '../../services.ts';
 import { revisionCondition } from '../if-match.ts';
 import { requiresPlanner } from '../route-permission.ts';
 import { callerOf } from '../authentication.ts';
-import { IdParams, PageSchema, TaskSchema, responses } from '../schemas.ts';
+import { IdParams, PageSchema, TaskSchema, UnsavedRunSchema, responses } from '../schemas.ts';
+import { ExecuteInput } from '../../runs/unsaved-run-service.ts';
 import { taskView } from '../views.ts';
 
 const TaskRef = Type.Ref(TaskSchema);
@@ -66,7 +67,7 @@ function etagOf(task: Task): string {
 
 /** /api/v1/tasks: each user's own tasks; administrators reach everyone's. */
 export function taskRoutes(services: Services): FastifyPluginAsyncTypebox {
-  const { tasks, runs } = services;
+  const { tasks, runs, unsavedRuns } = services;
   /** Shows tasks of the list as the caller reaches them, with their latest runs. */
   const presenter = async (caller: Caller, list: readonly Task[]) => {
     const [status, access] = await Promise.all([runs.statusOf(list), tasks.accessOf(caller, list)]);
@@ -245,6 +246,33 @@ export function taskRoutes(services: Services): FastifyPluginAsyncTypebox {
           .header('location', `/api/v1/tasks/${copy.id}`)
           .header('etag', etagOf(copy))
           .send(await viewOf(callerOf(request), copy));
+      },
+    );
+
+    app.post(
+      '/execute',
+      {
+        schema: {
+          tags,
+          summary:
+            'Run a task definition without saving it, as the caller; dryRun: actions only report what they would deliver',
+          body: ExecuteInput,
+          response: responses({ 200: UnsavedRunSchema }),
+        },
+      },
+      async (request, reply) => {
+        // A client that goes away before the answer cancels the run, as Cancel does a saved one.
+        const stop = new AbortController();
+        const cancel = () => {
+          if (!reply.raw.writableEnded) stop.abort('canceled');
+        };
+        reply.raw.once('close', cancel);
+        try {
+          const caller = callerOf(request);
+          return await unsavedRuns.execute(caller, request.body, causeOf(request), stop.signal);
+        } finally {
+          reply.raw.off('close', cancel);
+        }
       },
     );
 

@@ -26,6 +26,7 @@ export const TimeoutField = Type.Optional(
   Type.Integer({
     minimum: 1,
     maximum: 86_400,
+    title: 'Timeout (seconds)',
     description:
       "Fail when the server has not answered (body included) within this many seconds. Default: only the task's timeout applies",
   }),

@@ -8,6 +8,7 @@ import { GroupCheckboxes } from './GroupCheckboxes.tsx';
 import { TextField } from '../components/TextField.tsx';
 import { DATA_SOURCES_KEY } from './use-data-sources.ts';
 import { Field } from '../components/Field.tsx';
+import { counted } from '../../../src/domain/counted.ts';
 
 type Draft = Omit<DataSource, 'id' | 'updatedAt'>;
 
@@ -146,7 +147,9 @@ export function DataSourceForm({
         />
       )}
       {draft.access.userIds.length > 0 && (
-        <p className="muted">Also {draft.access.userIds.length} user(s) chosen through the API.</p>
+        <p className="muted">
+          Also {counted(draft.access.userIds.length, 'user')} chosen through the API.
+        </p>
       )}
       {problem && <p role="alert">{problem}</p>}
       <div className="actions">

@@ -2,12 +2,13 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../api.ts';
 import type { DataSource } from './admin-types.ts';
 import { DATA_SOURCES_KEY } from './use-data-sources.ts';
+import { counted } from '../../../src/domain/counted.ts';
 
 function accessText(access: DataSource['access']): string {
   if (access.everyone) return 'everyone';
   const parts = [
-    access.groupIds.length > 0 ? `${access.groupIds.length} group(s)` : '',
-    access.userIds.length > 0 ? `${access.userIds.length} user(s)` : '',
+    access.groupIds.length > 0 ? counted(access.groupIds.length, 'group') : '',
+    access.userIds.length > 0 ? counted(access.userIds.length, 'user') : '',
   ].filter(Boolean);
   return parts.length > 0 ? parts.join(', ') : 'administrators only';
 }

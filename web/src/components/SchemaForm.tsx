@@ -1,6 +1,6 @@
 import { SchemaField } from '../tasks/schema/SchemaField.tsx';
 import { SchemaJsonField } from '../tasks/schema/SchemaJsonField.tsx';
-import { isShown } from '../tasks/schema/schema-shape.ts';
+import { isShown, withoutHidden } from '../tasks/schema/schema-shape.ts';
 import type { JsonSchema } from '../types.ts';
 
 /** Props of a form generated from a JSON Schema. */
@@ -17,8 +17,8 @@ export interface SchemaFormProps {
 
 /**
  * A form for an object from its JSON Schema: one control per property (those with a showWhen
- * only while it holds), help from the descriptions, defaults filled in, and the API's errors
- * beside the fields they name.
+ * only while it holds, and without their value while it does not), help from the descriptions,
+ * defaults filled in, and the API's errors beside the fields they name.
  */
 export function SchemaForm({ schema, value, onChange, pointer, issueAt }: SchemaFormProps) {
   if (!schema.properties) {
@@ -47,7 +47,7 @@ export function SchemaForm({ schema, value, onChange, pointer, issueAt }: Schema
     const copy = { ...value };
     if (next === undefined) delete copy[name];
     else copy[name] = next;
-    onChange(copy);
+    onChange(withoutHidden(schema, copy));
   };
   return (
     <div className="schema-form">

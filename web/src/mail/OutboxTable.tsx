@@ -41,11 +41,14 @@ function MessageActions({ message }: { message: OutboxMessage }) {
   );
 }
 
-/** The outbox's messages: what, to whom, from which run, and how delivery goes. */
+/**
+ * The outbox's messages: what, to whom, from which run, and how delivery goes. On a phone each
+ * row is a card of its own, every cell named by its column (data-label).
+ */
 export function OutboxTable({ messages }: { messages: OutboxMessage[] }) {
   return (
     <div className="table-scroll">
-      <table>
+      <table className="outbox-table">
         <thead>
           <tr>
             <th scope="col">Queued</th>
@@ -60,10 +63,10 @@ export function OutboxTable({ messages }: { messages: OutboxMessage[] }) {
         <tbody>
           {messages.map((message) => (
             <tr key={message.id}>
-              <td>
+              <td data-label="Queued">
                 <Time iso={message.createdAt} />
               </td>
-              <td className="wrap">
+              <td className="wrap outbox-subject">
                 {message.subject}
                 {message.runId && (
                   <div>
@@ -72,13 +75,13 @@ export function OutboxTable({ messages }: { messages: OutboxMessage[] }) {
                 )}
                 {message.server && <div className="muted">through {message.server}</div>}
               </td>
-              <td>
+              <td data-label="Recipients">
                 <MailRecipients message={message} />
               </td>
-              <td>
+              <td data-label="Delivery">
                 <MailState message={message} />
               </td>
-              <td>
+              <td className="outbox-actions">
                 <MessageActions message={message} />
               </td>
             </tr>

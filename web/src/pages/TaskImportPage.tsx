@@ -28,7 +28,8 @@ async function readDocument(file: File): Promise<unknown> {
 
 /**
  * /tasks/import: pick an export file (of this server or another), import its tasks as new
- * ones, all or none; shows the tasks made and the secrets to type again.
+ * ones, all or none; shows the tasks made, what their owner lacks to run them, and the secrets
+ * to type again.
  */
 export function TaskImportPage() {
   const me = useMe();
@@ -87,7 +88,7 @@ export function TaskImportPage() {
         {me.can.administerTasks ? (
           <TextField
             label="For the user (login)"
-            help="Empty: the tasks are yours"
+            help="Empty: the tasks are yours. A task that needs a permission this user lacks is imported all the same, and named with what it lacks."
             value={owner}
             onChange={setOwner}
             autoComplete="off"

@@ -56,7 +56,14 @@ export type IntervalOf<K extends IntervalKind> = Extract<Interval, { kind: K }>;
 export type CalendarInterval = IntervalOf<'days' | 'weeks' | 'months' | 'years'>;
 
 /** A date, or an inclusive range of dates, on which nothing fires. */
-export type Exclusion = string | { from: string; to: string };
+/** A holiday calendar whose events' days are excluded: a file in the allowed folders, or a feed. */
+export interface CalendarExclusion {
+  calendar: { file: string } | { url: string };
+  /** Only events whose summary or a category contains this. */
+  filter?: string;
+}
+
+export type Exclusion = string | { from: string; to: string } | CalendarExclusion;
 
 /** The config of a time trigger. */
 export interface Schedule {

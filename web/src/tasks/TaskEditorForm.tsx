@@ -5,6 +5,7 @@ import { TriggersEditor } from '../components/TriggersEditor.tsx';
 import { Link } from '../router.tsx';
 import type { ComponentKind, Task } from '../types.ts';
 import { TaskEditorActions } from './TaskEditorActions.tsx';
+import { TestRunDialog } from './TestRunDialog.tsx';
 import { TaskErrorSummary } from './TaskErrorSummary.tsx';
 import { TaskGeneralTab } from './TaskGeneralTab.tsx';
 import { TaskHookUrls } from './TaskHookUrls.tsx';
@@ -127,8 +128,8 @@ function ReadOnlyFields({ readOnly, children }: { readOnly: boolean; children: R
 }
 
 /**
- * The Save button, whether there are unsaved changes (the rights list's too), and the outcome
- * of saving.
+ * The Save button, Test run (the draft as it stands, unsaved), whether there are unsaved changes
+ * (the rights list's too), and the outcome of saving.
  */
 function SaveBar({
   editor,
@@ -138,6 +139,7 @@ function SaveBar({
   grants: TaskGrantsDraft;
 }) {
   const saving = editor.saving || grants.saving;
+  const [testing, setTesting] = useState(false);
   const rightsFailed = grants.error ? 'The rights list was not saved: see the Rights tab.' : '';
   return (
     <div className="save-bar">
@@ -154,11 +156,21 @@ function SaveBar({
           Run it once when it is created
         </label>
       )}
+      <button type="button" onClick={() => setTesting(true)}>
+        Test run…
+      </button>
       <span className="muted">{unsavedText(editor.dirty, grants.dirty)}</span>
       <span role="status" className="save-notice">
         {[editor.notice, grants.notice].filter(Boolean).join(' ')}
         {rightsFailed ? <span className="field-error"> {rightsFailed}</span> : null}
       </span>
+      <TestRunDialog
+        open={testing}
+        draft={editor.draft}
+        base={editor.base}
+        onClose={() => setTesting(false)}
+        onInvalid={editor.showRefusal}
+      />
     </div>
   );
 }

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { ApiError } from '../api.ts';
 import { exportAndDownload } from './task-transfer.ts';
 import type { TaskSelection } from './useTaskSelection.ts';
+import { counted } from '../../../src/domain/counted.ts';
 
 /**
  * Above the list: how many tasks are ticked, and Export, which saves them as a .json file
@@ -16,7 +17,10 @@ export function TaskSelectionBar({ selection }: { selection: TaskSelection }) {
     setBusy(true);
     try {
       const exported = await exportAndDownload([...selection.selected]);
-      setMessage({ text: `Exported ${exported} task(s), without their secrets.`, error: false });
+      setMessage({
+        text: `Exported ${counted(exported, 'task')}, without their secrets.`,
+        error: false,
+      });
     } catch (caught) {
       const text = caught instanceof ApiError ? caught.message : String(caught);
       setMessage({ text: `The export failed: ${text}`, error: true });

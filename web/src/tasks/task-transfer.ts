@@ -18,9 +18,21 @@ export interface MissingSecret {
   field: string;
 }
 
+/** Why an imported task's runs would fail: its owner lacks a permission it needs. */
+export interface ImportWarning {
+  code: string;
+  message: string;
+}
+
 /** What POST /tasks/import made. */
 export interface ImportResult {
-  tasks: Array<{ id: string; name: string; sourceId: string | null; enabled: boolean }>;
+  tasks: Array<{
+    id: string;
+    name: string;
+    sourceId: string | null;
+    enabled: boolean;
+    warnings: ImportWarning[];
+  }>;
   missingSecrets: MissingSecret[];
 }
 

@@ -80,8 +80,12 @@ export function useTaskEditor(task: Task | null) {
     void refreshTasks(client, moved);
   };
 
+  /** Shows a refusal of the draft that did not come from saving it (a test run's). */
+  const showRefusal = (refusal: Error) => setError(refusal);
+
   return {
     ...{ base, draft, change, dirty, saving, save, error, issueAt, notice, reload, transferred },
+    showRefusal,
     ...{ runAfterCreate, setRunAfterCreate },
   };
 }

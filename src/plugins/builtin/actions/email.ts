@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FieldIssue } from '../../../domain/errors.ts';
@@ -6,12 +7,14 @@ import { composeMail } from '../../../mail/compose-mail.ts';
 import { checkDestination, DeniedDestinationError } from '../../../net/destination.ts';
 import { serverNetworkPolicy } from '../../../net/server-policy.ts';
 import { defineAction } from '../../define-kind.ts';
+import type { DeliveryPreview } from '../../delivery-preview.ts';
 import type { FileResult } from '../../results.ts';
 import type { ActionContext } from '../../run-context.ts';
 import type { OwnSmtpServer } from '../../run-host.ts';
 import { parseMailbox, parseMailboxes, type Mailbox } from '../delivery/addresses.ts';
 import { zipFiles } from '../delivery/zip-files.ts';
 import { coerceError } from '../../../domain/coerce-error.ts';
+import { counted } from '../../../domain/counted.ts';
 
 const Recipients = (description: string) =>
   Type.Array(Type.String({ maxLength: 320 }), { maxItems: 500, default: [], description });
@@ -194,10 +197,37 @@ async function queueEmail(config: EmailConfig, context: ActionContext): Promise<
     recipients: [...new Set(addresses)],
     server: own,
   });
-  const attached = files.length > 0 ? `, ${files.length} attachment(s)` : '';
+  const attached = files.length > 0 ? `, ${counted(files.length, 'attachment')}` : '';
   context.log.info(
-    `queued for delivery to ${addresses.length} recipient(s)${attached}, message id ${messageId}`,
+    `queued for delivery to ${counted(addresses.length, 'recipient')}${attached}, message id ${messageId}`,
   );
+}
+
+/** Who the message would go to, each list named but to. */
+function addressesOf(recipients: Record<'to' | 'cc' | 'bcc', Mailbox[]>): string[] {
+  return (['to', 'cc', 'bcc'] as const).flatMap((field) =>
+    recipients[field].map((mailbox) =>
+      field === 'to' ? mailbox.address : `${field}: ${mailbox.address}`,
+    ),
+  );
+}
+
+/** What the message would be, for a dry run: its recipients and attachments; nothing is sent. */
+async function previewEmail(config: EmailConfig, context: ActionContext): Promise<DeliveryPreview> {
+  const recipients = recipientLists(config);
+  const { own } = await smtpServer(config, context);
+  const files = await Promise.all(
+    (await attachments(config, context)).map(async (file) => ({
+      name: file.filename,
+      bytes: (await stat(file.path)).size,
+    })),
+  );
+  const server = own ? `${own.host}:${own.port}` : "the server's default SMTP server";
+  return {
+    to: addressesOf(recipients),
+    files,
+    note: `subject "${config.subject}", through ${server}`,
+  };
 }
 
 /** Sends an e-mail, with the file results attached or zipped. */
@@ -212,4 +242,5 @@ export const emailAction = defineAction({
   runsWithoutResults: true,
   check: checkRecipients,
   run: queueEmail,
+  preview: previewEmail,
 });

@@ -5,9 +5,10 @@ import type { FieldIssue } from '../../../domain/errors.ts';
 import { checkDestination, DeniedDestinationError } from '../../../net/destination.ts';
 import { serverNetworkPolicy } from '../../../net/server-policy.ts';
 import { defineAction } from '../../define-kind.ts';
+import type { DeliveryPreview } from '../../delivery-preview.ts';
 import type { ActionContext } from '../../run-context.ts';
 import { FileNameFormat } from '../delivery/file-names.ts';
-import { RemoteFolder, uploadEach } from '../delivery/upload-each.ts';
+import { previewUploads, RemoteFolder, uploadEach } from '../delivery/upload-each.ts';
 import {
   enterRemoteFolder,
   openFtpSession,
@@ -195,6 +196,17 @@ async function uploadFiles(config: FtpUploadConfig, context: ActionContext): Pro
   }
 }
 
+/** Where the files would be uploaded, for a dry run: the address is checked, nothing connects. */
+async function previewUpload(
+  config: FtpUploadConfig,
+  context: ActionContext,
+): Promise<DeliveryPreview> {
+  const where = `${config.host}:${portOf(config)}`;
+  await allowedAddress(config, where, context);
+  const { remoteFolder, fileName, user } = config;
+  return previewUploads(context, { where, remoteFolder, fileName, login: user });
+}
+
 /** Uploads each file result to a folder on an FTP server, over TLS (FTPS) unless told not to. */
 export const ftpUploadAction = defineAction({
   kind: 'ftp-upload',
@@ -205,4 +217,5 @@ export const ftpUploadAction = defineAction({
   accepts: ['file'],
   check: checkConfig,
   run: uploadFiles,
+  preview: previewUpload,
 });

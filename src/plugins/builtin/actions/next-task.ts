@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { PARAMETER_NAME_PATTERN } from '../../../domain/placeholders.ts';
 import { defineAction } from '../../define-kind.ts';
+import { counted } from '../../../domain/counted.ts';
 
 const NextTaskConfig = Type.Object(
   {
@@ -30,6 +31,13 @@ export const nextTaskAction = defineAction({
   configSchema: NextTaskConfig,
   accepts: [],
   startsTask: (config) => config.taskId,
+  // The task is the owner's (checked when saved and when started); a dry run starts nothing.
+  preview: (config) =>
+    Promise.resolve({
+      to: [`task ${config.taskId}`],
+      files: [],
+      note: `would start it with ${counted(Object.keys(config.parameters).length, 'parameter')}`,
+    }),
   run: async (config, context) => {
     const { 'run.status': status, 'run.reason': reason } = context.placeholders;
     const runId = await context.host.startTask(config.taskId, config.parameters, {

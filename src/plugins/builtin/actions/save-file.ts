@@ -2,6 +2,7 @@ import { lstat, mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { defineAction } from '../../define-kind.ts';
+import { previewFiles, type DeliveryPreview } from '../../delivery-preview.ts';
 import type { ActionContext } from '../../run-context.ts';
 import {
   FileNameFormat,
@@ -107,6 +108,27 @@ async function saveFiles(config: SaveFileConfig, context: ActionContext): Promis
   await deleteOldFiles(config, folder, extensions, context);
 }
 
+/** Where the files would be saved, for a dry run: the folder is checked, nothing is written. */
+async function previewSave(
+  config: SaveFileConfig,
+  context: ActionContext,
+): Promise<DeliveryPreview> {
+  const folder = await context.host.allowedPath(config.folder);
+  const files = await previewFiles(context, (name) =>
+    formatFileName(context, config.fileName, name),
+  );
+  const taken = await Promise.all(files.map((file) => exists(join(folder, file.name))));
+  const existing = files.filter((_, index) => taken[index]).map((file) => file.name);
+  const kept = config.ifExists === 'overwrite' ? 'overwritten if this task saved them' : 'kept';
+  const notes = [
+    existing.length > 0 ? `${existing.join(', ')} exist (${kept}; the new ones beside them)` : '',
+    config.deleteOlderThanDays === undefined
+      ? ''
+      : `deletes this task's files older than ${config.deleteOlderThanDays} days`,
+  ].filter(Boolean);
+  return { to: [folder], files, ...(notes.length > 0 ? { note: notes.join('; ') } : {}) };
+}
+
 /** Saves each file result into a folder on this server. */
 export const saveFileAction = defineAction({
   kind: 'save-file',
@@ -116,4 +138,5 @@ export const saveFileAction = defineAction({
   permission: 'action.files',
   accepts: ['file'],
   run: saveFiles,
+  preview: previewSave,
 });

@@ -1,9 +1,10 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FieldIssue } from '../../../domain/errors.ts';
 import { defineAction } from '../../define-kind.ts';
+import type { DeliveryPreview } from '../../delivery-preview.ts';
 import type { ActionContext } from '../../run-context.ts';
 import { FileNameFormat } from '../delivery/file-names.ts';
-import { RemoteFolder, uploadEach } from '../delivery/upload-each.ts';
+import { previewUploads, RemoteFolder, uploadEach } from '../delivery/upload-each.ts';
 import { checkDestination, DeniedDestinationError } from '../../../net/destination.ts';
 import { serverNetworkPolicy } from '../../../net/server-policy.ts';
 import { assertRemoteFolder, openSftpSession, upload } from '../delivery/sftp-session.ts';
@@ -103,6 +104,17 @@ async function uploadFiles(config: SftpUploadConfig, context: ActionContext): Pr
   }
 }
 
+/** Where the files would be uploaded, for a dry run: the address is checked, nothing connects. */
+async function previewUpload(
+  config: SftpUploadConfig,
+  context: ActionContext,
+): Promise<DeliveryPreview> {
+  const where = `${config.host}:${config.port}`;
+  await allowedAddress(config, where, context);
+  const { remoteFolder, fileName, user } = config;
+  return previewUploads(context, { where, remoteFolder, fileName, login: user });
+}
+
 /**
  * Uploads each file result to a folder on an SFTP server, each under a temporary name that is
  * renamed to the file's name once it is complete.
@@ -116,4 +128,5 @@ export const sftpUploadAction = defineAction({
   accepts: ['file'],
   check: checkCredentials,
   run: uploadFiles,
+  preview: previewUpload,
 });

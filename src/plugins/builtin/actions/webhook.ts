@@ -1,6 +1,7 @@
 import { openAsBlob } from 'node:fs';
 import { Type, type Static } from '@sinclair/typebox';
 import { defineAction } from '../../define-kind.ts';
+import { previewFiles, type DeliveryPreview } from '../../delivery-preview.ts';
 import type { DeliveredResult, FileResult } from '../../results.ts';
 import type { ActionContext } from '../../run-context.ts';
 import { guardedFetch } from '../../../net/guarded-fetch.ts';
@@ -13,6 +14,7 @@ import {
   requestUrl,
   statusText,
 } from '../http-request.ts';
+import { counted } from '../../../domain/counted.ts';
 
 const WebhookConfig = Type.Object(
   {
@@ -129,8 +131,17 @@ async function runWebhook(config: Config, context: ActionContext): Promise<void>
     throw new Error(`${what} answered ${statusText(response)}, expected any 2xx`);
   }
   context.log.info(
-    `${what} answered ${statusText(response)} (${summary.results.length} result(s) sent)`,
+    `${what} answered ${statusText(response)} (${counted(summary.results.length, 'result')} sent)`,
   );
+}
+
+/** What the webhook would POST, for a dry run: to where, the JSON's size, the files; no request. */
+async function previewWebhook(config: Config, context: ActionContext): Promise<DeliveryPreview> {
+  const url = requestUrl(config.url);
+  const summary = Buffer.byteLength(toJson(summaryOf(context, config.includeFiles)));
+  const files = config.includeFiles ? await previewFiles(context) : [];
+  const body = config.includeFiles ? 'multipart/form-data with a JSON summary' : 'a JSON summary';
+  return { to: [`POST ${url.href}`], files, note: `${body} of ${summary} bytes` };
 }
 
 /** POSTs a JSON summary of the run (and optionally its files) to a URL. */
@@ -145,4 +156,5 @@ export const webhookAction = defineAction({
   // A webhook reports on the run, results or not.
   runsWithoutResults: true,
   run: runWebhook,
+  preview: previewWebhook,
 });

@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { Type } from '@sinclair/typebox';
 import { posix } from 'node:path';
 import { coerceError } from '../../../domain/coerce-error.ts';
+import { previewFiles, type DeliveryPreview } from '../../delivery-preview.ts';
 import type { ActionContext } from '../../run-context.ts';
 import { formatFileName } from './file-names.ts';
 
@@ -45,4 +46,19 @@ export async function uploadEach(context: ActionContext, target: UploadTarget): 
     const { size } = await stat(result.path);
     context.log.info(`uploaded ${result.name} to ${remote} (${size} bytes)`);
   }
+}
+
+/** What an upload would put where, for a dry run: the files as named there; nothing connects. */
+export async function previewUploads(
+  context: ActionContext,
+  target: Pick<UploadTarget, 'where' | 'remoteFolder' | 'fileName'> & { login: string },
+): Promise<DeliveryPreview> {
+  const files = await previewFiles(context, (name) =>
+    formatFileName(context, target.fileName, name),
+  );
+  return {
+    to: [`${target.login}@${target.where} in ${target.remoteFolder}`],
+    files,
+    note: 'the server was not contacted: a dry run neither logs in nor checks the folder',
+  };
 }

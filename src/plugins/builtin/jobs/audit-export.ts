@@ -32,17 +32,17 @@ const CustomPeriod = Type.Object(
       description: 'The end (exclusive), written the same way',
     }),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'Custom period' },
 );
 
 const AuditExportConfig = Type.Object(
   {
     period: Type.Union(
       [
-        Type.Literal('previous-day'),
-        Type.Literal('previous-week'),
-        Type.Literal('previous-month'),
-        Type.Literal('last-24-hours'),
+        Type.Literal('previous-day', { title: 'Previous day' }),
+        Type.Literal('previous-week', { title: 'Previous week (Monday to Sunday)' }),
+        Type.Literal('previous-month', { title: 'Previous month' }),
+        Type.Literal('last-24-hours', { title: 'Last 24 hours' }),
         CustomPeriod,
       ],
       {

@@ -13,6 +13,7 @@ import {
   starterArguments,
 } from '../programs/starter.ts';
 import { coerceError } from '../../../domain/coerce-error.ts';
+import { counted } from '../../../domain/counted.ts';
 
 /**
  * How long a program may take to end after SIGTERM before it gets SIGKILL; and how long, after
@@ -69,6 +70,7 @@ const CommandConfig = Type.Object(
       Type.Integer({
         minimum: 1,
         maximum: 604_800,
+        title: 'Timeout (seconds)',
         description:
           "Stop the program (SIGTERM, then SIGKILL) and fail the job after this many seconds. Default: only the task's timeout applies",
       }),
@@ -354,7 +356,9 @@ async function runCommand(config: Config, context: JobContext): Promise<FileResu
   const chosenFolder = await configuredFolder(config, context);
   const sandbox = await openSandbox(context);
   try {
-    context.log.info(`running ${config.program} with ${config.arguments.length} argument(s)`);
+    context.log.info(
+      `running ${config.program} with ${counted(config.arguments.length, 'argument')}`,
+    );
     const exit = await execute(config.program, config.arguments, {
       cwd: chosenFolder ?? sandbox.workFolder,
       env: environmentFor(config, sandbox),
@@ -376,7 +380,9 @@ async function runCommand(config: Config, context: JobContext): Promise<FileResu
       );
     }
     const files = await sandbox.outputs();
-    context.log.info(`${config.program} exited with code ${exit.code}; ${files.length} file(s)`);
+    context.log.info(
+      `${config.program} exited with code ${exit.code}; ${counted(files.length, 'file')}`,
+    );
     return files;
   } finally {
     await sandbox.dispose();

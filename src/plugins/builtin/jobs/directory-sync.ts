@@ -11,6 +11,7 @@ const DirectorySyncConfig = Type.Object(
   {
     disableMissing: Type.Boolean({
       default: true,
+      title: 'Disable accounts no longer in the directory',
       description: 'Disable directory accounts the directory no longer has',
     }),
     fileName: Type.String({

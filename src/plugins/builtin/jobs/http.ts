@@ -43,6 +43,7 @@ const HttpConfig = Type.Object(
       Type.Array(Type.Integer({ minimum: 100, maximum: 599 }), {
         minItems: 1,
         maxItems: 100,
+        title: 'Expected status codes',
         description: 'Status codes that mean success; any other fails the job. Default: any 2xx',
       }),
     ),
@@ -51,6 +52,7 @@ const HttpConfig = Type.Object(
       minimum: 1,
       maximum: 10_240,
       default: 100,
+      title: 'Largest response (MB)',
       description: 'A response body larger than this many megabytes fails the job',
     }),
   },

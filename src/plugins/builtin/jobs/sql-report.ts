@@ -43,7 +43,8 @@ const SqlReportConfig = Type.Object(
     }),
     bom: Type.Boolean({
       default: false,
-      description: 'CSV only: start the file with a byte order mark, so Excel reads it as UTF-8',
+      title: 'Byte order mark (BOM)',
+      description: 'Starts the file with a UTF-8 byte order mark, for Excel',
       showWhen: { format: ['csv'] },
     }),
     password: Type.String({

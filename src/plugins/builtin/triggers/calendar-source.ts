@@ -1,9 +1,14 @@
-// Where a calendar trigger reads its iCalendar text: a file in the allowed folders, or an https
-// URL fetched with the network policy, conditionally (ETag, Last-Modified), with limits.
+// Where a calendar trigger (or a schedule's holiday calendar) reads its iCalendar text: a file in
+// the allowed folders, or an https URL fetched with the network policy, conditionally (ETag,
+// Last-Modified), with limits.
 import { open } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import { CALENDAR_LIMITS } from '../../../calendar/calendar-events.ts';
 import type { NetworkPolicy } from '../../../domain/network-policy.ts';
 import { guardedFetch } from '../../../net/guarded-fetch.ts';
-import { requestError, statusText } from '../http-request.ts';
+import type { TriggerContext } from '../../run-context.ts';
+import { componentPolicy, requestError, statusText } from '../http-request.ts';
 
 /** The calendar's text; or null when it did not change since the last read. */
 export type CalendarRead = string | null;
@@ -147,4 +152,89 @@ export class UrlCalendar {
     };
     return text;
   }
+}
+
+const MINUTE_MS = 60_000;
+/** A file's changes settle for this long (real time) before it is read again. */
+const FILE_SETTLE_MS = 300;
+
+/** What reading a calendar needs of its trigger: the folder check and network policy, a log, timers. */
+export type ReaderContext = Pick<TriggerContext, 'host' | 'log' | 'setTimer'>;
+
+/** A calendar at a URL, as a calendar trigger (or a schedule's exclusion, with the defaults) names it. */
+export interface UrlSource {
+  url: string;
+  /** The Authorization header's value, if any. */
+  authorization?: string;
+  /** Default: 60. */
+  refreshMinutes?: number;
+  /** Default: 30. */
+  timeoutSeconds?: number;
+}
+
+/** Reads the calendar text from its source; null when it did not change. */
+export interface CalendarReader {
+  read(signal: AbortSignal): Promise<CalendarRead>;
+  /** Calls onChange when the source may have changed (a file event, the refresh interval); returns how to stop. */
+  watch(onChange: () => void): () => Promise<void>;
+}
+
+/** Reads a file in the allowed folders (checked at each read), and watches its folder. */
+export function fileReader(file: string, context: ReaderContext): CalendarReader {
+  return {
+    // The allowed folders may have changed since the last read: checked each time.
+    read: async () =>
+      readCalendarFile(await context.host.allowedPath(file), CALENDAR_LIMITS.maxBytes),
+    watch: (onChange) => {
+      let watcher: FSWatcher | undefined;
+      let timer: NodeJS.Timeout | undefined;
+      let closed = false;
+      const started = context.host.allowedPath(file).then((real) => {
+        if (closed) return;
+        // The folder, not the file: editors and sync tools replace a file by renaming over it.
+        watcher = watch(dirname(real), { ignoreInitial: true, depth: 0, followSymlinks: false });
+        watcher.on('all', (_event, changed) => {
+          if (basename(changed) !== basename(real)) return;
+          clearTimeout(timer);
+          timer = setTimeout(onChange, FILE_SETTLE_MS);
+        });
+        watcher.on('error', (error) => context.log.error(`calendar: ${String(error)}`));
+      });
+      // Not watching is reported by the read, which fails the same way.
+      started.catch(() => {});
+      return async () => {
+        closed = true;
+        clearTimeout(timer);
+        await started.catch(() => {});
+        await watcher?.close();
+      };
+    },
+  };
+}
+
+/** Fetches a URL with the network policy, conditionally, and again every refreshMinutes. */
+export function urlReader(source: UrlSource, context: ReaderContext): CalendarReader {
+  const calendar = new UrlCalendar(calendarUrl(source.url));
+  return {
+    read: async (signal) =>
+      calendar.fetch({
+        ...(source.authorization === undefined ? {} : { authorization: source.authorization }),
+        timeoutSeconds: source.timeoutSeconds ?? 30,
+        maxBytes: CALENDAR_LIMITS.maxBytes,
+        policy: await componentPolicy(context.host),
+        signal,
+      }),
+    watch: (onChange) => {
+      const everyMs = (source.refreshMinutes ?? 60) * MINUTE_MS;
+      let cancel = () => {};
+      const arm = () => {
+        cancel = context.setTimer(everyMs, () => {
+          arm();
+          onChange();
+        });
+      };
+      arm();
+      return async () => cancel();
+    },
+  };
 }

@@ -1,7 +1,5 @@
-import { basename, dirname, isAbsolute } from 'node:path';
+import { isAbsolute } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
-import { watch, type FSWatcher } from 'chokidar';
-import { CALENDAR_LIMITS } from '../../../calendar/calendar-events.ts';
 import { fireParameters, type CalendarFire } from '../../../calendar/calendar-fires.ts';
 import { planFires } from '../../../calendar/plan-fires.ts';
 import { coerceError } from '../../../domain/coerce-error.ts';
@@ -9,12 +7,12 @@ import type { FieldIssue } from '../../../domain/errors.ts';
 import { defineTrigger } from '../../define-kind.ts';
 import type { TriggerContext } from '../../run-context.ts';
 import { AuthorizationField } from '../http-fields.ts';
-import { componentPolicy } from '../http-request.ts';
 import {
   calendarUrl,
-  readCalendarFile,
-  UrlCalendar,
+  fileReader,
+  urlReader,
   type CalendarRead,
+  type CalendarReader,
 } from './calendar-source.ts';
 
 const MINUTE_MS = 60_000;
@@ -24,8 +22,6 @@ export const CATCH_UP_GRACE_MS = 5 * MINUTE_MS;
 const HORIZON_MS = 7 * 24 * 60 * MINUTE_MS;
 /** The longest single wait: setTimeout keeps at most about 24.8 days, so longer waits re-arm. */
 const MAX_WAIT_MS = 24 * 60 * MINUTE_MS;
-/** A file's changes settle for this long (real time) before it is read again. */
-const FILE_SETTLE_MS = 300;
 
 const FileSource = Type.Object(
   {
@@ -127,71 +123,6 @@ function checkCalendar(config: CalendarConfig, path: string): FieldIssue[] {
     : [{ path: `${path}/source/file`, message: 'must be an absolute path' }];
 }
 
-/** Reads the calendar text from its source; null when it did not change. */
-interface CalendarReader {
-  read(signal: AbortSignal): Promise<CalendarRead>;
-  /** Calls onChange when the source may have changed (a file event, the refresh interval); returns how to stop. */
-  watch(onChange: () => void): () => Promise<void>;
-}
-
-function fileReader(file: string, context: TriggerContext): CalendarReader {
-  return {
-    // The allowed folders may have changed since the last read: checked each time.
-    read: async () =>
-      readCalendarFile(await context.host.allowedPath(file), CALENDAR_LIMITS.maxBytes),
-    watch: (onChange) => {
-      let watcher: FSWatcher | undefined;
-      let timer: NodeJS.Timeout | undefined;
-      let closed = false;
-      const started = context.host.allowedPath(file).then((real) => {
-        if (closed) return;
-        // The folder, not the file: editors and sync tools replace a file by renaming over it.
-        watcher = watch(dirname(real), { ignoreInitial: true, depth: 0, followSymlinks: false });
-        watcher.on('all', (_event, changed) => {
-          if (basename(changed) !== basename(real)) return;
-          clearTimeout(timer);
-          timer = setTimeout(onChange, FILE_SETTLE_MS);
-        });
-        watcher.on('error', (error) => context.log.error(`calendar: ${String(error)}`));
-      });
-      // Not watching is reported by the read, which fails the same way.
-      started.catch(() => {});
-      return async () => {
-        closed = true;
-        clearTimeout(timer);
-        await started.catch(() => {});
-        await watcher?.close();
-      };
-    },
-  };
-}
-
-function urlReader(source: UrlSource, context: TriggerContext): CalendarReader {
-  const calendar = new UrlCalendar(calendarUrl(source.url));
-  return {
-    read: async (signal) =>
-      calendar.fetch({
-        ...(source.authorization === undefined ? {} : { authorization: source.authorization }),
-        timeoutSeconds: source.timeoutSeconds ?? 30,
-        maxBytes: CALENDAR_LIMITS.maxBytes,
-        policy: await componentPolicy(context.host),
-        signal,
-      }),
-    watch: (onChange) => {
-      const everyMs = (source.refreshMinutes ?? 60) * MINUTE_MS;
-      let cancel = () => {};
-      const arm = () => {
-        cancel = context.setTimer(everyMs, () => {
-          arm();
-          onChange();
-        });
-      };
-      arm();
-      return async () => cancel();
-    },
-  };
-}
-
 /**
  * One calendar trigger of one task on this node: reads the calendar (again when it changes),
  * plans the fires of the next days, and starts a run at each; all of it one step at a time.
@@ -243,18 +174,28 @@ class CalendarWatch {
     });
   }
 
-  /** Reads the calendar; a changed one is planned anew (its moved events move their fires). */
+  /**
+   * Reads the calendar; a changed one is planned anew (its moved events move their fires). One
+   * that cannot be read or worked out is recorded for the task's owner (and logged); the last
+   * calendar read stays in force, and the next change or refresh tries again.
+   */
   async #load(): Promise<void> {
     let text: CalendarRead;
     try {
       text = await this.reader.read(this.#stopping.signal);
+      if (text === null) return;
+      // Planned before it replaces the last calendar: one that cannot be read leaves that in force.
+      await this.#plan(this.context.now(), text);
     } catch (error) {
-      // The last calendar read stays in force; the next change or refresh tries again.
-      throw new Error(`could not read the calendar: ${coerceError(error).message}`);
+      if (this.#stopping.signal.aborted) return;
+      const message = coerceError(error).message;
+      // The host logs what it records; without one that records, the step's log says it.
+      if (!this.context.host.calendarUnreadable) {
+        throw new Error(`could not read the calendar: ${message}`);
+      }
+      await this.context.host.calendarUnreadable(message);
+      return;
     }
-    if (text === null) return;
-    // Planned before it replaces the last calendar: one that cannot be read leaves that in force.
-    await this.#plan(this.context.now(), text);
     this.#calendar = text;
     await this.#tick();
   }

@@ -1,10 +1,15 @@
-import { AppError, underPath } from '../../../domain/errors.ts';
+import { isAbsolute } from 'node:path';
+import { holidayRegister } from '../../../calendar/holiday-register.ts';
+import { coerceError } from '../../../domain/coerce-error.ts';
+import { AppError, underPath, type FieldIssue } from '../../../domain/errors.ts';
 import { QUESTION_MS, ScheduleBudget } from '../../../schedule/budget.ts';
 import { compileSchedule, type CompiledSchedule } from '../../../schedule/compile-schedule.ts';
 import { describeSchedule } from '../../../schedule/describe.ts';
-import { ScheduleSchema } from '../../../schedule/schedule-schema.ts';
+import { isCalendarExclude } from '../../../schedule/holiday-exclusions.ts';
+import { ScheduleSchema, type ScheduleInput } from '../../../schedule/schedule-schema.ts';
 import type { FireTimes } from '../../component-kind.ts';
 import { defineTrigger } from '../../define-kind.ts';
+import { calendarUrl } from './calendar-source.ts';
 
 /**
  * The computing time (ms) the engine allows one next fire time: more than a save allows,
@@ -32,12 +37,34 @@ function fireTimesOf(compiled: CompiledSchedule): FireTimes {
   };
 }
 
+/** What the schema cannot say of the calendars a schedule excludes: absolute files, https URLs. */
+function calendarIssues(config: ScheduleInput, path: string): FieldIssue[] {
+  return (config.exclude ?? []).flatMap((entry, i): FieldIssue[] => {
+    if (!isCalendarExclude(entry)) return [];
+    const at = `${path}/exclude/${i}/calendar`;
+    if ('file' in entry.calendar) {
+      return isAbsolute(entry.calendar.file)
+        ? []
+        : [{ path: `${at}/file`, message: 'must be an absolute path' }];
+    }
+    try {
+      calendarUrl(entry.calendar.url);
+      return [];
+    } catch (error) {
+      return [{ path: `${at}/url`, message: coerceError(error).message }];
+    }
+  });
+}
+
 /**
  * Checks a schedule as it is saved. Its first occurrence asks every interval once, so a
  * schedule that needs too much work for one fire time is refused here, with
- * SCHEDULE_TOO_COMPLEX naming the config, rather than stalling the engine later.
+ * SCHEDULE_TOO_COMPLEX naming the config, rather than stalling the engine later. The days of
+ * its holiday calendars are not known yet: they are left out of that first question.
  */
-function checkSchedule(config: unknown, path: string, timezone: string) {
+function checkSchedule(config: ScheduleInput, path: string, timezone: string) {
+  const calendars = calendarIssues(config, path);
+  if (calendars.length > 0) return calendars;
   let compiled: CompiledSchedule;
   try {
     // In the task's zone, as the engine compiles it: a start in a daylight-saving gap moves.
@@ -55,13 +82,18 @@ function checkSchedule(config: unknown, path: string, timezone: string) {
   return [];
 }
 
-/** The time trigger: its config is a schedule object (see docs/schedules.md). */
+/**
+ * The time trigger: its config is a schedule object (see docs/schedules.md). The days of the
+ * holiday calendars it excludes come from this process's register: until they are known, its
+ * fire times throw HolidayCalendarUnavailable.
+ */
 export const timeTrigger = defineTrigger({
   kind: 'time',
   title: 'Schedule',
   description: 'Starts the task at the times of a schedule',
   configSchema: ScheduleSchema,
   check: checkSchedule,
-  schedule: (config, timezone) => fireTimesOf(compileSchedule(config, timezone)),
+  schedule: (config, timezone) =>
+    fireTimesOf(compileSchedule(config, timezone, holidayRegister.daysOf)),
   describe: (config, timezone) => describeSchedule(config, timezone),
 });

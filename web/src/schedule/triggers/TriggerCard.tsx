@@ -63,6 +63,7 @@ export function TriggerCard({
         taskZone={taskZone}
         asJson={asJson}
         config={trigger.config}
+        pointer={`/triggers/${number - 1}/config`}
         issueAt={(path) => issueAt(`/config${path}`)}
         onChange={(config) => onChange({ ...trigger, config })}
       />

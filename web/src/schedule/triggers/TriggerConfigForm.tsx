@@ -1,3 +1,4 @@
+import { SchemaForm } from '../../components/SchemaForm.tsx';
 import type { ComponentKind } from '../../types.ts';
 import { ScheduleBuilder } from '../ScheduleBuilder.tsx';
 import { AfterTaskFields } from './AfterTaskFields.tsx';
@@ -7,18 +8,21 @@ import { HttpTriggerFields } from './HttpTriggerFields.tsx';
 import { JsonConfigEditor } from './JsonConfigEditor.tsx';
 import type { TriggerFormProps } from './trigger-form-props.ts';
 
-/** The form for a trigger's config: the kind's own, else JSON. */
+/** The form for a trigger's config: the kind's own, else one made from its schema, else JSON. */
 export function TriggerConfigForm({
   kind,
   kindName,
   taskZone,
   asJson,
+  pointer,
   ...form
 }: TriggerFormProps & {
   kind: ComponentKind | undefined;
   kindName: string;
   taskZone: string;
   asJson: boolean;
+  /** Where the config sits in the task (/triggers/0/config): its generated fields' ids. */
+  pointer: string;
 }) {
   const json = (
     <JsonConfigEditor
@@ -58,6 +62,16 @@ export function TriggerConfigForm({
     case 'server-start':
       return <p className="muted">No settings: the task starts each time a server starts.</p>;
     default:
-      return json;
+      return kind?.configSchema.properties ? (
+        <SchemaForm
+          schema={kind.configSchema}
+          value={form.config}
+          onChange={form.onChange}
+          pointer={pointer}
+          issueAt={(path) => form.issueAt(path.slice(pointer.length))}
+        />
+      ) : (
+        json
+      );
   }
 }

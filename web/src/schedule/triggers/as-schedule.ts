@@ -26,8 +26,15 @@ function isInterval(value: unknown): boolean {
   );
 }
 
+function isCalendarExclusion(value: Record<string, unknown>): boolean {
+  const { calendar } = value;
+  if (!isObject(calendar) || !isOptionalString(value.filter)) return false;
+  return typeof calendar.file === 'string' || typeof calendar.url === 'string';
+}
+
 function isExclusion(value: unknown): boolean {
-  return typeof value === 'string' || (isObject(value) && typeof value.from === 'string');
+  if (typeof value === 'string') return true;
+  return isObject(value) && (typeof value.from === 'string' || isCalendarExclusion(value));
 }
 
 /**

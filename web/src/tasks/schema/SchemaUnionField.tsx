@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import type { JsonSchema } from '../../types.ts';
 import { SchemaForm } from '../../components/SchemaForm.tsx';
 import { isRecord } from '../task-draft.ts';
@@ -5,37 +6,27 @@ import { JsonTextArea } from '../JsonTextArea.tsx';
 import type { SchemaFieldProps } from './schema-field-props.ts';
 import { SchemaSelect } from './SchemaSelect.tsx';
 import { defaultValue, fieldId, helpOf } from './schema-shape.ts';
+import { fitsVariant, hasForm, isConstant, variantIndex, variantLabel } from './union-variants.ts';
 
-const isConstant = (variant: JsonSchema) => 'const' in variant;
-
-/** The variant a value belongs to: its literal, else the first variant of its JSON type. */
-function variantIndex(variants: JsonSchema[], value: unknown): number {
-  const literal = variants.findIndex((variant) => isConstant(variant) && variant.const === value);
-  if (literal !== -1) return literal;
-  const type = Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value;
-  return variants.findIndex(
-    (variant) =>
-      !isConstant(variant) &&
-      (variant.type === type || (type === 'number' && variant.type === 'integer')),
-  );
-}
-
-function variantLabel(variant: JsonSchema): string {
-  if (variant.title) return variant.title;
-  if (isConstant(variant)) return String(variant.const);
-  return variant.type === 'object' ? 'Custom…' : `Other (${variant.type ?? 'value'})`;
-}
-
-/** One of several kinds of value (a named period, or a custom range): a select, then its form. */
+/**
+ * One of several kinds of value (a named period or a custom range; a calendar file or URL): a
+ * select of the variants, then the chosen one's form. Picking another variant starts it afresh
+ * from its defaults, keeping nothing of the one before.
+ */
 export function SchemaUnionField(props: SchemaFieldProps & { variants: JsonSchema[] }) {
   const { name, schema, value, required, onChange, pointer, issueAt, variants } = props;
   const id = fieldId(pointer);
-  const help = helpOf(name, schema);
-  const index = variantIndex(variants, value ?? schema.default);
+  const current = value ?? schema.default;
+  // The pick holds while the value still fits it: variants alike (both {} at first) stay apart.
+  const [picked, setPicked] = useState<number | null>(null);
+  const pickedFits = picked !== null && fitsVariant(variants[picked] ?? {}, current);
+  const index = pickedFits ? picked : variantIndex(variants, current);
   const chosen = variants[index];
-  const error = chosen && !isConstant(chosen) ? undefined : issueAt(pointer);
+  const asForm = chosen !== undefined && hasForm(chosen) && isRecord(value);
+  const asJson = chosen !== undefined && !isConstant(chosen) && !asForm;
   const choose = (at: number | undefined) => {
     const variant = at === undefined ? undefined : variants[at];
+    setPicked(at ?? null);
     onChange(!variant ? undefined : isConstant(variant) ? variant.const : defaultValue(variant));
   };
   return (
@@ -45,32 +36,31 @@ export function SchemaUnionField(props: SchemaFieldProps & { variants: JsonSchem
         name={name}
         schema={schema}
         required={required}
-        help={help}
-        error={error}
-        labels={variants.map((variant) => variantLabel(variant))}
+        help={helpOf(name, schema)}
+        error={asJson ? undefined : issueAt(pointer)}
+        labels={variants.map(variantLabel)}
         selected={index}
         onPick={choose}
       />
-      {chosen && !isConstant(chosen) ? (
-        chosen.type === 'object' && isRecord(value) ? (
-          <div className="schema-nested">
-            <SchemaForm
-              schema={chosen}
-              value={value}
-              onChange={onChange}
-              pointer={pointer}
-              issueAt={issueAt}
-            />
-          </div>
-        ) : (
-          <JsonTextArea
-            id={`${id}-json`}
-            label="Value (JSON)"
+      {asForm ? (
+        <div className="schema-nested">
+          <SchemaForm
+            schema={chosen}
             value={value}
             onChange={onChange}
-            error={issueAt(pointer)}
+            pointer={pointer}
+            issueAt={issueAt}
           />
-        )
+        </div>
+      ) : null}
+      {asJson ? (
+        <JsonTextArea
+          id={`${id}-json`}
+          label="Value (JSON)"
+          value={value}
+          onChange={onChange}
+          error={issueAt(pointer)}
+        />
       ) : null}
     </>
   );

@@ -128,7 +128,28 @@ export function isShown(
   });
 }
 
-/** An object's required fields and fields with defaults; optional ones without stay out. */
+/**
+ * The object without the values of its hidden properties (showWhen), so a field that does not
+ * apply (a password for a format that takes none) is not saved; again until none is left, as a
+ * property may hang on one that was just hidden.
+ */
+export function withoutHidden(
+  schema: JsonSchema,
+  value: Record<string, unknown>,
+): Record<string, unknown> {
+  const hidden = Object.entries(schema.properties ?? {}).filter(
+    ([name, property]) => name in value && !isShown(property, schema, value),
+  );
+  if (hidden.length === 0) return value;
+  const copy = { ...value };
+  for (const [name] of hidden) delete copy[name];
+  return withoutHidden(schema, copy);
+}
+
+/**
+ * An object's required fields and fields with defaults; optional ones without stay out, and so
+ * do those hidden by the others' defaults.
+ */
 function objectDefaults(schema: JsonSchema): Record<string, unknown> {
   const required = new Set(schema.required ?? []);
   const result: Record<string, unknown> = {};
@@ -137,11 +158,12 @@ function objectDefaults(schema: JsonSchema): Record<string, unknown> {
     const value = defaultValue(property);
     if (value !== undefined) result[name] = value;
   }
-  return result;
+  return withoutHidden(schema, result);
 }
 
 const ACRONYMS = new Set([
   'csv',
+  'id',
   'html',
   'http',
   'json',
@@ -153,7 +175,13 @@ const ACRONYMS = new Set([
   'url',
 ]);
 
-/** A field's label: its title, else its name in words (validExitCodes: Valid exit codes). */
+/** Units a name may end in, shown apart: settleSeconds is "Settle (seconds)". */
+const UNITS = new Set(['seconds', 'minutes', 'hours', 'days', 'megabytes']);
+
+/**
+ * A field's label: its title, else its name in words (validExitCodes: Valid exit codes), a
+ * unit at its end in brackets (timeoutSeconds: Timeout (seconds)).
+ */
 export function labelOf(name: string, schema: JsonSchema): string {
   if (schema.title) return schema.title;
   const words = name
@@ -161,9 +189,10 @@ export function labelOf(name: string, schema: JsonSchema): string {
     .replace(/[_-]+/g, ' ')
     .toLowerCase()
     .split(' ')
-    .map((word) => (ACRONYMS.has(word) ? word.toUpperCase() : word))
-    .join(' ');
-  return words.charAt(0).toUpperCase() + words.slice(1);
+    .map((word) => (ACRONYMS.has(word) ? word.toUpperCase() : word));
+  const unit = words.length > 1 && UNITS.has(words.at(-1) ?? '') ? words.pop() : undefined;
+  const text = unit === undefined ? words.join(' ') : `${words.join(' ')} (${unit})`;
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** A field's help text: its description, unless that only repeats the label ("Port"). */

@@ -1,0 +1,50 @@
+import { api, ApiError } from '../api.ts';
+import type { RunResult, RunView } from '../runs/run-types.ts';
+import type { Task } from '../types.ts';
+import type { TaskDraft } from './task-draft.ts';
+
+/** What an action of a dry run would deliver. */
+export interface DeliveryPreview {
+  itemIndex: number;
+  actionId: string;
+  kind: string;
+  to: string[];
+  files: Array<{ name: string; bytes: number }>;
+  note?: string;
+}
+
+/** How a test run went (POST /tasks/execute): nothing of it is recorded. */
+export interface TestRunReport {
+  dryRun: boolean;
+  status: string;
+  reasonCode: string | null;
+  reason: string | null;
+  durationMs: number;
+  items: RunView['items'];
+  results: RunResult[];
+  deliveries: DeliveryPreview[];
+  log: string;
+}
+
+/**
+ * Runs the draft as it stands, unsaved, as the signed-in user; based on the stored task, whose
+ * secrets fill the fields left masked.
+ */
+export function testRun(
+  draft: TaskDraft,
+  base: Task | null,
+  dryRun: boolean,
+  signal: AbortSignal,
+): Promise<TestRunReport> {
+  const body = { task: draft, dryRun, ...(base ? { basedOn: base.id } : {}) };
+  return api<TestRunReport>('POST', '/tasks/execute', body, signal);
+}
+
+/** The same refusal with paths of the draft (/jobs/0/…) rather than of the request (/task/jobs/0/…). */
+export function asDraftError(error: ApiError): ApiError {
+  const issues = error.issues.map((issue) => ({
+    ...issue,
+    path: issue.path.startsWith('/task') ? issue.path.slice('/task'.length) : issue.path,
+  }));
+  return new ApiError(error.status, error.code, error.message.replace(/^\/task/, ''), issues);
+}
