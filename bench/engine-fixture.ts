@@ -23,6 +23,7 @@ import { SecretBox } from '../src/secrets/secret-box.ts';
 import { DataSourceService } from '../src/settings/data-source-service.ts';
 import { LdapSettingsService } from '../src/settings/ldap-settings-service.ts';
 import { SettingsService } from '../src/settings/settings-service.ts';
+import { HolidayRegister } from '../src/calendar/holiday-register.ts';
 
 export const POSTGRES_URL =
   process.env.TASKPLANNER_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -139,7 +140,10 @@ export async function insertTasks(
           updatedAt: new Date(now),
         };
         await tx.tasks.insert(task);
-        await tx.triggers.replaceForTask(task.id, storedTriggersOf(task, registry, [], now));
+        await tx.triggers.replaceForTask(
+          task.id,
+          storedTriggersOf(task, { registry, holidays: new HolidayRegister() }, [], now),
+        );
         ids.push(task.id);
       }
     });
@@ -176,7 +180,7 @@ export async function startBenchEngine(
   const dataSources = new DataSourceService(store, box, now);
   const ldap = new LdapSettingsService(store, box, now);
   const hosts = new RunHosts(store, settings, dataSources, ldap, box, Date.now);
-  const parts = { live: new LiveRuns(), hosts, box, settings };
+  const parts = { live: new LiveRuns(), hosts, box, settings, holidays: new HolidayRegister() };
   const engine = new Engine(store, benchRegistry(), clock, options, quiet, parts);
   await engine.start();
   return {

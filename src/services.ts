@@ -26,6 +26,7 @@ import { RunHosts } from './engine/run-host.ts';
 import { ENGINE_DEFAULTS } from './engine/engine.ts';
 import { Runner } from './engine/runner.ts';
 import { UnsavedRunService } from './runs/unsaved-run-service.ts';
+import { HolidayRegister } from './calendar/holiday-register.ts';
 import type { Store } from './store/store.ts';
 import { TaskService } from './tasks/task-service.ts';
 import { TaskGrantService } from './tasks/grant-service.ts';
@@ -75,6 +76,8 @@ export interface Services {
   outbox: OutboxService;
   /** Running task definitions that are not saved (POST /tasks/execute). */
   unsavedRuns: UnsavedRunService;
+  /** The days of the holiday calendars schedules exclude, as the engine has read them. */
+  holidays: HolidayRegister;
 }
 
 /** The settings the services need. */
@@ -126,9 +129,11 @@ export function createServices(
   const authenticator = new Authenticator(store, sessions, tokens, credentials, {
     httpBasic: options.httpBasic,
   });
+  const holidays = new HolidayRegister();
   const tasks = new TaskService(
     store,
     { registry, defaultTimezone: options.defaultTimezone, box },
+    holidays,
     now,
   );
   const live = new LiveRuns();
@@ -172,5 +177,6 @@ export function createServices(
     hooks: new HookService(store, new HookLinks(options.secretKey), now),
     outbox: new OutboxService(store, runs, settings, now),
     unsavedRuns: new UnsavedRunService(store, tasks, runner, () => now().getTime()),
+    holidays,
   };
 }

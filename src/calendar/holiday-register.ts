@@ -91,4 +91,3 @@ export class HolidayRegister {
 }
 
 /** The register of this process. */
-export const holidayRegister = new HolidayRegister();

@@ -28,6 +28,7 @@ import { RunLauncher } from './run-launcher.ts';
 import { Scheduler } from './scheduler.ts';
 import { errorDetails } from '../domain/coerce-error.ts';
 import { Noticer } from '../notices/noticer.ts';
+import type { HolidayRegister } from '../calendar/holiday-register.ts';
 
 /** How the engine of one node behaves. */
 export interface EngineOptions {
@@ -73,6 +74,8 @@ export interface EngineParts {
   box: SecretBox;
   /** The server-wide settings: the SMTP server the outbox sends through, the default notices. */
   settings: Pick<SettingsService, 'current' | 'recent' | 'forgetRecent'>;
+  /** The days of holiday calendars the engine reads, shared with the task service. */
+  holidays: HolidayRegister;
 }
 
 /**
@@ -115,7 +118,7 @@ export class Engine {
     this.live = parts.live;
     const now = () => clock.now();
     const onError = (error: unknown) => logger.error(`engine: ${errorDetails(error)}`);
-    this.#fireTimes = new FireTimesCache(registry);
+    this.#fireTimes = new FireTimesCache(registry, parts.holidays);
     const claimer = new Claimer(store, this.#fireTimes, {
       batchSize: options.claimBatchSize,
       misfireGraceMs: options.misfireGraceMs,
@@ -207,6 +210,7 @@ export class Engine {
       onProblem: (record) => this.events.emit('trigger-problem', [record]),
     });
     this.#holidays = new HolidayCalendars(store, registry, clock, {
+      holidays: parts.holidays,
       host: parts.hosts.forTrigger(),
       log: triggerLog,
       onProblem: (record) => this.events.emit('trigger-problem', [record]),

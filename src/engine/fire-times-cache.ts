@@ -1,4 +1,4 @@
-import { HolidayCalendarUnavailable, holidayRegister } from '../calendar/holiday-register.ts';
+import { HolidayCalendarUnavailable, type HolidayRegister } from '../calendar/holiday-register.ts';
 import { coerceError } from '../domain/coerce-error.ts';
 import { untilExpiry, type Task } from '../domain/task.ts';
 import type { FireTimes } from '../plugins/component-kind.ts';
@@ -19,7 +19,11 @@ type Compiled =
 export class FireTimesCache {
   readonly #compiled = new Map<string, Compiled>();
 
-  constructor(private readonly registry: ComponentRegistry) {}
+  constructor(
+    private readonly registry: ComponentRegistry,
+    /** The days of holiday calendars this server has read. */
+    private readonly holidays: HolidayRegister,
+  ) {}
 
   /** The trigger's fire times, or null when its kind is not scheduled (any more) or they fail. */
   of(task: Task, trigger: StoredTrigger): FireTimes | null {
@@ -58,7 +62,7 @@ export class FireTimesCache {
    */
   #keyOf(task: Task, trigger: StoredTrigger): string {
     const component = task.triggers.find((each) => each.id === trigger.triggerId);
-    const holidays = component ? holidayRegister.digestFor(component.config, task.timezone) : '';
+    const holidays = component ? this.holidays.digestFor(component.config, task.timezone) : '';
     return holidays === '' ? trigger.fingerprint : `${trigger.fingerprint} ${holidays}`;
   }
 
@@ -70,7 +74,10 @@ export class FireTimesCache {
     }
     if (!component || !kind.schedule) return { fireTimes: null, problem: null };
     try {
-      return { fireTimes: kind.schedule(component.config, task.timezone), problem: null };
+      return {
+        fireTimes: kind.schedule(component.config, task.timezone, this.holidays.daysOf),
+        problem: null,
+      };
     } catch (error) {
       if (error instanceof HolidayCalendarUnavailable) {
         const again = 'it fires again once the calendar is read';

@@ -1,4 +1,4 @@
-import { holidayRegister } from '../calendar/holiday-register.ts';
+import type { HolidayRegister } from '../calendar/holiday-register.ts';
 import type { HolidayDays } from '../calendar/holiday-days.ts';
 import { coerceError } from '../domain/coerce-error.ts';
 import { because } from '../domain/reason-codes.ts';
@@ -15,7 +15,7 @@ import {
   type ZonedCalendar,
 } from '../schedule/holiday-exclusions.ts';
 import type { Store } from '../store/store.ts';
-import { storedTriggersOf, syncTriggers } from '../tasks/trigger-sync.ts';
+import { storedTriggersOf, syncTriggers, type TriggerSchedules } from '../tasks/trigger-sync.ts';
 import type { Clock } from './clock.ts';
 import { notRunRecord, type NotRunRecord } from './engine-events.ts';
 import { daysOfText, readerOf } from './holiday-reading.ts';
@@ -27,6 +27,8 @@ const LOAD_BATCH = 500;
 
 /** What the holiday calendars work with besides the store: the folder check, a log, the problems. */
 export interface HolidayCalendarParts {
+  /** Where the days read go, for the fire times of the schedules that exclude them. */
+  holidays: HolidayRegister;
   host: TriggerHost;
   log: RunLogger;
   /** A calendar's problem was recorded on a task (see trigger-problems.ts). */
@@ -72,6 +74,10 @@ export class HolidayCalendars {
   readonly #keysOf = new Map<string, Set<string>>();
   readonly #stopping = new AbortController();
   readonly #context: ReaderContext;
+
+  get #schedules(): TriggerSchedules {
+    return { registry: this.registry, holidays: this.parts.holidays };
+  }
 
   constructor(
     private readonly store: Store,
@@ -204,12 +210,12 @@ export class HolidayCalendars {
     for (const problem of days.problems) {
       this.parts.log.warn(`holiday calendar ${calendarName(entry)}: ${problem}`);
     }
-    if (holidayRegister.setDays(key, days.days)) await this.#resyncAll(watched);
+    if (this.parts.holidays.setDays(key, days.days)) await this.#resyncAll(watched);
   }
 
   /** Notes that the calendar cannot be read, and tells the owners of the tasks that exclude it. */
   async #unreadable(key: string, watched: Watched, message: string): Promise<void> {
-    const none = holidayRegister.setUnreadable(key, message);
+    const none = this.parts.holidays.setUnreadable(key, message);
     // Without any days read, the triggers have no next fire time until the calendar is read.
     if (none) await this.#resyncAll(watched);
     const name = calendarName(watched.calendar.entry);
@@ -259,7 +265,7 @@ export class HolidayCalendars {
       await this.store.transaction(async (tx) => {
         await tx.tasks.lock([taskId]);
         const task = await this.#outOfStep(tx, taskId);
-        if (task) await syncTriggers(tx, task, this.registry, this.clock.now());
+        if (task) await syncTriggers(tx, task, this.#schedules, this.clock.now());
       });
     } catch (error) {
       this.parts.log.error(
@@ -273,7 +279,7 @@ export class HolidayCalendars {
     const task = await store.tasks.get(taskId);
     if (!task?.enabled) return null;
     const stored = await store.triggers.forTask(taskId);
-    const wanted = storedTriggersOf(task, this.registry, stored, this.clock.now());
+    const wanted = storedTriggersOf(task, this.#schedules, stored, this.clock.now());
     const inStep = wanted.every((trigger) =>
       stored.some(
         (row) => row.triggerId === trigger.triggerId && row.fingerprint === trigger.fingerprint,

@@ -1,6 +1,7 @@
 import type { FollowSpec } from '../domain/follows.ts';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { FieldIssue } from '../domain/errors.ts';
+import type { CalendarDays } from '../schedule/holiday-exclusions.ts';
 import type { ComponentCategory } from '../domain/task.ts';
 import type { DeliveryPreview } from './delivery-preview.ts';
 import type { JobResult, ResultType } from './results.ts';
@@ -38,8 +39,12 @@ export type FireTimes = (afterMs: number) => number | null;
 
 /** What starts a task: scheduled (fire times), following another task, or started as a listener. */
 export interface TriggerKind<S extends TSchema = TSchema> extends KindBase<'trigger', S> {
-  /** Scheduled triggers: their fire times in the task's zone; the engine stores the next one. */
-  schedule?: (config: Static<S>, timezone: string) => FireTimes;
+  /**
+   * Scheduled triggers: their fire times in the task's zone; the engine stores the next one.
+   * calendars gives the days of the holiday calendars a schedule excludes, as this server has
+   * read them (it throws HolidayCalendarUnavailable for one not read, or unreadable).
+   */
+  schedule?: (config: Static<S>, timezone: string, calendars: CalendarDays) => FireTimes;
   /** Triggers that follow other tasks of the same owner: which, on which outcomes, any or all. */
   follows?: (config: Static<S>) => FollowSpec;
   /** What starts the task, in words for people ("Every day at 09:00"); default: the title. */

@@ -15,6 +15,7 @@ import type { LiveRuns } from '../engine/live-runs.ts';
 import type { Artifact, Page, Store } from '../store/store.ts';
 import type { TaskService } from '../tasks/task-service.ts';
 import { checkParameters } from './run-parameters.ts';
+import { requireNoSecretSteeringParameters } from '../tasks/secret-destinations.ts';
 import type { RunListParams } from './run-schema.ts';
 
 /** A task's latest run and next scheduled fire, for the task list. */
@@ -45,6 +46,7 @@ export class RunService {
     // arguments, so they need the permissions of everything the task runs.
     if (Object.keys(parameters).length > 0 && !isOwnerEdit(caller, task.ownerId)) {
       const { registry } = this.tasks;
+      requireNoSecretSteeringParameters(task, registry, parameters);
       requireEditorHolds(
         caller,
         await reachedPermissions(this.store, registry, task.ownerId, task),

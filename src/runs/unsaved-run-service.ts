@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import { requirePlanner, type Caller } from '../auth/caller.ts';
 import { auditEvent } from '../domain/audit.ts';
-import { AppError, underPath } from '../domain/errors.ts';
+import { AppError, underPath, validationError, type FieldIssue } from '../domain/errors.ts';
+import { placeholderNames } from '../domain/placeholders.ts';
 import type { ActionComponent, Task, TaskDefinition } from '../domain/task.ts';
 import { TaskCreateInput } from '../domain/task-schema.ts';
 import type { ItemOutcome, RecordedResult, RunCause, RunStatus } from '../domain/run.ts';
 import { compileValidator } from '../domain/validation.ts';
 import type { DeliveryPreview } from '../plugins/delivery-preview.ts';
+import type { ComponentRegistry } from '../plugins/registry.ts';
 import type { RunTicket, Store } from '../store/store.ts';
 import type { TaskService } from '../tasks/task-service.ts';
 import { loadOwner } from '../engine/owner-state.ts';
@@ -68,11 +70,19 @@ export interface UnsavedRunReport {
   log: string;
 }
 
-/** A task definition as an unsaved run holds it: a task of the caller's that is not stored. */
+/**
+ * A task definition as an unsaved run holds it: a task of the caller's that is not stored, its
+ * timeout at most the cap, so that a run stopped by the cap says how long it was given.
+ */
 function unsavedTask(definition: TaskDefinition, owner: { id: string; login: string }): Task {
   const now = new Date();
+  const { timeoutSeconds } = definition.policy;
   return {
     ...definition,
+    policy: {
+      ...definition.policy,
+      timeoutSeconds: Math.min(timeoutSeconds ?? Infinity, MAX_UNSAVED_RUN_SECONDS),
+    },
     id: `unsaved-${randomUUID()}`,
     ownerId: owner.id,
     ownerLogin: owner.login,
@@ -82,6 +92,30 @@ function unsavedTask(definition: TaskDefinition, owner: { id: string; login: str
     createdAt: now,
     updatedAt: now,
   };
+}
+
+/**
+ * Refuses an action that starts a task (next-task) which is not one of the caller's: it could
+ * never start it, and a dry run would say it would. Missing and foreign tasks are answered alike.
+ * A task named by a placeholder is checked when the run starts it.
+ */
+async function requireOwnStartedTasks(
+  store: Store,
+  registry: ComponentRegistry,
+  ownerId: string,
+  definition: TaskDefinition,
+): Promise<void> {
+  const issues: FieldIssue[] = [];
+  for (const [index, action] of definition.actions.entries()) {
+    const kind = registry.get('action', action.kind);
+    const taskId = kind?.category === 'action' ? kind.startsTask?.(action.config) : null;
+    if (!taskId || placeholderNames(taskId).length > 0) continue;
+    if ((await store.tasks.get(taskId))?.ownerId !== ownerId) {
+      const message = `you have no task '${taskId}' to start`;
+      issues.push({ path: `/task/actions/${index}/config`, message });
+    }
+  }
+  if (issues.length > 0) throw validationError(issues);
 }
 
 /** Counts the unsaved runs going, per user and in all, and refuses past the limits. */
@@ -145,6 +179,7 @@ export class UnsavedRunService {
         }
         throw error;
       });
+    await requireOwnStartedTasks(this.store, this.tasks.registry, user.id, definition);
     const release = this.#slots.take(user.id);
     try {
       const task = unsavedTask(definition, user);
@@ -180,7 +215,7 @@ export class UnsavedRunService {
       parameters: run.parameters,
       chain: [task.id],
     };
-    const seconds = Math.min(task.policy.timeoutSeconds ?? Infinity, MAX_UNSAVED_RUN_SECONDS);
+    const seconds = task.policy.timeoutSeconds ?? MAX_UNSAVED_RUN_SECONDS;
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort('timed-out'), seconds * 1000);
     try {

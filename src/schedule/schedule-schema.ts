@@ -135,22 +135,25 @@ export const IntervalSchema = Type.Unsafe<IntervalInput>({
   oneOf: intervalKinds,
 });
 
+/** An iCalendar file as a source (of holidays, or of a calendar trigger's events). */
+export const CalendarFileSource = Type.Object(
+  {
+    file: Type.String({
+      minLength: 1,
+      maxLength: 4096,
+      folder: true,
+      title: 'File',
+      description:
+        'The .ics file (an absolute path inside the folders an administrator allows); read again whenever it changes',
+    }),
+  },
+  { ...strict, title: 'File' },
+);
+
 /** Where a holiday calendar is read from: an .ics file in the allowed folders, or an https feed. */
 const HolidayCalendarSource = Type.Union(
   [
-    Type.Object(
-      {
-        file: Type.String({
-          minLength: 1,
-          maxLength: 4096,
-          folder: true,
-          title: 'File',
-          description:
-            'The .ics file (an absolute path inside the folders an administrator allows); read again whenever it changes',
-        }),
-      },
-      { ...strict, title: 'File' },
-    ),
+    CalendarFileSource,
     Type.Object(
       {
         url: Type.String({

@@ -1,4 +1,5 @@
 import { mapConfigStrings, type FieldAnnotations } from '../domain/config-fields.ts';
+import { placeholderNames } from '../domain/placeholders.ts';
 import { SECRET_MASK, SecretBox } from './secret-box.ts';
 
 /** A secret field sent back masked, with nothing stored to keep. */
@@ -10,6 +11,17 @@ export function destinationChanged(schema: unknown, config: unknown, previous: u
   const after = valuesWhere(schema, config, (field) => field.destination);
   if (before.size !== after.size) return true;
   return [...after].some(([path, value]) => before.get(path) !== value);
+}
+
+/**
+ * The placeholders the fields marked `destination` use, when the config holds a secret: whoever
+ * fills them chooses where the secret goes. Empty for a config without a secret.
+ */
+export function secretSteeringPlaceholders(schema: unknown, config: unknown): string[] {
+  const holdsSecret = [...secretValues(schema, config).values()].some((value) => value !== '');
+  if (!holdsSecret) return [];
+  const destinations = valuesWhere(schema, config, (field) => field.destination);
+  return [...destinations.values()].flatMap((value) => placeholderNames(value));
 }
 
 /**

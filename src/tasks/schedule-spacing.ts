@@ -3,6 +3,7 @@ import type { FieldIssue } from '../domain/errors.ts';
 import type { Component, TaskDefinition } from '../domain/task.ts';
 import type { FireTimes } from '../plugins/component-kind.ts';
 import type { ComponentRegistry } from '../plugins/registry.ts';
+import { WITHOUT_CALENDARS } from '../schedule/holiday-exclusions.ts';
 
 /** How many next fires are looked at: enough to find a burst that repeats daily or weekly. */
 const SAMPLED_FIRES = 100;
@@ -87,7 +88,8 @@ export function spacingIssues(
     if (!schedule || unchanged(trigger, definition, previous)) continue;
     let fires: ClosestFires | null;
     try {
-      fires = closestFires(schedule(trigger.config, definition.timezone), now);
+      // Holiday days only ever remove fires: without them the spacing is checked at its closest.
+      fires = closestFires(schedule(trigger.config, definition.timezone, WITHOUT_CALENDARS), now);
     } catch {
       // The kind's own check refused what does not compute; nothing fires, nothing is too close.
       continue;

@@ -18,8 +18,11 @@ import type { SecretBox } from '../secrets/secret-box.ts';
 
 type Parts = Pick<TaskDefinition, 'triggers' | 'jobs' | 'actions' | 'series'>;
 
-/** Whether stored secrets may be kept: only when the owner edits. */
-export type SecretKeeping = 'owner-edit' | 'other-editor';
+/**
+ * Whether stored secrets may be kept: by the owner; by another editor, in components they leave
+ * as they are; never, in a test run based on someone else's task (it runs as the caller).
+ */
+export type SecretKeeping = 'owner-edit' | 'other-editor' | 'never';
 
 /** Why the stored secrets of a component may not be kept, or null when they may. */
 function keptSecretsProblem(
@@ -29,6 +32,9 @@ function keptSecretsProblem(
   keep: SecretKeeping,
 ): string | null {
   if (!before) return null;
+  if (keep === 'never') {
+    return "type the secret again: a test run uses a task's stored secrets only for its owner";
+  }
   const untouched = isDeepStrictEqual(
     maskSecrets(schema, config),
     maskSecrets(schema, before.config),

@@ -38,10 +38,12 @@ import { requireUsableDataSources } from './data-source-checks.ts';
 import { requireFollowableTasks } from './follow-checks.ts';
 import { defaultGrantsFor } from './grant-subjects.ts';
 import { requireAllowedPaths } from './path-checks.ts';
+import { requireNoSecretSteering } from './secret-destinations.ts';
 import { accessTo, accessToEach } from './task-rights.ts';
 import { requireWithinLimits } from './task-limits.ts';
 import { withoutSecrets, type SecretKeeping } from './task-secrets.ts';
-import { syncTriggers } from './trigger-sync.ts';
+import { syncTriggers, type TriggerSchedules } from './trigger-sync.ts';
+import type { HolidayRegister } from '../calendar/holiday-register.ts';
 
 const validateCreate = compileValidator(TaskCreateInput);
 const validateReplace = compileValidator(TaskReplaceInput);
@@ -80,8 +82,14 @@ export class TaskService {
   constructor(
     private readonly store: Store,
     private readonly context: DefinitionContext,
+    /** The days of holiday calendars this server has read, for the fire times of schedules. */
+    private readonly holidays: HolidayRegister,
     private readonly now: () => Date,
   ) {}
+
+  get #schedules(): TriggerSchedules {
+    return { registry: this.context.registry, holidays: this.holidays };
+  }
 
   /** The component kinds tasks are built from. */
   get registry(): ComponentRegistry {
@@ -90,7 +98,7 @@ export class TaskService {
 
   /** The same service working inside the given store (e.g. a transaction). */
   withStore(store: Store): TaskService {
-    return new TaskService(store, this.context, this.now);
+    return new TaskService(store, this.context, this.holidays, this.now);
   }
 
   async list(caller: Caller, params: TaskListParams): Promise<Page<Task>> {
@@ -153,7 +161,8 @@ export class TaskService {
     const owner = caller.user;
     if (!owner) throw new AppError('FORBIDDEN', 'Only a user can run a task');
     const base = basedOn === undefined ? null : await this.get(caller, basedOn, 'edit');
-    const keep = base ? secretKeeping(caller, base) : 'owner-edit';
+    // Run as the caller, the owner's stored secrets would serve someone else: only theirs.
+    const keep = base && !isOwnerEdit(caller, base.ownerId) ? 'never' : 'owner-edit';
     const definition = buildDefinition(input, this.context, base && definitionOf(base), keep);
     const save = { ownerId: owner.id, definition, previous: null };
     await requireAllowedPaths(this.store, this.registry, save);
@@ -300,7 +309,7 @@ export class TaskService {
       };
       await store.tasks.insert(task);
       await store.grants.replace(id, await defaultGrantsFor(store, ownerId));
-      await syncTriggers(store, task, this.context.registry, now.getTime());
+      await syncTriggers(store, task, this.#schedules, now.getTime());
       const details = { name: definition.name, ownerId, ...extra };
       await store.audit.append(auditEvent(caller.actor, now, action, 'task', id, details));
     });
@@ -338,7 +347,7 @@ export class TaskService {
       await requireUsableDataSources(store, this.registry, save);
       const updated: Task = { ...task, ...definition, ownerId, revision: base + 1, updatedAt: now };
       if (!(await store.tasks.update(updated, base))) throw revisionConflict(task.revision);
-      await syncTriggers(store, updated, this.context.registry, now.getTime());
+      await syncTriggers(store, updated, this.#schedules, now.getTime());
       const details = {
         name: updated.name,
         ownerId,
@@ -366,6 +375,7 @@ export class TaskService {
     const transfer = ownerId !== task.ownerId;
     if (!transfer && isOwnerEdit(caller, task.ownerId)) return;
     if (!transfer && onlyHarmlessChanges(definitionOf(task), definition)) return;
+    if (!transfer) requireNoSecretSteering(definition, this.registry);
     requireEditorHolds(caller, await reachedPermissions(store, this.registry, ownerId, definition));
     if (!transfer) await this.#requireStartedTasksRunnable(store, caller, definition);
     if (!transfer) await this.#requireFollowedTasksVisible(store, caller, definition);

@@ -1,28 +1,39 @@
 import { createHash } from 'node:crypto';
-import { HolidayCalendarUnavailable, holidayRegister } from '../calendar/holiday-register.ts';
+import { HolidayCalendarUnavailable, type HolidayRegister } from '../calendar/holiday-register.ts';
 import { untilExpiry, type Component, type Task } from '../domain/task.ts';
 import type { FireTimes, TriggerKind } from '../plugins/component-kind.ts';
 import { timeTrigger } from '../plugins/builtin/triggers/time.ts';
 import type { ComponentRegistry } from '../plugins/registry.ts';
 import type { Store, StoredTrigger } from '../store/store.ts';
 
+/** What working out triggers' fire times needs: the kinds, and the holiday days read here. */
+export interface TriggerSchedules {
+  registry: ComponentRegistry;
+  holidays: HolidayRegister;
+}
+
 /**
  * What a trigger's next fire time depends on: its config, the task's zone and expiry, and for a
  * schedule the days of its holiday calendars as this node knows them (so that a changed
  * calendar makes it fire first after now, with the new days).
  */
-export function fingerprintOf(trigger: Component, task: Task): string {
+function fingerprintOf(trigger: Component, task: Task, holidayDays: HolidayRegister): string {
   const facts: unknown[] = [trigger.kind, trigger.config, task.timezone, task.expiresAt];
-  const holidays = holidayRegister.digestFor(trigger.config, task.timezone);
+  const holidays = holidayDays.digestFor(trigger.config, task.timezone);
   if (trigger.kind === timeTrigger.kind && holidays !== '') facts.push(holidays);
   return createHash('sha256').update(JSON.stringify(facts)).digest('base64url').slice(0, 22);
 }
 
-function firstFireAfter(kind: TriggerKind, trigger: Component, task: Task, now: number) {
+function firstFireAfter(
+  kind: TriggerKind,
+  trigger: Component,
+  task: Task,
+  { holidays, now }: { holidays: HolidayRegister; now: number },
+) {
   if (!kind.schedule) return null;
   let fireTimes: FireTimes;
   try {
-    fireTimes = kind.schedule(trigger.config, task.timezone);
+    fireTimes = kind.schedule(trigger.config, task.timezone, holidays.daysOf);
   } catch (error) {
     // Until its holiday calendars are read it has no next fire time: the engine reads them,
     // gives it one (see engine/holiday-calendars.ts) or records on the task why it cannot.
@@ -45,7 +56,7 @@ function firstFireAfter(kind: TriggerKind, trigger: Component, task: Task, now: 
  */
 export function storedTriggersOf(
   task: Task,
-  registry: ComponentRegistry,
+  { registry, holidays }: TriggerSchedules,
   previous: readonly StoredTrigger[],
   now: number,
 ): StoredTrigger[] {
@@ -53,7 +64,7 @@ export function storedTriggersOf(
   return task.triggers.flatMap((trigger): StoredTrigger[] => {
     const kind = registry.get('trigger', trigger.kind);
     if (!kind) return [];
-    const fingerprint = fingerprintOf(trigger, task);
+    const fingerprint = fingerprintOf(trigger, task, holidays);
     const kept = previous.find(
       (row) => row.triggerId === trigger.id && row.fingerprint === fingerprint,
     );
@@ -63,7 +74,7 @@ export function storedTriggersOf(
         triggerId: trigger.id,
         kind: trigger.kind,
         fingerprint,
-        nextFireAt: kept ? kept.nextFireAt : firstFireAfter(kind, trigger, task, now),
+        nextFireAt: kept ? kept.nextFireAt : firstFireAfter(kind, trigger, task, { holidays, now }),
         follows: kind.follows?.(trigger.config) ?? null,
       },
     ];
@@ -93,11 +104,11 @@ async function withdrawReservations(store: Store, taskId: string, kept: readonly
 export async function syncTriggers(
   store: Store,
   task: Task,
-  registry: ComponentRegistry,
+  schedules: TriggerSchedules,
   now: number,
 ): Promise<void> {
   const previous = await store.triggers.forTask(task.id);
-  const triggers = storedTriggersOf(task, registry, previous, now);
+  const triggers = storedTriggersOf(task, schedules, previous, now);
   await store.triggers.replaceForTask(task.id, triggers);
   const kept = triggers.filter((trigger) =>
     previous.some(

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, mock } from 'node:test';
 import Database from 'better-sqlite3';
 import type { UnsavedRunReport } from '../../src/runs/unsaved-run-service.ts';
 import { SECRET_MASK } from '../../src/secrets/secret-box.ts';
@@ -44,7 +44,11 @@ const UNSAVED_WORK = join(tmpdir(), 'taskplanner-unsaved-runs');
 const workFolders = () => (existsSync(UNSAVED_WORK) ? readdirSync(UNSAVED_WORK) : []);
 
 /** A TCP server that counts the connections it gets and drops each at once. */
-async function startConnectionSink(): Promise<{ port: number; count: () => number; close(): Promise<void> }> {
+async function startConnectionSink(): Promise<{
+  port: number;
+  count: () => number;
+  close(): Promise<void>;
+}> {
   let connections = 0;
   const server: Server = createServer((socket) => {
     connections++;
@@ -115,7 +119,14 @@ for (const backend of await backends()) {
       bob = await person(t, 'bob', EVERYTHING);
     });
     after(async () => {
-      for (const name of ['slots', 'server-slots', 'gone', 'gone-stubborn', 'early']) {
+      for (const name of [
+        'slots',
+        'server-slots',
+        'gone',
+        'gone-stubborn',
+        'early',
+        'early-hold',
+      ]) {
         gate(`${name}-${backend.name}`).open();
       }
       await t?.close();
@@ -133,8 +144,7 @@ for (const backend of await backends()) {
       let editable: Record<string, any>;
 
       before(async () => {
-        const make = async (name: string) =>
-          createTask(ann.client, { name, actions: [annHook()] });
+        const make = async (name: string) => createTask(ann.client, { name, actions: [annHook()] });
         hidden = (await make('hidden')).id;
         viewed = (await make('viewed')).id;
         runnable = (await make('runnable')).id;
@@ -168,14 +178,14 @@ for (const backend of await backends()) {
         assert.equal(hits('/bob').length, 0);
       });
 
-      it("does not hand the editor the owner's secret: not in a dry run's answer, nor a real one's", async () => {
+      it("does not let the editor's test run use the owner's secret at all, not even a dry one", async () => {
         const dry = await execute(bob.client, {
           task: { name: 'editable', actions: editable.actions },
           basedOn: editable.id,
           dryRun: true,
         });
-        assert.equal(dry.status, 200, JSON.stringify(dry.body));
-        assert.equal(dry.body.status, 'succeeded', JSON.stringify(dry.body));
+        assert.equal(dry.status, 400, JSON.stringify(dry.body));
+        assert.match(JSON.stringify(dry.body.errors), /only for its owner/);
         assert.doesNotMatch(JSON.stringify(dry.body), /ann-hook-secret/);
         assert.equal(hits('/ann').length, 0, 'a dry run sends nothing');
       });
@@ -183,7 +193,13 @@ for (const backend of await backends()) {
       it("cannot point a kept secret elsewhere through a placeholder in the destination, filled by the editor's parameters", async () => {
         const templated = await createTask(ann.client, {
           name: 'templated',
-          actions: [{ id: 'hook', kind: 'webhook', config: { url: `${hook.url}{where}`, authorization: HOOK_SECRET } }],
+          actions: [
+            {
+              id: 'hook',
+              kind: 'webhook',
+              config: { url: `${hook.url}{where}`, authorization: HOOK_SECRET },
+            },
+          ],
         });
         await share(ann.client, templated.id, [userGrant(bob.id, 'edit')]);
         const before = hits('/bob').length;
@@ -192,6 +208,8 @@ for (const backend of await backends()) {
           basedOn: templated.id,
           parameters: { where: '/bob' },
         });
+        assert.equal(answered.status, 400, JSON.stringify(answered.body));
+        assert.match(JSON.stringify(answered.body.errors), /only for its owner/);
         const received = hits('/bob').slice(before);
         assert.deepEqual(
           received.map((request) => request.headers.authorization),
@@ -202,38 +220,75 @@ for (const backend of await backends()) {
       it("(saved runs alike) a run-level sharee cannot point the owner's secret elsewhere with a run's parameters", async () => {
         const templated = await createTask(ann.client, {
           name: 'templated saved',
-          actions: [{ id: 'hook', kind: 'webhook', config: { url: `${hook.url}{where}`, authorization: HOOK_SECRET } }],
+          actions: [
+            {
+              id: 'hook',
+              kind: 'webhook',
+              config: { url: `${hook.url}{where}`, authorization: HOOK_SECRET },
+            },
+          ],
         });
         await share(ann.client, templated.id, [userGrant(bob.id, 'run')]);
         const before = hits('/bob').length;
         const started = await bob.client.post(`/api/v1/tasks/${templated.id}/run`, {
           parameters: { where: '/bob' },
         });
-        assert.equal(started.status, 202, JSON.stringify(started.body));
-        await t.ended(started.body.runId);
+        assert.equal(started.status, 403, JSON.stringify(started.body));
+        assert.match(String(started.body.detail), /The parameter 'where' chooses where a secret/);
+        await share(ann.client, templated.id, [userGrant(bob.id, 'edit')]);
+        const series = { kind: 'list', config: { items: [{ where: '/bob' }] } };
+        const steered = await bob.client.patch(`/api/v1/tasks/${templated.id}`, {
+          revision: templated.revision,
+          series,
+        });
+        assert.equal(steered.status, 403, JSON.stringify(steered.body));
+        assert.match(String(steered.body.detail), /depends on the placeholder \{where\}/);
+        const harmless = await bob.client.patch(`/api/v1/tasks/${templated.id}`, {
+          revision: templated.revision,
+          description: 'Still Ann’s',
+        });
+        assert.equal(harmless.status, 200, JSON.stringify(harmless.body));
         const received = hits('/bob').slice(before);
-        assert.deepEqual(received.map((request) => request.headers.authorization), []);
+        assert.deepEqual(
+          received.map((request) => request.headers.authorization),
+          [],
+        );
       });
     });
 
     describe('rights the caller does not have', () => {
-      it("cannot start another user's task with next-task, and a dry run does not claim it would", async () => {
+      it("cannot start another user's task with next-task, and a dry run does not say it would", async () => {
         const target = await createTask(ann.client, { name: 'ann target' });
-        const real = await ran(bob.client, {
-          task: { name: 'chain', actions: [{ kind: 'next-task', config: { taskId: target.id } }] },
+        const chain = (taskId: string) => ({
+          name: 'chain',
+          actions: [{ kind: 'next-task', config: { taskId } }],
         });
-        assert.equal(real.status, 'failed', JSON.stringify(real));
-        assert.match(String(real.reason), /has no task/);
-        const runs = await t.services.store.runs.list({ scope: { kind: 'everyone' }, taskId: target.id, limit: 10 });
+        for (const [taskId, dryRun] of [
+          [target.id, false],
+          [target.id, true],
+          ['no-such-task', true],
+        ] as const) {
+          const refused = await execute(bob.client, { task: chain(taskId), dryRun });
+          assert.equal(refused.status, 400, JSON.stringify(refused.body));
+          assert.deepEqual(refused.body.errors, [
+            {
+              in: 'body',
+              path: '/task/actions/0/config',
+              message: `you have no task '${taskId}' to start`,
+            },
+          ]);
+        }
+        const runs = await t.services.store.runs.list({
+          scope: { kind: 'everyone' },
+          taskId: target.id,
+          limit: 10,
+        });
         assert.equal(runs.items.length, 0, "Ann's task did not run");
-        const dry = await ran(bob.client, {
-          task: { name: 'chain', actions: [{ kind: 'next-task', config: { taskId: target.id } }] },
-          dryRun: true,
-        });
-        assert.notEqual(dry.status, 'succeeded', `a dry run said it would start it: ${JSON.stringify(dry)}`);
+        const own = await ran(ann.client, { task: chain(target.id), dryRun: true });
+        assert.equal(own.status, 'succeeded', JSON.stringify(own));
       });
 
-      it("cannot query a data source only another user may use, named outright or by a parameter", async () => {
+      it('cannot query a data source only another user may use, named outright or by a parameter', async () => {
         const file = join(base, 'ann.db');
         const db = new Database(file);
         db.exec("create table secrets (v text); insert into secrets values ('ann-only-row')");
@@ -247,11 +302,19 @@ for (const backend of await backends()) {
         assert.equal(source.status, 201, JSON.stringify(source.body));
         const job = (dataSource: string) => ({
           name: 'peek',
-          jobs: [{ kind: 'sql-report', config: { dataSource, query: 'select v from secrets', format: 'json' } }],
+          jobs: [
+            {
+              kind: 'sql-report',
+              config: { dataSource, query: 'select v from secrets', format: 'json' },
+            },
+          ],
         });
         const named = await execute(bob.client, { task: job('anns') });
         assert.equal(named.status, 400, JSON.stringify(named.body));
-        const byParameter = await ran(bob.client, { task: job('{ds}'), parameters: { ds: 'anns' } });
+        const byParameter = await ran(bob.client, {
+          task: job('{ds}'),
+          parameters: { ds: 'anns' },
+        });
         assert.equal(byParameter.status, 'failed', JSON.stringify(byParameter));
         assert.doesNotMatch(JSON.stringify(byParameter), /ann-only-row/);
         const own = await ran(ann.client, { task: job('anns') });
@@ -268,7 +331,11 @@ for (const backend of await backends()) {
         assert.equal(linked.status, 400, JSON.stringify(linked.body));
         for (const dir of [outside, join(base, 'link'), `${base}/../${outside.split('/').pop()}`]) {
           for (const dryRun of [true, false]) {
-            const report = await ran(bob.client, { task: save('{dir}'), parameters: { dir }, dryRun });
+            const report = await ran(bob.client, {
+              task: save('{dir}'),
+              parameters: { dir },
+              dryRun,
+            });
             assert.equal(report.status, 'failed', `${dir} ${dryRun}: ${JSON.stringify(report)}`);
             assert.deepEqual(report.deliveries, []);
           }
@@ -277,8 +344,18 @@ for (const backend of await backends()) {
       });
 
       it('cannot be given the built-in placeholders as parameters', async () => {
-        for (const name of ['trigger.run.id', 'trigger.task.name', 'task.owner', 'run.url', 'job.a.b', 'trigger']) {
-          const spoofed = await execute(bob.client, { task: { name: 'x' }, parameters: { [name]: 'spoof' } });
+        for (const name of [
+          'trigger.run.id',
+          'trigger.task.name',
+          'task.owner',
+          'run.url',
+          'job.a.b',
+          'trigger',
+        ]) {
+          const spoofed = await execute(bob.client, {
+            task: { name: 'x' },
+            parameters: { [name]: 'spoof' },
+          });
           assert.equal(spoofed.status, 400, `${name}: ${JSON.stringify(spoofed.body)}`);
         }
       });
@@ -294,18 +371,35 @@ for (const backend of await backends()) {
             name: 'dry everything',
             jobs: [{ kind: 'file', config: { name: 'r.csv', content: 'a;b\n' } }],
             actions: [
-              { id: 'hook', kind: 'webhook', config: { url: `${hook.url}/bob`, authorization: HOOK_SECRET, includeFiles: true } },
+              {
+                id: 'hook',
+                kind: 'webhook',
+                config: { url: `${hook.url}/bob`, authorization: HOOK_SECRET, includeFiles: true },
+              },
               { id: 'mail', kind: 'email', config: { to: ['x@example.com'], attach: 'zip' } },
               {
                 id: 'own-mail',
                 kind: 'email',
-                config: { to: ['y@example.com'], smtp: { ...smtp.ownServer(), user: 'mailer', password: SMTP_PASSWORD } },
+                config: {
+                  to: ['y@example.com'],
+                  smtp: { ...smtp.ownServer(), user: 'mailer', password: SMTP_PASSWORD },
+                },
               },
-              { id: 'sftp', kind: 'sftp-upload', config: { host: '127.0.0.1', port: sink.port, user: 'u', password: SFTP_PASSWORD } },
+              {
+                id: 'sftp',
+                kind: 'sftp-upload',
+                config: { host: '127.0.0.1', port: sink.port, user: 'u', password: SFTP_PASSWORD },
+              },
               {
                 id: 'ftp',
                 kind: 'ftp-upload',
-                config: { host: '127.0.0.1', port: sink.port, user: 'u', password: FTP_PASSWORD, security: 'none' },
+                config: {
+                  host: '127.0.0.1',
+                  port: sink.port,
+                  user: 'u',
+                  password: FTP_PASSWORD,
+                  security: 'none',
+                },
               },
               { id: 'save', kind: 'save-file', config: { folder: missing } },
               { id: 'next', kind: 'next-task', config: { taskId: target.id } },
@@ -331,7 +425,11 @@ for (const backend of await backends()) {
         const outbox = await t.services.store.outbox.list({ limit: 10 });
         assert.deepEqual(outbox.items, [], 'nothing in the outbox');
         assert.equal(existsSync(missing), false, 'the folder was not made');
-        const runs = await t.services.store.runs.list({ scope: { kind: 'everyone' }, taskId: target.id, limit: 10 });
+        const runs = await t.services.store.runs.list({
+          scope: { kind: 'everyone' },
+          taskId: target.id,
+          limit: 10,
+        });
         assert.equal(runs.items.length, 0, 'no task was started');
       });
     });
@@ -341,11 +439,17 @@ for (const backend of await backends()) {
         const carol = await person(t, 'carol', ['taskplanner']);
         const refused: ApiResponse[] = [];
         for (let i = 0; i < 6; i++) {
-          refused.push(await execute(carol.client, { task: { name: 'x', jobs: [{ kind: 'nope' }] } }));
+          refused.push(
+            await execute(carol.client, { task: { name: 'x', jobs: [{ kind: 'nope' }] } }),
+          );
           refused.push(await execute(carol.client, { task: { name: 'x' }, basedOn: 'missing' }));
-          refused.push(await execute(carol.client, { task: { name: 'x' }, parameters: { 'run.id': 'x' } }));
+          refused.push(
+            await execute(carol.client, { task: { name: 'x' }, parameters: { 'run.id': 'x' } }),
+          );
         }
-        assert.ok(refused.every((each) => each.status >= 400 && each.status < 500 && each.status !== 429));
+        assert.ok(
+          refused.every((each) => each.status >= 400 && each.status < 500 && each.status !== 429),
+        );
         const g = `slots-${backend.name}`;
         const first = execute(carol.client, waiting('carol 1', g));
         assert.ok(await waitFor(() => audited(t, 'carol 1')));
@@ -354,7 +458,10 @@ for (const backend of await backends()) {
         const third = await execute(carol.client, { task: { name: 'carol 3' } });
         assert.equal(third.status, 429, JSON.stringify(third.body));
         gate(g).open();
-        assert.deepEqual((await Promise.all([first, second])).map((each) => each.status), [200, 200]);
+        assert.deepEqual(
+          (await Promise.all([first, second])).map((each) => each.status),
+          [200, 200],
+        );
         assert.equal((await execute(carol.client, { task: { name: 'carol 4' } })).status, 200);
       });
 
@@ -430,14 +537,25 @@ for (const backend of await backends()) {
           };
           const login = `dave${stubborn ? 's' : ''}`;
           await sendAndDrop(login, body, `gone ${stubborn}`);
-          await sendAndDrop(login, { ...body, task: { ...body.task, name: `gone ${stubborn} 2` } }, `gone ${stubborn} 2`);
+          await sendAndDrop(
+            login,
+            { ...body, task: { ...body.task, name: `gone ${stubborn} 2` } },
+            `gone ${stubborn} 2`,
+          );
           assert.ok(
-            await waitFor(async () => (await execute(dave.client, { task: { name: 'after' } })).status === 200, { timeoutMs: 5000 }),
+            await waitFor(
+              async () => (await execute(dave.client, { task: { name: 'after' } })).status === 200,
+              { timeoutMs: 5000 },
+            ),
             'the places of the dropped runs are free again',
           );
           assert.ok(
-            await waitFor(() => workFolders().every((folder) => folders.has(folder)), { timeoutMs: 5000 }),
-            `working folders were left: ${workFolders().filter((f) => !folders.has(f)).join(', ')}`,
+            await waitFor(() => workFolders().every((folder) => folders.has(folder)), {
+              timeoutMs: 5000,
+            }),
+            `working folders were left: ${workFolders()
+              .filter((f) => !folders.has(f))
+              .join(', ')}`,
           );
         });
       }
@@ -453,7 +571,8 @@ for (const backend of await backends()) {
         const g = `early-${backend.name}`;
         const address = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
         const auth = Buffer.from(`erin:${passwordOf('erin')}`).toString('base64');
-        const dropped = async (name: string, ms = 5) => {
+        /** Sends a waiting run and drops the connection ms after the body went out. */
+        const dropped = async (name: string, ms: number) => {
           const payload = JSON.stringify(waiting(name, g));
           const request = httpRequest(`${address}/api/v1/tasks/execute`, {
             method: 'POST',
@@ -464,22 +583,63 @@ for (const backend of await backends()) {
             },
           });
           request.on('error', () => {});
-          // Gone while the server still checks the password (Basic logins are hashed: slow).
+          // Gone while the server still checks the password (Basic logins are hashed: slow),
+          // or just as the run starts.
           request.end(payload, () => setTimeout(() => request.destroy(), ms));
-          return waitFor(() => audited(t, name), { timeoutMs: 3000 });
+          return waitFor(() => audited(t, name), { timeoutMs: 1000 });
         };
-        const started = [];
-        for (const ms of [0, 1, 2, 5, 10, 20, 40, 80]) { started.push([ms, await dropped(`early ${ms}`, ms)]); gate(g).open(); }
-        console.log('EARLY', JSON.stringify(started));
-        const next = await waitFor(
-          async () => (await execute(erin.client, { task: { name: 'early after' } })).status === 200,
+        const started: number[] = [];
+        for (const ms of [0, 5, 20, 40, 80, 120]) {
+          if (await dropped(`early ${ms}`, ms)) started.push(ms);
+        }
+        // Both places are free: one run going, and another beside it.
+        const holding = execute(erin.client, waiting('early holds', `early-hold-${backend.name}`));
+        assert.ok(await waitFor(() => audited(t, 'early holds')));
+        const beside = await waitFor(
+          async () =>
+            (await execute(erin.client, { task: { name: 'early beside' } })).status === 200,
           { timeoutMs: 5000 },
         );
+        gate(`early-hold-${backend.name}`).open();
+        assert.equal((await holding).status, 200);
         gate(g).open();
         assert.ok(
-          next,
-          `runs of clients gone before they started (${started.join(', ')}) still hold their places`,
+          beside,
+          `a run of a client gone early still holds its place (started: ${started.join(', ')} ms)`,
         );
+        assert.ok(started.length > 0, 'at least one run started before its client was gone');
+      });
+    });
+
+    describe('the timeout cap', () => {
+      it('stops a run at 300 s whatever the task says, and says so', async () => {
+        const fran = await person(t, 'fran', ['taskplanner']);
+        mock.timers.enable({ apis: ['setTimeout'] });
+        try {
+          const going = execute(fran.client, {
+            ...waiting('long', `never-${backend.name}`),
+            task: {
+              ...waiting('long', `never-${backend.name}`).task,
+              policy: { timeoutSeconds: 3600 },
+            },
+          });
+          going.catch(() => {});
+          const tick = () => new Promise((resolve) => setImmediate(resolve));
+          while (!(await audited(t, 'long'))) await tick();
+          for (let i = 0; i < 20; i++) await tick();
+          mock.timers.tick(299_000);
+          for (let i = 0; i < 20; i++) await tick();
+          let settled = false;
+          void going.then(() => (settled = true));
+          for (let i = 0; i < 20; i++) await tick();
+          assert.equal(settled, false, 'still going before 300 s');
+          mock.timers.tick(1_000);
+          const report = (await going).body as UnsavedRunReport;
+          assert.equal(report.status, 'timed-out', JSON.stringify(report));
+          assert.equal(report.reason, 'exceeded its timeout of 300 s');
+        } finally {
+          mock.timers.reset();
+        }
       });
     });
 
@@ -499,13 +659,27 @@ for (const backend of await backends()) {
           { task: { name: 'x', ownerId: ann.id } },
           { task: { name: 'x', jobs: [{ kind: 'noop', config: {}, extra: 1 }] } },
           { task: { name: 'x', policy: { timeoutSeconds: -1 } } },
-          { task: { name: 'x', series: { kind: 'list', config: { items: Array.from({ length: 10_001 }, () => ({})) } } } },
+          {
+            task: {
+              name: 'x',
+              series: {
+                kind: 'list',
+                config: { items: Array.from({ length: 10_001 }, () => ({})) },
+              },
+            },
+          },
         ];
         for (const body of bodies) {
           const answered = await execute(bob.client, body);
-          assert.equal(answered.status, 400, `${JSON.stringify(body).slice(0, 100)}: ${JSON.stringify(answered.body)}`);
+          assert.equal(
+            answered.status,
+            400,
+            `${JSON.stringify(body).slice(0, 100)}: ${JSON.stringify(answered.body)}`,
+          );
         }
-        const huge = await execute(bob.client, { task: { name: 'x', description: 'x'.repeat(2 * 1024 * 1024) } });
+        const huge = await execute(bob.client, {
+          task: { name: 'x', description: 'x'.repeat(2 * 1024 * 1024) },
+        });
         assert.equal(huge.status, 413, JSON.stringify(huge.body).slice(0, 200));
         const tasks = await t.services.store.tasks.list({
           scope: { kind: 'owned', userId: bob.id },
@@ -514,7 +688,10 @@ for (const backend of await backends()) {
           limit: 50,
           includeHidden: true,
         });
-        assert.deepEqual(tasks.items.map((task) => task.name).filter((name) => name === 'x'), []);
+        assert.deepEqual(
+          tasks.items.map((task) => task.name).filter((name) => name === 'x'),
+          [],
+        );
       });
     });
   });

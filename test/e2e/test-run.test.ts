@@ -70,13 +70,18 @@ describe('test run in the task editor', { skip }, () => {
       await dialog.getByRole('button', { name: 'Run', exact: true }).click();
       await dialog.getByRole('heading', { name: 'Would deliver' }).waitFor();
       const delivery = normalized(await dialog.locator('.test-run-deliveries li').textContent());
-      assert.match(delivery, new RegExp(`^save-file to ${reports}: .+\\.csv \\(\\d+ B\\)`));
+      assert.match(delivery, new RegExp(`^Save to a folder → ${reports}: .+\\.csv \\(\\d+ B\\)`));
       await screenshot(page, 'test-run-dry');
       assert.equal(existsSync(reports), false, 'the dry run saved nothing');
 
       await dialog.getByLabel(/Dry run/).uncheck();
       await dialog.getByText('The actions deliver for real').waitFor();
-      await dialog.getByRole('button', { name: 'Run again' }).click();
+      assert.equal(
+        await dialog.getByRole('heading', { name: 'Would deliver' }).count(),
+        0,
+        'the dry run’s answer went with the choice',
+      );
+      await dialog.getByRole('button', { name: 'Run', exact: true }).click();
       await dialog.getByRole('status').getByText('succeeded').waitFor();
       assert.equal(readdirSync(reports).length, 1, 'the real run saved the report');
       await dialog.getByRole('button', { name: 'Close' }).click();
@@ -102,6 +107,7 @@ describe('test run in the task editor', { skip }, () => {
       const dialog = page.getByRole('dialog', { name: /^Test run of/ });
       await dialog.getByRole('button', { name: 'Run', exact: true }).click();
       await page.getByText('This path is not inside an allowed folder: /etc').first().waitFor();
+      await page.getByRole('alert').getByText('The test run did not start.').waitFor();
       assert.equal(await dialog.isVisible(), false, 'the dialog closed');
       assert.equal(await folder.getAttribute('aria-invalid'), 'true');
     });

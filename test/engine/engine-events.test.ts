@@ -112,7 +112,10 @@ for (const backend of await backends()) {
       const runId = await runManually(t, taskId);
       const live = await executing(t, runId);
       const lost = nextEvent(t.engine, 'lease-lost', (id) => id === runId);
-      const decide = { fireTimes: new FireTimesCache(t.services.registry), misfireGraceMs: 60_000 };
+      const decide = {
+        fireTimes: new FireTimesCache(t.services.registry, t.services.holidays),
+        misfireGraceMs: 60_000,
+      };
       const recovery = expiredLeases(Number.MAX_SAFE_INTEGER);
       await sweepLeases(
         t.services.store,

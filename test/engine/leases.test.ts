@@ -32,10 +32,14 @@ const START = Date.parse('2026-03-02T08:00:00Z');
 async function claimAsDeadNode(t: EngineApp, node: string, aheadMs: number): Promise<void> {
   const now = t.clock.now();
   const lease = { node, token: `dead-${node}-${now}`, expiresAt: now + 30_000 };
-  const claimer = new Claimer(t.services.store, new FireTimesCache(t.services.registry), {
-    batchSize: 100,
-    misfireGraceMs: 60_000,
-  });
+  const claimer = new Claimer(
+    t.services.store,
+    new FireTimesCache(t.services.registry, t.services.holidays),
+    {
+      batchSize: 100,
+      misfireGraceMs: 60_000,
+    },
+  );
   await claimer.claim(now, now + aheadMs, lease, 10);
 }
 
@@ -112,7 +116,10 @@ for (const backend of await backends()) {
       const t = await open();
       const sink = `taken-over-${backend.name}`;
       const { runId, live } = await startWaitingRun(t, 'taken-over', sink);
-      const decide = { fireTimes: new FireTimesCache(t.services.registry), misfireGraceMs: 60_000 };
+      const decide = {
+        fireTimes: new FireTimesCache(t.services.registry, t.services.holidays),
+        misfireGraceMs: 60_000,
+      };
       const recovery = expiredLeases(Number.MAX_SAFE_INTEGER);
       await sweepLeases(
         t.services.store,

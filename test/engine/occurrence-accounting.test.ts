@@ -48,10 +48,14 @@ async function apply(t: EngineApp, each: Step, ghosts: { count: number }): Promi
   } else if (each.kind === 'ghost') {
     const now = t.clock.now();
     const lease = { node: 'ghost', token: `ghost-${++ghosts.count}`, expiresAt: now + LEASE_MS };
-    const claimer = new Claimer(t.services.store, new FireTimesCache(t.services.registry), {
-      batchSize: 100,
-      misfireGraceMs: 60_000,
-    });
+    const claimer = new Claimer(
+      t.services.store,
+      new FireTimesCache(t.services.registry, t.services.holidays),
+      {
+        batchSize: 100,
+        misfireGraceMs: 60_000,
+      },
+    );
     await claimer.claim(now, now + each.aheadMs, lease, 10);
   } else {
     for (const run of t.engine.live.all()) run.stop('canceled');

@@ -36,7 +36,10 @@ const failsOnBoom = { kind: 'fail', config: { when: 'boom' } };
 /** Another node's sweep, as if every lease had expired. */
 function sweepAsAnotherNode(t: EngineApp) {
   const recovery = expiredLeases(Number.MAX_SAFE_INTEGER);
-  const decide = { fireTimes: new FireTimesCache(t.services.registry), misfireGraceMs: 60_000 };
+  const decide = {
+    fireTimes: new FireTimesCache(t.services.registry, t.services.holidays),
+    misfireGraceMs: 60_000,
+  };
   return sweepLeases(
     t.services.store,
     t.clock.now(),

@@ -31,6 +31,20 @@ function withZone(schedule: Schedule, taskZone: string): Schedule {
   return { ...schedule, timezone: taskZone };
 }
 
+/**
+ * The schedule without the calendars still being typed (no file or URL yet): the preview shows
+ * the rest rather than a list of what an empty entry lacks.
+ */
+function withoutBlankCalendars(schedule: Schedule): Schedule {
+  if (!schedule.exclude) return schedule;
+  const typed = schedule.exclude.filter((entry) => {
+    if (typeof entry !== 'object' || !('calendar' in entry)) return true;
+    const where = 'file' in entry.calendar ? entry.calendar.file : entry.calendar.url;
+    return where.trim() !== '';
+  });
+  return { ...schedule, exclude: typed };
+}
+
 function issuesOf(error: unknown): PreviewIssue[] {
   if (!(error instanceof ApiError)) return [];
   return error.issues
@@ -45,7 +59,7 @@ export function useSchedulePreview(
   from: PreviewFrom,
 ): PreviewState {
   // A string key: the schedule object is rebuilt on each edit, its text only when it changes.
-  const body = JSON.stringify(withZone(schedule, taskZone));
+  const body = JSON.stringify(withZone(withoutBlankCalendars(schedule), taskZone));
   const settled = useDebounced(body, DEBOUNCE_MS);
   const query = useQuery({
     queryKey: ['schedule-preview', settled, from],

@@ -112,7 +112,7 @@ export function TaskEditorForm({ task, kinds }: { task: Task | null; kinds: Comp
           </ReadOnlyFields>
         </TabPanel>
       ))}
-      {readOnly ? null : <SaveBar editor={editor} grants={grants} />}
+      {readOnly ? null : <SaveBar editor={editor} grants={grants} kinds={kinds} />}
     </form>
   );
 }
@@ -134,9 +134,11 @@ function ReadOnlyFields({ readOnly, children }: { readOnly: boolean; children: R
 function SaveBar({
   editor,
   grants,
+  kinds,
 }: {
   editor: ReturnType<typeof useTaskEditor>;
   grants: TaskGrantsDraft;
+  kinds: ComponentKind[];
 }) {
   const saving = editor.saving || grants.saving;
   const [testing, setTesting] = useState(false);
@@ -159,7 +161,7 @@ function SaveBar({
       <button type="button" onClick={() => setTesting(true)}>
         Test run…
       </button>
-      <span className="muted">{unsavedText(editor.dirty, grants.dirty)}</span>
+      <span className="muted">{unsavedText(editor.dirty, grants.dirty, editor.base !== null)}</span>
       <span role="status" className="save-notice">
         {[editor.notice, grants.notice].filter(Boolean).join(' ')}
         {rightsFailed ? <span className="field-error"> {rightsFailed}</span> : null}
@@ -168,17 +170,20 @@ function SaveBar({
         open={testing}
         draft={editor.draft}
         base={editor.base}
+        kinds={kinds}
         onClose={() => setTesting(false)}
         onInvalid={editor.showRefusal}
+        onRan={editor.clearRefusal}
       />
     </div>
   );
 }
 
 /** What the save bar says is not saved yet. */
-function unsavedText(task: boolean, rights: boolean): string {
+function unsavedText(task: boolean, rights: boolean, saved: boolean): string {
   if (task && rights) return 'Unsaved changes, also to the rights list (Ctrl+S saves)';
   if (rights) return 'Unsaved changes to the rights list (Ctrl+S saves)';
+  if (!saved) return 'Not saved yet';
   return task ? 'Unsaved changes (Ctrl+S saves)' : 'No unsaved changes';
 }
 

@@ -1,8 +1,12 @@
 import { forwardRef } from 'react';
 import { ApiError } from '../api.ts';
 import { tabOf } from './task-issues.ts';
+import { TestRunRefusal } from './test-run.ts';
 
-/** Why a save failed: the API's message and each field it named, with a way to get there. */
+/**
+ * Why a save (or a test run) was refused: the API's message and each field it named, with a way
+ * to get there.
+ */
 export const TaskErrorSummary = forwardRef<
   HTMLDivElement,
   { error: Error | null; onGoTo: (path: string) => void; onReload: () => void }
@@ -13,7 +17,9 @@ export const TaskErrorSummary = forwardRef<
   return (
     <div ref={ref} tabIndex={-1} role="alert" className="card error-summary">
       <p>
-        <strong>Not saved.</strong>{' '}
+        <strong>
+          {error instanceof TestRunRefusal ? 'The test run did not start.' : 'Not saved.'}
+        </strong>{' '}
         {conflict
           ? 'Someone changed this task since you opened it.'
           : issues.length > 0

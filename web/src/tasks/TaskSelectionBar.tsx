@@ -18,7 +18,7 @@ export function TaskSelectionBar({ selection }: { selection: TaskSelection }) {
     try {
       const exported = await exportAndDownload([...selection.selected]);
       setMessage({
-        text: `Exported ${counted(exported, 'task')}, without their secrets.`,
+        text: `Exported ${counted(exported, 'task')}, without ${exported === 1 ? 'its' : 'their'} secrets.`,
         error: false,
       });
     } catch (caught) {

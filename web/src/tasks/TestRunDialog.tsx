@@ -4,13 +4,20 @@ import { useModalDialog } from '../components/use-modal-dialog.ts';
 import { formatBytes, formatDuration } from '../runs/format.ts';
 import { RunOutcomes } from '../runs/RunOutcomes.tsx';
 import { StatusBadge } from '../runs/StatusBadge.tsx';
-import type { Task } from '../types.ts';
+import type { ComponentKind, Task } from '../types.ts';
 import type { TaskDraft } from './task-draft.ts';
-import { asDraftError, testRun, type DeliveryPreview, type TestRunReport } from './test-run.ts';
+import {
+  asDraftError,
+  testRun,
+  type DeliveryPreview,
+  type TestRunRefusal,
+  type TestRunReport,
+} from './test-run.ts';
 
 type Phase =
   | { name: 'ready' }
   | { name: 'running' }
+  | { name: 'stopped' }
   | { name: 'done'; report: TestRunReport }
   | { name: 'failed'; message: string };
 
@@ -23,10 +30,13 @@ export function TestRunDialog(props: {
   open: boolean;
   draft: TaskDraft;
   base: Task | null;
+  kinds: readonly ComponentKind[];
   onClose: () => void;
-  onInvalid: (error: ApiError) => void;
+  onInvalid: (error: TestRunRefusal) => void;
+  /** It ran (whatever its outcome): a refusal shown before is out of date. */
+  onRan: () => void;
 }) {
-  const { open, draft, base, onClose, onInvalid } = props;
+  const { open, draft, base, kinds, onClose, onInvalid, onRan } = props;
   const [dryRun, setDryRun] = useState(true);
   const [phase, setPhase] = useState<Phase>({ name: 'ready' });
   const running = useRef<AbortController | null>(null);
@@ -39,8 +49,9 @@ export function TestRunDialog(props: {
     try {
       const report = await testRun(draft, base, dryRun, controller.signal);
       setPhase({ name: 'done', report });
+      onRan();
     } catch (caught) {
-      if (controller.signal.aborted) return setPhase({ name: 'ready' });
+      if (controller.signal.aborted) return setPhase({ name: 'stopped' });
       if (caught instanceof ApiError && caught.status === 400) {
         onInvalid(asDraftError(caught));
         return onClose();
@@ -53,10 +64,16 @@ export function TestRunDialog(props: {
       running.current = null;
     }
   };
-  // Closing stops a run still going: the server cancels it when its request goes.
+  // The server cancels the run when its request goes: stopping, or closing, does that.
+  const stop = () => running.current?.abort();
   const close = () => {
-    running.current?.abort();
+    stop();
     onClose();
+  };
+  const chooseDryRun = (checked: boolean) => {
+    setDryRun(checked);
+    // What the other kind of run did is no answer to this one.
+    setPhase({ name: 'ready' });
   };
 
   return (
@@ -70,12 +87,18 @@ export function TestRunDialog(props: {
       <p className="muted">
         Runs the task as it is in the editor, unsaved, as you. Nothing is recorded in its history.
       </p>
+      {base && base.access !== 'owner' ? (
+        <p className="field-hint">
+          It runs with your permissions and without {base.ownerName || base.ownerLogin}’s stored
+          secrets (type them again to test them): its own runs use theirs, so they can differ.
+        </p>
+      ) : null}
       <label className="inline">
         <input
           type="checkbox"
           checked={dryRun}
           disabled={phase.name === 'running'}
-          onChange={(event) => setDryRun(event.target.checked)}
+          onChange={(event) => chooseDryRun(event.target.checked)}
         />{' '}
         Dry run: the jobs run, the actions only say what they would deliver
       </label>
@@ -84,10 +107,15 @@ export function TestRunDialog(props: {
           The actions deliver for real: mail is sent, files are saved and uploaded.
         </p>
       )}
-      <TestRunPhase phase={phase} />
+      <TestRunPhase phase={phase} kinds={kinds} />
       <div className="dialog-buttons">
+        {phase.name === 'running' ? (
+          <button type="button" onClick={stop}>
+            Stop
+          </button>
+        ) : null}
         <button type="button" onClick={close}>
-          {phase.name === 'running' ? 'Stop' : 'Close'}
+          Close
         </button>
         <button
           type="button"
@@ -95,19 +123,21 @@ export function TestRunDialog(props: {
           disabled={phase.name === 'running'}
           onClick={() => void start()}
         >
-          {phase.name === 'done' || phase.name === 'failed' ? 'Run again' : 'Run'}
+          {phase.name === 'ready' || phase.name === 'running' ? 'Run' : 'Run again'}
         </button>
       </div>
     </dialog>
   );
 }
 
-function TestRunPhase({ phase }: { phase: Phase }) {
+function TestRunPhase({ phase, kinds }: { phase: Phase; kinds: readonly ComponentKind[] }) {
   switch (phase.name) {
     case 'ready':
       return null;
     case 'running':
-      return <p role="status">Running…</p>;
+      return <p role="status">Running… (Stop cancels it)</p>;
+    case 'stopped':
+      return <p role="status">Stopped: the test run was canceled.</p>;
     case 'failed':
       return (
         <p role="alert" className="field-error">
@@ -115,18 +145,24 @@ function TestRunPhase({ phase }: { phase: Phase }) {
         </p>
       );
     case 'done':
-      return <TestRunOutcome report={phase.report} />;
+      return <TestRunOutcome report={phase.report} kinds={kinds} />;
   }
 }
 
-function TestRunOutcome({ report }: { report: TestRunReport }) {
+function TestRunOutcome({
+  report,
+  kinds,
+}: {
+  report: TestRunReport;
+  kinds: readonly ComponentKind[];
+}) {
   return (
     <section aria-label="Outcome of the test run">
       <p role="status">
         <StatusBadge status={report.status} /> in {formatDuration(report.durationMs)}
         {report.reason ? <span className="wrap"> — {report.reason}</span> : null}
       </p>
-      {report.dryRun ? <Deliveries deliveries={report.deliveries} /> : null}
+      {report.dryRun ? <Deliveries deliveries={report.deliveries} kinds={kinds} /> : null}
       {report.results.length > 0 ? (
         <>
           <h3>Results</h3>
@@ -154,7 +190,15 @@ function resultSize(result: TestRunReport['results'][number]): string {
 }
 
 /** What each action would have delivered: where, which files (and how big), what else. */
-function Deliveries({ deliveries }: { deliveries: DeliveryPreview[] }) {
+function Deliveries({
+  deliveries,
+  kinds,
+}: {
+  deliveries: DeliveryPreview[];
+  kinds: readonly ComponentKind[];
+}) {
+  const titleOf = (kind: string) =>
+    kinds.find((each) => each.category === 'action' && each.kind === kind)?.title ?? kind;
   if (deliveries.length === 0) return <p>No action would deliver anything.</p>;
   return (
     <>
@@ -162,7 +206,7 @@ function Deliveries({ deliveries }: { deliveries: DeliveryPreview[] }) {
       <ul className="test-run-deliveries">
         {deliveries.map((delivery) => (
           <li key={`${delivery.itemIndex}-${delivery.actionId}`}>
-            <strong>{delivery.kind}</strong> to {delivery.to.join(', ') || '—'}
+            <strong>{titleOf(delivery.kind)}</strong> → {delivery.to.join(', ') || '—'}
             {delivery.files.length > 0 ? (
               <>
                 :{' '}

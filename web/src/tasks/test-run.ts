@@ -40,11 +40,14 @@ export function testRun(
   return api<TestRunReport>('POST', '/tasks/execute', body, signal);
 }
 
+/** A test run's refusal of the draft: the editor shows it as it shows a refused save. */
+export class TestRunRefusal extends ApiError {}
+
 /** The same refusal with paths of the draft (/jobs/0/…) rather than of the request (/task/jobs/0/…). */
-export function asDraftError(error: ApiError): ApiError {
+export function asDraftError(error: ApiError): TestRunRefusal {
   const issues = error.issues.map((issue) => ({
     ...issue,
     path: issue.path.startsWith('/task') ? issue.path.slice('/task'.length) : issue.path,
   }));
-  return new ApiError(error.status, error.code, error.message.replace(/^\/task/, ''), issues);
+  return new TestRunRefusal(error.status, error.code, error.message.replace(/^\/task/, ''), issues);
 }

@@ -6,6 +6,7 @@ import type { Task } from '../types.ts';
 import { draftOf, newDraft, type TaskDraft } from './task-draft.ts';
 import { leaveNotice, takeNotice } from './task-notice.ts';
 import { refreshTasks, saveTask } from './task-queries.ts';
+import { TestRunRefusal } from './test-run.ts';
 
 /** Starts a run of the task just created; the sentence the notice adds about it. */
 async function startRun(taskId: string): Promise<string> {
@@ -80,12 +81,15 @@ export function useTaskEditor(task: Task | null) {
     void refreshTasks(client, moved);
   };
 
-  /** Shows a refusal of the draft that did not come from saving it (a test run's). */
-  const showRefusal = (refusal: Error) => setError(refusal);
+  /** Shows a test run's refusal of the draft, as a refused save is shown. */
+  const showRefusal = (refusal: TestRunRefusal) => setError(refusal);
+  /** A test run went: a test run's refusal shown before is out of date (a save's is not). */
+  const clearRefusal = () =>
+    setError((current) => (current instanceof TestRunRefusal ? null : current));
 
   return {
     ...{ base, draft, change, dirty, saving, save, error, issueAt, notice, reload, transferred },
-    showRefusal,
+    ...{ showRefusal, clearRefusal },
     ...{ runAfterCreate, setRunAfterCreate },
   };
 }

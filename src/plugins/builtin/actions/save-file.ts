@@ -108,6 +108,16 @@ async function saveFiles(config: SaveFileConfig, context: ActionContext): Promis
   await deleteOldFiles(config, folder, extensions, context);
 }
 
+/** What happens to the files of those names that are in the folder already. */
+function existingNote(existing: readonly string[], ifExists: IfExists): string {
+  if (existing.length === 0) return '';
+  const one = existing.length === 1;
+  const which = `${existing.join(', ')} ${one ? 'exists' : 'exist'} already`;
+  if (ifExists === 'overwrite')
+    return `${which}: overwritten if this task saved ${one ? 'it' : 'them'}`;
+  return `${which}: the new ${one ? 'one is' : 'ones are'} saved beside ${one ? 'it' : 'them'}`;
+}
+
 /** Where the files would be saved, for a dry run: the folder is checked, nothing is written. */
 async function previewSave(
   config: SaveFileConfig,
@@ -119,9 +129,8 @@ async function previewSave(
   );
   const taken = await Promise.all(files.map((file) => exists(join(folder, file.name))));
   const existing = files.filter((_, index) => taken[index]).map((file) => file.name);
-  const kept = config.ifExists === 'overwrite' ? 'overwritten if this task saved them' : 'kept';
   const notes = [
-    existing.length > 0 ? `${existing.join(', ')} exist (${kept}; the new ones beside them)` : '',
+    existingNote(existing, config.ifExists),
     config.deleteOlderThanDays === undefined
       ? ''
       : `deletes this task's files older than ${config.deleteOlderThanDays} days`,

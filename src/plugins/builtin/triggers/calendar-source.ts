@@ -41,7 +41,12 @@ function tooLarge(what: string, maxBytes: number): Error {
 
 /** Reads a file (at its checked real path) as UTF-8, failing past maxBytes without reading it all. */
 export async function readCalendarFile(path: string, maxBytes: number): Promise<string> {
-  const file = await open(path, 'r');
+  const file = await open(path, 'r').catch((error: unknown) => {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new Error(`the file ${path} does not exist`);
+    if (code === 'EACCES') throw new Error(`the server may not read the file ${path}`);
+    throw error;
+  });
   try {
     const info = await file.stat();
     if (!info.isFile()) throw new Error(`${path} is not a file`);

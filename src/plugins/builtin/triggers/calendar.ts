@@ -14,6 +14,7 @@ import {
   type CalendarRead,
   type CalendarReader,
 } from './calendar-source.ts';
+import { CalendarFileSource } from '../../../schedule/schedule-schema.ts';
 
 const MINUTE_MS = 60_000;
 /** A fire missed by less than this (the server was starting, or busy) still starts its run. */
@@ -22,20 +23,6 @@ export const CATCH_UP_GRACE_MS = 5 * MINUTE_MS;
 const HORIZON_MS = 7 * 24 * 60 * MINUTE_MS;
 /** The longest single wait: setTimeout keeps at most about 24.8 days, so longer waits re-arm. */
 const MAX_WAIT_MS = 24 * 60 * MINUTE_MS;
-
-const FileSource = Type.Object(
-  {
-    file: Type.String({
-      minLength: 1,
-      maxLength: 4096,
-      folder: true,
-      title: 'File',
-      description:
-        'The .ics file (an absolute path inside the folders an administrator allows); read again whenever it changes',
-    }),
-  },
-  { additionalProperties: false, title: 'File' },
-);
 
 const UrlSource = Type.Object(
   {
@@ -70,7 +57,7 @@ const UrlSource = Type.Object(
 
 const CalendarConfig = Type.Object(
   {
-    source: Type.Union([FileSource, UrlSource], {
+    source: Type.Union([CalendarFileSource, UrlSource], {
       title: 'Calendar',
       description: 'An iCalendar (.ics) file in the allowed folders, or an https:// URL',
     }),

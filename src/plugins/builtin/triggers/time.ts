@@ -1,5 +1,4 @@
 import { isAbsolute } from 'node:path';
-import { holidayRegister } from '../../../calendar/holiday-register.ts';
 import { coerceError } from '../../../domain/coerce-error.ts';
 import { AppError, underPath, type FieldIssue } from '../../../domain/errors.ts';
 import { QUESTION_MS, ScheduleBudget } from '../../../schedule/budget.ts';
@@ -93,7 +92,7 @@ export const timeTrigger = defineTrigger({
   description: 'Starts the task at the times of a schedule',
   configSchema: ScheduleSchema,
   check: checkSchedule,
-  schedule: (config, timezone) =>
-    fireTimesOf(compileSchedule(config, timezone, holidayRegister.daysOf)),
+  schedule: (config, timezone, calendars) =>
+    fireTimesOf(compileSchedule(config, timezone, calendars)),
   describe: (config, timezone) => describeSchedule(config, timezone),
 });

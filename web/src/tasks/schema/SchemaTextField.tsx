@@ -33,7 +33,7 @@ export function SchemaTextField(
       help={
         props.folder ? (
           <>
-            {help} <AllowedFoldersHint />
+            {/[.!?]$/.test(help.trim()) ? help : `${help}.`} <AllowedFoldersHint />
           </>
         ) : (
           help
