@@ -89,5 +89,3 @@ export class HolidayRegister {
       .join(',');
   }
 }
-
-/** The register of this process. */

@@ -12,9 +12,10 @@ type Compiled =
   { fireTimes: FireTimes; problem: null } | { fireTimes: null; problem: string | null };
 
 /**
- * The fire times of stored triggers, compiled once per trigger config and zone, and days of
- * holiday calendars (compiling costs more than computing), and cut at the task's expiry. A schedule that does not compile
- * has none, and the reason is kept: the claim records it for the task's owner (claim-plan.ts).
+ * The fire times of stored triggers, compiled once per trigger config, zone and days of its
+ * holiday calendars (compiling costs more than computing), and cut at the task's expiry. A
+ * schedule that does not compile has none, and the reason is kept: the claim records it for the
+ * task's owner (claim-plan.ts).
  */
 export class FireTimesCache {
   readonly #compiled = new Map<string, Compiled>();

@@ -105,16 +105,20 @@ async function requireOwnStartedTasks(
   ownerId: string,
   definition: TaskDefinition,
 ): Promise<void> {
-  const issues: FieldIssue[] = [];
-  for (const [index, action] of definition.actions.entries()) {
+  const started = definition.actions.flatMap((action, index) => {
     const kind = registry.get('action', action.kind);
     const taskId = kind?.category === 'action' ? kind.startsTask?.(action.config) : null;
-    if (!taskId || placeholderNames(taskId).length > 0) continue;
-    if ((await store.tasks.get(taskId))?.ownerId !== ownerId) {
-      const message = `you have no task '${taskId}' to start`;
-      issues.push({ path: `/task/actions/${index}/config`, message });
-    }
-  }
+    return taskId && placeholderNames(taskId).length === 0 ? [{ index, taskId }] : [];
+  });
+  if (started.length === 0) return;
+  const found = await store.tasks.getMany(started.map((each) => each.taskId));
+  const own = new Set(found.filter((task) => task.ownerId === ownerId).map((task) => task.id));
+  const issues: FieldIssue[] = started
+    .filter(({ taskId }) => !own.has(taskId))
+    .map(({ index, taskId }) => ({
+      path: `/task/actions/${index}/config`,
+      message: `you have no task '${taskId}' to start`,
+    }));
   if (issues.length > 0) throw validationError(issues);
 }
 

@@ -190,9 +190,10 @@ for (const backend of await backends()) {
         assert.equal(hits('/ann').length, 0, 'a dry run sends nothing');
       });
 
-      it("cannot point a kept secret elsewhere through a placeholder in the destination, filled by the editor's parameters", async () => {
-        const templated = await createTask(ann.client, {
-          name: 'templated',
+      /** Ann's task whose webhook sends her secret to a URL a placeholder ends: {where}. */
+      const templatedHookTask = (name: string) =>
+        createTask(ann.client, {
+          name,
           actions: [
             {
               id: 'hook',
@@ -201,6 +202,9 @@ for (const backend of await backends()) {
             },
           ],
         });
+
+      it("cannot point a kept secret elsewhere through a placeholder in the destination, filled by the editor's parameters", async () => {
+        const templated = await templatedHookTask('templated');
         await share(ann.client, templated.id, [userGrant(bob.id, 'edit')]);
         const before = hits('/bob').length;
         const answered = await execute(bob.client, {
@@ -218,16 +222,7 @@ for (const backend of await backends()) {
         );
       });
       it("(saved runs alike) a run-level sharee cannot point the owner's secret elsewhere with a run's parameters", async () => {
-        const templated = await createTask(ann.client, {
-          name: 'templated saved',
-          actions: [
-            {
-              id: 'hook',
-              kind: 'webhook',
-              config: { url: `${hook.url}{where}`, authorization: HOOK_SECRET },
-            },
-          ],
-        });
+        const templated = await templatedHookTask('templated saved');
         await share(ann.client, templated.id, [userGrant(bob.id, 'run')]);
         const before = hits('/bob').length;
         const started = await bob.client.post(`/api/v1/tasks/${templated.id}/run`, {

@@ -7,8 +7,7 @@ import { composeMail } from '../../../mail/compose-mail.ts';
 import { checkDestination, DeniedDestinationError } from '../../../net/destination.ts';
 import { serverNetworkPolicy } from '../../../net/server-policy.ts';
 import { defineAction } from '../../define-kind.ts';
-import type { DeliveryPreview } from '../../delivery-preview.ts';
-import type { FileResult } from '../../results.ts';
+import { fileResults, type DeliveryPreview } from '../../delivery-preview.ts';
 import type { ActionContext } from '../../run-context.ts';
 import type { OwnSmtpServer } from '../../run-host.ts';
 import { parseMailbox, parseMailboxes, type Mailbox } from '../delivery/addresses.ts';
@@ -133,9 +132,7 @@ async function attachments(
   config: EmailConfig,
   context: ActionContext,
 ): Promise<Array<{ filename: string; path: string; contentType?: string }>> {
-  const files = context.results.filter(
-    (result): result is FileResult & { jobId: string; valid: boolean } => result.type === 'file',
-  );
+  const files = fileResults(context);
   if (config.attach === 'none' || files.length === 0) return [];
   if (config.attach === 'files') {
     return files.map((file) => ({

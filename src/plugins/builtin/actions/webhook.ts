@@ -1,7 +1,7 @@
 import { openAsBlob } from 'node:fs';
 import { Type, type Static } from '@sinclair/typebox';
 import { defineAction } from '../../define-kind.ts';
-import { previewFiles, type DeliveryPreview } from '../../delivery-preview.ts';
+import { fileResults, previewFiles, type DeliveryPreview } from '../../delivery-preview.ts';
 import type { DeliveredResult, FileResult } from '../../results.ts';
 import type { ActionContext } from '../../run-context.ts';
 import { guardedFetch } from '../../../net/guarded-fetch.ts';
@@ -109,7 +109,7 @@ async function runWebhook(config: Config, context: ActionContext): Promise<void>
   const bodyHeaders = new Headers();
   let body: string | FormData;
   if (config.includeFiles) {
-    const files = context.results.filter((result) => result.type === 'file');
+    const files = fileResults(context);
     body = await multipart(summary, files);
   } else {
     bodyHeaders.set('content-type', 'application/json');
